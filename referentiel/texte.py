@@ -1,0 +1,45 @@
+"""Text normalisation shared by the lookup and the fidelity checks.
+
+People type without accents, in any case, with typos; the PDF extraction adds
+odd spacing and ligatures. Comparing through one normal form (lower case, no
+accents, « œ » spelt « oe », words of letters and digits) makes all of these
+meet.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_LIGATURES = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "’": "'"})
+_MOT = re.compile(r"[a-z0-9]+")
+
+
+def sans_accents(texte: str) -> str:
+    """``texte`` in lower case, without accents or ligatures, spacing untouched."""
+    decomposed = unicodedata.normalize("NFKD", texte.translate(_LIGATURES))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def mots(texte: str) -> list[str]:
+    """The words of ``texte`` in normal form: ``"L'Étendue"`` → ``["l", "etendue"]``."""
+    return _MOT.findall(sans_accents(texte))
+
+
+def forme_normale(texte: str) -> str:
+    """One comparable string: normal-form words joined by single spaces."""
+    return " ".join(mots(texte))
+
+
+def mots_avec_positions(texte: str) -> list[tuple[str, int, int]]:
+    """Each word of ``texte`` in normal form, with its start and end in ``texte``.
+
+    Used to highlight matched words in the original text: normalisation may not
+    keep offsets (``œ`` becomes two letters), so words are found in the original
+    and normalised one by one.
+    """
+    out: list[tuple[str, int, int]] = []
+    for match in re.finditer(r"[^\W_]+", texte):
+        for mot in mots(match.group()):
+            out.append((mot, match.start(), match.end()))
+    return out
