@@ -8,13 +8,14 @@ Example:
     >>> ref.critere("B1.C2.3").libelle
     "Le candidat apporte un premier niveau d'information."
     >>> [r.element.id for r in referentiel.Recherche(ref).rechercher("reclamation", limite=2)]
-    ['B3.C1.1', 'B3.C3.2']
+    ['B3.C1.1', 'B3.C1.2']
 """
 
 from referentiel.loader import FICHIER_PAR_DEFAUT, Probleme, ReferentielInvalide, default, load
 from referentiel.models import (
     Activite,
     Bloc,
+    Cadre,
     Canal,
     CodeValeur,
     Competence,
@@ -31,6 +32,7 @@ __all__ = [
     "FICHIER_PAR_DEFAUT",
     "Activite",
     "Bloc",
+    "Cadre",
     "Canal",
     "CodeValeur",
     "Competence",

@@ -44,8 +44,8 @@ MOTS_VIDES = frozenset(
 """French words too common to say anything about what someone is looking for."""
 
 _IDENTIFIANT = re.compile(r"^B\d+(\.C\d*(\.\d*)?)?\.?$")
-_POIDS_RUBRIQUE = 0.6
-"""A word found only in a critère's rubrique counts less than one in its own text."""
+_POIDS_ENTOURAGE = 0.6
+"""A word found only in a rubrique or an activité counts less than one in the text itself."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,9 +90,15 @@ def segments(texte: str, mots_trouves: frozenset[str]) -> list[tuple[str, bool]]
 
 @dataclass(frozen=True, slots=True)
 class _Document:
+    """A searchable text: its own words, and the words of what surrounds it.
+
+    ``entourage`` is a critère's rubrique or a compétence's activité: searching
+    « fidélisation » should find the compétence of that activité.
+    """
+
     contexte: Contexte
     libelle: frozenset[str]
-    rubrique: frozenset[str]
+    entourage: frozenset[str]
 
 
 class Recherche:
@@ -107,12 +113,15 @@ class Recherche:
             element = ctx.element
             if isinstance(element, Bloc):
                 continue
-            rubrique = element.rubrique if isinstance(element, Critere) else None
+            if isinstance(element, Critere):
+                entourage = element.rubrique or ""
+            else:
+                entourage = ctx.activite.titre if ctx.activite is not None else ""
             self._documents.append(
                 _Document(
                     ctx,
-                    frozenset(m for m in mots(element.libelle) if m not in MOTS_VIDES),
-                    frozenset(m for m in mots(rubrique or "") if m not in MOTS_VIDES),
+                    frozenset(self.mots_significatifs(element.libelle)),
+                    frozenset(self.mots_significatifs(entourage)),
                 )
             )
         # word -> [(document index, weight of the field it is in)]
@@ -120,8 +129,8 @@ class Recherche:
         for i, doc in enumerate(self._documents):
             for mot in doc.libelle:
                 self._postings[mot].append((i, 1.0))
-            for mot in doc.rubrique - doc.libelle:
-                self._postings[mot].append((i, _POIDS_RUBRIQUE))
+            for mot in doc.entourage - doc.libelle:
+                self._postings[mot].append((i, _POIDS_ENTOURAGE))
         self._vocabulaire = sorted(self._postings)
         n = len(self._documents)
         self._idf = {m: math.log(1 + n / len(p)) for m, p in self._postings.items()}

@@ -141,6 +141,8 @@ def resultat(res: Resultat) -> Text:
         lieu.append(res.contexte.competence.id)
         if el.rubrique:
             lieu.append(el.rubrique)
+    elif res.contexte.activite is not None:
+        lieu.append(txt.REF_ACTIVITE.format(titre=res.contexte.activite.titre))
     return texte + Text("\n" + " › ".join(lieu), style=STYLE_DISCRET)
 
 
