@@ -96,7 +96,9 @@ CLI_AIDE: Final = (
     "Pour commencer : « cqp-bot referentiel » ouvre la recherche de critères."
 )
 CLI_OPTION_AIDE: Final = "Affiche cette aide et quitte."
-CLI_OPTION_REFERENTIEL: Final = "Fichier du référentiel à utiliser (par défaut : celui fourni avec cqp-bot)."
+CLI_OPTION_REFERENTIEL: Final = (
+    "Fichier du référentiel à utiliser (par défaut : celui fourni avec cqp-bot)."
+)
 CLI_UTILISATION: Final = "Utilisation :"
 CLI_SECTIONS: Final = {"Options": "Options", "Commands": "Commandes", "Arguments": "Arguments"}
 CLI_REFERENTIEL_AIDE: Final = (
@@ -174,7 +176,9 @@ RECHERCHE_RESULTATS: Final = "{n} résultat(s) pour « {requete} »"
 RECHERCHE_RIEN: Final = "Aucun critère ni compétence ne correspond à « {requete} »."
 RECHERCHE_MOTS_PROCHES: Final = "Essayez : {mots}."
 RECHERCHE_REQUETE_VIDE: Final = "Tapez un code (B1, B1.C2, B1.C2.3) ou des mots à chercher."
-RECHERCHE_MOTS_VIDES: Final = "Ces mots sont trop courants pour chercher : précisez (ex. « accueil », « réclamation »)."
+RECHERCHE_MOTS_VIDES: Final = (
+    "Ces mots sont trop courants pour chercher : précisez (ex. « accueil », « réclamation »)."
+)
 ID_INCONNU: Final = "Le code « {id} » n'existe pas dans le référentiel."
 ID_PROCHES: Final = "Codes existants à ce niveau : {ids}."
 

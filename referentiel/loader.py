@@ -27,10 +27,9 @@ from referentiel.models import UNION_TAGS, Competence, Critere, Referentiel, Rub
 
 FICHIER_PAR_DEFAUT = Path(__file__).parent / "data" / "cqp_teleconseiller.yaml"
 
-try:  # libyaml makes loading ~10x faster; the pure-Python loader is the fallback.
-    _SafeLoader: type[yaml.SafeLoader] = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - depends on how PyYAML was built
-    _SafeLoader = yaml.SafeLoader
+# libyaml makes loading ~10x faster; the pure-Python loader is the fallback
+# where PyYAML was built without it.
+_SafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 Chemin = tuple[str | int, ...]
 
@@ -84,26 +83,36 @@ def load(fichier: Path | str = FICHIER_PAR_DEFAUT) -> Referentiel:
     try:
         texte = path.read_bytes().decode("utf-8")
     except OSError as exc:
-        raise ReferentielInvalide(path, [Probleme((), "fichier_illisible", {"detail": exc.strerror})]) from exc
+        raise ReferentielInvalide(
+            path, [Probleme((), "fichier_illisible", {"detail": exc.strerror})]
+        ) from exc
     except UnicodeDecodeError as exc:
-        raise ReferentielInvalide(path, [Probleme((), "encodage", {"position": exc.start})]) from exc
+        raise ReferentielInvalide(
+            path, [Probleme((), "encodage", {"position": exc.start})]
+        ) from exc
 
     try:
-        document = yaml.load(texte, Loader=_SafeLoader)  # noqa: S506 - a safe loader
+        document = yaml.load(texte, Loader=_SafeLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         detail = getattr(exc, "problem", None) or str(exc)
         ligne = mark.line + 1 if mark is not None else None
-        raise ReferentielInvalide(path, [Probleme((), "yaml_syntaxe", {"detail": detail}, ligne)]) from exc
+        raise ReferentielInvalide(
+            path, [Probleme((), "yaml_syntaxe", {"detail": detail}, ligne)]
+        ) from exc
 
     if not isinstance(document, dict):
-        raise ReferentielInvalide(path, [Probleme((), "document_vide" if document is None else "racine_pas_dictionnaire")])
+        raise ReferentielInvalide(
+            path, [Probleme((), "document_vide" if document is None else "racine_pas_dictionnaire")]
+        )
 
     try:
         referentiel = Referentiel.model_validate(document)
     except ValidationError as exc:
         lignes = _line_numbers(texte)
-        raise ReferentielInvalide(path, [_from_pydantic(err, lignes) for err in exc.errors()]) from exc
+        raise ReferentielInvalide(
+            path, [_from_pydantic(err, lignes) for err in exc.errors()]
+        ) from exc
 
     problemes = list(_coherence(referentiel))
     if problemes:
@@ -154,7 +163,7 @@ def _line_numbers(texte: str) -> dict[Chemin, int]:
                 walk(item, (*chemin, i))
 
     try:
-        root = yaml.compose(texte, Loader=_SafeLoader)  # noqa: S506 - a safe loader
+        root = yaml.compose(texte, Loader=_SafeLoader)
     except yaml.YAMLError:  # pragma: no cover - the document parsed once already
         return out
     if root is not None:
@@ -170,7 +179,9 @@ def _coherence(ref: Referentiel) -> Iterator[Probleme]:
         if trouve.upper() in vus:
             yield Probleme((*chemin, "id"), "id_double", {"id": trouve})
         elif trouve != attendu:
-            yield Probleme((*chemin, "id"), "id_numerotation", {"attendu": attendu, "trouve": trouve})
+            yield Probleme(
+                (*chemin, "id"), "id_numerotation", {"attendu": attendu, "trouve": trouve}
+            )
         vus.add(trouve.upper())
 
     for b, bloc in enumerate(ref.blocs):
@@ -187,17 +198,19 @@ def _coherence(ref: Referentiel) -> Iterator[Probleme]:
 
     for i, corr in enumerate(ref.corrections):
         ctx = ref.contexte(corr.id)
-        textes = [] if ctx is None else [ctx.element.libelle] if not isinstance(ctx.element, Critere) else [
-            ctx.element.libelle,
-            ctx.element.rubrique or "",
-        ]
         if ctx is None:
             yield Probleme(("corrections", i, "id"), "correction_id_inconnu", {"id": corr.id})
-        elif not any(corr.donnees in t for t in textes):
+            continue
+        textes = [ctx.element.libelle]
+        if ctx.critere is not None and ctx.critere.rubrique:
+            textes.append(ctx.critere.rubrique)
+        if not any(corr.donnees in t for t in textes):
             yield Probleme(("corrections", i, "donnees"), "correction_absente", {"id": corr.id})
 
 
-def _criteres_with_paths(comp: Competence, chemin_comp: Chemin) -> Iterator[tuple[Chemin, Critere, int]]:
+def _criteres_with_paths(
+    comp: Competence, chemin_comp: Chemin
+) -> Iterator[tuple[Chemin, Critere, int]]:
     """Each critère of ``comp`` with its path in the file and its expected number."""
     n = 0
     for e, entree in enumerate(comp.entrees):

@@ -204,7 +204,9 @@ class Competence(_Frozen):
         flat: list[Critere] = []
         for entree in self.entrees:
             if isinstance(entree, Rubrique):
-                flat.extend(c.model_copy(update={"rubrique": entree.rubrique}) for c in entree.criteres)
+                flat.extend(
+                    c.model_copy(update={"rubrique": entree.rubrique}) for c in entree.criteres
+                )
             else:
                 flat.append(entree)
         self._criteres = tuple(flat)
@@ -229,6 +231,11 @@ class Bloc(_Frozen):
     titre: Texte
     modalites: Modalites
     activites: tuple[Activite, ...] = Field(min_length=1)
+
+    @property
+    def libelle(self) -> str:
+        """The bloc's title: every element of the référentiel has a ``libelle``."""
+        return self.titre
 
     @property
     def competences(self) -> tuple[Competence, ...]:

@@ -6,14 +6,17 @@ right critères whatever the accents, the case or the typos (``acceuil``,
 
 How it works: the référentiel is small (about a hundred texts, under a thousand
 distinct words), so every query word is matched against the *vocabulary* —
-exactly, as a prefix, or fuzzily with rapidfuzz's Indel ratio — and the
-matching vocabulary words point at the texts that hold them. A text ranks by
-how many query words it matches, then by how close the matches are, then by
-their rarity (IDF). A typo is an edit distance (optimal string alignment, so
-that swapped letters count once) of 1 in words of 5 to 7 letters and 2 in
-longer ones: ratios over whole words let « relation » match « reclamations ». Matching words against words, not the query against whole texts,
-keeps a typo in one word from being drowned by the others, and it tells which
-words to highlight.
+exactly, as a prefix, or within a small edit distance computed by rapidfuzz —
+and the matching vocabulary words point at the texts that hold them. A text
+ranks by how many query words it matches, then by how close the matches are,
+then by their rarity (IDF).
+
+A typo is an edit distance (optimal string alignment, so that swapped letters
+count once) of 1 in words of 5 to 7 letters and 2 in longer ones; similarity
+ratios over whole words were too loose (« relation » matched
+« reclamations »). Matching words against words, not the query against whole
+texts, keeps a typo in one word from being drowned by the others, and it tells
+which words to highlight.
 
 Example:
     >>> from referentiel import default, Recherche
@@ -38,8 +41,10 @@ from referentiel.models import Bloc, Competence, Contexte, Critere, Referentiel
 from referentiel.texte import mots, mots_avec_positions
 
 MOTS_VIDES = frozenset(
-    "a au aux avec c ce ces d dans de des du en est et il ils l la le les leur leurs "
-    "n ne ou par pas pour qu que qui s sa se ses son sont sur un une y".split()
+    (
+        "a au aux avec c ce ces d dans de des du en est et il ils l la le les leur leurs "
+        "n ne ou par pas pour qu que qui s sa se ses son sont sur un une y"
+    ).split()
 )
 """French words too common to say anything about what someone is looking for."""
 

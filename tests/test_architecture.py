@@ -24,7 +24,13 @@ LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
 def _lint_imports(racine: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": str(racine)}
     return subprocess.run(
-        [str(LINT_IMPORTS), "--no-cache"], cwd=racine, env=env, capture_output=True, text=True, timeout=120, check=False
+        [str(LINT_IMPORTS), "--no-cache"],
+        cwd=racine,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
 
@@ -43,9 +49,13 @@ def test_the_import_contracts_hold() -> None:
         ("referentiel/couche.py", "from bot import cli\n"),
     ],
 )
-def test_a_forbidden_import_would_break_the_contracts(tmp_path: Path, fichier: str, ligne: str) -> None:
+def test_a_forbidden_import_would_break_the_contracts(
+    tmp_path: Path, fichier: str, ligne: str
+) -> None:
     for paquet in PAQUETS:
-        shutil.copytree(RACINE / paquet, tmp_path / paquet, ignore=shutil.ignore_patterns("__pycache__"))
+        shutil.copytree(
+            RACINE / paquet, tmp_path / paquet, ignore=shutil.ignore_patterns("__pycache__")
+        )
     shutil.copy(RACINE / "pyproject.toml", tmp_path / "pyproject.toml")
     (tmp_path / fichier).write_text(ligne, encoding="utf-8")
     proc = _lint_imports(tmp_path)

@@ -16,13 +16,15 @@ CQP_BOT = Path(sys.executable).parent / "cqp-bot"
 
 
 def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    """Run the CLI in-process; outputs with line wrapping undone (rich wraps at the terminal width)."""
+    """Run the CLI in-process; outputs with rich's line wrapping undone."""
     code = main(list(args))
     out, err = capsys.readouterr()
     return code, " ".join(out.split()), " ".join(err.split())
 
 
-@pytest.mark.parametrize("args", [["--help"], ["referentiel", "--help"], ["referentiel", "search", "--help"]])
+@pytest.mark.parametrize(
+    "args", [["--help"], ["referentiel", "--help"], ["referentiel", "search", "--help"]]
+)
 def test_help_is_in_french(capsys: pytest.CaptureFixture[str], args: list[str]) -> None:
     code, out, _ = _run(capsys, *args)
     assert code == 0
@@ -32,7 +34,9 @@ def test_help_is_in_french(capsys: pytest.CaptureFixture[str], args: list[str]) 
         assert anglais not in out
 
 
-def test_search_with_a_typo_shows_the_critere_with_its_context(capsys: pytest.CaptureFixture[str]) -> None:
+def test_search_with_a_typo_shows_the_critere_with_its_context(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     code, out, _ = _run(capsys, "referentiel", "search", "agresivite")
     assert code == 0
     assert "1 résultat(s) pour « agresivite »" in out
@@ -41,21 +45,27 @@ def test_search_with_a_typo_shows_the_critere_with_its_context(capsys: pytest.Ca
     assert "Bloc B1 · Assurer l'accueil des clients et des prospects › B1.C6" in out
 
 
-def test_search_without_match_says_so_and_suggests_words(capsys: pytest.CaptureFixture[str]) -> None:
+def test_search_without_match_says_so_and_suggests_words(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     code, out, _ = _run(capsys, "referentiel", "chercher", "zccueul")
     assert code == 1
     assert "Aucun critère ni compétence ne correspond à « zccueul »." in out
     assert "Essayez : accueil" in out
 
 
-def test_search_finds_a_competence_by_its_activite_and_says_so(capsys: pytest.CaptureFixture[str]) -> None:
+def test_search_finds_a_competence_by_its_activite_and_says_so(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     code, out, _ = _run(capsys, "referentiel", "search", "fidelisation")
     assert code == 0
     assert "B1.C3" in out
     assert "Activité : Fidélisation" in out
 
 
-def test_show_a_critere_gives_its_competence_rubrique_and_modalites(capsys: pytest.CaptureFixture[str]) -> None:
+def test_show_a_critere_gives_its_competence_rubrique_and_modalites(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     code, out, _ = _run(capsys, "referentiel", "show", "b1.c1.2")
     assert code == 0
     assert "Compétence B1.C1" in out
@@ -78,14 +88,18 @@ def test_show_without_code_prints_the_whole_tree(capsys: pytest.CaptureFixture[s
         assert ident in out
 
 
-def test_an_unknown_code_is_refused_with_the_codes_that_exist(capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_unknown_code_is_refused_with_the_codes_that_exist(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     code, out, _ = _run(capsys, "referentiel", "show", "B2.C8")
     assert code == 1
     assert "Le code « B2.C8 » n'existe pas dans le référentiel." in out
     assert "B2.C1, B2.C2, B2.C3, B2.C4, B2.C5" in out
 
 
-def test_an_unknown_command_is_answered_in_french_with_a_suggestion(capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_unknown_command_is_answered_in_french_with_a_suggestion(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     code, _, err = _run(capsys, "referentiel", "serch", "accueil")
     assert code == 2
     assert "Erreur : la commande « serch » n'existe pas. Vouliez-vous dire : search ?" in err
@@ -99,7 +113,9 @@ def test_a_missing_argument_is_answered_in_french(capsys: pytest.CaptureFixture[
     assert "Erreur : il manque l'argument « MOTS... »." in err
 
 
-def test_export_holds_the_whole_referentiel_in_the_published_schema(capsys: pytest.CaptureFixture[str]) -> None:
+def test_export_holds_the_whole_referentiel_in_the_published_schema(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     code, out, _ = _run(capsys, "referentiel", "export", "--format", "json")
     assert code == 0
     data = json.loads(out)
@@ -141,7 +157,8 @@ def test_a_broken_referentiel_file_stops_with_the_place_of_the_problem(
 ) -> None:
     casse = tmp_path / "casse.yaml"
     casse.write_text(
-        FICHIER_PAR_DEFAUT.read_text(encoding="utf-8").replace("id: B2.C1.3", "id: B2.C1.7"), encoding="utf-8"
+        FICHIER_PAR_DEFAUT.read_text(encoding="utf-8").replace("id: B2.C1.3", "id: B2.C1.7"),
+        encoding="utf-8",
     )
     code, out, _ = _run(capsys, "referentiel", "--referentiel", str(casse), "show", "B1")
     assert code == 2
@@ -155,7 +172,12 @@ def test_the_interactive_lookup_answers_each_line_until_q() -> None:
     """The README's run command: type codes or words, read answers, quit with « q »."""
     saisie = "acceuil\nB1.C6.1\nle la\naide\nq\nB2\n"
     proc = subprocess.run(
-        [str(CQP_BOT), "referentiel"], input=saisie, capture_output=True, text=True, timeout=60, check=False
+        [str(CQP_BOT), "referentiel"],
+        input=saisie,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
     assert proc.returncode == 0, proc.stderr
     out = " ".join(proc.stdout.split())
@@ -169,6 +191,13 @@ def test_the_interactive_lookup_answers_each_line_until_q() -> None:
 
 
 def test_the_interactive_lookup_ends_cleanly_at_end_of_input() -> None:
-    proc = subprocess.run([str(CQP_BOT), "referentiel"], input="", capture_output=True, text=True, timeout=60, check=False)
+    proc = subprocess.run(
+        [str(CQP_BOT), "referentiel"],
+        input="",
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert proc.returncode == 0
     assert "À bientôt." in proc.stdout

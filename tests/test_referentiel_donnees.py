@@ -21,7 +21,9 @@ def test_a_critere_that_continues_on_the_next_page_stays_in_its_competence() -> 
     ref = default()
     crit = ref.critere("B1.C2.4")
     assert crit is not None
-    assert crit.libelle.endswith("de lutte contre la fraude, le blanchiment, le financement du terrorisme et la corruption.")
+    assert crit.libelle.endswith(
+        "de lutte contre la fraude, le blanchiment, le financement du terrorisme et la corruption."
+    )
     comp = ref.competence("B1.C4")
     assert comp is not None
     assert [c.id for c in comp.criteres][-2:] == ["B1.C4.5", "B1.C4.6"]
@@ -42,9 +44,21 @@ def test_modalites_of_blocs_1_to_3_require_precisions_and_bloc_4_allows_them() -
 
 def test_modalites_give_the_number_of_entretiens_and_the_observation_window() -> None:
     b1, b2, b3, b4 = default().blocs
-    assert (b1.modalites.entretiens_min, b1.modalites.entretiens_max, b1.modalites.duree_max_jours) == (3, 5, 7)
-    assert (b2.modalites.entretiens_min, b2.modalites.entretiens_max, b2.modalites.duree_max_jours) == (3, 5, 7)
-    assert (b3.modalites.entretiens_min, b3.modalites.entretiens_max, b3.modalites.duree_max_jours) == (3, 3, None)
+    assert (
+        b1.modalites.entretiens_min,
+        b1.modalites.entretiens_max,
+        b1.modalites.duree_max_jours,
+    ) == (3, 5, 7)
+    assert (
+        b2.modalites.entretiens_min,
+        b2.modalites.entretiens_max,
+        b2.modalites.duree_max_jours,
+    ) == (3, 5, 7)
+    assert (
+        b3.modalites.entretiens_min,
+        b3.modalites.entretiens_max,
+        b3.modalites.duree_max_jours,
+    ) == (3, 3, None)
     assert (b4.modalites.entretiens_min, b4.modalites.entretiens_max) == (3, 5)
     assert {b.modalites.entretien_complementaire_minutes for b in (b1, b2, b3, b4)} == {15}
     assert b1.modalites.cadres == (Cadre.SITUATION_REELLE,)
@@ -53,20 +67,32 @@ def test_modalites_give_the_number_of_entretiens_and_the_observation_window() ->
     assert b1.modalites.situation_difficile_simulee and not b3.modalites.situation_difficile_simulee
 
 
-def test_an_expert_habilite_with_an_expert_interne_is_an_allowed_pair_two_internes_are_not() -> None:
+def test_an_expert_habilite_with_an_expert_interne_is_an_allowed_pair_two_internes_are_not() -> (
+    None
+):
     evaluateurs = default().blocs[0].modalites.evaluateurs
     assert evaluateurs.autorise(RoleEvaluateur.EXPERT_INTERNE, RoleEvaluateur.EXPERT_HABILITE)
-    assert evaluateurs.autorise(RoleEvaluateur.EXPERT_HABILITE, RoleEvaluateur.RESPONSABLE_PEDAGOGIQUE)
+    assert evaluateurs.autorise(
+        RoleEvaluateur.EXPERT_HABILITE, RoleEvaluateur.RESPONSABLE_PEDAGOGIQUE
+    )
     assert not evaluateurs.autorise(RoleEvaluateur.EXPERT_INTERNE, RoleEvaluateur.EXPERT_INTERNE)
     assert not evaluateurs.autorise(RoleEvaluateur.EXPERT_HABILITE, RoleEvaluateur.EXPERT_HABILITE)
 
 
 def test_the_scale_says_which_values_are_observed_acquired_and_call_for_a_comment() -> None:
     echelle = default().blocs[1].modalites.echelle
-    assert [v.code for v in echelle.valeurs] == [CodeValeur.A, CodeValeur.ECA, CodeValeur.NA, CodeValeur.NO]
+    assert [v.code for v in echelle.valeurs] == [
+        CodeValeur.A,
+        CodeValeur.ECA,
+        CodeValeur.NA,
+        CodeValeur.NO,
+    ]
     assert [v.code for v in echelle.valeurs if v.acquis] == [CodeValeur.A]
     assert [v.code for v in echelle.valeurs if not v.observe] == [CodeValeur.NO]
-    assert {v.code for v in echelle.valeurs if v.commentaire_suggere} == {CodeValeur.ECA, CodeValeur.NA}
+    assert {v.code for v in echelle.valeurs if v.commentaire_suggere} == {
+        CodeValeur.ECA,
+        CodeValeur.NA,
+    }
     assert echelle.valeur("NO").libelle == "Non observé"
     assert echelle.regle_validation.code == "tous_criteres_acquis"
 

@@ -54,7 +54,9 @@ def _sans_corrections(ref: Referentiel, ident: str | None, texte: str) -> str:
 def _assert_meme_texte(donnees: str, seed: str) -> None:
     attendu, obtenu = forme_normale(seed).split(), forme_normale(donnees).split()
     if attendu != obtenu:
-        diff = "\n".join(list(difflib.unified_diff(attendu, obtenu, "seed", "données", n=6, lineterm=""))[:60])
+        diff = "\n".join(
+            list(difflib.unified_diff(attendu, obtenu, "seed", "données", n=6, lineterm=""))[:60]
+        )
         pytest.fail(f"the data differs from the seed:\n{diff}")
 
 
@@ -95,16 +97,19 @@ def test_every_critere_is_one_contiguous_passage_of_the_seed() -> None:
 
 
 def test_rubriques_are_exactly_the_seed_lines_that_introduce_a_list() -> None:
-    """A line ending with ':' is a heading, never a scored critère, and every such line is a rubrique."""
+    """A line ending with ':' is a heading, never a scored critère; each such line is a rubrique."""
     ref = default()
     brut = sans_accents(_colonne(CRITERES))
     titres_seed = {
-        forme_normale(t) for t in re.findall(r"(?:^|[>.)→\n]|\s{2})\s*([^>.→\n:]{8,}?)\s*:(?!\w)", brut)
+        forme_normale(t)
+        for t in re.findall(r"(?:^|[>.)→\n]|\s{2})\s*([^>.→\n:]{8,}?)\s*:(?!\w)", brut)
     }
     # "(ex : ...)" inside a critère is an example, not a heading.
     titres_seed = {t for t in titres_seed if not t.endswith(" ex") and t != "ex"}
     rubriques = {
-        forme_normale(_sans_corrections(ref, None, c.rubrique)) for c in ref.criteres() if c.rubrique
+        forme_normale(_sans_corrections(ref, None, c.rubrique))
+        for c in ref.criteres()
+        if c.rubrique
     }
     assert rubriques == titres_seed
     for crit in ref.criteres():

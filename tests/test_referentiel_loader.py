@@ -36,7 +36,9 @@ def _ligne_de(fichier: Path, fragment: str) -> int:
 
 
 def _en_francais(fichier: Path, p: Probleme) -> str:
-    return catalogue.probleme_referentiel(str(fichier), p.chemin_lisible, p.code, p.details, p.ligne)
+    return catalogue.probleme_referentiel(
+        str(fichier), p.chemin_lisible, p.code, p.details, p.ligne
+    )
 
 
 def test_the_shipped_file_loads() -> None:
@@ -119,7 +121,11 @@ def test_an_unquoted_no_read_by_yaml_as_false_is_caught(tmp_path: Path) -> None:
 
 
 def test_more_entretiens_min_than_max_is_refused(tmp_path: Path) -> None:
-    fichier = _copie_modifiee(tmp_path, "      entretiens_min: 3\n      entretiens_max: 3\n", "      entretiens_min: 4\n      entretiens_max: 3\n")
+    fichier = _copie_modifiee(
+        tmp_path,
+        "      entretiens_min: 3\n      entretiens_max: 3\n",
+        "      entretiens_min: 4\n      entretiens_max: 3\n",
+    )
     p = _probleme(fichier)
     assert p.code == "entretiens_min_max"
     assert p.chemin == ("blocs", 2, "modalites")
@@ -133,7 +139,9 @@ def test_a_correction_that_points_nowhere_is_refused(tmp_path: Path) -> None:
 
 
 def test_a_yaml_syntax_error_gives_its_line(tmp_path: Path) -> None:
-    fichier = _copie_modifiee(tmp_path, "titre: CQP Téléconseiller\n", "titre: [CQP Téléconseiller\n")
+    fichier = _copie_modifiee(
+        tmp_path, "titre: CQP Téléconseiller\n", "titre: [CQP Téléconseiller\n"
+    )
     p = _probleme(fichier)
     assert p.code == "yaml_syntaxe"
     assert p.ligne is not None

@@ -13,7 +13,16 @@ from rich.text import Text
 from rich.tree import Tree
 
 from flows import catalogue as txt
-from referentiel import Bloc, Competence, Contexte, Critere, Modalites, Referentiel, Resultat, segments
+from referentiel import (
+    Bloc,
+    Competence,
+    Contexte,
+    Critere,
+    Modalites,
+    Referentiel,
+    Resultat,
+    segments,
+)
 
 STYLE_ID = "bold cyan"
 STYLE_TROUVE = "bold yellow"
@@ -36,9 +45,13 @@ def arbre(ref: Referentiel) -> Tree:
     for bloc in ref.blocs:
         noeud_bloc = racine.add(_titre_bloc(bloc))
         for activite in bloc.activites:
-            noeud_act = noeud_bloc.add(Text(txt.REF_ACTIVITE.format(titre=activite.titre), style=STYLE_DISCRET))
+            noeud_act = noeud_bloc.add(
+                Text(txt.REF_ACTIVITE.format(titre=activite.titre), style=STYLE_DISCRET)
+            )
             for comp in activite.competences:
-                nb = Text(f"  ({txt.REF_NB_CRITERES.format(n=len(comp.criteres))})", style=STYLE_DISCRET)
+                nb = Text(
+                    f"  ({txt.REF_NB_CRITERES.format(n=len(comp.criteres))})", style=STYLE_DISCRET
+                )
                 noeud_act.add(_ligne(comp.id, Text(comp.libelle) + nb))
     return racine
 
@@ -59,29 +72,41 @@ def _criteres(comp: Competence, noeud: Tree) -> None:
 
 
 def modalites(ref: Referentiel, mod: Modalites, complet: bool = True) -> Table:
-    """The modalités of a bloc as a two-column table; ``complet`` adds the scale and the seed's text."""
+    """The modalités of a bloc as a two-column table.
+
+    ``complet`` adds the duration, place, scale, rule and the seed's own text.
+    """
     table = Table(show_header=False, box=None, padding=(0, 2, 0, 0))
     table.add_column(style="bold")
     table.add_column()
     if mod.entretiens_min == mod.entretiens_max:
         entretiens = txt.MOD_ENTRETIENS_EXACT.format(n=mod.entretiens_min)
     else:
-        entretiens = txt.MOD_ENTRETIENS_VALEUR.format(min=mod.entretiens_min, max=mod.entretiens_max)
+        entretiens = txt.MOD_ENTRETIENS_VALEUR.format(
+            min=mod.entretiens_min, max=mod.entretiens_max
+        )
     table.add_row(txt.MOD_ENTRETIENS, entretiens)
     periode = (
-        txt.MOD_PERIODE_VALEUR.format(jours=mod.duree_max_jours) if mod.duree_max_jours else txt.MOD_PERIODE_AUCUNE
+        txt.MOD_PERIODE_VALEUR.format(jours=mod.duree_max_jours)
+        if mod.duree_max_jours
+        else txt.MOD_PERIODE_AUCUNE
     )
     table.add_row(txt.MOD_PERIODE, periode)
     table.add_row(txt.MOD_CADRES, ", ".join(txt.CADRES[c] for c in mod.cadres))
-    table.add_row(txt.MOD_CANAUX, ", ".join(txt.CANAUX[c] for c in mod.canaux) or txt.MOD_CANAUX_AUCUN)
+    table.add_row(
+        txt.MOD_CANAUX, ", ".join(txt.CANAUX[c] for c in mod.canaux) or txt.MOD_CANAUX_AUCUN
+    )
     table.add_row(txt.MOD_CADRES_DIFFERENTS, txt.OUI_NON[mod.cadres_differents])
     table.add_row(txt.MOD_SITUATION_DIFFICILE, txt.OUI_NON[mod.situation_difficile_simulee])
     table.add_row(
-        txt.MOD_COMPLEMENTAIRE, txt.MOD_COMPLEMENTAIRE_VALEUR.format(minutes=mod.entretien_complementaire_minutes)
+        txt.MOD_COMPLEMENTAIRE,
+        txt.MOD_COMPLEMENTAIRE_VALEUR.format(minutes=mod.entretien_complementaire_minutes),
     )
     table.add_row(
         txt.MOD_PRECISIONS,
-        txt.MOD_PRECISIONS_OBLIGATOIRES if mod.precisions_obligatoires else txt.MOD_PRECISIONS_FACULTATIVES,
+        txt.MOD_PRECISIONS_OBLIGATOIRES
+        if mod.precisions_obligatoires
+        else txt.MOD_PRECISIONS_FACULTATIVES,
     )
     binomes = "\n".join(
         txt.MOD_BINOME.format(
@@ -93,7 +118,9 @@ def modalites(ref: Referentiel, mod: Modalites, complet: bool = True) -> Table:
     if complet:
         table.add_row(txt.MOD_DUREE, mod.duree_epreuve)
         table.add_row(txt.MOD_LIEU, mod.lieu)
-        table.add_row(txt.MOD_ECHELLE, "\n".join(f"{v.code} — {v.libelle}" for v in mod.echelle.valeurs))
+        table.add_row(
+            txt.MOD_ECHELLE, "\n".join(f"{v.code} — {v.libelle}" for v in mod.echelle.valeurs)
+        )
         table.add_row(txt.MOD_REGLE, mod.echelle.regle_validation.description)
         table.add_row(txt.MOD_DESCRIPTION, Text(mod.description, style=STYLE_DISCRET))
     return table
@@ -106,10 +133,17 @@ def element(ref: Referentiel, ctx: Contexte) -> Group:
     if ctx.competence is None:
         noeud = Tree(_titre_bloc(bloc))
         for activite in bloc.activites:
-            noeud_act = noeud.add(Text(txt.REF_ACTIVITE.format(titre=activite.titre), style=STYLE_DISCRET))
+            noeud_act = noeud.add(
+                Text(txt.REF_ACTIVITE.format(titre=activite.titre), style=STYLE_DISCRET)
+            )
             for comp in activite.competences:
                 _criteres(comp, noeud_act.add(_ligne(comp.id, comp.libelle)))
-        parts += [noeud, Text(""), Text(txt.REF_MODALITES, style="bold underline"), modalites(ref, bloc.modalites)]
+        parts += [
+            noeud,
+            Text(""),
+            Text(txt.REF_MODALITES, style="bold underline"),
+            modalites(ref, bloc.modalites),
+        ]
         return Group(*parts)
 
     comp = ctx.competence
@@ -122,11 +156,21 @@ def element(ref: Referentiel, ctx: Contexte) -> Group:
         parts.append(noeud)
     else:
         crit: Critere = ctx.critere
-        parts.append(Text(txt.REF_DANS_COMPETENCE.format(id=comp.id, libelle=comp.libelle), style=STYLE_DISCRET))
+        parts.append(
+            Text(
+                txt.REF_DANS_COMPETENCE.format(id=comp.id, libelle=comp.libelle),
+                style=STYLE_DISCRET,
+            )
+        )
         if crit.rubrique:
-            parts.append(Text(txt.REF_DANS_RUBRIQUE.format(rubrique=crit.rubrique), style=STYLE_RUBRIQUE))
+            parts.append(
+                Text(txt.REF_DANS_RUBRIQUE.format(rubrique=crit.rubrique), style=STYLE_RUBRIQUE)
+            )
         parts.append(Padding(_ligne(crit.id, Text(crit.libelle, style="bold")), (1, 0)))
-    parts += [Text(txt.REF_MODALITES, style="bold underline"), modalites(ref, bloc.modalites, complet=False)]
+    parts += [
+        Text(txt.REF_MODALITES, style="bold underline"),
+        modalites(ref, bloc.modalites, complet=False),
+    ]
     return Group(*parts)
 
 
@@ -136,7 +180,9 @@ def resultat(res: Resultat) -> Text:
     texte = Text()
     for fragment, trouve in segments(el.libelle, res.mots):
         texte.append(fragment, style=STYLE_TROUVE if trouve else None)
-    lieu: list[str] = [txt.REF_DANS_BLOC.format(id=res.contexte.bloc.id, titre=res.contexte.bloc.titre)]
+    lieu: list[str] = [
+        txt.REF_DANS_BLOC.format(id=res.contexte.bloc.id, titre=res.contexte.bloc.titre)
+    ]
     if isinstance(el, Critere) and res.contexte.competence is not None:
         lieu.append(res.contexte.competence.id)
         if el.rubrique:
@@ -148,7 +194,11 @@ def resultat(res: Resultat) -> Text:
 
 def afficher_resultats(console: Console, requete: str, resultats: list[Resultat]) -> None:
     """Print a count line, then each result with its code in a column of its own."""
-    console.print(Text(txt.RECHERCHE_RESULTATS.format(n=len(resultats), requete=requete.strip()), style="bold"))
+    console.print(
+        Text(
+            txt.RECHERCHE_RESULTATS.format(n=len(resultats), requete=requete.strip()), style="bold"
+        )
+    )
     grille = Table.grid(padding=(0, 2, 1, 0))
     grille.add_column(style=STYLE_ID, no_wrap=True)
     grille.add_column()

@@ -67,7 +67,7 @@ class GroupeFr(_Fr, click.Group):
     """
 
     command_class = CommandeFr
-    alias: ClassVar[dict[str, str]] = {}
+    alias: dict[str, str]
 
     def __init__(self, *args: Any, alias: dict[str, str] | None = None, **kwargs: Any) -> None:
         kwargs.setdefault("subcommand_metavar", "COMMANDE [ARGUMENTS]...")
@@ -91,7 +91,11 @@ def message_erreur(exc: click.UsageError) -> str:
         return _with_suggestions(message, exc.possibilities)
     if isinstance(exc, MissingParameter) and exc.param is not None:
         quoi = txt.CLI_OPTION if isinstance(exc.param, click.Option) else txt.CLI_ARGUMENT
-        nom = exc.param.opts[0] if isinstance(exc.param, click.Option) else exc.param.human_readable_name
+        nom = (
+            exc.param.opts[0]
+            if isinstance(exc.param, click.Option)
+            else exc.param.human_readable_name
+        )
         return txt.CLI_PARAMETRE_MANQUANT.format(quoi=quoi, nom=nom)
     if isinstance(exc, BadOptionUsage):
         return txt.CLI_VALEUR_MANQUANTE.format(nom=exc.option_name)

@@ -84,10 +84,18 @@ def _charger(fichier: Path, console: Console) -> Referentiel:
     try:
         return load(fichier)
     except ReferentielInvalide as exc:
-        console.print(Text(txt.REFERENTIEL_INVALIDE.format(nombre=len(exc.problemes), fichier=exc.fichier), style="bold red"))
+        console.print(
+            Text(
+                txt.REFERENTIEL_INVALIDE.format(nombre=len(exc.problemes), fichier=exc.fichier),
+                style="bold red",
+            )
+        )
         for p in exc.problemes:
             console.print(
-                "• " + txt.probleme_referentiel(str(exc.fichier), p.chemin_lisible, p.code, p.details, p.ligne),
+                "• "
+                + txt.probleme_referentiel(
+                    str(exc.fichier), p.chemin_lisible, p.code, p.details, p.ligne
+                ),
                 markup=False,
                 highlight=False,
             )
@@ -162,7 +170,13 @@ def show(consultation: Consultation, identifiant: str | None) -> None:
 @groupe_referentiel.command("search", help=txt.CLI_SEARCH_AIDE)
 @click.argument("mots", metavar="MOTS...", nargs=-1, required=True)
 @click.option(
-    "--limite", "-n", type=click.IntRange(min=1), metavar="N", default=10, show_default=True, help=txt.CLI_OPTION_LIMITE
+    "--limite",
+    "-n",
+    type=click.IntRange(min=1),
+    metavar="N",
+    default=10,
+    show_default=True,
+    help=txt.CLI_OPTION_LIMITE,
 )
 @click.pass_obj
 def search(consultation: Consultation, mots: tuple[str, ...], limite: int) -> None:
@@ -170,15 +184,32 @@ def search(consultation: Consultation, mots: tuple[str, ...], limite: int) -> No
 
 
 @groupe_referentiel.command("export", help=txt.CLI_EXPORT_AIDE)
-@click.option("--format", "format_", metavar="FORMAT", default="json", show_default=True, help=txt.CLI_OPTION_FORMAT)
 @click.option(
-    "--sortie", "-o", type=click.Path(path_type=Path, dir_okay=False), metavar="FICHIER", help=txt.CLI_OPTION_SORTIE
+    "--format",
+    "format_",
+    metavar="FORMAT",
+    default="json",
+    show_default=True,
+    help=txt.CLI_OPTION_FORMAT,
+)
+@click.option(
+    "--sortie",
+    "-o",
+    type=click.Path(path_type=Path, dir_okay=False),
+    metavar="FICHIER",
+    help=txt.CLI_OPTION_SORTIE,
 )
 @click.pass_obj
 def export(consultation: Consultation, format_: str, sortie: Path | None) -> None:
     console = consultation.console
     if format_.lower() not in FORMATS_EXPORT:
-        console.print(txt.CLI_ERREUR.format(message=txt.CLI_FORMAT_INCONNU.format(format=format_, formats=", ".join(FORMATS_EXPORT))))
+        console.print(
+            txt.CLI_ERREUR.format(
+                message=txt.CLI_FORMAT_INCONNU.format(
+                    format=format_, formats=", ".join(FORMATS_EXPORT)
+                )
+            )
+        )
         raise click.exceptions.Exit(2)
     contenu = json.dumps(en_dict(consultation.ref), ensure_ascii=False, indent=2) + "\n"
     if sortie is None:
@@ -187,6 +218,10 @@ def export(consultation: Consultation, format_: str, sortie: Path | None) -> Non
     try:
         sortie.write_text(contenu, encoding="utf-8")
     except OSError as exc:
-        console.print(txt.CLI_ERREUR.format(message=txt.CLI_ECRITURE_IMPOSSIBLE.format(fichier=sortie, detail=exc.strerror)))
+        console.print(
+            txt.CLI_ERREUR.format(
+                message=txt.CLI_ECRITURE_IMPOSSIBLE.format(fichier=sortie, detail=exc.strerror)
+            )
+        )
         raise click.exceptions.Exit(2) from None
     console.print(txt.CLI_EXPORT_ECRIT.format(fichier=sortie))
