@@ -103,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
 
     texte = FICHIER_PAR_DEFAUT.read_text(encoding="utf-8")
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    anchor_parse = _ms(lambda: yaml.load(texte, Loader=loader), 20)  # noqa: S506 - a safe loader
+    anchor_parse = _ms(lambda: yaml.load(texte, Loader=loader), 20)
     charges = _ms(lambda: Recherche(load(FICHIER_PAR_DEFAUT)), 20)
 
     ref = load()
