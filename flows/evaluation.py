@@ -1,0 +1,223 @@
+"""The records of an evaluation: what is stored, and how two versions of it compare.
+
+An evaluation is one candidate × one bloc, scored by two évaluateurs. Its
+records — answers, précisions, entretiens observed, agreed values, grid
+submissions, visas — are each identified by a *natural key* (an answer by
+critère and évaluateur, …), so that writing the same thing twice is one
+record, and each carries the ``horodatage`` of the user action it comes
+from, so that an older click never overwrites a newer one.
+
+These models are the domain's; the store keeps them without knowing more
+than their table name, key and timestamp.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Annotated, Any, ClassVar
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+
+from referentiel import Canal, CodeValeur, RoleEvaluateur
+
+Identifiant = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")]
+"""IDs of evaluations, candidates' references, users: safe in file names and keys."""
+
+TexteLibre = Annotated[str, StringConstraints(strip_whitespace=True, max_length=10_000)]
+"""What a person types: comments, précisions, reasons. Bounded, may be empty."""
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+
+
+class Candidat(_Record):
+    """The candidate: a name (personal data) and a pseudonymous reference used everywhere else."""
+
+    nom: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+    reference: Identifiant
+
+
+class Evaluateur(_Record):
+    """One of the two évaluateurs: a user of a channel, with a role of the référentiel."""
+
+    utilisateur: Identifiant
+    nom: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+    role: RoleEvaluateur
+
+
+class StatutEvaluation(StrEnum):
+    """Where an evaluation stands."""
+
+    EN_COURS = "en_cours"
+    RAPPROCHEMENT = "rapprochement"
+    CONSOLIDEE = "consolidee"
+    CLOTUREE = "cloturee"
+
+
+class Evaluation(_Record):
+    """An evaluation's header: who, which bloc, where results go."""
+
+    id: Identifiant
+    candidat: Candidat
+    bloc: Annotated[str, StringConstraints(pattern=r"^B\d+$")]
+    evaluateurs: tuple[Evaluateur, Evaluateur]
+    coordinateurs: tuple[Identifiant, ...] = Field(min_length=1)
+    echeance: date | None = None
+    destination_resultats: str | None = None
+    statut: StatutEvaluation = StatutEvaluation.EN_COURS
+    horodatage: AwareDatetime
+
+    TABLE: ClassVar[str] = "evaluation"
+
+    @property
+    def cle(self) -> str:
+        return "evaluation"
+
+
+class Element(_Record):
+    """A record inside an evaluation: a table, a natural key, a timestamp."""
+
+    horodatage: AwareDatetime
+    TABLE: ClassVar[str]
+
+    @property
+    def cle(self) -> str:  # pragma: no cover - every subclass defines it
+        raise NotImplementedError
+
+
+class Reponse(Element):
+    """One évaluateur's value for one critère, with an optional comment."""
+
+    critere: Annotated[str, StringConstraints(pattern=r"^B\d+\.C\d+\.\d+$")]
+    evaluateur: Identifiant
+    valeur: CodeValeur
+    commentaire: TexteLibre = ""
+
+    TABLE: ClassVar[str] = "reponses"
+
+    @property
+    def cle(self) -> str:
+        return f"{self.critere}|{self.evaluateur}"
+
+
+class Precisions(Element):
+    """The précisions remark an évaluateur writes under a compétence's table."""
+
+    competence: Annotated[str, StringConstraints(pattern=r"^B\d+\.C\d+$")]
+    evaluateur: Identifiant
+    texte: TexteLibre
+
+    TABLE: ClassVar[str] = "precisions"
+
+    @property
+    def cle(self) -> str:
+        return f"{self.competence}|{self.evaluateur}"
+
+
+class Entretien(Element):
+    """An entretien observed by an évaluateur (the evidence behind the grid)."""
+
+    evaluateur: Identifiant
+    numero: int = Field(ge=1, le=20)
+    date: date
+    canal: Canal
+    reel: bool
+    situation_difficile: bool = False
+
+    TABLE: ClassVar[str] = "entretiens"
+
+    @property
+    def cle(self) -> str:
+        return f"{self.evaluateur}|{self.numero}"
+
+
+class Accord(Element):
+    """The value both évaluateurs agreed on for a critère they disagreed on."""
+
+    critere: Annotated[str, StringConstraints(pattern=r"^B\d+\.C\d+\.\d+$")]
+    valeur: CodeValeur
+    propose_par: Identifiant
+    accepte_par: Identifiant
+    justification: TexteLibre
+
+    TABLE: ClassVar[str] = "accords"
+
+    @property
+    def cle(self) -> str:
+        return self.critere
+
+
+class Soumission(Element):
+    """An évaluateur submitted their grid: it is locked."""
+
+    evaluateur: Identifiant
+
+    TABLE: ClassVar[str] = "soumissions"
+
+    @property
+    def cle(self) -> str:
+        return self.evaluateur
+
+
+class Visa(Element):
+    """An évaluateur confirmed the consolidated proposal."""
+
+    evaluateur: Identifiant
+
+    TABLE: ClassVar[str] = "visas"
+
+    @property
+    def cle(self) -> str:
+        return self.evaluateur
+
+
+ELEMENTS: dict[str, type[Element]] = {
+    cls.TABLE: cls for cls in (Reponse, Precisions, Entretien, Accord, Soumission, Visa)
+}
+"""Every kind of element, by table name."""
+
+
+class Evenement(_Record):
+    """One line of the append-only audit trail: who, when, what, old → new, why."""
+
+    quand: AwareDatetime
+    qui: Identifiant
+    quoi: str
+    evaluation: str | None = None
+    cle: str | None = None
+    ancien: dict[str, Any] | None = None
+    nouveau: dict[str, Any] | None = None
+    pourquoi: str | None = None
+
+
+class EtatConversation(_Record):
+    """Where a user stands in a conversation on a channel, so they can resume days later."""
+
+    canal: Identifiant
+    utilisateur: Identifiant
+    flow: str
+    donnees: dict[str, Any] = Field(default_factory=dict)
+    horodatage: AwareDatetime
+
+    @property
+    def cle(self) -> str:
+        return f"{self.canal}|{self.utilisateur}"
+
+
+class Dossier(_Record):
+    """Everything stored about one evaluation."""
+
+    evaluation: Evaluation
+    reponses: tuple[Reponse, ...] = ()
+    precisions: tuple[Precisions, ...] = ()
+    entretiens: tuple[Entretien, ...] = ()
+    accords: tuple[Accord, ...] = ()
+    soumissions: tuple[Soumission, ...] = ()
+    visas: tuple[Visa, ...] = ()
+
+
+def horodatage_de(document: dict[str, Any]) -> datetime:
+    """The timestamp of a stored record, as a datetime."""
+    return datetime.fromisoformat(document["horodatage"])

@@ -1,0 +1,116 @@
+"""The store port: what the domain needs from persistence, and nothing more.
+
+``flows`` owns this interface and ``storage`` implements it (in memory for
+tests of the flows, TinyDB on disk for real). Models go in and come out;
+documents, files and doc ids never cross it.
+
+Every write is *durable when it returns*: an acknowledged answer survives a
+crash. Writes are idempotent twice over: a request id already applied is not
+applied again (a Slack retry, a replay), and a record older than the stored
+one does not replace it (an earlier click delivered late).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any, Protocol
+
+from pydantic import BaseModel, ConfigDict
+
+from flows.evaluation import Dossier, Element, EtatConversation, Evaluation, Evenement
+
+
+class Ecriture(StrEnum):
+    """What became of a write."""
+
+    APPLIQUEE = "appliquee"
+    """Stored, and recorded in the audit trail."""
+    INCHANGEE = "inchangee"
+    """The same record was already stored: nothing to do."""
+    PERIMEE = "perimee"
+    """A newer record is stored: this older one was not applied."""
+    DEJA_TRAITEE = "deja_traitee"
+    """This request id was already applied: nothing done again."""
+
+
+class ExportCandidat(BaseModel):
+    """All data of one candidate, for the candidate's access right (RGPD) or the jury."""
+
+    model_config = ConfigDict(frozen=True)
+
+    reference: str
+    dossiers: tuple[Dossier, ...]
+    historique: tuple[Evenement, ...]
+
+    def en_json(self) -> dict[str, Any]:
+        """The export as JSON-ready data."""
+        return self.model_dump(mode="json")
+
+
+class Store(Protocol):
+    """Persistence of evaluations, audit trail and conversation states."""
+
+    async def creer(
+        self, evaluation: Evaluation, *, par: str, requete: str | None = None
+    ) -> Ecriture:
+        """Store a new evaluation (or the same one again: INCHANGEE)."""
+        ...
+
+    async def modifier(
+        self,
+        evaluation: Evaluation,
+        *,
+        par: str,
+        pourquoi: str | None = None,
+        requete: str | None = None,
+    ) -> Ecriture:
+        """Replace an evaluation's header (status, deadline…), unless a newer one is stored."""
+        ...
+
+    async def enregistrer(
+        self,
+        evaluation_id: str,
+        element: Element,
+        *,
+        par: str,
+        pourquoi: str | None = None,
+        requete: str | None = None,
+    ) -> Ecriture:
+        """Store one record of an evaluation under its natural key."""
+        ...
+
+    async def dossier(self, evaluation_id: str) -> Dossier | None:
+        """Everything stored about an evaluation, or None if there is no such evaluation."""
+        ...
+
+    async def evaluations(self) -> list[Evaluation]:
+        """Every evaluation's header."""
+        ...
+
+    async def historique(self, evaluation_id: str) -> list[Evenement]:
+        """The audit trail of an evaluation, oldest first."""
+        ...
+
+    async def etat(self, canal: str, utilisateur: str) -> EtatConversation | None:
+        """A user's conversation state on a channel."""
+        ...
+
+    async def sauver_etat(self, etat: EtatConversation, *, requete: str | None = None) -> Ecriture:
+        """Store a user's conversation state (not audited: it is not evaluation data)."""
+        ...
+
+    async def exporter_candidat(self, reference: str, *, par: str) -> ExportCandidat:
+        """All data of a candidate; the export itself is recorded in the audit trail."""
+        ...
+
+    async def purger_candidat(self, reference: str, *, par: str, pourquoi: str) -> int:
+        """Erase all data of a candidate; returns how many evaluations were erased.
+
+        The audit trail keeps that a purge happened (who, when, why, the
+        reference), not the data purged.
+        """
+        ...
+
+    async def fermer(self) -> None:
+        """Make everything durable in its final form and release the store."""
+        ...

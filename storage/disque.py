@@ -1,0 +1,315 @@
+"""The store on disk: TinyDB shards in a data directory, one per evaluation.
+
+Layout::
+
+    <data>/.verrou                                  the owner process's lock
+    <data>/systeme.json, systeme.journal            index, conversations, global audit
+    <data>/evaluations/<reference>/<id>.json        one evaluation (candidate × bloc)
+    <data>/evaluations/<reference>/<id>.journal
+
+One shard per evaluation keeps the cost of a write flat (it touches one
+small journal, whatever else is stored), and makes a candidate's export and
+purge a matter of one directory, named by the candidate's pseudonymous
+reference, never their name.
+
+Start-up checks every file cheaply (first and last bytes: empty, truncated,
+NUL-filled, foreign, newer schema), runs migrations, finishes an interrupted
+purge and re-indexes an evaluation created just before a crash. A shard's
+content is read and validated in full when it is first used — or for every
+shard at start-up with ``verification="complet"`` (``cqp-bot donnees
+verifier``) — so that start-up stays short with a million answers stored.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import OrderedDict
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ValidationError
+
+from flows.evaluation import ELEMENTS, EtatConversation, Evaluation, Evenement
+from storage import fichiers
+from storage.base import (
+    SYSTEME,
+    T_CONVERSATIONS,
+    T_EVALUATION,
+    T_EVENEMENTS,
+    T_INDEX,
+    T_PURGES,
+    T_REQUETES,
+    Horloge,
+    StoreDeShards,
+    maintenant,
+)
+from storage.erreurs import SchemaTropRecent, StockageCorrompu
+from storage.format import SCHEMA, FormatInvalide, Tables, verifier_entete
+from storage.migrations import MIGRATIONS, Migration, migrer
+from storage.shard import Fichiers, Shard, lire_fichiers
+from storage.verrou import Verrou
+
+Verification = Literal["entete", "complet"]
+MAX_SHARDS_OUVERTS = 256
+"""Evaluations kept in memory at once (least recently used ones are dropped)."""
+
+_MODELES_EVALUATION: Mapping[str, type[BaseModel] | None] = {
+    T_EVALUATION: Evaluation,
+    T_EVENEMENTS: Evenement,
+    T_REQUETES: None,
+    **ELEMENTS,
+}
+_MODELES_SYSTEME: Mapping[str, type[BaseModel] | None] = {
+    T_INDEX: Evaluation,
+    T_CONVERSATIONS: EtatConversation,
+    T_EVENEMENTS: Evenement,
+    T_REQUETES: None,
+    T_PURGES: None,
+}
+
+
+def _valider(tables: Tables, modeles: Mapping[str, type[BaseModel] | None]) -> None:
+    """Every record of every table has the shape its model says (wrong types = corruption)."""
+    for nom, table in tables.items():
+        if nom not in modeles:
+            raise FormatInvalide("table_inconnue", table=nom)
+        modele = modeles[nom]
+        if modele is None:
+            continue
+        for cle, doc in table.items():
+            try:
+                modele.model_validate(doc)
+            except ValidationError as exc:
+                raise FormatInvalide(
+                    "enregistrement", table=nom, cle=cle, erreurs=exc.error_count()
+                ) from exc
+
+
+class StoreTinyDB(StoreDeShards):
+    """Flows' store on disk. Open it with ``await StoreTinyDB.ouvrir(dossier)``."""
+
+    def __init__(self, racine: Path, verrou: Verrou, systeme: Shard, horloge: Horloge) -> None:
+        super().__init__(horloge)
+        self.racine = racine
+        self._verrou = verrou
+        self._systeme_shard = systeme
+        self._ouverts: OrderedDict[str, Shard] = OrderedDict()
+        self._ouverture = asyncio.Lock()
+
+    # --- start-up -----------------------------------------------------------------
+
+    @classmethod
+    async def ouvrir(
+        cls,
+        dossier: Path | str,
+        *,
+        verification: Verification = "entete",
+        horloge: Horloge = maintenant,
+        migrations: Mapping[int, Migration] = MIGRATIONS,
+        schema: int = SCHEMA,
+    ) -> StoreTinyDB:
+        """Take ownership of ``dossier``, check it, and return the store.
+
+        Raises:
+            StockageVerrouille: another process owns the directory.
+            StockageCorrompu: a file cannot be trusted; it was moved aside.
+            SchemaTropRecent: a file was written by a newer cqp-bot.
+        """
+        racine = Path(dossier)
+        return await asyncio.to_thread(
+            cls._ouvrir, racine, verification, horloge, migrations, schema
+        )
+
+    @classmethod
+    def _ouvrir(
+        cls,
+        racine: Path,
+        verification: Verification,
+        horloge: Horloge,
+        migrations: Mapping[int, Migration],
+        schema: int,
+    ) -> StoreTinyDB:
+        (racine / "evaluations").mkdir(parents=True, exist_ok=True)
+        verrou = Verrou(racine)
+        try:
+            fichiers.nettoyer_temporaires(racine)
+            emplacements = [
+                Fichiers(racine / f"{SYSTEME}.json"),
+                *cls._emplacements_evaluations(racine),
+            ]
+            for emplacement in emplacements:
+                cls._verifier_et_migrer(emplacement, horloge, migrations, schema)
+            systeme = cls._charger(
+                SYSTEME, Fichiers(racine / f"{SYSTEME}.json"), horloge, _MODELES_SYSTEME
+            )
+            store = cls(racine, verrou, systeme, horloge)
+            if verification == "complet":
+                for emplacement in emplacements[1:]:
+                    cls._charger(
+                        emplacement.instantane.stem, emplacement, horloge, _MODELES_EVALUATION
+                    )
+        except BaseException:
+            verrou.liberer()
+            raise
+        return store
+
+    @staticmethod
+    def _emplacements_evaluations(racine: Path) -> list[Fichiers]:
+        """Every evaluation shard on disk, whether it has a snapshot yet or only a journal."""
+        noms = {
+            p.with_suffix(".json")
+            for motif in ("*/*.json", "*/*.journal")
+            for p in (racine / "evaluations").glob(motif)
+        }
+        return [Fichiers(n) for n in sorted(noms)]
+
+    @staticmethod
+    def _verifier_et_migrer(
+        emplacement: Fichiers, horloge: Horloge, migrations: Mapping[int, Migration], schema: int
+    ) -> None:
+        chemin = emplacement.instantane
+        if not chemin.exists():
+            return
+        with chemin.open("rb") as f:
+            debut = f.read(64)
+            taille = f.seek(0, 2)
+            f.seek(max(0, taille - 2))
+            fin = f.read(2)
+        try:
+            version = verifier_entete(debut, fin, taille)
+        except FormatInvalide as exc:
+            deplaces = emplacement.mettre_de_cote(horloge())
+            raise StockageCorrompu(
+                fichier=chemin, probleme=exc.code, details=exc.details, deplace_vers=deplaces
+            ) from exc
+        if version > schema:
+            raise SchemaTropRecent(fichier=chemin, version=version, connue=schema)
+        if version < schema:
+            migrer(emplacement, version, schema, migrations, horloge())
+
+    @staticmethod
+    def _charger(
+        nom: str,
+        emplacement: Fichiers,
+        horloge: Horloge,
+        modeles: Mapping[str, type[BaseModel] | None],
+    ) -> Shard:
+        """Read a shard in full, validate every record, and return it."""
+        version, seq, tables, rejoues = lire_fichiers(emplacement, horloge())
+        try:
+            if version != SCHEMA:
+                raise FormatInvalide("schema", version=version)
+            _valider(tables, modeles)
+        except FormatInvalide as exc:
+            deplaces = emplacement.mettre_de_cote(horloge())
+            raise StockageCorrompu(
+                fichier=emplacement.instantane,
+                probleme=exc.code,
+                details=exc.details,
+                deplace_vers=deplaces,
+            ) from exc
+        return Shard(nom, tables, seq, emplacement, lots_en_journal=rejoues)
+
+    async def preparer(self) -> None:
+        """Finish what a crash interrupted: a purge half done, an evaluation not yet indexed."""
+        systeme = self._systeme_shard
+        for reference, doc in list(systeme.tous(T_PURGES)):
+            await self._terminer_purge(reference, list(doc["evaluations"]))
+        indexees = {cle for cle, _ in systeme.tous(T_INDEX)}
+        for emplacement in self._emplacements_evaluations(self.racine):
+            evaluation_id, reference = (
+                emplacement.instantane.stem,
+                emplacement.instantane.parent.name,
+            )
+            if evaluation_id not in indexees:
+                shard = await self._shard(evaluation_id, reference)
+                entete = shard.lire(T_EVALUATION, "evaluation") if shard else None
+                if entete is not None:
+                    await self._indexer(Evaluation.model_validate(entete))
+
+    # --- shards ---------------------------------------------------------------
+
+    async def _systeme(self) -> Shard:
+        return self._systeme_shard
+
+    def _emplacement(self, evaluation_id: str, reference: str) -> Fichiers:
+        return Fichiers(self.racine / "evaluations" / reference / f"{evaluation_id}.json")
+
+    async def _shard(self, evaluation_id: str, reference: str | None = None) -> Shard | None:
+        shard = self._ouverts.get(evaluation_id)
+        if shard is not None:
+            self._ouverts.move_to_end(evaluation_id)
+            return shard
+        async with self._ouverture:
+            shard = self._ouverts.get(evaluation_id)
+            if shard is not None:
+                return shard
+            ref = reference or self._reference(self._systeme_shard, evaluation_id)
+            if ref is None:
+                return None
+            emplacement = self._emplacement(evaluation_id, ref)
+            existe = any(p.exists() for p in emplacement.tous())
+            if not existe and reference is None:
+                return None
+            if existe:
+                shard = await asyncio.to_thread(
+                    self._charger, evaluation_id, emplacement, self.horloge, _MODELES_EVALUATION
+                )
+            else:
+                await asyncio.to_thread(self._creer_dossier, emplacement.instantane.parent)
+                shard = Shard(evaluation_id, {}, 0, emplacement)
+            self._ouverts[evaluation_id] = shard
+            self._oublier_les_plus_anciens()
+            return shard
+
+    @staticmethod
+    def _creer_dossier(dossier: Path) -> None:
+        if not dossier.exists():
+            dossier.mkdir(parents=True)
+            fichiers.fsync_dossier(dossier.parent)
+
+    def _oublier_les_plus_anciens(self) -> None:
+        """Drop the least recently used shards from memory; their journals keep them durable."""
+        for evaluation_id in list(self._ouverts):
+            if len(self._ouverts) <= MAX_SHARDS_OUVERTS:
+                break
+            if not self._ouverts[evaluation_id].occupe:
+                del self._ouverts[evaluation_id]
+
+    async def _detruire(self, evaluation_id: str, reference: str) -> None:
+        shard = self._ouverts.pop(evaluation_id, None)
+        emplacement = self._emplacement(evaluation_id, reference)
+
+        def effacer() -> None:
+            fichiers.supprimer(*emplacement.tous())
+            dossier = emplacement.instantane.parent
+            if dossier.exists() and not any(dossier.iterdir()):
+                dossier.rmdir()
+                fichiers.fsync_dossier(dossier.parent)
+
+        if shard is not None:
+            async with shard.ecriture():
+                await asyncio.to_thread(effacer)
+        else:
+            await asyncio.to_thread(effacer)
+
+    async def fermer(self) -> None:
+        """Write every snapshot in its final form, then release the directory."""
+        try:
+            for shard in [*self._ouverts.values(), self._systeme_shard]:
+                async with shard.ecriture():
+                    await shard.instantane()
+        finally:
+            self._verrou.liberer()
+
+
+async def ouvrir(dossier: Path | str, **options: Any) -> StoreTinyDB:
+    """Open the store in ``dossier`` and finish any work a crash interrupted."""
+    store = await StoreTinyDB.ouvrir(dossier, **options)
+    try:
+        await store.preparer()
+    except BaseException:
+        await store.fermer()
+        raise
+    return store

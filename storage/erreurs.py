@@ -1,0 +1,93 @@
+"""Why the store refuses to go on: structured errors, worded in French by the catalogue.
+
+Each error carries a code and the facts of the case (which file, where it was
+moved), never prose: ``flows.catalogue.erreur_stockage`` turns it into the
+message a person reads at start-up or in chat.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+
+class ErreurStockage(Exception):
+    """Base of every refusal of the store."""
+
+    code = "stockage"
+
+    def __init__(self, **details: Any) -> None:
+        self.details = details
+        super().__init__(f"{self.code}: {details}")
+
+
+class StockageCorrompu(ErreurStockage):
+    """A data file cannot be trusted. It was moved aside, never replaced by an empty one.
+
+    Details: ``fichier`` (Path), ``probleme`` (code of what is wrong),
+    ``deplace_vers`` (tuple of Paths where the shard's files now are).
+    """
+
+    code = "corrompu"
+
+
+class SchemaTropRecent(ErreurStockage):
+    """A file was written by a newer cqp-bot; this one must not touch it.
+
+    Details: fichier, version, connue.
+    """
+
+    code = "schema_trop_recent"
+
+
+class MigrationImpossible(ErreurStockage):
+    """No migration leads from the file's version to ours. Details: fichier, version, connue."""
+
+    code = "migration_impossible"
+
+
+class StockageVerrouille(ErreurStockage):
+    """Another process owns the data directory. Details: dossier, pid."""
+
+    code = "verrouille"
+
+
+class StockageOccupe(ErreurStockage):
+    """A shard stayed locked longer than the bounded wait. Details: evaluation."""
+
+    code = "occupe"
+
+
+class StockageIndisponible(ErreurStockage):
+    """A write could not be made durable (disk full, permissions): nothing was applied.
+
+    Details: fichier, detail.
+    """
+
+    code = "indisponible"
+
+
+class EvaluationInconnue(ErreurStockage):
+    """No evaluation has this id. Details: evaluation."""
+
+    code = "evaluation_inconnue"
+
+
+class EvaluationExistante(ErreurStockage):
+    """Another evaluation already has this id. Details: evaluation."""
+
+    code = "evaluation_existante"
+
+
+class DonneesInvalides(ErreurStockage):
+    """A value cannot be stored as JSON (NaN, infinity…): refused before anything is written.
+
+    Details: detail.
+    """
+
+    code = "donnees_invalides"
+
+
+def chemins(*paths: Path) -> tuple[str, ...]:
+    """Paths as strings, for messages."""
+    return tuple(str(p) for p in paths)

@@ -1,0 +1,97 @@
+"""Durable file operations: the only place that writes bytes to disk.
+
+Why each step: a write is durable only once ``fsync`` returns; ``os.replace``
+makes a new file appear whole or not at all; and the directory itself must be
+fsynced for a rename or a new file to survive a power cut. All of it is
+blocking, so callers run it in a worker thread.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+SUFFIXE_TEMPORAIRE = ".tmp"
+
+
+def fsync_dossier(dossier: Path) -> None:
+    """Make the directory's entries (new, renamed, removed files) durable."""
+    fd = os.open(dossier, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def ecrire_atomique(chemin: Path, contenu: bytes) -> None:
+    """Replace ``chemin`` by ``contenu``: afterwards the file is the old one or the new one, whole.
+
+    Temp file in the same directory (same file system, so the rename is
+    atomic), fsync, rename over the target, fsync the directory.
+    """
+    temporaire = chemin.with_name(chemin.name + SUFFIXE_TEMPORAIRE)
+    fd = os.open(temporaire, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        vue = memoryview(contenu)
+        while vue:
+            vue = vue[os.write(fd, vue) :]
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    os.replace(temporaire, chemin)
+    fsync_dossier(chemin.parent)
+
+
+def ajouter_durable(chemin: Path, ligne: bytes) -> None:
+    """Append ``ligne`` to ``chemin`` and return only once it is on disk.
+
+    If the append fails half-way (disk full), the file is cut back to its
+    previous length, so that a torn line never sits before a later one.
+    """
+    nouveau = not chemin.exists()
+    fd = os.open(chemin, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    try:
+        taille = os.fstat(fd).st_size
+        try:
+            vue = memoryview(ligne)
+            while vue:
+                vue = vue[os.write(fd, vue) :]
+            os.fsync(fd)
+        except OSError:
+            os.ftruncate(fd, taille)
+            os.fsync(fd)
+            raise
+    finally:
+        os.close(fd)
+    if nouveau:
+        fsync_dossier(chemin.parent)
+
+
+def tronquer(chemin: Path, taille: int = 0) -> None:
+    """Cut ``chemin`` to ``taille`` bytes, durably."""
+    fd = os.open(chemin, os.O_WRONLY)
+    try:
+        os.ftruncate(fd, taille)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def supprimer(*chemins: Path) -> None:
+    """Remove files (missing ones are fine) and make the removal durable."""
+    dossiers = set()
+    for chemin in chemins:
+        try:
+            chemin.unlink()
+            dossiers.add(chemin.parent)
+        except FileNotFoundError:
+            pass
+    for dossier in dossiers:
+        fsync_dossier(dossier)
+
+
+def nettoyer_temporaires(racine: Path) -> list[Path]:
+    """Remove temp files left by a crash before their rename; they hold nothing acknowledged."""
+    restes = sorted(racine.rglob("*" + SUFFIXE_TEMPORAIRE))
+    supprimer(*restes)
+    return restes

@@ -1,0 +1,165 @@
+"""The two file formats of a shard: the snapshot (a TinyDB database) and its journal.
+
+Snapshot ``<nom>.json``: one JSON object, UTF-8, written atomically::
+
+    {"schema": 1, "seq": 42, "tables": {<TinyDB tables: name -> {key -> document}>}}
+
+``schema`` comes first so that a glance at the first bytes tells the version
+and a glance at the last ones (``}`` and a newline) tells whether the file is
+whole — the cheap check run on every file at start-up.
+
+Journal ``<nom>.journal``: one line per committed batch of operations,
+appended and fsynced before the batch is acknowledged::
+
+    <crc32 of the payload, 8 hex digits> {"seq": 43, "ops": [...]}\\n
+
+A crash can only tear the *last* line (appends are sequential): a last line
+without its newline or with a wrong CRC is a batch never acknowledged, and is
+dropped. A bad line before the last one is corruption.
+"""
+
+from __future__ import annotations
+
+import json
+import zlib
+from dataclasses import dataclass
+from typing import Any
+
+from storage.erreurs import DonneesInvalides
+
+SCHEMA = 1
+"""Version of the files this cqp-bot writes."""
+
+ENTETE = b'{"schema": '
+FIN = b"}\n"
+
+Tables = dict[str, dict[str, dict[str, Any]]]
+
+
+class FormatInvalide(Exception):
+    """What is wrong with a file's bytes; ``code`` names it for the catalogue."""
+
+    def __init__(self, code: str, **details: Any) -> None:
+        self.code = code
+        self.details = details
+        super().__init__(code)
+
+
+def _dumps(valeur: Any, **options: Any) -> str:
+    try:
+        return json.dumps(valeur, ensure_ascii=False, allow_nan=False, **options)
+    except (ValueError, TypeError) as exc:  # NaN, infinity, a non-JSON value
+        raise DonneesInvalides(detail=str(exc)) from exc
+
+
+def encoder_instantane(tables: Tables, seq: int, schema: int = SCHEMA) -> bytes:
+    """The snapshot file's bytes."""
+    return (_dumps({"schema": schema, "seq": seq, "tables": tables}) + "\n").encode("utf-8")
+
+
+def verifier_entete(debut: bytes, fin: bytes, taille: int) -> int:
+    """The schema version announced by a snapshot's first bytes, if the file looks whole.
+
+    Cheap enough to run on every file at start-up: it catches empty,
+    truncated, NUL-filled files, trailing garbage and other documents; what
+    it cannot see (a wrong type deep inside) is caught when the shard loads.
+    """
+    if taille == 0:
+        raise FormatInvalide("vide")
+    if debut.startswith(b"\x00") or fin.endswith(b"\x00"):
+        raise FormatInvalide("octets_nuls")
+    if not debut.startswith(ENTETE):
+        raise FormatInvalide("entete")
+    if not fin.endswith(FIN):
+        raise FormatInvalide("tronque")
+    chiffres = debut[len(ENTETE) :].split(b",", 1)[0]
+    if not chiffres.isdigit():
+        raise FormatInvalide("entete")
+    return int(chiffres)
+
+
+def decoder_instantane(contenu: bytes) -> tuple[int, int, Tables]:
+    """``(schema, seq, tables)`` of a snapshot, or FormatInvalide saying what is wrong."""
+    verifier_entete(contenu[:64], contenu[-2:], len(contenu))
+    try:
+        document = json.loads(contenu.decode("utf-8"), parse_constant=_refuser_constante)
+    except UnicodeDecodeError as exc:
+        raise FormatInvalide("encodage", position=exc.start) from exc
+    except json.JSONDecodeError as exc:
+        raise FormatInvalide("json", ligne=exc.lineno, colonne=exc.colno) from exc
+    if not isinstance(document, dict) or set(document) != {"schema", "seq", "tables"}:
+        raise FormatInvalide("forme")
+    schema, seq, tables = document["schema"], document["seq"], document["tables"]
+    if not isinstance(schema, int) or not isinstance(seq, int) or seq < 0:
+        raise FormatInvalide("forme")
+    _verifier_tables(tables)
+    return schema, seq, tables
+
+
+def _refuser_constante(nom: str) -> float:
+    """json accepts NaN and Infinity, which are not JSON: refuse them on read too."""
+    raise FormatInvalide("constante", nom=nom)
+
+
+def _verifier_tables(tables: Any) -> None:
+    if not isinstance(tables, dict):
+        raise FormatInvalide("forme")
+    for table in tables.values():
+        if not isinstance(table, dict) or not all(isinstance(d, dict) for d in table.values()):
+            raise FormatInvalide("forme")
+
+
+def encoder_lot(seq: int, ops: list[dict[str, Any]]) -> bytes:
+    """One journal line for a batch. Raises DonneesInvalides before anything is written."""
+    charge = _dumps({"seq": seq, "ops": ops}, separators=(",", ":"))
+    octets = charge.encode("utf-8")
+    return b"%08x " % zlib.crc32(octets) + octets + b"\n"
+
+
+@dataclass(frozen=True)
+class Journal:
+    """A journal read back: its batches, and how many bytes of it are whole."""
+
+    lots: list[tuple[int, list[dict[str, Any]]]]
+    taille_valide: int
+    dechire: bool
+
+
+def decoder_journal(contenu: bytes) -> Journal:
+    """The batches of a journal; a torn last line is dropped, a bad earlier one is corruption."""
+    lots: list[tuple[int, list[dict[str, Any]]]] = []
+    position = 0
+    lignes = contenu.split(b"\n")
+    completes = lignes[:-1]
+    for numero, ligne in enumerate(completes, start=1):
+        lot = _decoder_ligne(ligne)
+        if lot is None:
+            if numero == len(completes) and not lignes[-1]:
+                # Only the last line can be bad without corruption: every
+                # acknowledged batch was fsynced, and with it all before it.
+                return Journal(lots, position, dechire=True)
+            raise FormatInvalide("journal", ligne=numero)
+        if lots and lot[0] != lots[-1][0] + 1:
+            raise FormatInvalide("journal_sequence", ligne=numero)
+        lots.append(lot)
+        position += len(ligne) + 1
+    return Journal(lots, position, dechire=bool(lignes[-1]))
+
+
+def _decoder_ligne(ligne: bytes) -> tuple[int, list[dict[str, Any]]] | None:
+    if len(ligne) < 10 or ligne[8:9] != b" ":
+        return None
+    crc, charge = ligne[:8], ligne[9:]
+    try:
+        if int(crc, 16) != zlib.crc32(charge):
+            return None
+        lot = json.loads(charge.decode("utf-8"), parse_constant=_refuser_constante)
+    except (ValueError, FormatInvalide):
+        return None
+    if (
+        not isinstance(lot, dict)
+        or not isinstance(lot.get("seq"), int)
+        or not isinstance(lot.get("ops"), list)
+    ):
+        return None
+    return lot["seq"], lot["ops"]

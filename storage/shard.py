@@ -1,0 +1,260 @@
+"""A shard: one unit of storage with its own writer — an evaluation, or the system tables.
+
+In memory, a shard is a TinyDB database (``MemoryStorage``) whose document
+ids are the records' natural keys. On disk it is a snapshot (the TinyDB
+tables as JSON) plus a journal of the batches committed since.
+
+Why not TinyDB's ``JSONStorage``: it rewrites the whole file in place on
+every write — a cost that grows with the data, and a torn file if the process
+dies mid-write. Here a write appends one fsynced line to the journal (flat
+cost, and a crash can only tear a line nobody was told about); every
+``SEUIL_INSTANTANE`` batches the snapshot is rewritten atomically and the
+journal emptied. Reading back is snapshot + journal replay.
+
+One ``asyncio.Lock`` per shard serialises its writers; blocking file work
+runs in a worker thread so the event loop never waits on a disk.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator, MutableMapping
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from tinydb import TinyDB
+from tinydb.storages import MemoryStorage
+from tinydb.table import Document, Table
+
+from storage import fichiers
+from storage.erreurs import StockageCorrompu, StockageIndisponible, StockageOccupe
+from storage.format import (
+    SCHEMA,
+    FormatInvalide,
+    Tables,
+    decoder_instantane,
+    decoder_journal,
+    encoder_instantane,
+    encoder_lot,
+)
+
+SEUIL_INSTANTANE = 200
+"""Batches in the journal before the snapshot is rewritten (and the journal emptied)."""
+ATTENTE_MAX_S = 10.0
+"""Bounded wait for a shard's lock: past it the write is refused, never queued forever."""
+
+Op = dict[str, Any]
+"""One operation of a batch: ``{"op": "put"|"del", "table": ..., "cle": ..., "doc": {...}}``."""
+
+
+class _TableParCle(Table):
+    """A TinyDB table whose document ids are the records' natural keys (strings).
+
+    Natural keys make a second write of the same record an update, and they
+    survive restarts — unlike TinyDB's integer ids, which are reused after
+    deletions.
+    """
+
+    document_id_class = str  # type: ignore[assignment]
+
+
+class _Base(TinyDB):
+    table_class = _TableParCle
+
+
+def _nouvelle_base(tables: Tables) -> TinyDB:
+    base = _Base(storage=MemoryStorage)
+    base.storage.write(tables)
+    return base
+
+
+@dataclass(frozen=True)
+class Fichiers:
+    """Where a shard lives on disk."""
+
+    instantane: Path
+
+    @property
+    def journal(self) -> Path:
+        return self.instantane.with_suffix(".journal")
+
+    def tous(self) -> tuple[Path, Path]:
+        return self.instantane, self.journal
+
+    def mettre_de_cote(self, quand: datetime) -> tuple[Path, ...]:
+        """Move both files aside as ``*.corrupt-<timestamp>``: never deleted, never reset."""
+        suffixe = ".corrupt-" + quand.strftime("%Y%m%dT%H%M%S")
+        deplaces = []
+        for chemin in self.tous():
+            if chemin.exists():
+                cible = chemin.with_name(chemin.name + suffixe)
+                chemin.rename(cible)
+                deplaces.append(cible)
+        if deplaces:
+            fichiers.fsync_dossier(self.instantane.parent)
+        return tuple(deplaces)
+
+
+def lire_fichiers(emplacement: Fichiers, quand: datetime) -> tuple[int, int, Tables, int]:
+    """``(schema, seq, tables, replayed)`` of a shard on disk: snapshot, then the journal replayed.
+
+    A torn last journal line (a crash during an unacknowledged write) is cut
+    off. Anything else wrong moves the shard's files aside and raises
+    StockageCorrompu: an evaluation is never silently loaded with part of its
+    acknowledged answers.
+    """
+    fichier = emplacement.instantane
+    rejoues = 0
+    try:
+        schema, seq, tables = (
+            decoder_instantane(fichier.read_bytes()) if fichier.exists() else (SCHEMA, 0, {})
+        )
+        fichier = emplacement.journal
+        if fichier.exists():
+            journal = decoder_journal(fichier.read_bytes())
+            for lot_seq, ops in journal.lots:
+                if lot_seq > seq:
+                    if lot_seq != seq + 1:
+                        raise FormatInvalide("journal_sequence", ligne=lot_seq)
+                    appliquer(tables, ops)
+                    seq = lot_seq
+                    rejoues += 1
+            if journal.dechire:
+                fichiers.tronquer(fichier, journal.taille_valide)
+    except FormatInvalide as exc:
+        deplaces = emplacement.mettre_de_cote(quand)
+        raise StockageCorrompu(
+            fichier=fichier, probleme=exc.code, details=exc.details, deplace_vers=deplaces
+        ) from exc
+    return schema, seq, tables, rejoues
+
+
+def appliquer(tables: Tables, ops: list[Op]) -> None:
+    """Apply a batch to plain tables (replay and migrations use this, not TinyDB)."""
+    for op in ops:
+        if not isinstance(op, dict) or op.get("op") not in {"put", "del"}:
+            raise FormatInvalide("operation")
+        table = tables.setdefault(str(op["table"]), {})
+        if op["op"] == "put":
+            if not isinstance(op.get("doc"), dict):
+                raise FormatInvalide("operation")
+            table[str(op["cle"])] = op["doc"]
+        else:
+            table.pop(str(op["cle"]), None)
+
+
+def _id(cle: str) -> Any:
+    """A natural key as a TinyDB doc id (TinyDB's type hints say int; ids are str here)."""
+    return cle
+
+
+def _remplacer(table: Table, cle: str, document: dict[str, Any]) -> None:
+    """Store ``document`` under ``cle``, replacing (not merging into) what was there."""
+
+    def remplacer(stocke: MutableMapping[Any, Any]) -> None:
+        stocke.clear()
+        stocke.update(document)
+
+    if not table.update(remplacer, doc_ids=[_id(cle)]):
+        table.insert(Document(document, doc_id=_id(cle)))
+
+
+class Shard:
+    """One unit of storage: tables in memory, durable through ``emplacement`` if any."""
+
+    def __init__(
+        self,
+        nom: str,
+        tables: Tables,
+        seq: int,
+        emplacement: Fichiers | None,
+        lots_en_journal: int = 0,
+    ) -> None:
+        self.nom = nom
+        self.emplacement = emplacement
+        self.seq = seq
+        self._base = _nouvelle_base(tables)
+        self._verrou = asyncio.Lock()
+        self._lots_depuis_instantane = lots_en_journal
+
+    @asynccontextmanager
+    async def ecriture(self) -> Any:
+        """Hold the shard's lock, waiting at most ATTENTE_MAX_S."""
+        try:
+            async with asyncio.timeout(ATTENTE_MAX_S):
+                await self._verrou.acquire()
+        except TimeoutError:
+            raise StockageOccupe(evaluation=self.nom) from None
+        try:
+            yield self
+        finally:
+            self._verrou.release()
+
+    @property
+    def occupe(self) -> bool:
+        return self._verrou.locked()
+
+    @property
+    def modifie(self) -> bool:
+        """Whether the journal holds batches the snapshot does not."""
+        return self._lots_depuis_instantane > 0
+
+    def lire(self, table: str, cle: str) -> dict[str, Any] | None:
+        document = self._base.table(table).get(doc_id=_id(cle))
+        return dict(document) if isinstance(document, Document) else None
+
+    def tous(self, table: str) -> Iterator[tuple[str, dict[str, Any]]]:
+        for document in self._base.table(table).all():
+            yield str(document.doc_id), dict(document)
+
+    def tables(self) -> Tables:
+        """The raw tables (TinyDB's own data): what a snapshot holds."""
+        donnees = self._base.storage.read()
+        return donnees if isinstance(donnees, dict) else {}
+
+    async def valider(self, ops: list[Op]) -> None:
+        """Commit a batch: durable first (journal, fsync), then visible. Hold ``ecriture()``.
+
+        Either the whole batch is applied or nothing is: the line is encoded
+        (and unserialisable values refused) before anything is written, and
+        if the disk refuses the append nothing changes in memory.
+        """
+        ligne = encoder_lot(self.seq + 1, ops)
+        if self.emplacement is not None:
+            try:
+                await asyncio.to_thread(fichiers.ajouter_durable, self.emplacement.journal, ligne)
+            except OSError as exc:
+                raise StockageIndisponible(
+                    fichier=self.emplacement.journal, detail=exc.strerror
+                ) from exc
+        self.seq += 1
+        for op in ops:
+            table = self._base.table(op["table"])
+            if op["op"] == "put":
+                _remplacer(table, op["cle"], op["doc"])
+            else:
+                table.remove(doc_ids=[_id(op["cle"])])
+        self._lots_depuis_instantane += 1
+        if self._lots_depuis_instantane >= SEUIL_INSTANTANE:
+            await self.instantane()
+
+    async def instantane(self) -> None:
+        """Rewrite the snapshot atomically, then empty the journal. Hold ``ecriture()``."""
+        if self.emplacement is None or not self._lots_depuis_instantane:
+            return
+        contenu = encoder_instantane(self.tables(), self.seq)
+        emplacement = self.emplacement
+
+        def ecrire() -> None:
+            fichiers.ecrire_atomique(emplacement.instantane, contenu)
+            # A crash here leaves batches the snapshot already holds; replay skips them by seq.
+            fichiers.tronquer(emplacement.journal)
+
+        try:
+            await asyncio.to_thread(ecrire)
+        except OSError as exc:
+            raise StockageIndisponible(fichier=emplacement.instantane, detail=exc.strerror) from exc
+        self._lots_depuis_instantane = 0
