@@ -12,7 +12,7 @@ in the référentiel's data file.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Final
+from typing import Any, Final, Protocol
 
 # --- Labels of référentiel enums -------------------------------------------
 
@@ -199,3 +199,74 @@ REPL_COMMANDES_QUITTER: Final = frozenset({"q", "quitter", "exit", "quit"})
 REPL_COMMANDES_AIDE: Final = frozenset({"aide", "?", "help"})
 REPL_COMMANDES_ARBRE: Final = frozenset({"arbre", "tout"})
 REPL_AU_REVOIR: Final = "À bientôt."
+
+
+# --- Storage -------------------------------------------------------------------
+# Keys are the ``code`` of storage.erreurs classes; their ``details`` fill the templates.
+
+PROBLEMES_FICHIER: Final = {
+    "vide": "le fichier est vide",
+    "tronque": "le fichier est incomplet (coupé, ou suivi de données en trop)",
+    "octets_nuls": "le fichier est rempli d'octets nuls",
+    "entete": "ce n'est pas un fichier de données cqp-bot",
+    "encodage": "le fichier n'est pas en UTF-8",
+    "json": "le JSON est illisible",
+    "constante": "une valeur n'est pas du JSON (NaN ou infini)",
+    "forme": "la structure du fichier est inattendue",
+    "enregistrement": "un enregistrement a une forme invalide",
+    "table_inconnue": "une table inconnue s'y trouve",
+    "journal": "le journal des écritures est endommagé",
+    "journal_sequence": "le journal des écritures a un trou",
+    "operation": "le journal contient une opération inconnue",
+    "schema": "la version du format ne correspond pas",
+}
+ERREURS_STOCKAGE: Final = {
+    "corrompu": (
+        "Le fichier de données {fichier} est inutilisable : {probleme}.\n"
+        "Il a été mis de côté ({deplace_vers}) : rien n'a été effacé ni remplacé.\n"
+        "Que faire : remettez une sauvegarde de ce fichier à sa place, puis relancez cqp-bot. "
+        "Sans sauvegarde, relancez quand même : les autres évaluations restent disponibles, "
+        "celle de ce fichier ne l'est plus."
+    ),
+    "schema_trop_recent": (
+        "Le fichier {fichier} a été écrit par une version plus récente de cqp-bot "
+        "(format de données version {version} ; cette version-ci connaît la version {connue}).\n"
+        "Mettez cqp-bot à jour. Le fichier n'a pas été modifié."
+    ),
+    "migration_impossible": (
+        "Le fichier {fichier} est dans un format trop ancien (version {version}) pour être converti "
+        "vers la version {connue}. Le fichier n'a pas été modifié."
+    ),
+    "verrouille": (
+        "Un autre processus cqp-bot (pid {pid}) utilise déjà le dossier de données {dossier}.\n"
+        "Arrêtez-le, ou choisissez un autre dossier de données (CQP_DATA_DIR)."
+    ),
+    "occupe": "L'évaluation {evaluation} est occupée par une autre action. Réessayez dans un instant : rien n'a été enregistré.",
+    "indisponible": "Réponse non enregistrée : le disque a refusé l'écriture ({detail}). Réessayez ; rien n'a été modifié.",
+    "evaluation_inconnue": "L'évaluation {evaluation} n'existe pas.",
+    "evaluation_existante": "Une autre évaluation porte déjà l'identifiant {evaluation}.",
+    "donnees_invalides": "Valeur impossible à enregistrer (NaN ou infini, par exemple) : rien n'a été modifié.",
+}
+ERREUR_STOCKAGE_INCONNUE: Final = "Erreur de stockage ({code}) : rien n'a été modifié."
+
+
+class _ErreurAvecCode(Protocol):
+    @property
+    def code(self) -> str: ...
+
+    @property
+    def details(self) -> Mapping[str, Any]: ...
+
+
+def erreur_stockage(erreur: _ErreurAvecCode) -> str:
+    """The French message for a refusal of the store (storage.erreurs), from its code and details."""
+    details = dict(erreur.details)
+    if "probleme" in details:
+        details["probleme"] = PROBLEMES_FICHIER.get(details["probleme"], details["probleme"])
+    if "deplace_vers" in details:
+        details["deplace_vers"] = ", ".join(str(p) for p in details["deplace_vers"]) or "—"
+    modele = ERREURS_STOCKAGE.get(erreur.code, ERREUR_STOCKAGE_INCONNUE)
+    try:
+        return modele.format(code=erreur.code, **details)
+    except (KeyError, IndexError):
+        return ERREUR_STOCKAGE_INCONNUE.format(code=erreur.code)

@@ -29,7 +29,11 @@ TexteLibre = Annotated[str, StringConstraints(strip_whitespace=True, max_length=
 
 
 class _Record(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+    # NaN inside free-form data is kept as NaN (not silently turned into null), so that
+    # the store refuses it instead of storing something else than what was given.
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", allow_inf_nan=False, ser_json_inf_nan="constants"
+    )
 
 
 class Candidat(_Record):

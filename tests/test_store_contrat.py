@@ -1,0 +1,272 @@
+"""The store's contract, run on every backend: in memory (for the flows' tests) and TinyDB on disk.
+
+A behaviour that differs between the two would make the flows' tests lie;
+so each rule is asserted once here, for both.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections.abc import AsyncIterator
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from flows.evaluation import EtatConversation, Precisions
+from flows.store import Ecriture
+from referentiel import CodeValeur
+from storage.base import StoreDeShards
+from storage.disque import ouvrir
+from storage.erreurs import DonneesInvalides, EvaluationExistante, EvaluationInconnue
+from storage.memoire import StoreMemoire
+from tests.store_outils import T0, evaluation, reponse
+
+
+class Horloge:
+    """A clock the test moves by hand (request ids expire after 24 hours)."""
+
+    def __init__(self) -> None:
+        self.maintenant = T0 + timedelta(hours=1)
+
+    def __call__(self) -> datetime:
+        return self.maintenant
+
+
+@pytest.fixture
+def horloge() -> Horloge:
+    return Horloge()
+
+
+@pytest.fixture(params=["memoire", "tinydb"])
+async def store(
+    request: pytest.FixtureRequest, tmp_path: Path, horloge: Horloge
+) -> AsyncIterator[StoreDeShards]:
+    if request.param == "memoire":
+        s: StoreDeShards = StoreMemoire(horloge)
+    else:
+        s = await ouvrir(tmp_path / "donnees", horloge=horloge)
+    yield s
+    await s.fermer()
+
+
+async def test_an_acknowledged_answer_is_read_back(store: StoreDeShards) -> None:
+    await store.creer(evaluation(), par="u-coord")
+    assert await store.enregistrer("ev-C042-1", reponse(0), par="u-expert") is Ecriture.APPLIQUEE
+    dossier = await store.dossier("ev-C042-1")
+    assert dossier is not None
+    assert dossier.reponses == (reponse(0),)
+
+
+async def test_the_same_answer_twice_is_stored_and_audited_once(store: StoreDeShards) -> None:
+    await store.creer(evaluation(), par="u-coord")
+    await store.enregistrer("ev-C042-1", reponse(0), par="u-expert")
+    assert await store.enregistrer("ev-C042-1", reponse(0), par="u-expert") is Ecriture.INCHANGEE
+    quoi = [e.quoi for e in await store.historique("ev-C042-1")]
+    assert quoi == ["evaluation", "reponses"]
+
+
+async def test_an_older_click_never_overwrites_a_newer_one(store: StoreDeShards) -> None:
+    await store.creer(evaluation(), par="u-coord")
+    await store.enregistrer(
+        "ev-C042-1", reponse(0, valeur=CodeValeur.NA, secondes=10), par="u-expert"
+    )
+    tardif = reponse(0, valeur=CodeValeur.A, secondes=5)
+    assert await store.enregistrer("ev-C042-1", tardif, par="u-expert") is Ecriture.PERIMEE
+    dossier = await store.dossier("ev-C042-1")
+    assert dossier is not None and dossier.reponses[0].valeur is CodeValeur.NA
+
+
+async def test_a_retried_request_is_applied_once(store: StoreDeShards) -> None:
+    await store.creer(evaluation(), par="u-coord")
+    premier = reponse(0, valeur=CodeValeur.ECA, secondes=1)
+    assert (
+        await store.enregistrer("ev-C042-1", premier, par="u-expert", requete="slack-1")
+        is Ecriture.APPLIQUEE
+    )
+    rejoue = reponse(0, valeur=CodeValeur.NA, secondes=2)
+    assert (
+        await store.enregistrer("ev-C042-1", rejoue, par="u-expert", requete="slack-1")
+        is Ecriture.DEJA_TRAITEE
+    )
+    dossier = await store.dossier("ev-C042-1")
+    assert dossier is not None and dossier.reponses[0].valeur is CodeValeur.ECA
+    assert len(await store.historique("ev-C042-1")) == 2
+
+
+async def test_a_request_id_is_forgotten_after_a_day(
+    store: StoreDeShards, horloge: Horloge
+) -> None:
+    await store.creer(evaluation(), par="u-coord")
+    await store.enregistrer("ev-C042-1", reponse(0, secondes=1), par="u-expert", requete="r-1")
+    horloge.maintenant += timedelta(hours=25)
+    suivant = reponse(0, valeur=CodeValeur.NA, secondes=2)
+    assert (
+        await store.enregistrer("ev-C042-1", suivant, par="u-expert", requete="r-1")
+        is Ecriture.APPLIQUEE
+    )
+
+
+async def test_an_evaluation_id_cannot_be_taken_twice(store: StoreDeShards) -> None:
+    assert await store.creer(evaluation(), par="u-coord") is Ecriture.APPLIQUEE
+    assert await store.creer(evaluation(), par="u-coord") is Ecriture.INCHANGEE
+    autre = evaluation().model_copy(update={"bloc": "B2"})
+    with pytest.raises(EvaluationExistante):
+        await store.creer(autre, par="u-coord")
+
+
+async def test_writing_to_an_unknown_evaluation_is_refused(store: StoreDeShards) -> None:
+    with pytest.raises(EvaluationInconnue):
+        await store.enregistrer("ev-nulle-part", reponse(0), par="u-expert")
+    assert await store.dossier("ev-nulle-part") is None
+
+
+async def test_the_audit_trail_says_who_when_what_old_new_and_why(
+    store: StoreDeShards, horloge: Horloge
+) -> None:
+    await store.creer(evaluation(), par="u-coord")
+    await store.enregistrer(
+        "ev-C042-1", reponse(3, valeur=CodeValeur.ECA, secondes=1), par="u-expert"
+    )
+    horloge.maintenant += timedelta(minutes=5)
+    await store.enregistrer(
+        "ev-C042-1",
+        reponse(3, valeur=CodeValeur.A, secondes=2),
+        par="u-expert",
+        pourquoi="relu la grille",
+    )
+    dernier = (await store.historique("ev-C042-1"))[-1]
+    assert (dernier.qui, dernier.quand, dernier.quoi) == (
+        "u-expert",
+        horloge.maintenant,
+        "reponses",
+    )
+    assert dernier.cle == "B1.C1.4|u-expert"
+    assert dernier.ancien is not None and dernier.ancien["valeur"] == "ECA"
+    assert dernier.nouveau is not None and dernier.nouveau["valeur"] == "A"
+    assert dernier.pourquoi == "relu la grille"
+
+
+async def test_every_kind_of_record_has_its_own_key(store: StoreDeShards) -> None:
+    await store.creer(evaluation(), par="u-coord")
+    await store.enregistrer("ev-C042-1", reponse(0, evaluateur="u-expert"), par="u-expert")
+    await store.enregistrer("ev-C042-1", reponse(0, evaluateur="u-interne"), par="u-interne")
+    precisions = Precisions(
+        competence="B1.C1", evaluateur="u-expert", texte="Bonne posture.", horodatage=T0
+    )
+    await store.enregistrer("ev-C042-1", precisions, par="u-expert")
+    dossier = await store.dossier("ev-C042-1")
+    assert dossier is not None
+    assert len(dossier.reponses) == 2 and dossier.precisions == (precisions,)
+
+
+async def test_long_and_unusual_text_is_kept_exactly(store: StoreDeShards) -> None:
+    await store.creer(evaluation(), par="u-coord")
+    texte = ("Très bien 👍 — مرحبا « guillemets » \u202eRTL\u202c " * 200)[:10_000]
+    await store.enregistrer("ev-C042-1", reponse(0, commentaire=texte), par="u-expert")
+    dossier = await store.dossier("ev-C042-1")
+    assert dossier is not None and dossier.reponses[0].commentaire == texte.strip()
+    with pytest.raises(ValidationError):
+        reponse(0, commentaire="x" * 10_001)
+
+
+async def test_a_value_that_is_not_json_is_refused_and_nothing_changes(
+    store: StoreDeShards,
+) -> None:
+    etat = EtatConversation(
+        canal="web", utilisateur="u-expert", flow="notation", donnees={"i": 1}, horodatage=T0
+    )
+    await store.sauver_etat(etat)
+    nan = etat.model_copy(
+        update={"donnees": {"i": float("nan")}, "horodatage": T0 + timedelta(seconds=1)}
+    )
+    with pytest.raises(DonneesInvalides):
+        await store.sauver_etat(nan)
+    assert await store.etat("web", "u-expert") == etat
+
+
+async def test_conversation_state_is_kept_per_user_and_channel(store: StoreDeShards) -> None:
+    web = EtatConversation(
+        canal="web", utilisateur="u-expert", flow="notation", donnees={"i": 4}, horodatage=T0
+    )
+    slack = web.model_copy(update={"canal": "slack", "donnees": {"i": 9}})
+    await store.sauver_etat(web)
+    await store.sauver_etat(slack)
+    assert await store.etat("web", "u-expert") == web
+    assert await store.etat("slack", "u-expert") == slack
+    assert await store.etat("teams", "u-expert") is None
+    vieux = web.model_copy(update={"donnees": {"i": 1}, "horodatage": T0 - timedelta(minutes=1)})
+    assert await store.sauver_etat(vieux) is Ecriture.PERIMEE
+
+
+async def test_a_candidate_is_exported_whole_and_the_export_is_audited(
+    store: StoreDeShards,
+) -> None:
+    await store.creer(evaluation(1), par="u-coord")
+    await store.creer(evaluation(2), par="u-coord")
+    await store.creer(evaluation(1, reference="C777", nom="Autre Candidat"), par="u-coord")
+    await store.enregistrer("ev-C042-2", reponse(5, commentaire="à revoir"), par="u-expert")
+    export = await store.exporter_candidat("C042", par="u-coord")
+    assert [d.evaluation.id for d in export.dossiers] == ["ev-C042-1", "ev-C042-2"]
+    assert export.dossiers[1].reponses[0].commentaire == "à revoir"
+    assert {e.evaluation for e in export.historique} == {"ev-C042-1", "ev-C042-2"}
+    assert "Autre Candidat" not in str(export.en_json())
+    audit = await store.historique_systeme()
+    assert (audit[-1].quoi, audit[-1].qui, audit[-1].cle) == ("export_candidat", "u-coord", "C042")
+
+
+async def test_a_purge_erases_the_candidate_and_keeps_only_the_fact(store: StoreDeShards) -> None:
+    await store.creer(evaluation(1), par="u-coord")
+    await store.creer(evaluation(1, reference="C777", nom="Autre Candidat"), par="u-coord")
+    await store.enregistrer(
+        "ev-C042-1", reponse(0, commentaire="remarque personnelle"), par="u-expert"
+    )
+    assert await store.purger_candidat("C042", par="u-admin", pourquoi="demande RGPD") == 1
+    assert await store.dossier("ev-C042-1") is None
+    assert [e.id for e in await store.evaluations()] == ["ev-C777-1"]
+    assert await store.dossier("ev-C777-1") is not None
+    audit = await store.historique_systeme()
+    assert (audit[-1].quoi, audit[-1].cle, audit[-1].pourquoi) == (
+        "purge_candidat",
+        "C042",
+        "demande RGPD",
+    )
+    assert "Jeanne Martin" not in str([e.model_dump() for e in audit])
+    assert "remarque personnelle" not in str([e.model_dump() for e in audit])
+
+
+async def test_two_hundred_concurrent_handlers_lose_no_update(store: StoreDeShards) -> None:
+    """Writers to one evaluation and to several, awaiting at random: every write survives."""
+    for n in range(1, 6):
+        await store.creer(evaluation(n), par="u-coord")
+    rng = random.Random(7)
+
+    async def gestionnaire(i: int) -> None:
+        await asyncio.sleep(rng.random() / 200)
+        evaluation_id = "ev-C042-1" if i % 2 else f"ev-C042-{1 + i % 5}"
+        evaluateur = ("u-expert", "u-interne")[i % 2]
+        await store.enregistrer(
+            evaluation_id,
+            reponse(i // 2, evaluateur=evaluateur, secondes=i),
+            par=evaluateur,
+            requete=f"req-{i}",
+        )
+        await asyncio.sleep(rng.random() / 200)
+
+    await asyncio.gather(*(gestionnaire(i) for i in range(200)))
+    ecrites = {
+        (
+            ("ev-C042-1" if i % 2 else f"ev-C042-{1 + i % 5}"),
+            reponse(i // 2).critere,
+            ("u-expert", "u-interne")[i % 2],
+        )
+        for i in range(200)
+    }
+    stockees = set()
+    for n in range(1, 6):
+        dossier = await store.dossier(f"ev-C042-{n}")
+        assert dossier is not None
+        stockees |= {(dossier.evaluation.id, r.critere, r.evaluateur) for r in dossier.reponses}
+    assert stockees == ecrites

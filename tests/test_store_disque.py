@@ -1,0 +1,351 @@
+"""The TinyDB store on a real disk: restarts, bad files, one owner, migrations, interrupted work."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from flows import catalogue
+from flows.store import Ecriture
+from referentiel import CodeValeur
+from storage import shard as module_shard
+from storage.disque import StoreTinyDB, ouvrir
+from storage.erreurs import (
+    MigrationImpossible,
+    SchemaTropRecent,
+    StockageCorrompu,
+    StockageIndisponible,
+)
+from storage.format import decoder_instantane
+from tests.store_outils import evaluation, reponse
+
+RACINE_PROJET = Path(__file__).resolve().parents[1]
+
+
+async def _store_avec_une_evaluation(dossier: Path, reponses: int = 3) -> StoreTinyDB:
+    store = await ouvrir(dossier)
+    await store.creer(evaluation(), par="u-coord")
+    for i in range(reponses):
+        await store.enregistrer("ev-C042-1", reponse(i), par="u-expert")
+    return store
+
+
+def _crash(store: StoreTinyDB) -> None:
+    """Leave like a killed process: no final snapshot; the lock is released, as the kernel would."""
+    store._verrou.liberer()
+
+
+def _fichier(dossier: Path) -> Path:
+    return dossier / "evaluations" / "C042" / "ev-C042-1.json"
+
+
+async def test_everything_acknowledged_is_back_after_a_crash(tmp_path: Path) -> None:
+    store = await _store_avec_une_evaluation(tmp_path, reponses=5)
+    _crash(store)
+    store = await ouvrir(tmp_path)
+    dossier = await store.dossier("ev-C042-1")
+    assert dossier is not None and len(dossier.reponses) == 5
+    await store.fermer()
+
+
+async def test_closing_writes_snapshots_and_empties_the_journals(tmp_path: Path) -> None:
+    store = await _store_avec_une_evaluation(tmp_path)
+    await store.fermer()
+    assert (tmp_path / "evaluations" / "C042" / "ev-C042-1.journal").stat().st_size == 0
+    schema, _, tables = decoder_instantane(_fichier(tmp_path).read_bytes())
+    assert (schema, len(tables["reponses"])) == (1, 3)
+    store = await ouvrir(tmp_path)
+    assert len((await store.dossier("ev-C042-1")).reponses) == 3  # type: ignore[union-attr]
+    await store.fermer()
+
+
+async def test_the_snapshot_is_rewritten_every_so_many_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(module_shard, "SEUIL_INSTANTANE", 10)
+    store = await _store_avec_une_evaluation(tmp_path, reponses=25)
+    _, _, tables = decoder_instantane(_fichier(tmp_path).read_bytes())
+    assert len(tables["reponses"]) >= 19
+    lignes = _fichier(tmp_path).with_suffix(".journal").read_bytes().count(b"\n")
+    assert lignes < 10
+    await store.fermer()
+
+
+async def test_the_files_hold_no_candidate_name_in_their_paths(tmp_path: Path) -> None:
+    store = await _store_avec_une_evaluation(tmp_path)
+    await store.fermer()
+    assert all("Martin" not in str(p) for p in tmp_path.rglob("*"))
+
+
+def _ouvrir_dans_un_autre_processus(dossier: Path) -> subprocess.CompletedProcess[str]:
+    code = textwrap.dedent(
+        f"""
+        import asyncio
+        from storage.disque import ouvrir
+        from storage.erreurs import StockageVerrouille
+        from flows.catalogue import erreur_stockage
+        try:
+            asyncio.run(ouvrir({str(dossier)!r}))
+        except StockageVerrouille as exc:
+            print(erreur_stockage(exc))
+            raise SystemExit(3)
+        """
+    )
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=RACINE_PROJET,
+        check=False,
+    )
+
+
+async def test_a_second_process_cannot_open_the_store(tmp_path: Path) -> None:
+    store = await ouvrir(tmp_path)
+    proc = _ouvrir_dans_un_autre_processus(tmp_path)
+    assert proc.returncode == 3, proc.stderr
+    assert f"Un autre processus cqp-bot (pid {os.getpid()}) utilise déjà" in proc.stdout
+    await store.fermer()
+    assert _ouvrir_dans_un_autre_processus(tmp_path).returncode == 0
+
+
+MAUVAIS_CONTENUS = {
+    "vide": b"",
+    "tronque": None,  # filled below from a real file
+    "dechets_a_la_fin": None,
+    "octets_nuls": b"\x00" * 4096,
+    "liste": b"[1, 2, 3]\n",
+}
+
+
+@pytest.mark.parametrize(
+    ("cas", "code"),
+    [
+        ("vide", "vide"),
+        ("tronque", "tronque"),
+        ("dechets_a_la_fin", "tronque"),
+        ("octets_nuls", "octets_nuls"),
+        ("liste", "entete"),
+    ],
+)
+async def test_a_damaged_file_stops_start_up_and_is_moved_aside_not_reset(
+    tmp_path: Path, cas: str, code: str
+) -> None:
+    store = await _store_avec_une_evaluation(tmp_path)
+    await store.fermer()
+    fichier = _fichier(tmp_path)
+    original = fichier.read_bytes()
+    contenu = {
+        "tronque": original[: len(original) // 2],
+        "dechets_a_la_fin": original + b"garbage",
+    }.get(cas, MAUVAIS_CONTENUS[cas])
+    assert contenu is not None
+    fichier.write_bytes(contenu)
+
+    with pytest.raises(StockageCorrompu) as info:
+        await ouvrir(tmp_path)
+    assert info.value.details["probleme"] == code
+    deplaces = info.value.details["deplace_vers"]
+    assert not fichier.exists()
+    assert any(
+        p.name.startswith("ev-C042-1.json.corrupt-") and p.read_bytes() == contenu for p in deplaces
+    )
+    message = catalogue.erreur_stockage(info.value)
+    assert str(fichier) in message and "mis de côté" in message and "sauvegarde" in message
+
+
+def _remplacer_dans_les_reponses(texte: str, par: str) -> str:
+    """Damage an answer record (the ``reponses`` table comes last in the file)."""
+    position = texte.rindex('"valeur": "A"')
+    return texte[:position] + par + texte[position + len('"valeur": "A"') :]
+
+
+@pytest.mark.parametrize(
+    ("remplacer", "code"),
+    [
+        (lambda t: _remplacer_dans_les_reponses(t, '"valeur": 12'), "enregistrement"),
+        (lambda t: _remplacer_dans_les_reponses(t, '"valeur": NaN'), "constante"),
+        (lambda t: t.replace('"seq": ', '"seq": "x", "autre": ', 1), "json"),
+    ],
+)
+async def test_a_file_wrong_inside_is_refused_when_read_in_full(
+    tmp_path: Path, remplacer, code: str
+) -> None:
+    store = await _store_avec_une_evaluation(tmp_path)
+    await store.fermer()
+    fichier = _fichier(tmp_path)
+    texte = remplacer(fichier.read_text(encoding="utf-8"))
+    fichier.write_text(texte, encoding="utf-8")
+    # The quick start-up check sees a whole file; the full read finds what is wrong inside.
+    store = await ouvrir(tmp_path)
+    with pytest.raises(StockageCorrompu) as info:
+        await store.dossier("ev-C042-1")
+    assert info.value.details["probleme"] in {code, "forme"}
+    await store.fermer()
+    assert not fichier.exists()
+    assert (
+        next(fichier.parent.glob("ev-C042-1.json.corrupt-*")).read_text(encoding="utf-8") == texte
+    )
+
+
+async def test_a_full_check_at_start_up_reads_every_file(tmp_path: Path) -> None:
+    store = await _store_avec_une_evaluation(tmp_path)
+    await store.fermer()
+    fichier = _fichier(tmp_path)
+    fichier.write_text(
+        _remplacer_dans_les_reponses(fichier.read_text(encoding="utf-8"), '"valeur": 12'),
+        encoding="utf-8",
+    )
+    with pytest.raises(StockageCorrompu):
+        await ouvrir(tmp_path, verification="complet")
+
+
+async def test_a_file_from_a_newer_version_is_refused_and_left_untouched(tmp_path: Path) -> None:
+    store = await _store_avec_une_evaluation(tmp_path)
+    await store.fermer()
+    fichier = _fichier(tmp_path)
+    nouveau = fichier.read_bytes().replace(b'{"schema": 1,', b'{"schema": 7,', 1)
+    fichier.write_bytes(nouveau)
+    with pytest.raises(SchemaTropRecent) as info:
+        await ouvrir(tmp_path)
+    assert fichier.read_bytes() == nouveau
+    assert "version 7" in catalogue.erreur_stockage(info.value)
+
+
+async def test_an_old_file_is_migrated_on_a_copy_kept_as_backup(tmp_path: Path) -> None:
+    store = await _store_avec_une_evaluation(tmp_path)
+    await store.fermer()
+    fichier = _fichier(tmp_path)
+    ancien = fichier.read_bytes().replace(b'{"schema": 1,', b'{"schema": 0,', 1)
+    fichier.write_bytes(ancien)
+
+    def v0_vers_v1(tables):
+        for doc in tables["reponses"].values():
+            doc["commentaire"] = doc["commentaire"] or "migré"
+        return tables
+
+    store = await ouvrir(tmp_path, migrations={0: v0_vers_v1})
+    dossier = await store.dossier("ev-C042-1")
+    assert dossier is not None and {r.commentaire for r in dossier.reponses} == {"migré"}
+    assert fichier.with_name(fichier.name + ".bak-v0").read_bytes() == ancien
+    await store.fermer()
+    fichier.write_bytes(ancien)
+    with pytest.raises(MigrationImpossible):
+        await ouvrir(tmp_path, migrations={})
+
+
+async def test_a_stale_temp_file_is_cleaned_at_start_up(tmp_path: Path) -> None:
+    store = await _store_avec_une_evaluation(tmp_path)
+    await store.fermer()
+    reste = _fichier(tmp_path).with_name("ev-C042-1.json.tmp")
+    reste.write_bytes(b'{"schema": 1, "seq": 99, "tab')
+    store = await ouvrir(tmp_path)
+    assert not reste.exists()
+    assert len((await store.dossier("ev-C042-1")).reponses) == 3  # type: ignore[union-attr]
+    await store.fermer()
+
+
+async def test_a_torn_last_journal_line_is_dropped_and_the_rest_kept(tmp_path: Path) -> None:
+    store = await _store_avec_une_evaluation(tmp_path, reponses=4)
+    _crash(store)
+    journal = _fichier(tmp_path).with_suffix(".journal")
+    with journal.open("ab") as f:
+        f.write(b'1234abcd {"seq": 99, "ops": [{"op": "put", "ta')
+    store = await ouvrir(tmp_path)
+    assert len((await store.dossier("ev-C042-1")).reponses) == 4  # type: ignore[union-attr]
+    assert journal.read_bytes().endswith(b"\n")
+    await store.enregistrer("ev-C042-1", reponse(10), par="u-expert")
+    _crash(store)
+    store = await ouvrir(tmp_path)
+    assert len((await store.dossier("ev-C042-1")).reponses) == 5  # type: ignore[union-attr]
+    await store.fermer()
+
+
+async def test_a_damaged_line_inside_the_journal_is_corruption(tmp_path: Path) -> None:
+    store = await _store_avec_une_evaluation(tmp_path, reponses=4)
+    _crash(store)
+    journal = _fichier(tmp_path).with_suffix(".journal")
+    lignes = journal.read_bytes().split(b"\n")
+    lignes[1] = lignes[1].replace(b'"A"', b'"B"')
+    journal.write_bytes(b"\n".join(lignes))
+    store = await ouvrir(tmp_path)
+    with pytest.raises(StockageCorrompu) as info:
+        await store.dossier("ev-C042-1")
+    assert info.value.details["probleme"] == "journal"
+    await store.fermer()
+
+
+async def test_a_write_the_disk_refuses_is_not_applied(tmp_path: Path) -> None:
+    store = await _store_avec_une_evaluation(tmp_path)
+    journal = _fichier(tmp_path).with_suffix(".journal")
+    journal.unlink()
+    journal.symlink_to("/dev/full")
+    with pytest.raises(StockageIndisponible) as info:
+        await store.enregistrer("ev-C042-1", reponse(8, valeur=CodeValeur.NA), par="u-expert")
+    dossier = await store.dossier("ev-C042-1")
+    assert dossier is not None and len(dossier.reponses) == 3
+    assert "non enregistré" in catalogue.erreur_stockage(info.value)
+    journal.unlink()
+    assert await store.enregistrer("ev-C042-1", reponse(8), par="u-expert") is Ecriture.APPLIQUEE
+    await store.fermer()
+
+
+async def test_an_interrupted_purge_is_finished_at_start_up(tmp_path: Path) -> None:
+    store = await _store_avec_une_evaluation(tmp_path)
+    systeme = await store._systeme()
+    async with systeme.ecriture():
+        await systeme.valider(
+            [{"op": "put", "table": "purges", "cle": "C042", "doc": {"evaluations": ["ev-C042-1"]}}]
+        )
+    _crash(store)
+    store = await ouvrir(tmp_path)
+    assert await store.evaluations() == []
+    assert not (tmp_path / "evaluations" / "C042").exists()
+    await store.fermer()
+
+
+async def test_an_evaluation_stored_but_not_yet_indexed_is_indexed_at_start_up(
+    tmp_path: Path,
+) -> None:
+    store = await _store_avec_une_evaluation(tmp_path)
+    systeme = await store._systeme()
+    async with systeme.ecriture():
+        await systeme.valider([{"op": "del", "table": "index", "cle": "ev-C042-1"}])
+    _crash(store)
+    store = await ouvrir(tmp_path)
+    assert [e.id for e in await store.evaluations()] == ["ev-C042-1"]
+    await store.fermer()
+
+
+async def test_a_purge_removes_the_candidates_files(tmp_path: Path) -> None:
+    store = await _store_avec_une_evaluation(tmp_path)
+    await store.purger_candidat("C042", par="u-admin", pourquoi="demande RGPD")
+    await store.fermer()
+    assert not (tmp_path / "evaluations" / "C042").exists()
+    assert b"Jeanne" not in b"".join(p.read_bytes() for p in tmp_path.rglob("*") if p.is_file())
+
+
+def test_the_stored_file_is_readable_utf8_json(tmp_path: Path) -> None:
+    import asyncio
+
+    async def remplir() -> None:
+        store = await _store_avec_une_evaluation(tmp_path)
+        await store.enregistrer(
+            "ev-C042-1", reponse(9, commentaire="écoute très active"), par="u-expert"
+        )
+        await store.fermer()
+
+    asyncio.run(remplir())
+    texte = _fichier(tmp_path).read_text(encoding="utf-8")
+    assert "écoute très active" in texte
+    assert (
+        json.loads(texte)["tables"]["evaluation"]["evaluation"]["candidat"]["nom"]
+        == "Jeanne Martin"
+    )
