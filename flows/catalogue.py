@@ -270,3 +270,33 @@ def erreur_stockage(erreur: _ErreurAvecCode) -> str:
         return modele.format(code=erreur.code, **details)
     except (KeyError, IndexError):
         return ERREUR_STOCKAGE_INCONNUE.format(code=erreur.code)
+
+
+CLI_DONNEES_AIDE: Final = "Le dossier de données : vérifier chaque fichier, exporter ou effacer les données d'un candidat (RGPD)."
+CLI_OPTION_DOSSIER: Final = "Dossier de données de cqp-bot (ou la variable CQP_DATA_DIR)."
+CLI_VERIFIER_AIDE: Final = (
+    "Lire et valider chaque fichier de données (à faire après un incident, avant de relancer le bot). "
+    "Un fichier endommagé est mis de côté, jamais remplacé, et signalé."
+)
+CLI_VERIFIER_OK: Final = (
+    "Données intactes dans {dossier} : {evaluations} évaluation(s), {reponses} réponse(s)."
+)
+CLI_EXPORTER_AIDE: Final = (
+    "Exporter en JSON toutes les données d'un candidat (grilles, remarques, preuves, historique), "
+    "désigné par sa référence. L'export est inscrit au journal d'audit."
+)
+CLI_PURGER_AIDE: Final = (
+    "Effacer définitivement toutes les données d'un candidat. Le journal d'audit garde seulement "
+    "la trace de l'effacement (qui, quand, pourquoi, la référence)."
+)
+CLI_OPTION_PAR: Final = (
+    "Identifiant de la personne qui fait l'opération (inscrit au journal d'audit)."
+)
+CLI_OPTION_RAISON: Final = "Motif de l'effacement (inscrit au journal d'audit)."
+CLI_OPTION_OUI: Final = "Confirme l'effacement définitif."
+CLI_CANDIDAT_INCONNU: Final = "Aucune évaluation pour le candidat de référence « {reference} »."
+CLI_EXPORT_CANDIDAT_ECRIT: Final = (
+    "Données du candidat {reference} ({n} évaluation(s)) exportées dans {fichier}."
+)
+CLI_PURGE_CONFIRMER: Final = "L'effacement des données du candidat {reference} est définitif. Relancez avec --oui pour confirmer."
+CLI_PURGE_FAITE: Final = "Données du candidat {reference} effacées ({n} évaluation(s))."

@@ -33,6 +33,8 @@ from storage.shard import Op, Shard
 
 DUREE_REQUETES = timedelta(hours=24)
 """How long a processed request id is remembered: far beyond Slack's retries (minutes)."""
+MAX_REQUETES = 512
+"""Remembered request ids in a shard before the expired ones are swept."""
 
 T_EVALUATION = Evaluation.TABLE
 T_EVENEMENTS = "evenements"

@@ -88,10 +88,3 @@ def supprimer(*chemins: Path) -> None:
             pass
     for dossier in dossiers:
         fsync_dossier(dossier)
-
-
-def nettoyer_temporaires(racine: Path) -> list[Path]:
-    """Remove temp files left by a crash before their rename; they hold nothing acknowledged."""
-    restes = sorted(racine.rglob("*" + SUFFIXE_TEMPORAIRE))
-    supprimer(*restes)
-    return restes

@@ -18,7 +18,7 @@ runs in a worker thread so the event loop never waits on a disk.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator, MutableMapping
+from collections.abc import Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -67,7 +67,7 @@ class _Base(TinyDB):
 
 def _nouvelle_base(tables: Tables) -> TinyDB:
     base = _Base(storage=MemoryStorage)
-    base.storage.write(tables)
+    base.storage.write(tables)  # MemoryStorage keeps this very dict: writes below mutate it
     return base
 
 
@@ -151,17 +151,6 @@ def _id(cle: str) -> Any:
     return cle
 
 
-def _remplacer(table: Table, cle: str, document: dict[str, Any]) -> None:
-    """Store ``document`` under ``cle``, replacing (not merging into) what was there."""
-
-    def remplacer(stocke: MutableMapping[Any, Any]) -> None:
-        stocke.clear()
-        stocke.update(document)
-
-    if not table.update(remplacer, doc_ids=[_id(cle)]):
-        table.insert(Document(document, doc_id=_id(cle)))
-
-
 class Shard:
     """One unit of storage: tables in memory, durable through ``emplacement`` if any."""
 
@@ -211,9 +200,10 @@ class Shard:
             yield str(document.doc_id), dict(document)
 
     def tables(self) -> Tables:
-        """The raw tables (TinyDB's own data): what a snapshot holds."""
+        """The raw tables (TinyDB's own data, live): what a snapshot holds."""
         donnees = self._base.storage.read()
-        return donnees if isinstance(donnees, dict) else {}
+        assert isinstance(donnees, dict)
+        return donnees
 
     async def valider(self, ops: list[Op]) -> None:
         """Commit a batch: durable first (journal, fsync), then visible. Hold ``ecriture()``.
@@ -231,12 +221,12 @@ class Shard:
                     fichier=self.emplacement.journal, detail=exc.strerror
                 ) from exc
         self.seq += 1
-        for op in ops:
-            table = self._base.table(op["table"])
-            if op["op"] == "put":
-                _remplacer(table, op["cle"], op["doc"])
-            else:
-                table.remove(doc_ids=[_id(op["cle"])])
+        # The batch is applied to the tables TinyDB reads, by the same function that
+        # replays the journal: TinyDB's own write path rebuilds a whole table (twice)
+        # per operation, a cost that would grow with an evaluation's audit trail.
+        appliquer(self.tables(), ops)
+        for nom in {op["table"] for op in ops}:
+            self._base.table(nom).clear_cache()
         self._lots_depuis_instantane += 1
         if self._lots_depuis_instantane >= SEUIL_INSTANTANE:
             await self.instantane()

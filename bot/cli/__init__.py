@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 import click
 
+from bot.cli.donnees import groupe_donnees
 from bot.cli.francais import GroupeFr, message_erreur
 from bot.cli.referentiel import groupe_referentiel
 from flows import catalogue as txt
@@ -24,6 +25,7 @@ def cli() -> None:
 
 
 cli.add_command(groupe_referentiel)
+cli.add_command(groupe_donnees)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

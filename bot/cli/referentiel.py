@@ -97,7 +97,7 @@ def _charger(fichier: Path, console: Console) -> Referentiel:
                     str(exc.fichier), p.chemin_lisible, p.code, p.details, p.ligne
                 ),
                 markup=False,
-                highlight=False,
+                soft_wrap=True,
             )
         raise click.exceptions.Exit(2) from None
 

@@ -1,0 +1,133 @@
+"""``cqp-bot donnees``: check the data directory, export or purge a candidate (RGPD).
+
+These are the store's operations a person runs by hand: before a restart
+after an incident (``verifier`` reads every file in full), when a candidate
+asks for their data (``exporter``), or when their data must go (``purger``).
+A refusal of the store is printed in French, never as a traceback.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import TypeVar
+
+import click
+from rich.console import Console
+
+from bot.cli.francais import GroupeFr
+from flows import catalogue as txt
+from storage.disque import StoreTinyDB, ouvrir
+from storage.erreurs import ErreurStockage
+
+T = TypeVar("T")
+
+
+def _executer(
+    console: Console,
+    dossier: Path,
+    action: Callable[[StoreTinyDB], Awaitable[T]],
+    **options: object,
+) -> T:
+    """Open the store, run ``action``, close it; a refusal ends with its French message, exit 2."""
+
+    async def principal() -> T:
+        store = await ouvrir(dossier, **options)
+        try:
+            return await action(store)
+        finally:
+            await store.fermer()
+
+    try:
+        return asyncio.run(principal())
+    except ErreurStockage as exc:
+        console.print(
+            txt.CLI_ERREUR.format(message=txt.erreur_stockage(exc)), markup=False, soft_wrap=True
+        )
+        raise click.exceptions.Exit(2) from None
+
+
+@click.group("donnees", cls=GroupeFr, help=txt.CLI_DONNEES_AIDE, alias={"verify": "verifier"})
+@click.option(
+    "--dossier",
+    type=click.Path(path_type=Path, file_okay=False),
+    metavar="DOSSIER",
+    default=Path("data"),
+    envvar="CQP_DATA_DIR",
+    show_default=True,
+    help=txt.CLI_OPTION_DOSSIER,
+)
+@click.pass_context
+def groupe_donnees(ctx: click.Context, dossier: Path) -> None:
+    ctx.obj = dossier
+
+
+@groupe_donnees.command("verifier", help=txt.CLI_VERIFIER_AIDE)
+@click.pass_obj
+def verifier(dossier: Path) -> None:
+    console = Console(highlight=False)
+
+    async def compter(store: StoreTinyDB) -> tuple[int, int]:
+        evaluations = await store.evaluations()
+        reponses = 0
+        for ev in evaluations:
+            contenu = await store.dossier(ev.id)
+            reponses += len(contenu.reponses) if contenu else 0
+        return len(evaluations), reponses
+
+    n_evaluations, n_reponses = _executer(console, dossier, compter, verification="complet")
+    console.print(
+        txt.CLI_VERIFIER_OK.format(dossier=dossier, evaluations=n_evaluations, reponses=n_reponses)
+    )
+
+
+@groupe_donnees.command("exporter", help=txt.CLI_EXPORTER_AIDE)
+@click.argument("reference", metavar="REFERENCE")
+@click.option("--par", required=True, metavar="IDENTIFIANT", help=txt.CLI_OPTION_PAR)
+@click.option(
+    "--sortie",
+    "-o",
+    type=click.Path(path_type=Path, dir_okay=False),
+    metavar="FICHIER",
+    help=txt.CLI_OPTION_SORTIE,
+)
+@click.pass_obj
+def exporter(dossier: Path, reference: str, par: str, sortie: Path | None) -> None:
+    console = Console(highlight=False, stderr=sortie is None)
+    export = _executer(console, dossier, lambda store: store.exporter_candidat(reference, par=par))
+    if not export.dossiers:
+        console.print(txt.CLI_CANDIDAT_INCONNU.format(reference=reference))
+        raise click.exceptions.Exit(1)
+    contenu = json.dumps(export.en_json(), ensure_ascii=False, indent=2) + "\n"
+    if sortie is None:
+        sys.stdout.write(contenu)
+    else:
+        sortie.write_text(contenu, encoding="utf-8")
+        console.print(
+            txt.CLI_EXPORT_CANDIDAT_ECRIT.format(
+                reference=reference, fichier=sortie, n=len(export.dossiers)
+            )
+        )
+
+
+@groupe_donnees.command("purger", help=txt.CLI_PURGER_AIDE)
+@click.argument("reference", metavar="REFERENCE")
+@click.option("--par", required=True, metavar="IDENTIFIANT", help=txt.CLI_OPTION_PAR)
+@click.option("--raison", required=True, metavar="TEXTE", help=txt.CLI_OPTION_RAISON)
+@click.option("--oui", is_flag=True, help=txt.CLI_OPTION_OUI)
+@click.pass_obj
+def purger(dossier: Path, reference: str, par: str, raison: str, oui: bool) -> None:
+    console = Console(highlight=False)
+    if not oui:
+        console.print(txt.CLI_PURGE_CONFIRMER.format(reference=reference))
+        raise click.exceptions.Exit(1)
+    n = _executer(
+        console, dossier, lambda store: store.purger_candidat(reference, par=par, pourquoi=raison)
+    )
+    if n == 0:
+        console.print(txt.CLI_CANDIDAT_INCONNU.format(reference=reference))
+        raise click.exceptions.Exit(1)
+    console.print(txt.CLI_PURGE_FAITE.format(reference=reference, n=n))
