@@ -219,6 +219,7 @@ PROBLEMES_FICHIER: Final = {
     "journal_sequence": "le journal des écritures a un trou",
     "operation": "le journal contient une opération inconnue",
     "schema": "la version du format ne correspond pas",
+    "instantane_absent": "le fichier principal manque (seul son journal est là)",
 }
 ERREURS_STOCKAGE: Final = {
     "corrompu": (
@@ -245,6 +246,7 @@ ERREURS_STOCKAGE: Final = {
     "indisponible": "Réponse non enregistrée : le disque a refusé l'écriture ({detail}). Réessayez ; rien n'a été modifié.",
     "evaluation_inconnue": "L'évaluation {evaluation} n'existe pas.",
     "evaluation_existante": "Une autre évaluation porte déjà l'identifiant {evaluation}.",
+    "reference_modifiee": "La référence du candidat de l'évaluation {evaluation} ne peut pas changer : créez une nouvelle évaluation.",
     "donnees_invalides": "Valeur impossible à enregistrer (NaN ou infini, par exemple) : rien n'a été modifié.",
 }
 ERREUR_STOCKAGE_INCONNUE: Final = "Erreur de stockage ({code}) : rien n'a été modifié."

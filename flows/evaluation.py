@@ -22,7 +22,10 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstrai
 from referentiel import Canal, CodeValeur, RoleEvaluateur
 
 Identifiant = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")]
-"""IDs of evaluations, candidates' references, users: safe in file names and keys."""
+"""IDs of users and requests: safe in keys and logs."""
+
+IdentifiantFichier = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")]
+"""IDs of evaluations and candidates' references: they name files and directories, so no dot."""
 
 TexteLibre = Annotated[str, StringConstraints(strip_whitespace=True, max_length=10_000)]
 """What a person types: comments, précisions, reasons. Bounded, may be empty."""
@@ -40,7 +43,7 @@ class Candidat(_Record):
     """The candidate: a name (personal data) and a pseudonymous reference used everywhere else."""
 
     nom: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-    reference: Identifiant
+    reference: IdentifiantFichier
 
 
 class Evaluateur(_Record):
@@ -63,7 +66,7 @@ class StatutEvaluation(StrEnum):
 class Evaluation(_Record):
     """An evaluation's header: who, which bloc, where results go."""
 
-    id: Identifiant
+    id: IdentifiantFichier
     candidat: Candidat
     bloc: Annotated[str, StringConstraints(pattern=r"^B\d+$")]
     evaluateurs: tuple[Evaluateur, Evaluateur]

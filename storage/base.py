@@ -28,7 +28,12 @@ from flows.evaluation import (
     Evenement,
 )
 from flows.store import Ecriture, ExportCandidat
-from storage.erreurs import EvaluationExistante, EvaluationInconnue, StockageCorrompu
+from storage.erreurs import (
+    EvaluationExistante,
+    EvaluationInconnue,
+    ReferenceModifiee,
+    StockageCorrompu,
+)
 from storage.shard import Op, Shard
 
 DUREE_REQUETES = timedelta(hours=24)
@@ -68,6 +73,7 @@ class StoreDeShards(abc.ABC):
 
     def __init__(self, horloge: Horloge = maintenant) -> None:
         self.horloge = horloge
+        self._en_purge: set[str] = set()
 
     # --- what a backend provides ------------------------------------------------
 
@@ -76,8 +82,18 @@ class StoreDeShards(abc.ABC):
         """The system shard: index of evaluations, conversations, global audit."""
 
     @abc.abstractmethod
-    async def _shard(self, evaluation_id: str, reference: str | None = None) -> Shard | None:
+    async def _ouvrir_shard(self, evaluation_id: str, reference: str | None) -> Shard | None:
         """An evaluation's shard; created when ``reference`` (the candidate's) is given."""
+
+    async def _evaluations_hors_index(self, reference: str) -> list[str]:
+        """Evaluations of a candidate present in the backend but not (yet) indexed."""
+        return []
+
+    async def _shard(self, evaluation_id: str, reference: str | None = None) -> Shard | None:
+        """An evaluation's shard, unless it is being purged (then it no longer exists)."""
+        if evaluation_id in self._en_purge:
+            return None
+        return await self._ouvrir_shard(evaluation_id, reference)
 
     @abc.abstractmethod
     async def _detruire(self, evaluation_id: str, reference: str) -> None:
@@ -151,6 +167,12 @@ class StoreDeShards(abc.ABC):
             )
         return Ecriture.APPLIQUEE
 
+    async def _reindexer(self, shard: Shard) -> None:
+        """Bring the index entry in line with the header stored in the shard."""
+        entete = shard.lire(T_EVALUATION, "evaluation")
+        if entete is not None:
+            await self._indexer(Evaluation.model_validate(entete))
+
     async def _indexer(self, evaluation: Evaluation) -> None:
         systeme = await self._systeme()
         async with systeme.ecriture():
@@ -167,21 +189,20 @@ class StoreDeShards(abc.ABC):
     async def creer(
         self, evaluation: Evaluation, *, par: str, requete: str | None = None
     ) -> Ecriture:
+        reference = self._reference(await self._systeme(), evaluation.id)
+        if reference is not None and reference != evaluation.candidat.reference:
+            # Same id, another candidate: never a new shard beside the old one.
+            raise EvaluationExistante(evaluation=evaluation.id)
         shard = await self._shard(evaluation.id, evaluation.candidat.reference)
-        assert shard is not None
+        if shard is None:  # being purged
+            raise EvaluationExistante(evaluation=evaluation.id)
         resultat = await self._ecrire(
-            shard,
-            evaluation.id,
-            T_EVALUATION,
-            evaluation.cle,
-            evaluation,
-            par,
-            None,
-            requete,
+            shard, evaluation.id, T_EVALUATION, evaluation.cle, evaluation, par, None, requete,
             creation=True,
-        )
-        # The shard is durable first; an index entry missing after a crash is rebuilt at start-up.
-        await self._indexer(evaluation)
+        )  # fmt: skip
+        # The shard is durable first; an index entry missing after a crash is rebuilt at
+        # start-up, and a stale one is brought up to date by any later call.
+        await self._reindexer(shard)
         return resultat
 
     async def modifier(
@@ -193,13 +214,15 @@ class StoreDeShards(abc.ABC):
         requete: str | None = None,
     ) -> Ecriture:
         shard = await self._shard(evaluation.id)
-        if shard is None or shard.lire(T_EVALUATION, evaluation.cle) is None:
+        stockee = None if shard is None else shard.lire(T_EVALUATION, evaluation.cle)
+        if shard is None or stockee is None:
             raise EvaluationInconnue(evaluation=evaluation.id)
+        if stockee["candidat"]["reference"] != evaluation.candidat.reference:
+            raise ReferenceModifiee(evaluation=evaluation.id)
         resultat = await self._ecrire(
             shard, evaluation.id, T_EVALUATION, evaluation.cle, evaluation, par, pourquoi, requete
         )
-        if resultat is Ecriture.APPLIQUEE:
-            await self._indexer(evaluation)
+        await self._reindexer(shard)
         return resultat
 
     async def enregistrer(
@@ -279,11 +302,12 @@ class StoreDeShards(abc.ABC):
 
     async def _evaluations_du_candidat(self, reference: str) -> list[str]:
         systeme = await self._systeme()
-        return [
+        indexees = [
             cle
             for cle, doc in sorted(systeme.tous(T_INDEX))
             if doc["candidat"]["reference"] == reference
         ]
+        return sorted({*indexees, *await self._evaluations_hors_index(reference)})
 
     async def _auditer_systeme(self, evenement: Evenement) -> None:
         systeme = await self._systeme()
@@ -307,21 +331,36 @@ class StoreDeShards(abc.ABC):
 
     async def purger_candidat(self, reference: str, *, par: str, pourquoi: str) -> int:
         ids = await self._evaluations_du_candidat(reference)
-        systeme = await self._systeme()
-        # A pending purge is recorded first, so that a crash half-way is finished at
-        # start-up instead of leaving files that would be indexed again.
-        async with systeme.ecriture():
-            await systeme.valider([_put(T_PURGES, reference, {"evaluations": ids})])
-        await self._terminer_purge(reference, ids)
-        await self._auditer_systeme(
-            Evenement(quand=self.horloge(), qui=par, quoi="purge_candidat", cle=reference,
-                      nouveau={"evaluations": len(ids)}, pourquoi=pourquoi)
+        evenement = Evenement(
+            quand=self.horloge(), qui=par, quoi="purge_candidat", cle=reference,
+            nouveau={"evaluations": len(ids)}, pourquoi=pourquoi,
         )  # fmt: skip
+        systeme = await self._systeme()
+        # The purge is recorded as pending first, with its audit line: a crash half-way is
+        # finished at start-up instead of leaving files that would be indexed again.
+        async with systeme.ecriture():
+            await systeme.valider(
+                [_put(T_PURGES, reference, {"evaluations": ids, "audit": _json(evenement)})]
+            )
+        await self._terminer_purge(reference, ids, evenement)
         return len(ids)
 
-    async def _terminer_purge(self, reference: str, ids: list[str]) -> None:
-        for evaluation_id in ids:
-            await self._detruire(evaluation_id, reference)
-        systeme = await self._systeme()
-        async with systeme.ecriture():
-            await systeme.valider([*(_del(T_INDEX, i) for i in ids), _del(T_PURGES, reference)])
+    async def _terminer_purge(self, reference: str, ids: list[str], evenement: Evenement) -> None:
+        self._en_purge.update(ids)
+        try:
+            for evaluation_id in ids:
+                await self._detruire(evaluation_id, reference)
+            systeme = await self._systeme()
+            async with systeme.ecriture():
+                await systeme.valider(
+                    [
+                        *(_del(T_INDEX, i) for i in ids),
+                        _del(T_PURGES, reference),
+                        self._evenement(systeme, evenement),
+                    ]
+                )
+                # The system journal still holds the index lines with the candidate's name:
+                # a snapshot now rewrites the system file without them and empties the journal.
+                await systeme.instantane()
+        finally:
+            self._en_purge.difference_update(ids)

@@ -28,6 +28,7 @@ from collections import OrderedDict
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
+from weakref import WeakValueDictionary
 
 from pydantic import BaseModel, ValidationError
 
@@ -46,7 +47,7 @@ from storage.base import (
     maintenant,
 )
 from storage.erreurs import SchemaTropRecent, StockageCorrompu
-from storage.format import SCHEMA, FormatInvalide, Tables, verifier_entete
+from storage.format import SCHEMA, FormatInvalide, Tables, encoder_instantane, verifier_entete
 from storage.migrations import MIGRATIONS, Migration, migrer
 from storage.shard import Fichiers, Shard, lire_fichiers
 from storage.verrou import Verrou
@@ -96,6 +97,7 @@ class StoreTinyDB(StoreDeShards):
         self._verrou = verrou
         self._systeme_shard = systeme
         self._ouverts: OrderedDict[str, Shard] = OrderedDict()
+        self._vivants: WeakValueDictionary[str, Shard] = WeakValueDictionary()
         self._ouverture = asyncio.Lock()
         self._sur_disque: list[Fichiers] = []
         """The evaluation shards found on disk at start-up (for ``preparer``)."""
@@ -133,16 +135,23 @@ class StoreTinyDB(StoreDeShards):
         migrations: Mapping[int, Migration],
         schema: int,
     ) -> StoreTinyDB:
-        (racine / "evaluations").mkdir(parents=True, exist_ok=True)
+        cls._creer_dossier(racine / "evaluations")
         verrou = Verrou(racine)
         try:
+            systeme_fichiers = Fichiers(racine / f"{SYSTEME}.json")
+            if not any(p.exists() for p in systeme_fichiers.tous()):
+                fichiers.ecrire_atomique(systeme_fichiers.instantane, encoder_instantane({}, 0))
+            cls._verifier_et_migrer(systeme_fichiers, horloge, migrations, schema)
+            systeme = cls._charger(SYSTEME, systeme_fichiers, horloge, _MODELES_SYSTEME)
+            # A purge a crash interrupted is finished before anything reads (or migrates,
+            # or moves aside) the files it was erasing.
+            for reference, doc in systeme.tous(T_PURGES):
+                for evaluation_id in doc["evaluations"]:
+                    cls._effacer(racine, evaluation_id, reference)
             evaluations, temporaires = cls._inventaire(racine)
             fichiers.supprimer(*temporaires)  # a crash before their rename: nothing acknowledged
-            for emplacement in [Fichiers(racine / f"{SYSTEME}.json"), *evaluations]:
+            for emplacement in evaluations:
                 cls._verifier_et_migrer(emplacement, horloge, migrations, schema)
-            systeme = cls._charger(
-                SYSTEME, Fichiers(racine / f"{SYSTEME}.json"), horloge, _MODELES_SYSTEME
-            )
             store = cls(racine, verrou, systeme, horloge)
             store._sur_disque = evaluations
             if verification == "complet":
@@ -230,7 +239,8 @@ class StoreTinyDB(StoreDeShards):
         """Finish what a crash interrupted: a purge half done, an evaluation not yet indexed."""
         systeme = self._systeme_shard
         for reference, doc in list(systeme.tous(T_PURGES)):
-            await self._terminer_purge(reference, list(doc["evaluations"]))
+            evenement = Evenement.model_validate(doc["audit"])
+            await self._terminer_purge(reference, list(doc["evaluations"]), evenement)
         indexees = {cle for cle, _ in systeme.tous(T_INDEX)}
         for emplacement in self._sur_disque:
             evaluation_id, reference = (
@@ -254,14 +264,15 @@ class StoreTinyDB(StoreDeShards):
     def _emplacement(self, evaluation_id: str, reference: str) -> Fichiers:
         return Fichiers(self.racine / "evaluations" / reference / f"{evaluation_id}.json")
 
-    async def _shard(self, evaluation_id: str, reference: str | None = None) -> Shard | None:
-        shard = self._ouverts.get(evaluation_id)
+    async def _ouvrir_shard(self, evaluation_id: str, reference: str | None) -> Shard | None:
+        shard = self._ouverts.get(evaluation_id) or self._vivants.get(evaluation_id)
         if shard is not None:
-            self._ouverts.move_to_end(evaluation_id)
+            self._garder(shard)
             return shard
         async with self._ouverture:
-            shard = self._ouverts.get(evaluation_id)
+            shard = self._ouverts.get(evaluation_id) or self._vivants.get(evaluation_id)
             if shard is not None:
+                self._garder(shard)
                 return shard
             ref = reference or self._reference(self._systeme_shard, evaluation_id)
             if ref is None:
@@ -270,47 +281,75 @@ class StoreTinyDB(StoreDeShards):
             existe = any(p.exists() for p in emplacement.tous())
             if not existe and reference is None:
                 return None
-            if existe:
-                shard = await asyncio.to_thread(
-                    self._charger, evaluation_id, emplacement, self.horloge, _MODELES_EVALUATION
-                )
-            else:
-                await asyncio.to_thread(self._creer_dossier, emplacement.instantane.parent)
-                shard = Shard(evaluation_id, {}, 0, emplacement)
-            self._ouverts[evaluation_id] = shard
-            self._oublier_les_plus_anciens()
+            if not existe:
+                # Created with an empty snapshot: every shard on disk has one, so that
+                # its schema version is always known (and a journal alone is an anomaly).
+                await asyncio.to_thread(self._creer_shard, emplacement)
+            shard = await asyncio.to_thread(
+                self._charger, evaluation_id, emplacement, self.horloge, _MODELES_EVALUATION
+            )
+            self._garder(shard)
             return shard
+
+    def _garder(self, shard: Shard) -> None:
+        """Keep ``shard`` among the recently used, and known for as long as anyone holds it."""
+        self._ouverts[shard.nom] = shard
+        self._ouverts.move_to_end(shard.nom)
+        self._vivants[shard.nom] = shard
+        self._oublier_les_plus_anciens()
+
+    @classmethod
+    def _creer_shard(cls, emplacement: Fichiers) -> None:
+        cls._creer_dossier(emplacement.instantane.parent)
+        fichiers.ecrire_atomique(emplacement.instantane, encoder_instantane({}, 0))
 
     @staticmethod
     def _creer_dossier(dossier: Path) -> None:
-        if not dossier.exists():
-            dossier.mkdir(parents=True)
-            fichiers.fsync_dossier(dossier.parent)
+        """Create ``dossier`` (and its parents), each one durably entered in its parent."""
+        manquants = []
+        while not dossier.exists():
+            manquants.append(dossier)
+            dossier = dossier.parent
+        for d in reversed(manquants):
+            d.mkdir()
+            fichiers.fsync_dossier(d.parent)
 
     def _oublier_les_plus_anciens(self) -> None:
-        """Drop the least recently used shards from memory; their journals keep them durable."""
-        for evaluation_id in list(self._ouverts):
-            if len(self._ouverts) <= MAX_SHARDS_OUVERTS:
-                break
-            if not self._ouverts[evaluation_id].occupe:
-                del self._ouverts[evaluation_id]
+        """Drop the least recently used shards from the cache; their journals keep them durable.
+
+        A shard still referenced by a coroutine stays reachable through
+        ``_vivants`` (weak references), so there is never a second copy of it.
+        """
+        while len(self._ouverts) > MAX_SHARDS_OUVERTS:
+            self._ouverts.popitem(last=False)
 
     async def _detruire(self, evaluation_id: str, reference: str) -> None:
-        shard = self._ouverts.pop(evaluation_id, None)
-        emplacement = self._emplacement(evaluation_id, reference)
+        shard = self._ouverts.pop(evaluation_id, None) or self._vivants.get(evaluation_id)
+        if shard is None:
+            await asyncio.to_thread(self._effacer, self.racine, evaluation_id, reference)
+            return
+        async with shard.ecriture():
+            shard.detruit = True
+            await asyncio.to_thread(self._effacer, self.racine, evaluation_id, reference)
 
-        def effacer() -> None:
-            fichiers.supprimer(*emplacement.tous())
-            dossier = emplacement.instantane.parent
-            if dossier.exists() and not any(dossier.iterdir()):
-                dossier.rmdir()
-                fichiers.fsync_dossier(dossier.parent)
+    async def _evaluations_hors_index(self, reference: str) -> list[str]:
+        dossier = self.racine / "evaluations" / reference
+        if not dossier.is_dir():
+            return []
+        return sorted({p.name.split(".", 1)[0] for p in dossier.iterdir()})
 
-        if shard is not None:
-            async with shard.ecriture():
-                await asyncio.to_thread(effacer)
-        else:
-            await asyncio.to_thread(effacer)
+    @staticmethod
+    def _effacer(racine: Path, evaluation_id: str, reference: str) -> None:
+        """Erase every file of an evaluation: snapshot, journal, backups, copies moved aside."""
+        dossier = racine / "evaluations" / reference
+        if not dossier.is_dir():
+            return
+        fichiers.supprimer(
+            *(p for p in dossier.iterdir() if p.name.split(".", 1)[0] == evaluation_id)
+        )
+        if not any(dossier.iterdir()):
+            dossier.rmdir()
+            fichiers.fsync_dossier(dossier.parent)
 
     async def fermer(self) -> None:
         """Write every snapshot in its final form, then release the directory."""

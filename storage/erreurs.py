@@ -79,6 +79,15 @@ class EvaluationExistante(ErreurStockage):
     code = "evaluation_existante"
 
 
+class ReferenceModifiee(ErreurStockage):
+    """An evaluation's candidate reference cannot change: its files are filed under it.
+
+    Details: evaluation.
+    """
+
+    code = "reference_modifiee"
+
+
 class DonneesInvalides(ErreurStockage):
     """A value cannot be stored as JSON (NaN, infinity…): refused before anything is written.
 

@@ -23,6 +23,15 @@ def fsync_dossier(dossier: Path) -> None:
         os.close(fd)
 
 
+def fsync_fichier(chemin: Path) -> None:
+    """Make a file's content durable (e.g. a backup copied with shutil)."""
+    fd = os.open(chemin, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def ecrire_atomique(chemin: Path, contenu: bytes) -> None:
     """Replace ``chemin`` by ``contenu``: afterwards the file is the old one or the new one, whole.
 
@@ -32,13 +41,17 @@ def ecrire_atomique(chemin: Path, contenu: bytes) -> None:
     temporaire = chemin.with_name(chemin.name + SUFFIXE_TEMPORAIRE)
     fd = os.open(temporaire, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     try:
-        vue = memoryview(contenu)
-        while vue:
-            vue = vue[os.write(fd, vue) :]
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    os.replace(temporaire, chemin)
+        try:
+            vue = memoryview(contenu)
+            while vue:
+                vue = vue[os.write(fd, vue) :]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(temporaire, chemin)
+    except OSError:
+        temporaire.unlink(missing_ok=True)  # a failed snapshot must not keep eating the disk
+        raise
     fsync_dossier(chemin.parent)
 
 
@@ -48,7 +61,6 @@ def ajouter_durable(chemin: Path, ligne: bytes) -> None:
     If the append fails half-way (disk full), the file is cut back to its
     previous length, so that a torn line never sits before a later one.
     """
-    nouveau = not chemin.exists()
     fd = os.open(chemin, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
     try:
         taille = os.fstat(fd).st_size
@@ -63,7 +75,9 @@ def ajouter_durable(chemin: Path, ligne: bytes) -> None:
             raise
     finally:
         os.close(fd)
-    if nouveau:
+    if taille == 0:
+        # The file may be new: its directory entry must be durable too. Checked on
+        # size, not on creation, so that a first append that failed is covered.
         fsync_dossier(chemin.parent)
 
 

@@ -17,14 +17,17 @@ class StoreMemoire(StoreDeShards):
     async def _systeme(self) -> Shard:
         return self._systeme_shard
 
-    async def _shard(self, evaluation_id: str, reference: str | None = None) -> Shard | None:
+    async def _ouvrir_shard(self, evaluation_id: str, reference: str | None) -> Shard | None:
         shard = self._shards.get(evaluation_id)
         if shard is None and reference is not None:
             shard = self._shards[evaluation_id] = Shard(evaluation_id, {}, 0, None)
         return shard
 
     async def _detruire(self, evaluation_id: str, reference: str) -> None:
-        self._shards.pop(evaluation_id, None)
+        shard = self._shards.pop(evaluation_id, None)
+        if shard is not None:
+            async with shard.ecriture():
+                shard.detruit = True
 
     async def fermer(self) -> None:
         return None

@@ -35,7 +35,9 @@ def migrer(
     _, seq, tables, _ = lire_fichiers(emplacement, quand)
     for chemin in emplacement.tous():
         if chemin.exists():
-            shutil.copy2(chemin, chemin.with_name(f"{chemin.name}.bak-v{de}"))
+            copie = chemin.with_name(f"{chemin.name}.bak-v{de}")
+            shutil.copy2(chemin, copie)
+            fichiers.fsync_fichier(copie)
     fichiers.fsync_dossier(emplacement.instantane.parent)
     for version in range(de, vers):
         tables = migrations[version](tables)

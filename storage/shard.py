@@ -18,21 +18,27 @@ runs in a worker thread so the event loop never waits on a disk.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
+import contextlib
+import logging
+from collections.abc import Awaitable, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from tinydb import TinyDB
 from tinydb.storages import MemoryStorage
 from tinydb.table import Document, Table
 
 from storage import fichiers
-from storage.erreurs import StockageCorrompu, StockageIndisponible, StockageOccupe
+from storage.erreurs import (
+    EvaluationInconnue,
+    StockageCorrompu,
+    StockageIndisponible,
+    StockageOccupe,
+)
 from storage.format import (
-    SCHEMA,
     FormatInvalide,
     Tables,
     decoder_instantane,
@@ -40,6 +46,9 @@ from storage.format import (
     encoder_instantane,
     encoder_lot,
 )
+
+T = TypeVar("T")
+journal = logging.getLogger("cqp_bot.storage")
 
 SEUIL_INSTANTANE = 200
 """Batches in the journal before the snapshot is rewritten (and the journal emptied)."""
@@ -109,9 +118,10 @@ def lire_fichiers(emplacement: Fichiers, quand: datetime) -> tuple[int, int, Tab
     fichier = emplacement.instantane
     rejoues = 0
     try:
-        schema, seq, tables = (
-            decoder_instantane(fichier.read_bytes()) if fichier.exists() else (SCHEMA, 0, {})
-        )
+        if not fichier.exists():
+            # Every shard is created with an empty snapshot before its first journal line.
+            raise FormatInvalide("instantane_absent")
+        schema, seq, tables = decoder_instantane(fichier.read_bytes())
         fichier = emplacement.journal
         if fichier.exists():
             journal = decoder_journal(fichier.read_bytes())
@@ -168,6 +178,9 @@ class Shard:
         self._base = _nouvelle_base(tables)
         self._verrou = asyncio.Lock()
         self._lots_depuis_instantane = lots_en_journal
+        self._prochain_instantane: int | None = None
+        self.detruit = False
+        """Set when the shard's files are erased (purge): any later write is refused."""
 
     @asynccontextmanager
     async def ecriture(self) -> Any:
@@ -210,9 +223,18 @@ class Shard:
 
         Either the whole batch is applied or nothing is: the line is encoded
         (and unserialisable values refused) before anything is written, and
-        if the disk refuses the append nothing changes in memory.
+        if the disk refuses the append nothing changes in memory. Once the
+        append has started, the commit runs to its end even if the caller is
+        cancelled (see :func:`_jusquau_bout`).
         """
+        if self.detruit:
+            raise EvaluationInconnue(evaluation=self.nom)
         ligne = encoder_lot(self.seq + 1, ops)
+        await _jusquau_bout(self._engager(ligne, ops))
+        if self._lots_depuis_instantane >= (self._prochain_instantane or SEUIL_INSTANTANE):
+            await self.instantane()
+
+    async def _engager(self, ligne: bytes, ops: list[Op]) -> None:
         if self.emplacement is not None:
             try:
                 await asyncio.to_thread(fichiers.ajouter_durable, self.emplacement.journal, ligne)
@@ -228,13 +250,17 @@ class Shard:
         for nom in {op["table"] for op in ops}:
             self._base.table(nom).clear_cache()
         self._lots_depuis_instantane += 1
-        if self._lots_depuis_instantane >= SEUIL_INSTANTANE:
-            await self.instantane()
 
-    async def instantane(self) -> None:
-        """Rewrite the snapshot atomically, then empty the journal. Hold ``ecriture()``."""
+    async def instantane(self) -> bool:
+        """Rewrite the snapshot atomically, then empty the journal. Hold ``ecriture()``.
+
+        A failure here (disk full…) is not a failure of the write that
+        triggered it: that write is in the fsynced journal, acknowledged and
+        safe. So it is logged, and tried again SEUIL_INSTANTANE batches later.
+        Returns whether the snapshot is up to date.
+        """
         if self.emplacement is None or not self._lots_depuis_instantane:
-            return
+            return True
         contenu = encoder_instantane(self.tables(), self.seq)
         emplacement = self.emplacement
 
@@ -244,7 +270,33 @@ class Shard:
             fichiers.tronquer(emplacement.journal)
 
         try:
-            await asyncio.to_thread(ecrire)
+            await _jusquau_bout(asyncio.to_thread(ecrire))
         except OSError as exc:
-            raise StockageIndisponible(fichier=emplacement.instantane, detail=exc.strerror) from exc
+            journal.warning("snapshot of %s failed (%s); the journal keeps the data", self.nom, exc)
+            self._prochain_instantane = self._lots_depuis_instantane + SEUIL_INSTANTANE
+            return False
         self._lots_depuis_instantane = 0
+        self._prochain_instantane = None
+        return True
+
+
+async def _jusquau_bout(travail: Awaitable[T]) -> T:
+    """Await ``travail`` to its end even if the caller is cancelled meanwhile.
+
+    File work handed to a thread cannot be stopped. If the caller stopped
+    waiting, a journal line could reach the disk while memory and the
+    sequence number never learn of it — the next batch would reuse its
+    number — or a snapshot thread could empty the journal under a later
+    writer. So the work always finishes (holding the shard's lock), and only
+    then is the cancellation passed on.
+    """
+    tache = asyncio.ensure_future(travail)
+    try:
+        return await asyncio.shield(tache)
+    except asyncio.CancelledError:
+        while not tache.done():
+            with contextlib.suppress(asyncio.CancelledError):
+                await asyncio.wait([tache])
+        if not tache.cancelled():
+            tache.exception()  # retrieved: the cancellation is what the caller gets
+        raise

@@ -20,7 +20,12 @@ from flows.store import Ecriture
 from referentiel import CodeValeur
 from storage.base import StoreDeShards
 from storage.disque import ouvrir
-from storage.erreurs import DonneesInvalides, EvaluationExistante, EvaluationInconnue
+from storage.erreurs import (
+    DonneesInvalides,
+    EvaluationExistante,
+    EvaluationInconnue,
+    ReferenceModifiee,
+)
 from storage.memoire import StoreMemoire
 from tests.store_outils import T0, evaluation, reponse
 
@@ -115,6 +120,20 @@ async def test_an_evaluation_id_cannot_be_taken_twice(store: StoreDeShards) -> N
     autre = evaluation().model_copy(update={"bloc": "B2"})
     with pytest.raises(EvaluationExistante):
         await store.creer(autre, par="u-coord")
+
+
+async def test_an_evaluation_id_cannot_move_to_another_candidate(store: StoreDeShards) -> None:
+    await store.creer(evaluation(), par="u-coord")
+    autre_candidat = evaluation(1, reference="C777").candidat
+    with pytest.raises(EvaluationExistante):
+        await store.creer(
+            evaluation().model_copy(update={"candidat": autre_candidat}), par="u-coord"
+        )
+    with pytest.raises(ReferenceModifiee):
+        await store.modifier(
+            evaluation().model_copy(update={"candidat": autre_candidat}), par="u-coord"
+        )
+    assert [e.candidat.reference for e in await store.evaluations()] == ["C042"]
 
 
 async def test_writing_to_an_unknown_evaluation_is_refused(store: StoreDeShards) -> None:

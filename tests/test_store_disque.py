@@ -2,28 +2,34 @@
 
 from __future__ import annotations
 
+import asyncio
+import errno
 import json
 import os
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
 
 from flows import catalogue
+from flows.evaluation import Evenement
 from flows.store import Ecriture
 from referentiel import CodeValeur
+from storage import disque, fichiers
 from storage import shard as module_shard
 from storage.disque import StoreTinyDB, ouvrir
 from storage.erreurs import (
+    EvaluationExistante,
     MigrationImpossible,
     SchemaTropRecent,
     StockageCorrompu,
     StockageIndisponible,
 )
 from storage.format import decoder_instantane
-from tests.store_outils import evaluation, reponse
+from tests.store_outils import T0, evaluation, reponse
 
 RACINE_PROJET = Path(__file__).resolve().parents[1]
 
@@ -297,17 +303,25 @@ async def test_a_write_the_disk_refuses_is_not_applied(tmp_path: Path) -> None:
     await store.fermer()
 
 
-async def test_an_interrupted_purge_is_finished_at_start_up(tmp_path: Path) -> None:
+@pytest.mark.parametrize("verification", ["entete", "complet"])
+async def test_an_interrupted_purge_is_finished_at_start_up(
+    tmp_path: Path, verification: str
+) -> None:
+    """Killed after the pending record and half the deletion: start-up finishes it, with its audit."""
     store = await _store_avec_une_evaluation(tmp_path)
+    evenement = Evenement(
+        quand=T0, qui="u-admin", quoi="purge_candidat", cle="C042", pourquoi="RGPD"
+    )
     systeme = await store._systeme()
     async with systeme.ecriture():
-        await systeme.valider(
-            [{"op": "put", "table": "purges", "cle": "C042", "doc": {"evaluations": ["ev-C042-1"]}}]
-        )
+        doc = {"evaluations": ["ev-C042-1"], "audit": evenement.model_dump(mode="json")}
+        await systeme.valider([{"op": "put", "table": "purges", "cle": "C042", "doc": doc}])
     _crash(store)
-    store = await ouvrir(tmp_path)
+    _fichier(tmp_path).unlink()  # half-deleted: the journal alone remains
+    store = await ouvrir(tmp_path, verification=verification)
     assert await store.evaluations() == []
     assert not (tmp_path / "evaluations" / "C042").exists()
+    assert (await store.historique_systeme())[-1] == evenement
     await store.fermer()
 
 
@@ -324,12 +338,114 @@ async def test_an_evaluation_stored_but_not_yet_indexed_is_indexed_at_start_up(
     await store.fermer()
 
 
-async def test_a_purge_removes_the_candidates_files(tmp_path: Path) -> None:
+async def test_a_purge_leaves_no_trace_of_the_candidate_in_any_file(tmp_path: Path) -> None:
+    """Not the snapshot, journal, backups or copies moved aside, nor the system journal."""
     store = await _store_avec_une_evaluation(tmp_path)
+    dossier = _fichier(tmp_path).parent
+    (dossier / "ev-C042-1.json.bak-v0").write_text("Jeanne Martin", encoding="utf-8")
+    (dossier / "ev-C042-1.json.corrupt-20261101T000000").write_text(
+        "Jeanne Martin", encoding="utf-8"
+    )
     await store.purger_candidat("C042", par="u-admin", pourquoi="demande RGPD")
-    await store.fermer()
-    assert not (tmp_path / "evaluations" / "C042").exists()
+    # Before any close: what a crash right now would leave on disk.
+    assert not dossier.exists()
     assert b"Jeanne" not in b"".join(p.read_bytes() for p in tmp_path.rglob("*") if p.is_file())
+    await store.fermer()
+
+
+async def test_an_id_taken_under_another_candidate_is_refused_after_a_restart(
+    tmp_path: Path,
+) -> None:
+    store = await _store_avec_une_evaluation(tmp_path)
+    _crash(store)
+    store = await ouvrir(tmp_path)
+    autre = evaluation(1).model_copy(update={"candidat": evaluation(1, reference="C777").candidat})
+    with pytest.raises(EvaluationExistante):
+        await store.creer(autre, par="u-coord")
+    assert not (tmp_path / "evaluations" / "C777").exists()
+    await store.fermer()
+
+
+async def test_a_snapshot_that_fails_does_not_fail_the_acknowledged_write(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(module_shard, "SEUIL_INSTANTANE", 5)
+    store = await _store_avec_une_evaluation(tmp_path, reponses=0)
+
+    def disque_plein(chemin: Path, contenu: bytes) -> None:
+        chemin.with_name(chemin.name + ".tmp").write_bytes(contenu[:10])
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    with monkeypatch.context() as m:
+        m.setattr(fichiers, "ecrire_atomique", disque_plein)
+        for i in range(12):
+            assert (
+                await store.enregistrer("ev-C042-1", reponse(i), par="u-expert")
+                is Ecriture.APPLIQUEE
+            )
+    _crash(store)
+    store = await ouvrir(tmp_path)
+    assert len((await store.dossier("ev-C042-1")).reponses) == 12  # type: ignore[union-attr]
+    assert not list(tmp_path.rglob("*.tmp"))
+    await store.fermer()
+
+
+async def test_a_cancelled_write_still_finishes_and_the_journal_stays_consistent(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = await _store_avec_une_evaluation(tmp_path, reponses=1)
+    vraie = fichiers.ajouter_durable
+
+    def lente(chemin: Path, ligne: bytes) -> None:
+        time.sleep(0.3)
+        vraie(chemin, ligne)
+
+    monkeypatch.setattr(fichiers, "ajouter_durable", lente)
+    tache = asyncio.create_task(store.enregistrer("ev-C042-1", reponse(1), par="u-expert"))
+    await asyncio.sleep(0.05)
+    tache.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await tache
+    monkeypatch.setattr(fichiers, "ajouter_durable", vraie)
+    assert await store.enregistrer("ev-C042-1", reponse(2), par="u-expert") is Ecriture.APPLIQUEE
+    _crash(store)
+    store = await ouvrir(tmp_path, verification="complet")
+    assert len((await store.dossier("ev-C042-1")).reponses) == 3  # type: ignore[union-attr]
+    await store.fermer()
+
+
+async def test_with_few_shards_in_memory_concurrent_writers_never_get_two_copies(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(disque, "MAX_SHARDS_OUVERTS", 2)
+    monkeypatch.setattr(module_shard, "SEUIL_INSTANTANE", 7)
+    store = await ouvrir(tmp_path)
+    for n in range(1, 6):
+        await store.creer(evaluation(n), par="u-coord")
+
+    async def ecrire(i: int) -> None:
+        await asyncio.sleep((i * 7 % 11) / 1000)
+        await store.enregistrer(
+            f"ev-C042-{1 + i % 5}", reponse(i // 5 % 30, secondes=i), par="u-expert"
+        )
+
+    await asyncio.gather(*(ecrire(i) for i in range(150)))
+    _crash(store)
+    store = await ouvrir(tmp_path, verification="complet")
+    for n in range(1, 6):
+        assert len((await store.dossier(f"ev-C042-{n}")).reponses) == 30  # type: ignore[union-attr]
+    await store.fermer()
+
+
+async def test_a_journal_without_its_snapshot_is_an_anomaly(tmp_path: Path) -> None:
+    store = await _store_avec_une_evaluation(tmp_path)
+    _crash(store)
+    _fichier(tmp_path).unlink()
+    store = await ouvrir(tmp_path)
+    with pytest.raises(StockageCorrompu) as info:
+        await store.dossier("ev-C042-1")
+    assert info.value.details["probleme"] == "instantane_absent"
+    await store.fermer()
 
 
 def test_the_stored_file_is_readable_utf8_json(tmp_path: Path) -> None:
