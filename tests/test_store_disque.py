@@ -307,7 +307,7 @@ async def test_a_write_the_disk_refuses_is_not_applied(tmp_path: Path) -> None:
 async def test_an_interrupted_purge_is_finished_at_start_up(
     tmp_path: Path, verification: str
 ) -> None:
-    """Killed after the pending record and half the deletion: start-up finishes it, with its audit."""
+    """Killed after the pending record and half the deletion: start-up finishes the purge."""
     store = await _store_avec_une_evaluation(tmp_path)
     evenement = Evenement(
         quand=T0, qui="u-admin", quoi="purge_candidat", cle="C042", pourquoi="RGPD"
