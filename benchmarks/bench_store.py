@@ -4,7 +4,8 @@ For each N (answers already stored: 1,000 / 10,000 / 100,000 / 1,000,000,
 or up to 100,000 with ``--quick``), a fresh process opens the store
 (start-up time), then times ``enregistrer`` of 800 new answers — each one
 durable when it returns — spread over 8 evaluations in use; three such
-processes per N, and the median of each figure is kept. Beside it,
+processes per N — in rounds that measure every N in turn, after a warm-up
+run — and the median of each figure is kept. Beside it,
 in the same run, the anchors: SQLite in WAL mode with ``synchronous=FULL``
 (one row per commit) and a bare fsynced append. Ratios to them are what
 holds across machines.
@@ -15,7 +16,7 @@ line, as the store itself writes them (the files are generated with the
 store's own encoder, to fill a million answers in seconds rather than hours).
 
 Then the crash soak: a writer killed with SIGKILL at random instants, 50
-times (8 with ``--quick``); every acknowledged write must be there.
+times (6 with ``--quick``); every acknowledged write must be there.
 
 Targets: p50 at the largest N ≤ 1.3 × p50 at 1,000; p50 ≤ 4 × SQLite FULL
 p50; p99 ≤ 10 ms; start-up ≤ 2 s and RSS ≤ 300 MB at the largest N.
@@ -168,7 +169,7 @@ async def mesurer(dossier: str, evaluations: int, tour: int = 0) -> dict[str, An
     }
 
 
-def _mesurer_dans_un_processus(dossier: Path, evaluations: int, tour: int) -> dict[str, Any]:
+def _mesurer_dans_un_processus(dossier: Path, evaluations: int, *, tour: int) -> dict[str, Any]:
     code = (
         "import asyncio, json; from benchmarks.bench_store import mesurer; "
         f"print(json.dumps(asyncio.run(mesurer({str(dossier)!r}, {evaluations}, {tour}))))"
@@ -285,25 +286,27 @@ def main(argv: list[str] | None = None) -> int:
         dossier = Path(tmp)
         ancres = dossier / "ancres"
         ancres.mkdir()
-        donnees = dossier / "donnees"
-        (donnees / "evaluations").mkdir(parents=True)
-        index: dict[str, Any] = {}
-        faites = 0
-        sqlite_p50, append_p50 = [], []
-        for rang, n in enumerate(tailles):
+        # One data directory per N, all filled first; then rounds that measure every N in
+        # turn, so that a slow moment of the machine does not land on one N only.
+        dossiers: dict[int, tuple[Path, int]] = {}
+        for n in tailles:
+            donnees = dossier / f"donnees-{n}"
+            (donnees / "evaluations").mkdir(parents=True)
             evaluations = max(EVALUATIONS_ACTIVES, n // PAR_EVALUATION)
-            remplir(donnees, faites, evaluations, index)
-            faites = evaluations
-            # Three fresh processes, median of each figure: one noisy run does not decide.
-            mesures = [
-                _mesurer_dans_un_processus(donnees, evaluations, rang * REPETITIONS + t)
-                for t in range(REPETITIONS)
-            ]
-            mesure = {k: statistics.median(m[k] for m in mesures) for k in mesures[0]}
-            mesure["max_ms"] = max(m["max_ms"] for m in mesures)
-            mesure["rss_mb"] = max(m["rss_mb"] for m in mesures)
+            remplir(donnees, 0, evaluations, {})
+            dossiers[n] = (donnees, evaluations)
+        _mesurer_dans_un_processus(*dossiers[tailles[0]], tour=-1)  # warm-up (older writes)
+        mesures: dict[int, list[dict[str, Any]]] = {n: [] for n in tailles}
+        sqlite_p50, append_p50 = [], []
+        for tour in range(REPETITIONS):
+            for n in tailles:
+                mesures[n].append(_mesurer_dans_un_processus(*dossiers[n], tour=tour))
             sqlite_p50.append(statistics.median(sqlite_full(ancres)))
             append_p50.append(statistics.median(append_fsync(ancres)))
+        for n in tailles:
+            mesure = {k: statistics.median(m[k] for m in mesures[n]) for k in mesures[n][0]}
+            mesure["max_ms"] = max(m["max_ms"] for m in mesures[n])
+            mesure["rss_mb"] = max(m["rss_mb"] for m in mesures[n])
             cle = str(n)
             figures["write_p50_ms"][cle] = round(mesure["p50_ms"], 4)
             figures["write_p99_ms"][cle] = round(mesure["p99_ms"], 4)
@@ -319,7 +322,8 @@ def main(argv: list[str] | None = None) -> int:
         figures["rss_mb"] = round(mesure["rss_mb"], 1)
         figures["largest_n"] = tailles[-1]
         figures["data_mb"] = round(
-            sum(p.stat().st_size for p in donnees.rglob("*") if p.is_file()) / 1e6, 1
+            sum(p.stat().st_size for p in dossiers[tailles[-1]][0].rglob("*") if p.is_file()) / 1e6,
+            1,
         )
 
     figures["sqlite_full_p50_ms"] = round(statistics.median(sqlite_p50), 4)
@@ -331,7 +335,7 @@ def main(argv: list[str] | None = None) -> int:
     figures["flat_ratio"] = round(grand / petit, 3)
     figures["sqlite_ratio"] = round(grand / figures["sqlite_full_p50_ms"], 3)
     figures["fsync_append_ratio"] = round(grand / figures["fsync_append_p50_ms"], 3)
-    figures["crash_soak"] = soak(8 if args.quick else 50)
+    figures["crash_soak"] = soak(6 if args.quick else 50)
     figures["targets"] = CIBLES
     atteint = {
         "flat_ratio": figures["flat_ratio"] <= CIBLES["flat_ratio"],

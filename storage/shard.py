@@ -20,7 +20,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -225,19 +225,18 @@ class Shard:
         (and unserialisable values refused) before anything is written, and
         if the disk refuses the append nothing changes in memory. Once the
         append has started, the commit runs to its end even if the caller is
-        cancelled (see :func:`_jusquau_bout`).
+        cancelled (see :func:`_jusquau_bout`), so that memory and the sequence
+        number always learn of a line that reached the disk.
         """
         if self.detruit:
             raise EvaluationInconnue(evaluation=self.nom)
         ligne = encoder_lot(self.seq + 1, ops)
-        await _jusquau_bout(self._engager(ligne, ops))
-        if self._lots_depuis_instantane >= (self._prochain_instantane or SEUIL_INSTANTANE):
-            await self.instantane()
-
-    async def _engager(self, ligne: bytes, ops: list[Op]) -> None:
+        annulation: asyncio.CancelledError | None = None
         if self.emplacement is not None:
             try:
-                await asyncio.to_thread(fichiers.ajouter_durable, self.emplacement.journal, ligne)
+                await _jusquau_bout(fichiers.ajouter_durable, self.emplacement.journal, ligne)
+            except asyncio.CancelledError as exc:
+                annulation = exc  # the line is on disk: apply it, then pass the cancellation on
             except OSError as exc:
                 raise StockageIndisponible(
                     fichier=self.emplacement.journal, detail=exc.strerror
@@ -250,6 +249,10 @@ class Shard:
         for nom in {op["table"] for op in ops}:
             self._base.table(nom).clear_cache()
         self._lots_depuis_instantane += 1
+        if annulation is not None:
+            raise annulation
+        if self._lots_depuis_instantane >= (self._prochain_instantane or SEUIL_INSTANTANE):
+            await self.instantane()
 
     async def instantane(self) -> bool:
         """Rewrite the snapshot atomically, then empty the journal. Hold ``ecriture()``.
@@ -270,7 +273,7 @@ class Shard:
             fichiers.tronquer(emplacement.journal)
 
         try:
-            await _jusquau_bout(asyncio.to_thread(ecrire))
+            await _jusquau_bout(ecrire)
         except OSError as exc:
             journal.warning("snapshot of %s failed (%s); the journal keeps the data", self.nom, exc)
             self._prochain_instantane = self._lots_depuis_instantane + SEUIL_INSTANTANE
@@ -280,23 +283,23 @@ class Shard:
         return True
 
 
-async def _jusquau_bout(travail: Awaitable[T]) -> T:
-    """Await ``travail`` to its end even if the caller is cancelled meanwhile.
+async def _jusquau_bout(fonction: Callable[..., T], *args: Any) -> T:
+    """Run blocking file work in a worker thread, to its end even if the caller is cancelled.
 
     File work handed to a thread cannot be stopped. If the caller stopped
     waiting, a journal line could reach the disk while memory and the
     sequence number never learn of it — the next batch would reuse its
     number — or a snapshot thread could empty the journal under a later
-    writer. So the work always finishes (holding the shard's lock), and only
-    then is the cancellation passed on.
+    writer. So the caller (who holds the shard's lock) always waits for the
+    thread; a cancellation is passed on only once the work is over, and
+    only if the work succeeded (a failure is what the caller must hear of).
     """
-    tache = asyncio.ensure_future(travail)
+    futur = asyncio.get_running_loop().run_in_executor(None, fonction, *args)
     try:
-        return await asyncio.shield(tache)
+        return await asyncio.shield(futur)
     except asyncio.CancelledError:
-        while not tache.done():
+        while not futur.done():
             with contextlib.suppress(asyncio.CancelledError):
-                await asyncio.wait([tache])
-        if not tache.cancelled():
-            tache.exception()  # retrieved: the cancellation is what the caller gets
+                await asyncio.wait([futur])
+        futur.result()  # the work's own error, if any, wins over the cancellation
         raise
