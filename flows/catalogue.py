@@ -250,6 +250,23 @@ ERREURS_STOCKAGE: Final = {
     "donnees_invalides": "Valeur impossible à enregistrer (NaN ou infini, par exemple) : rien n'a été modifié.",
 }
 ERREUR_STOCKAGE_INCONNUE: Final = "Erreur de stockage ({code}) : rien n'a été modifié."
+ERREURS_SYSTEME: Final = {
+    "ENOENT": "fichier ou dossier introuvable",
+    "EACCES": "accès refusé",
+    "EPERM": "opération non permise",
+    "ENOSPC": "disque plein",
+    "EDQUOT": "quota disque dépassé",
+    "EROFS": "disque en lecture seule",
+    "EISDIR": "c'est un dossier",
+    "ENOTDIR": "un élément du chemin n'est pas un dossier",
+    "EIO": "erreur d'entrée-sortie du disque",
+    "EINVAL": "opération impossible sur ce fichier",
+}
+
+
+def erreur_systeme(code: str | None, texte: str | None) -> str:
+    """An operating-system error (``errno`` name such as ``ENOSPC``) in French words."""
+    return ERREURS_SYSTEME.get(code or "", texte or code or "erreur inconnue")
 
 
 class _ErreurAvecCode(Protocol):
@@ -263,6 +280,8 @@ class _ErreurAvecCode(Protocol):
 def erreur_stockage(erreur: _ErreurAvecCode) -> str:
     """The French message for a refusal of the store (storage.erreurs), from its code and details."""
     details = dict(erreur.details)
+    if "errno" in details:
+        details["detail"] = erreur_systeme(details["errno"], details.get("detail"))
     if "probleme" in details:
         details["probleme"] = PROBLEMES_FICHIER.get(details["probleme"], details["probleme"])
     if "deplace_vers" in details:

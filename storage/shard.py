@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import asynccontextmanager
@@ -239,7 +240,9 @@ class Shard:
                 annulation = exc  # the line is on disk: apply it, then pass the cancellation on
             except OSError as exc:
                 raise StockageIndisponible(
-                    fichier=self.emplacement.journal, detail=exc.strerror
+                    fichier=self.emplacement.journal,
+                    detail=exc.strerror,
+                    errno=errno.errorcode.get(exc.errno or 0),
                 ) from exc
         self.seq += 1
         # The batch is applied to the tables TinyDB reads, by the same function that

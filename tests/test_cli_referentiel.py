@@ -150,6 +150,9 @@ def test_export_to_a_file_and_refusal_of_an_unknown_format(
     code, out, _ = _run(capsys, "referentiel", "export", "--format", "xml")
     assert code == 2
     assert "le format « xml » n'existe pas ; formats possibles : json." in out
+    code, out, _ = _run(capsys, "referentiel", "export", "-o", str(tmp_path / "absent" / "r.json"))
+    assert code == 2
+    assert "impossible d'écrire" in out and "(fichier ou dossier introuvable)" in out
 
 
 def test_a_broken_referentiel_file_stops_with_the_place_of_the_problem(

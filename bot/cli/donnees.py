@@ -9,8 +9,6 @@ A refusal of the store is printed in French, never as a traceback.
 from __future__ import annotations
 
 import asyncio
-import json
-import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TypeVar
@@ -19,6 +17,7 @@ import click
 from rich.console import Console
 
 from bot.cli.francais import GroupeFr
+from bot.cli.sortie import ecrire_json, option_sortie
 from flows import catalogue as txt
 from storage.disque import StoreTinyDB, ouvrir
 from storage.erreurs import ErreurStockage
@@ -87,13 +86,7 @@ def verifier(dossier: Path) -> None:
 @groupe_donnees.command("exporter", help=txt.CLI_EXPORTER_AIDE)
 @click.argument("reference", metavar="REFERENCE")
 @click.option("--par", required=True, metavar="IDENTIFIANT", help=txt.CLI_OPTION_PAR)
-@click.option(
-    "--sortie",
-    "-o",
-    type=click.Path(path_type=Path, dir_okay=False),
-    metavar="FICHIER",
-    help=txt.CLI_OPTION_SORTIE,
-)
+@option_sortie
 @click.pass_obj
 def exporter(dossier: Path, reference: str, par: str, sortie: Path | None) -> None:
     console = Console(highlight=False, stderr=sortie is None)
@@ -101,16 +94,10 @@ def exporter(dossier: Path, reference: str, par: str, sortie: Path | None) -> No
     if not export.dossiers:
         console.print(txt.CLI_CANDIDAT_INCONNU.format(reference=reference))
         raise click.exceptions.Exit(1)
-    contenu = json.dumps(export.en_json(), ensure_ascii=False, indent=2) + "\n"
-    if sortie is None:
-        sys.stdout.write(contenu)
-    else:
-        sortie.write_text(contenu, encoding="utf-8")
-        console.print(
-            txt.CLI_EXPORT_CANDIDAT_ECRIT.format(
-                reference=reference, fichier=sortie, n=len(export.dossiers)
-            )
-        )
+    ecrit = txt.CLI_EXPORT_CANDIDAT_ECRIT.format(
+        reference=reference, fichier=sortie, n=len(export.dossiers)
+    )
+    ecrire_json(export.en_json(), sortie, console, ecrit)
 
 
 @groupe_donnees.command("purger", help=txt.CLI_PURGER_AIDE)

@@ -7,7 +7,6 @@ codes or words that exist (exit code 1, as for ``grep``).
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from rich.text import Text
 
 from bot.cli import affichage
 from bot.cli.francais import GroupeFr
+from bot.cli.sortie import ecrire_json, option_sortie
 from flows import catalogue as txt
 from referentiel import FICHIER_PAR_DEFAUT, Recherche, Referentiel, ReferentielInvalide, load
 from referentiel.export import en_dict
@@ -192,13 +192,7 @@ def search(consultation: Consultation, mots: tuple[str, ...], limite: int) -> No
     show_default=True,
     help=txt.CLI_OPTION_FORMAT,
 )
-@click.option(
-    "--sortie",
-    "-o",
-    type=click.Path(path_type=Path, dir_okay=False),
-    metavar="FICHIER",
-    help=txt.CLI_OPTION_SORTIE,
-)
+@option_sortie
 @click.pass_obj
 def export(consultation: Consultation, format_: str, sortie: Path | None) -> None:
     console = consultation.console
@@ -211,17 +205,6 @@ def export(consultation: Consultation, format_: str, sortie: Path | None) -> Non
             )
         )
         raise click.exceptions.Exit(2)
-    contenu = json.dumps(en_dict(consultation.ref), ensure_ascii=False, indent=2) + "\n"
-    if sortie is None:
-        sys.stdout.write(contenu)
-        return
-    try:
-        sortie.write_text(contenu, encoding="utf-8")
-    except OSError as exc:
-        console.print(
-            txt.CLI_ERREUR.format(
-                message=txt.CLI_ECRITURE_IMPOSSIBLE.format(fichier=sortie, detail=exc.strerror)
-            )
-        )
-        raise click.exceptions.Exit(2) from None
-    console.print(txt.CLI_EXPORT_ECRIT.format(fichier=sortie))
+    ecrire_json(
+        en_dict(consultation.ref), sortie, console, txt.CLI_EXPORT_ECRIT.format(fichier=sortie)
+    )
