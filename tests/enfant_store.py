@@ -40,7 +40,7 @@ def _mourir() -> None:
     os.kill(os.getpid(), signal.SIGKILL)
 
 
-def piéger(operation: str, rang: int) -> None:
+def pieger(operation: str, rang: int) -> None:
     """Replace an ``os`` function by one that kills the process at its ``rang``-th call."""
     nom = {
         "ecriture_moitie": "write",
@@ -70,7 +70,7 @@ async def ecrire(dossier: str, piege: tuple[str, int] | None, debut: int = 0) ->
     shard.SEUIL_INSTANTANE = 5  # snapshots often, so that kills land in them too
     store = await ouvrir(dossier)
     if piege is not None:
-        piéger(*piege)
+        pieger(*piege)
     n = debut
     while True:
         evaluation_id, _, evaluateur = cle(n)

@@ -68,3 +68,20 @@ def test_each_top_level_package_says_its_role(paquet: str) -> None:
     module = ast.parse((RACINE / paquet / "__init__.py").read_text(encoding="utf-8"))
     docstring = ast.get_docstring(module)
     assert docstring is not None and len(docstring) > 80
+
+
+def test_identifiers_are_ascii() -> None:
+    """Accents live in data and user-facing text, never in names (STYLE.md)."""
+    fautifs = []
+    for chemin in sorted(RACINE.glob("*/**/*.py")):
+        if ".venv" in chemin.parts:
+            continue
+        for noeud in ast.walk(ast.parse(chemin.read_text(encoding="utf-8"))):
+            nom = (
+                getattr(noeud, "name", None)
+                or getattr(noeud, "id", None)
+                or getattr(noeud, "arg", None)
+            )
+            if isinstance(nom, str) and not nom.isascii():
+                fautifs.append(f"{chemin.relative_to(RACINE)}:{noeud.lineno} {nom}")  # type: ignore[attr-defined]
+    assert fautifs == []

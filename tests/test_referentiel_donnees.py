@@ -29,7 +29,7 @@ def test_a_critere_that_continues_on_the_next_page_stays_in_its_competence() -> 
     assert [c.id for c in comp.criteres][-2:] == ["B1.C4.5", "B1.C4.6"]
 
 
-def test_critères_under_a_heading_carry_it_and_the_others_do_not() -> None:
+def test_criteres_under_a_heading_carry_it_and_the_others_do_not() -> None:
     ref = default()
     premier, cinquieme = ref.critere("B1.C1.1"), ref.critere("B1.C1.5")
     assert premier is not None and cinquieme is not None
