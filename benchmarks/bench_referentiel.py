@@ -32,8 +32,8 @@ import yaml
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from referentiel import FICHIER_PAR_DEFAUT, Recherche, Referentiel, load
-from referentiel.texte import mots, sans_accents
+from referentiel import DEFAULT_FILE, Referentiel, SearchIndex, load
+from referentiel.text import strip_accents, words
 
 RESULTATS = Path(__file__).parent / "results" / "referentiel.json"
 CIBLE_LOAD_MS = 50.0
@@ -71,7 +71,9 @@ def requetes(ref: Referentiel, n: int = 1000, graine: int = 20261127) -> list[st
     rng = random.Random(graine)
     ids = list(ref.identifiants())
     textes = [c.libelle for c in ref.criteres()] + [c.libelle for c in ref.competences()]
-    vocabulaire = sorted({m for t in textes for m in t.split() if len(mots(m)) == 1 and len(m) > 4})
+    vocabulaire = sorted(
+        {m for t in textes for m in t.split() if len(words(m)) == 1 and len(m) > 4}
+    )
     out: list[str] = []
     while len(out) < n:
         tirage = rng.random()
@@ -82,13 +84,13 @@ def requetes(ref: Referentiel, n: int = 1000, graine: int = 20261127) -> list[st
             out.append(rng.choice(["B1.C", "B2.C", "b3.c", "B4.C1.", "B1.C9", "B7", "B2.C3.8"]))
         elif tirage < 0.55:
             mot = rng.choice(vocabulaire).strip(".,;:()")
-            mot = sans_accents(mot) if rng.random() < 0.5 else mot
+            mot = strip_accents(mot) if rng.random() < 0.5 else mot
             out.append(_faute(mot, rng) if rng.random() < 0.35 else mot)
         elif tirage < 0.90:
             texte = rng.choice(textes).split()
             debut = rng.randrange(0, max(1, len(texte) - 3))
             morceau = " ".join(texte[debut : debut + rng.randint(2, 3)])
-            out.append(sans_accents(morceau) if rng.random() < 0.5 else morceau)
+            out.append(strip_accents(morceau) if rng.random() < 0.5 else morceau)
         else:
             out.append("".join(rng.choice("bcdfgjkmpqvwxz") for _ in range(rng.randint(5, 9))))
     return out
@@ -101,14 +103,14 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
 
-    texte = FICHIER_PAR_DEFAUT.read_text(encoding="utf-8")
+    texte = DEFAULT_FILE.read_text(encoding="utf-8")
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     anchor_parse = _ms(lambda: yaml.load(texte, Loader=loader), 20)
-    charges = _ms(lambda: Recherche(load(FICHIER_PAR_DEFAUT)), 20)
+    charges = _ms(lambda: SearchIndex(load(DEFAULT_FILE)), 20)
 
     ref = load()
-    recherche = Recherche(ref)
-    vocabulaire = sorted({m for c in ref.criteres() for m in mots(c.libelle)})
+    recherche = SearchIndex(ref)
+    vocabulaire = sorted({m for c in ref.criteres() for m in words(c.libelle)})
     anchor_scan = _ms(
         lambda: process.extract("acceuil", vocabulaire, scorer=OSA.distance, score_cutoff=1), 200
     )
@@ -117,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
     trouves = 0
     for q in liste:
         debut = time.perf_counter_ns()
-        resultats = recherche.rechercher(q)
+        resultats = recherche.search(q)
         durees.append((time.perf_counter_ns() - debut) / 1e6)
         trouves += bool(resultats)
 

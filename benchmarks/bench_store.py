@@ -87,7 +87,7 @@ def _evaluation_doc(numero: int) -> dict[str, Any]:
 
 
 def _shard(numero: int, rng: random.Random) -> tuple[Path, bytes, dict[str, Any]]:
-    from storage.format import encoder_instantane
+    from storage.format import encode_snapshot
 
     entete = _evaluation_doc(numero)
     reponses, evenements = {}, {}
@@ -110,12 +110,12 @@ def _shard(numero: int, rng: random.Random) -> tuple[Path, bytes, dict[str, Any]
         }  # fmt: skip
     tables = {"evaluation": {"evaluation": entete}, "evenements": evenements, "reponses": reponses}
     chemin = Path("evaluations") / entete["candidat"]["reference"] / f"{entete['id']}.json"
-    return chemin, encoder_instantane(tables, PAR_EVALUATION + 1), entete
+    return chemin, encode_snapshot(tables, PAR_EVALUATION + 1), entete
 
 
 def remplir(dossier: Path, de: int, jusqua: int, index: dict[str, Any]) -> None:
     """Add evaluations ``de``..``jusqua - 1`` as snapshot files, and rewrite the system index."""
-    from storage.format import encoder_instantane
+    from storage.format import encode_snapshot
 
     rng = random.Random(de)
     for numero in range(de, jusqua):
@@ -123,7 +123,7 @@ def remplir(dossier: Path, de: int, jusqua: int, index: dict[str, Any]) -> None:
         (dossier / chemin).parent.mkdir(parents=True, exist_ok=True)
         (dossier / chemin).write_bytes(contenu)
         index[entete["id"]] = entete
-    (dossier / "systeme.json").write_bytes(encoder_instantane({"index": index}, 1))
+    (dossier / "systeme.json").write_bytes(encode_snapshot({"index": index}, 1))
     os.sync()
 
 
@@ -135,10 +135,10 @@ async def mesurer(dossier: str, evaluations: int, tour: int = 0) -> dict[str, An
     from flows.evaluation import Reponse
     from flows.store import Ecriture
     from referentiel import CodeValeur
-    from storage.disque import ouvrir
+    from storage.disk import open_store
 
     debut = time.perf_counter()
-    store = await ouvrir(dossier)
+    store = await open_store(dossier)
     demarrage = time.perf_counter() - debut
     rng = random.Random(1)
     actives = [f"ev-C{n:06d}-1" for n in rng.sample(range(evaluations), EVALUATIONS_ACTIVES)]
@@ -250,9 +250,9 @@ def soak(essais: int) -> dict[str, Any]:
 
 
 async def _stockes(dossier: str) -> set[tuple[str, str, str]]:
-    from storage.disque import ouvrir
+    from storage.disk import open_store
 
-    store = await ouvrir(dossier, verification="complet")
+    store = await open_store(dossier, verification="complet")
     out: set[tuple[str, str, str]] = set()
     for ev in await store.evaluations():
         d = await store.dossier(ev.id)

@@ -7,11 +7,11 @@ Example:
     >>> ref = referentiel.default()
     >>> ref.critere("B1.C2.3").libelle
     "Le candidat apporte un premier niveau d'information."
-    >>> [r.element.id for r in referentiel.Recherche(ref).rechercher("reclamation", limite=2)]
+    >>> [r.element.id for r in referentiel.SearchIndex(ref).search("reclamation", limite=2)]
     ['B3.C1.1', 'B3.C1.2']
 """
 
-from referentiel.loader import FICHIER_PAR_DEFAUT, Probleme, ReferentielInvalide, default, load
+from referentiel.loader import DEFAULT_FILE, InvalidReferentiel, Problem, default, load
 from referentiel.models import (
     Activite,
     Bloc,
@@ -26,10 +26,10 @@ from referentiel.models import (
     Referentiel,
     RoleEvaluateur,
 )
-from referentiel.search import Recherche, Resultat, segments
+from referentiel.search import SearchIndex, SearchResult, segments
 
 __all__ = [
-    "FICHIER_PAR_DEFAUT",
+    "DEFAULT_FILE",
     "Activite",
     "Bloc",
     "Cadre",
@@ -39,13 +39,13 @@ __all__ = [
     "Contexte",
     "Critere",
     "Echelle",
+    "InvalidReferentiel",
     "Modalites",
-    "Probleme",
-    "Recherche",
+    "Problem",
     "Referentiel",
-    "ReferentielInvalide",
-    "Resultat",
     "RoleEvaluateur",
+    "SearchIndex",
+    "SearchResult",
     "default",
     "load",
     "segments",

@@ -22,7 +22,7 @@ def _critere(crit: Critere) -> dict[str, Any]:
     return out
 
 
-def en_dict(ref: Referentiel) -> dict[str, Any]:
+def as_dict(ref: Referentiel) -> dict[str, Any]:
     """The whole référentiel as dicts and lists, ready for ``json.dumps``."""
     return {
         "id": ref.id,

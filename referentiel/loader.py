@@ -2,8 +2,8 @@
 
 A broken file must stop everything with a message a person can act on: which
 file, where in it (path and line), what is wrong. So the loader never raises a
-bare YAML or pydantic error: it collects :class:`Probleme` records (a code and
-its parameters, no prose) and raises :class:`ReferentielInvalide`. The French
+bare YAML or pydantic error: it collects :class:`Problem` records (a code and
+its parameters, no prose) and raises :class:`InvalidReferentiel`. The French
 wording of each code lives in the catalogue of ``flows``, like every other
 user-facing text.
 
@@ -25,71 +25,69 @@ from pydantic import ValidationError
 
 from referentiel.models import UNION_TAGS, Competence, Critere, Referentiel, Rubrique
 
-FICHIER_PAR_DEFAUT = Path(__file__).parent / "data" / "cqp_teleconseiller.yaml"
+DEFAULT_FILE = Path(__file__).parent / "data" / "cqp_teleconseiller.yaml"
 
 # libyaml makes loading ~10x faster; the pure-Python loader is the fallback
 # where PyYAML was built without it.
 _SafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-Chemin = tuple[str | int, ...]
+DocPath = tuple[str | int, ...]
 
 
 @dataclass(frozen=True)
-class Probleme:
+class Problem:
     """One thing wrong in the data file.
 
     Attributes:
-        chemin: where in the document, as keys and list indices.
+        path: where in the document, as keys and list indices.
         code: what is wrong (a pydantic error type or one of ours).
         details: the parameters of the message (expected ID, found value…).
-        ligne: 1-based line in the file, when it can be known.
+        line: 1-based line in the file, when it can be known.
     """
 
-    chemin: Chemin
+    path: DocPath
     code: str
     details: Mapping[str, Any] = field(default_factory=dict)
-    ligne: int | None = None
+    line: int | None = None
 
     @property
-    def chemin_lisible(self) -> str:
+    def readable_path(self) -> str:
         """The path as a person reads it: ``blocs[0].activites[1].titre``."""
         out = ""
-        for part in self.chemin:
+        for part in self.path:
             out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
-        return out or "(racine)"
+        return out or "(root)"
 
 
-class ReferentielInvalide(Exception):
-    """The data file cannot be used; ``problemes`` says why, each with its place."""
+class InvalidReferentiel(Exception):
+    """The data file cannot be used; ``problems`` says why, each with its place."""
 
-    def __init__(self, fichier: Path, problemes: Sequence[Probleme]) -> None:
-        self.fichier = fichier
-        self.problemes = tuple(problemes)
-        first = self.problemes[0]
+    def __init__(self, fichier: Path, problems: Sequence[Problem]) -> None:
+        self.file = fichier
+        self.problems = tuple(problems)
+        first = self.problems[0]
         super().__init__(
-            f"{fichier}: {len(self.problemes)} problem(s), first at "
-            f"{first.chemin_lisible} (line {first.ligne}): {first.code} {dict(first.details)}"
+            f"{fichier}: {len(self.problems)} problem(s), first at "
+            f"{first.readable_path} (line {first.line}): {first.code} {dict(first.details)}"
         )
 
 
-def load(fichier: Path | str = FICHIER_PAR_DEFAUT) -> Referentiel:
+def load(fichier: Path | str = DEFAULT_FILE) -> Referentiel:
     """Read, validate and return the référentiel in ``fichier``.
 
     Raises:
-        ReferentielInvalide: the file is unreadable, not YAML, or not a valid
+        InvalidReferentiel: the file is unreadable, not YAML, or not a valid
             référentiel; every problem found is listed.
     """
     path = Path(fichier)
     try:
         texte = path.read_bytes().decode("utf-8")
     except OSError as exc:
-        raise ReferentielInvalide(
-            path, [Probleme((), "fichier_illisible", {"detail": exc.strerror})]
+        raise InvalidReferentiel(
+            path, [Problem((), "fichier_illisible", {"detail": exc.strerror})]
         ) from exc
     except UnicodeDecodeError as exc:
-        raise ReferentielInvalide(
-            path, [Probleme((), "encodage", {"position": exc.start})]
-        ) from exc
+        raise InvalidReferentiel(path, [Problem((), "encodage", {"position": exc.start})]) from exc
 
     try:
         document = yaml.load(texte, Loader=_SafeLoader)
@@ -97,61 +95,61 @@ def load(fichier: Path | str = FICHIER_PAR_DEFAUT) -> Referentiel:
         mark = getattr(exc, "problem_mark", None)
         detail = getattr(exc, "problem", None) or str(exc)
         ligne = mark.line + 1 if mark is not None else None
-        raise ReferentielInvalide(
-            path, [Probleme((), "yaml_syntaxe", {"detail": detail}, ligne)]
+        raise InvalidReferentiel(
+            path, [Problem((), "yaml_syntaxe", {"detail": detail}, ligne)]
         ) from exc
 
     if not isinstance(document, dict):
-        raise ReferentielInvalide(
-            path, [Probleme((), "document_vide" if document is None else "racine_pas_dictionnaire")]
+        raise InvalidReferentiel(
+            path, [Problem((), "document_vide" if document is None else "racine_pas_dictionnaire")]
         )
 
     try:
         referentiel = Referentiel.model_validate(document)
     except ValidationError as exc:
         lignes = _line_numbers(texte)
-        raise ReferentielInvalide(
+        raise InvalidReferentiel(
             path, [_from_pydantic(err, lignes) for err in exc.errors()]
         ) from exc
 
-    problemes = list(_coherence(referentiel))
-    if problemes:
+    problems = list(_coherence(referentiel))
+    if problems:
         lignes = _line_numbers(texte)
-        raise ReferentielInvalide(path, [_with_line(p, lignes) for p in problemes])
+        raise InvalidReferentiel(path, [_with_line(p, lignes) for p in problems])
     return referentiel
 
 
 @cache
 def default() -> Referentiel:
     """The référentiel shipped with cqp-bot, loaded once per process."""
-    return load(FICHIER_PAR_DEFAUT)
+    return load(DEFAULT_FILE)
 
 
-def _from_pydantic(err: Mapping[str, Any], lignes: Mapping[Chemin, int]) -> Probleme:
+def _from_pydantic(err: Mapping[str, Any], lignes: Mapping[DocPath, int]) -> Problem:
     chemin = tuple(p for p in err["loc"] if p not in UNION_TAGS)
     details = dict(err.get("ctx") or {})
     if "input" in err and not isinstance(err["input"], dict | list):
         details.setdefault("valeur", err["input"])
-    return _with_line(Probleme(chemin, err["type"], details), lignes)
+    return _with_line(Problem(chemin, err["type"], details), lignes)
 
 
-def _with_line(probleme: Probleme, lignes: Mapping[Chemin, int]) -> Probleme:
+def _with_line(probleme: Problem, lignes: Mapping[DocPath, int]) -> Problem:
     """Attach the line of the closest part of the path that exists in the file."""
-    chemin = probleme.chemin
+    chemin = probleme.path
     while chemin not in lignes and chemin:
         chemin = chemin[:-1]
-    return Probleme(probleme.chemin, probleme.code, probleme.details, lignes.get(chemin))
+    return Problem(probleme.path, probleme.code, probleme.details, lignes.get(chemin))
 
 
-def _line_numbers(texte: str) -> dict[Chemin, int]:
+def _line_numbers(texte: str) -> dict[DocPath, int]:
     """Map each path of the YAML document to the (1-based) line where it starts.
 
     Only called when something is wrong, so the second parse costs nothing in
     the normal case.
     """
-    out: dict[Chemin, int] = {}
+    out: dict[DocPath, int] = {}
 
-    def walk(node: yaml.Node, chemin: Chemin) -> None:
+    def walk(node: yaml.Node, chemin: DocPath) -> None:
         out.setdefault(chemin, node.start_mark.line + 1)
         if isinstance(node, yaml.MappingNode):
             for key, value in node.value:
@@ -171,27 +169,27 @@ def _line_numbers(texte: str) -> dict[Chemin, int]:
     return out
 
 
-def _coherence(ref: Referentiel) -> Iterator[Probleme]:
+def _coherence(ref: Referentiel) -> Iterator[Problem]:
     """What the schema cannot check: numbering in document order, and corrections."""
     vus: set[str] = set()
 
-    def check(chemin: Chemin, trouve: str, attendu: str) -> Iterator[Probleme]:
+    def check(chemin: DocPath, trouve: str, attendu: str) -> Iterator[Problem]:
         if trouve.upper() in vus:
-            yield Probleme((*chemin, "id"), "id_double", {"id": trouve})
+            yield Problem((*chemin, "id"), "id_double", {"id": trouve})
         elif trouve != attendu:
-            yield Probleme(
+            yield Problem(
                 (*chemin, "id"), "id_numerotation", {"attendu": attendu, "trouve": trouve}
             )
         vus.add(trouve.upper())
 
     for b, bloc in enumerate(ref.blocs):
-        chemin_bloc: Chemin = ("blocs", b)
+        chemin_bloc: DocPath = ("blocs", b)
         yield from check(chemin_bloc, bloc.id, f"B{b + 1}")
         numero = 0
         for a, activite in enumerate(bloc.activites):
             for c, comp in enumerate(activite.competences):
                 numero += 1
-                chemin_comp: Chemin = (*chemin_bloc, "activites", a, "competences", c)
+                chemin_comp: DocPath = (*chemin_bloc, "activites", a, "competences", c)
                 yield from check(chemin_comp, comp.id, f"{bloc.id}.C{numero}")
                 for chemin_crit, crit, n in _criteres_with_paths(comp, chemin_comp):
                     yield from check(chemin_crit, crit.id, f"{comp.id}.{n}")
@@ -199,18 +197,18 @@ def _coherence(ref: Referentiel) -> Iterator[Probleme]:
     for i, corr in enumerate(ref.corrections):
         ctx = ref.contexte(corr.id)
         if ctx is None:
-            yield Probleme(("corrections", i, "id"), "correction_id_inconnu", {"id": corr.id})
+            yield Problem(("corrections", i, "id"), "correction_id_inconnu", {"id": corr.id})
             continue
         textes = [ctx.element.libelle]
         if ctx.critere is not None and ctx.critere.rubrique:
             textes.append(ctx.critere.rubrique)
         if not any(corr.donnees in t for t in textes):
-            yield Probleme(("corrections", i, "donnees"), "correction_absente", {"id": corr.id})
+            yield Problem(("corrections", i, "donnees"), "correction_absente", {"id": corr.id})
 
 
 def _criteres_with_paths(
-    comp: Competence, chemin_comp: Chemin
-) -> Iterator[tuple[Chemin, Critere, int]]:
+    comp: Competence, chemin_comp: DocPath
+) -> Iterator[tuple[DocPath, Critere, int]]:
     """Each critère of ``comp`` with its path in the file and its expected number."""
     n = 0
     for e, entree in enumerate(comp.entrees):

@@ -28,17 +28,17 @@ from flows.evaluation import (
     Evenement,
 )
 from flows.store import Ecriture, ExportCandidat
-from storage.erreurs import (
-    EvaluationExistante,
-    EvaluationInconnue,
-    ReferenceModifiee,
-    StockageCorrompu,
+from storage.errors import (
+    CorruptData,
+    EvaluationExists,
+    ReferenceChanged,
+    UnknownEvaluation,
 )
 from storage.shard import Op, Shard
 
-DUREE_REQUETES = timedelta(hours=24)
+REQUEST_TTL = timedelta(hours=24)
 """How long a processed request id is remembered: far beyond Slack's retries (minutes)."""
-MAX_REQUETES = 512
+MAX_REQUEST_IDS = 512
 """Remembered request ids in a shard before the expired ones are swept."""
 
 T_EVALUATION = Evaluation.TABLE
@@ -47,12 +47,12 @@ T_REQUETES = "requetes"
 T_INDEX = "index"
 T_CONVERSATIONS = "conversations"
 T_PURGES = "purges"
-SYSTEME = "systeme"
+SYSTEM = "systeme"
 
-Horloge = Callable[[], datetime]
+Clock = Callable[[], datetime]
 
 
-def maintenant() -> datetime:
+def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
@@ -68,35 +68,35 @@ def _del(table: str, cle: str) -> Op:
     return {"op": "del", "table": table, "cle": cle}
 
 
-class StoreDeShards(abc.ABC):
+class ShardedStore(abc.ABC):
     """Implements flows' ``Store`` port over shards; subclasses provide the shards."""
 
-    def __init__(self, horloge: Horloge = maintenant) -> None:
-        self.horloge = horloge
-        self._en_purge: set[str] = set()
+    def __init__(self, clock: Clock = utc_now) -> None:
+        self.clock = clock
+        self._purging: set[str] = set()
 
     # --- what a backend provides ------------------------------------------------
 
     @abc.abstractmethod
-    async def _systeme(self) -> Shard:
+    async def _system(self) -> Shard:
         """The system shard: index of evaluations, conversations, global audit."""
 
     @abc.abstractmethod
-    async def _ouvrir_shard(self, evaluation_id: str, reference: str | None) -> Shard | None:
+    async def _open_shard(self, evaluation_id: str, reference: str | None) -> Shard | None:
         """An evaluation's shard; created when ``reference`` (the candidate's) is given."""
 
-    async def _evaluations_hors_index(self, reference: str) -> list[str]:
+    async def _unindexed_evaluations(self, reference: str) -> list[str]:
         """Evaluations of a candidate present in the backend but not (yet) indexed."""
         return []
 
     async def _shard(self, evaluation_id: str, reference: str | None = None) -> Shard | None:
         """An evaluation's shard, unless it is being purged (then it no longer exists)."""
-        if evaluation_id in self._en_purge:
+        if evaluation_id in self._purging:
             return None
-        return await self._ouvrir_shard(evaluation_id, reference)
+        return await self._open_shard(evaluation_id, reference)
 
     @abc.abstractmethod
-    async def _detruire(self, evaluation_id: str, reference: str) -> None:
+    async def _erase(self, evaluation_id: str, reference: str) -> None:
         """Erase an evaluation's shard for good."""
 
     @abc.abstractmethod
@@ -104,30 +104,30 @@ class StoreDeShards(abc.ABC):
 
     # --- helpers ----------------------------------------------------------------
 
-    def _requete_vue(self, shard: Shard, requete: str | None) -> bool:
+    def _request_seen(self, shard: Shard, requete: str | None) -> bool:
         if requete is None:
             return False
-        doc = shard.lire(T_REQUETES, requete)
-        return doc is not None and datetime.fromisoformat(doc["expire"]) > self.horloge()
+        doc = shard.get(T_REQUETES, requete)
+        return doc is not None and datetime.fromisoformat(doc["expire"]) > self.clock()
 
-    def _ops_requete(self, shard: Shard, requete: str | None) -> list[Op]:
+    def _request_ops(self, shard: Shard, requete: str | None) -> list[Op]:
         """Record the request id, and forget the expired ones while at it."""
         if requete is None:
             return []
-        quand = self.horloge()
+        quand = self.clock()
         ops = [
             _del(T_REQUETES, cle)
-            for cle, doc in shard.tous(T_REQUETES)
+            for cle, doc in shard.items(T_REQUETES)
             if datetime.fromisoformat(doc["expire"]) <= quand
         ]
-        ops.append(_put(T_REQUETES, requete, {"expire": (quand + DUREE_REQUETES).isoformat()}))
+        ops.append(_put(T_REQUETES, requete, {"expire": (quand + REQUEST_TTL).isoformat()}))
         return ops
 
-    def _evenement(self, shard: Shard, evenement: Evenement) -> Op:
+    def _audit_op(self, shard: Shard, evenement: Evenement) -> Op:
         """An audit line; its key keeps the trail in order and is never reused."""
         return _put(T_EVENEMENTS, f"{shard.seq + 1:012d}", _json(evenement))
 
-    async def _ecrire(
+    async def _write(
         self,
         shard: Shard,
         evaluation_id: str,
@@ -140,48 +140,48 @@ class StoreDeShards(abc.ABC):
         creation: bool = False,
     ) -> Ecriture:
         """The one path of every evaluation write: idempotency, staleness, audit, durability."""
-        async with shard.ecriture():
-            if self._requete_vue(shard, requete):
+        async with shard.writing():
+            if self._request_seen(shard, requete):
                 return Ecriture.DEJA_TRAITEE
             doc = _json(nouveau)
-            ancien = shard.lire(table, cle)
+            ancien = shard.get(table, cle)
             if ancien == doc:
                 return Ecriture.INCHANGEE
             if creation and ancien is not None:
-                raise EvaluationExistante(evaluation=evaluation_id)
+                raise EvaluationExists(evaluation=evaluation_id)
             if (
                 ancien is not None
                 and datetime.fromisoformat(ancien["horodatage"]) > nouveau.horodatage
             ):
                 return Ecriture.PERIMEE
             evenement = Evenement(
-                quand=self.horloge(), qui=par, quoi=table, evaluation=evaluation_id,
+                quand=self.clock(), qui=par, quoi=table, evaluation=evaluation_id,
                 cle=cle, ancien=ancien, nouveau=doc, pourquoi=pourquoi,
             )  # fmt: skip
-            await shard.valider(
+            await shard.commit(
                 [
                     _put(table, cle, doc),
-                    self._evenement(shard, evenement),
-                    *self._ops_requete(shard, requete),
+                    self._audit_op(shard, evenement),
+                    *self._request_ops(shard, requete),
                 ]
             )
         return Ecriture.APPLIQUEE
 
-    async def _reindexer(self, shard: Shard) -> None:
+    async def _reindex(self, shard: Shard) -> None:
         """Bring the index entry in line with the header stored in the shard."""
-        entete = shard.lire(T_EVALUATION, "evaluation")
+        entete = shard.get(T_EVALUATION, "evaluation")
         if entete is not None:
-            await self._indexer(Evaluation.model_validate(entete))
+            await self._index(Evaluation.model_validate(entete))
 
-    async def _indexer(self, evaluation: Evaluation) -> None:
-        systeme = await self._systeme()
-        async with systeme.ecriture():
+    async def _index(self, evaluation: Evaluation) -> None:
+        systeme = await self._system()
+        async with systeme.writing():
             doc = _json(evaluation)
-            if systeme.lire(T_INDEX, evaluation.id) != doc:
-                await systeme.valider([_put(T_INDEX, evaluation.id, doc)])
+            if systeme.get(T_INDEX, evaluation.id) != doc:
+                await systeme.commit([_put(T_INDEX, evaluation.id, doc)])
 
     def _reference(self, systeme: Shard, evaluation_id: str) -> str | None:
-        doc = systeme.lire(T_INDEX, evaluation_id)
+        doc = systeme.get(T_INDEX, evaluation_id)
         return None if doc is None else str(doc["candidat"]["reference"])
 
     # --- the port -----------------------------------------------------------------
@@ -189,20 +189,20 @@ class StoreDeShards(abc.ABC):
     async def creer(
         self, evaluation: Evaluation, *, par: str, requete: str | None = None
     ) -> Ecriture:
-        reference = self._reference(await self._systeme(), evaluation.id)
+        reference = self._reference(await self._system(), evaluation.id)
         if reference is not None and reference != evaluation.candidat.reference:
             # Same id, another candidate: never a new shard beside the old one.
-            raise EvaluationExistante(evaluation=evaluation.id)
+            raise EvaluationExists(evaluation=evaluation.id)
         shard = await self._shard(evaluation.id, evaluation.candidat.reference)
         if shard is None:  # being purged
-            raise EvaluationExistante(evaluation=evaluation.id)
-        resultat = await self._ecrire(
+            raise EvaluationExists(evaluation=evaluation.id)
+        resultat = await self._write(
             shard, evaluation.id, T_EVALUATION, evaluation.cle, evaluation, par, None, requete,
             creation=True,
         )  # fmt: skip
         # The shard is durable first; an index entry missing after a crash is rebuilt at
         # start-up, and a stale one is brought up to date by any later call.
-        await self._reindexer(shard)
+        await self._reindex(shard)
         return resultat
 
     async def modifier(
@@ -214,15 +214,15 @@ class StoreDeShards(abc.ABC):
         requete: str | None = None,
     ) -> Ecriture:
         shard = await self._shard(evaluation.id)
-        stockee = None if shard is None else shard.lire(T_EVALUATION, evaluation.cle)
+        stockee = None if shard is None else shard.get(T_EVALUATION, evaluation.cle)
         if shard is None or stockee is None:
-            raise EvaluationInconnue(evaluation=evaluation.id)
+            raise UnknownEvaluation(evaluation=evaluation.id)
         if stockee["candidat"]["reference"] != evaluation.candidat.reference:
-            raise ReferenceModifiee(evaluation=evaluation.id)
-        resultat = await self._ecrire(
+            raise ReferenceChanged(evaluation=evaluation.id)
+        resultat = await self._write(
             shard, evaluation.id, T_EVALUATION, evaluation.cle, evaluation, par, pourquoi, requete
         )
-        await self._reindexer(shard)
+        await self._reindex(shard)
         return resultat
 
     async def enregistrer(
@@ -235,9 +235,9 @@ class StoreDeShards(abc.ABC):
         requete: str | None = None,
     ) -> Ecriture:
         shard = await self._shard(evaluation_id)
-        if shard is None or shard.lire(T_EVALUATION, "evaluation") is None:
-            raise EvaluationInconnue(evaluation=evaluation_id)
-        return await self._ecrire(
+        if shard is None or shard.get(T_EVALUATION, "evaluation") is None:
+            raise UnknownEvaluation(evaluation=evaluation_id)
+        return await self._write(
             shard, evaluation_id, element.TABLE, element.cle, element, par, pourquoi, requete
         )
 
@@ -245,49 +245,49 @@ class StoreDeShards(abc.ABC):
         shard = await self._shard(evaluation_id)
         if shard is None:
             return None
-        entete = shard.lire(T_EVALUATION, "evaluation")
+        entete = shard.get(T_EVALUATION, "evaluation")
         if entete is None:
             return None
         contenu: dict[str, Any] = {"evaluation": entete}
         for table in ELEMENTS:
-            contenu[table] = [doc for _, doc in sorted(shard.tous(table))]
+            contenu[table] = [doc for _, doc in sorted(shard.items(table))]
         try:
             return Dossier.model_validate(contenu)
         except ValidationError as exc:
-            raise StockageCorrompu(
-                fichier=shard.emplacement.instantane if shard.emplacement else shard.nom,
+            raise CorruptData(
+                fichier=shard.location.snapshot if shard.location else shard.name,
                 probleme="enregistrement",
                 details={"erreurs": exc.error_count()},
                 deplace_vers=(),
             ) from exc
 
     async def evaluations(self) -> list[Evaluation]:
-        systeme = await self._systeme()
-        return [Evaluation.model_validate(doc) for _, doc in sorted(systeme.tous(T_INDEX))]
+        systeme = await self._system()
+        return [Evaluation.model_validate(doc) for _, doc in sorted(systeme.items(T_INDEX))]
 
     async def historique(self, evaluation_id: str) -> list[Evenement]:
         shard = await self._shard(evaluation_id)
         if shard is None:
-            raise EvaluationInconnue(evaluation=evaluation_id)
-        return [Evenement.model_validate(doc) for _, doc in sorted(shard.tous(T_EVENEMENTS))]
+            raise UnknownEvaluation(evaluation=evaluation_id)
+        return [Evenement.model_validate(doc) for _, doc in sorted(shard.items(T_EVENEMENTS))]
 
     async def historique_systeme(self) -> list[Evenement]:
         """Audit lines that outlive evaluations: exports and purges."""
-        systeme = await self._systeme()
-        return [Evenement.model_validate(doc) for _, doc in sorted(systeme.tous(T_EVENEMENTS))]
+        systeme = await self._system()
+        return [Evenement.model_validate(doc) for _, doc in sorted(systeme.items(T_EVENEMENTS))]
 
     async def etat(self, canal: str, utilisateur: str) -> EtatConversation | None:
-        systeme = await self._systeme()
-        doc = systeme.lire(T_CONVERSATIONS, f"{canal}|{utilisateur}")
+        systeme = await self._system()
+        doc = systeme.get(T_CONVERSATIONS, f"{canal}|{utilisateur}")
         return None if doc is None else EtatConversation.model_validate(doc)
 
     async def sauver_etat(self, etat: EtatConversation, *, requete: str | None = None) -> Ecriture:
-        systeme = await self._systeme()
-        async with systeme.ecriture():
-            if self._requete_vue(systeme, requete):
+        systeme = await self._system()
+        async with systeme.writing():
+            if self._request_seen(systeme, requete):
                 return Ecriture.DEJA_TRAITEE
             doc = _json(etat)
-            ancien = systeme.lire(T_CONVERSATIONS, etat.cle)
+            ancien = systeme.get(T_CONVERSATIONS, etat.cle)
             if ancien == doc:
                 return Ecriture.INCHANGEE
             if (
@@ -295,34 +295,34 @@ class StoreDeShards(abc.ABC):
                 and datetime.fromisoformat(ancien["horodatage"]) > etat.horodatage
             ):
                 return Ecriture.PERIMEE
-            await systeme.valider(
-                [_put(T_CONVERSATIONS, etat.cle, doc), *self._ops_requete(systeme, requete)]
+            await systeme.commit(
+                [_put(T_CONVERSATIONS, etat.cle, doc), *self._request_ops(systeme, requete)]
             )
         return Ecriture.APPLIQUEE
 
-    async def _evaluations_du_candidat(self, reference: str) -> list[str]:
-        systeme = await self._systeme()
+    async def _candidate_evaluations(self, reference: str) -> list[str]:
+        systeme = await self._system()
         indexees = [
             cle
-            for cle, doc in sorted(systeme.tous(T_INDEX))
+            for cle, doc in sorted(systeme.items(T_INDEX))
             if doc["candidat"]["reference"] == reference
         ]
-        return sorted({*indexees, *await self._evaluations_hors_index(reference)})
+        return sorted({*indexees, *await self._unindexed_evaluations(reference)})
 
-    async def _auditer_systeme(self, evenement: Evenement) -> None:
-        systeme = await self._systeme()
-        async with systeme.ecriture():
-            await systeme.valider([self._evenement(systeme, evenement)])
+    async def _audit_system(self, evenement: Evenement) -> None:
+        systeme = await self._system()
+        async with systeme.writing():
+            await systeme.commit([self._audit_op(systeme, evenement)])
 
     async def exporter_candidat(self, reference: str, *, par: str) -> ExportCandidat:
         dossiers, historique = [], []
-        for evaluation_id in await self._evaluations_du_candidat(reference):
+        for evaluation_id in await self._candidate_evaluations(reference):
             dossier = await self.dossier(evaluation_id)
             if dossier is not None:
                 dossiers.append(dossier)
                 historique.extend(await self.historique(evaluation_id))
-        await self._auditer_systeme(
-            Evenement(quand=self.horloge(), qui=par, quoi="export_candidat", cle=reference,
+        await self._audit_system(
+            Evenement(quand=self.clock(), qui=par, quoi="export_candidat", cle=reference,
                       nouveau={"evaluations": [d.evaluation.id for d in dossiers]})
         )  # fmt: skip
         return ExportCandidat(
@@ -330,37 +330,37 @@ class StoreDeShards(abc.ABC):
         )
 
     async def purger_candidat(self, reference: str, *, par: str, pourquoi: str) -> int:
-        ids = await self._evaluations_du_candidat(reference)
+        ids = await self._candidate_evaluations(reference)
         evenement = Evenement(
-            quand=self.horloge(), qui=par, quoi="purge_candidat", cle=reference,
+            quand=self.clock(), qui=par, quoi="purge_candidat", cle=reference,
             nouveau={"evaluations": len(ids)}, pourquoi=pourquoi,
         )  # fmt: skip
-        systeme = await self._systeme()
+        systeme = await self._system()
         # The purge is recorded as pending first, with its audit line: a crash half-way is
         # finished at start-up instead of leaving files that would be indexed again.
-        async with systeme.ecriture():
-            await systeme.valider(
+        async with systeme.writing():
+            await systeme.commit(
                 [_put(T_PURGES, reference, {"evaluations": ids, "audit": _json(evenement)})]
             )
-        await self._terminer_purge(reference, ids, evenement)
+        await self._finish_purge(reference, ids, evenement)
         return len(ids)
 
-    async def _terminer_purge(self, reference: str, ids: list[str], evenement: Evenement) -> None:
-        self._en_purge.update(ids)
+    async def _finish_purge(self, reference: str, ids: list[str], evenement: Evenement) -> None:
+        self._purging.update(ids)
         try:
             for evaluation_id in ids:
-                await self._detruire(evaluation_id, reference)
-            systeme = await self._systeme()
-            async with systeme.ecriture():
-                await systeme.valider(
+                await self._erase(evaluation_id, reference)
+            systeme = await self._system()
+            async with systeme.writing():
+                await systeme.commit(
                     [
                         *(_del(T_INDEX, i) for i in ids),
                         _del(T_PURGES, reference),
-                        self._evenement(systeme, evenement),
+                        self._audit_op(systeme, evenement),
                     ]
                 )
                 # The system journal still holds the index lines with the candidate's name:
                 # a snapshot now rewrites the system file without them and empties the journal.
-                await systeme.instantane()
+                await systeme.snapshot()
         finally:
-            self._en_purge.difference_update(ids)
+            self._purging.difference_update(ids)

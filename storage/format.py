@@ -25,18 +25,18 @@ import zlib
 from dataclasses import dataclass
 from typing import Any
 
-from storage.erreurs import DonneesInvalides
+from storage.errors import InvalidValue
 
 SCHEMA = 1
 """Version of the files this cqp-bot writes."""
 
-ENTETE = b'{"schema": '
-FIN = b"}\n"
+HEADER = b'{"schema": '
+FOOTER = b"}\n"
 
 Tables = dict[str, dict[str, dict[str, Any]]]
 
 
-class FormatInvalide(Exception):
+class BadFormat(Exception):
     """What is wrong with a file's bytes; ``code`` names it for the catalogue."""
 
     def __init__(self, code: str, **details: Any) -> None:
@@ -49,15 +49,15 @@ def _dumps(valeur: Any, **options: Any) -> str:
     try:
         return json.dumps(valeur, ensure_ascii=False, allow_nan=False, **options)
     except (ValueError, TypeError) as exc:  # NaN, infinity, a non-JSON value
-        raise DonneesInvalides(detail=str(exc)) from exc
+        raise InvalidValue(detail=str(exc)) from exc
 
 
-def encoder_instantane(tables: Tables, seq: int, schema: int = SCHEMA) -> bytes:
+def encode_snapshot(tables: Tables, seq: int, schema: int = SCHEMA) -> bytes:
     """The snapshot file's bytes."""
     return (_dumps({"schema": schema, "seq": seq, "tables": tables}) + "\n").encode("utf-8")
 
 
-def verifier_entete(debut: bytes, fin: bytes, taille: int) -> int:
+def check_header(debut: bytes, fin: bytes, taille: int) -> int:
     """The schema version announced by a snapshot's first bytes, if the file looks whole.
 
     Cheap enough to run on every file at start-up: it catches empty,
@@ -65,52 +65,52 @@ def verifier_entete(debut: bytes, fin: bytes, taille: int) -> int:
     it cannot see (a wrong type deep inside) is caught when the shard loads.
     """
     if taille == 0:
-        raise FormatInvalide("vide")
+        raise BadFormat("vide")
     if debut.startswith(b"\x00") or fin.endswith(b"\x00"):
-        raise FormatInvalide("octets_nuls")
-    if not debut.startswith(ENTETE):
-        raise FormatInvalide("entete")
-    if not fin.endswith(FIN):
-        raise FormatInvalide("tronque")
-    chiffres = debut[len(ENTETE) :].split(b",", 1)[0]
+        raise BadFormat("octets_nuls")
+    if not debut.startswith(HEADER):
+        raise BadFormat("entete")
+    if not fin.endswith(FOOTER):
+        raise BadFormat("tronque")
+    chiffres = debut[len(HEADER) :].split(b",", 1)[0]
     if not chiffres.isdigit():
-        raise FormatInvalide("entete")
+        raise BadFormat("entete")
     return int(chiffres)
 
 
-def decoder_instantane(contenu: bytes) -> tuple[int, int, Tables]:
-    """``(schema, seq, tables)`` of a snapshot, or FormatInvalide saying what is wrong."""
-    verifier_entete(contenu[:64], contenu[-2:], len(contenu))
+def decode_snapshot(contenu: bytes) -> tuple[int, int, Tables]:
+    """``(schema, seq, tables)`` of a snapshot, or BadFormat saying what is wrong."""
+    check_header(contenu[:64], contenu[-2:], len(contenu))
     try:
-        document = json.loads(contenu.decode("utf-8"), parse_constant=_refuser_constante)
+        document = json.loads(contenu.decode("utf-8"), parse_constant=_refuse_constant)
     except UnicodeDecodeError as exc:
-        raise FormatInvalide("encodage", position=exc.start) from exc
+        raise BadFormat("encodage", position=exc.start) from exc
     except json.JSONDecodeError as exc:
-        raise FormatInvalide("json", ligne=exc.lineno, colonne=exc.colno) from exc
+        raise BadFormat("json", ligne=exc.lineno, colonne=exc.colno) from exc
     if not isinstance(document, dict) or set(document) != {"schema", "seq", "tables"}:
-        raise FormatInvalide("forme")
+        raise BadFormat("forme")
     schema, seq, tables = document["schema"], document["seq"], document["tables"]
     if not isinstance(schema, int) or not isinstance(seq, int) or seq < 0:
-        raise FormatInvalide("forme")
-    _verifier_tables(tables)
+        raise BadFormat("forme")
+    _check_tables(tables)
     return schema, seq, tables
 
 
-def _refuser_constante(nom: str) -> float:
+def _refuse_constant(nom: str) -> float:
     """json accepts NaN and Infinity, which are not JSON: refuse them on read too."""
-    raise FormatInvalide("constante", nom=nom)
+    raise BadFormat("constante", nom=nom)
 
 
-def _verifier_tables(tables: Any) -> None:
+def _check_tables(tables: Any) -> None:
     if not isinstance(tables, dict):
-        raise FormatInvalide("forme")
+        raise BadFormat("forme")
     for table in tables.values():
         if not isinstance(table, dict) or not all(isinstance(d, dict) for d in table.values()):
-            raise FormatInvalide("forme")
+            raise BadFormat("forme")
 
 
-def encoder_lot(seq: int, ops: list[dict[str, Any]]) -> bytes:
-    """One journal line for a batch. Raises DonneesInvalides before anything is written."""
+def encode_batch(seq: int, ops: list[dict[str, Any]]) -> bytes:
+    """One journal line for a batch. Raises InvalidValue before anything is written."""
     charge = _dumps({"seq": seq, "ops": ops}, separators=(",", ":"))
     octets = charge.encode("utf-8")
     return b"%08x " % zlib.crc32(octets) + octets + b"\n"
@@ -120,41 +120,41 @@ def encoder_lot(seq: int, ops: list[dict[str, Any]]) -> bytes:
 class Journal:
     """A journal read back: its batches, and how many bytes of it are whole."""
 
-    lots: list[tuple[int, list[dict[str, Any]]]]
-    taille_valide: int
-    dechire: bool
+    batches: list[tuple[int, list[dict[str, Any]]]]
+    valid_size: int
+    torn: bool
 
 
-def decoder_journal(contenu: bytes) -> Journal:
+def decode_journal(contenu: bytes) -> Journal:
     """The batches of a journal; a torn last line is dropped, a bad earlier one is corruption."""
     lots: list[tuple[int, list[dict[str, Any]]]] = []
     position = 0
     lignes = contenu.split(b"\n")
     completes = lignes[:-1]
     for numero, ligne in enumerate(completes, start=1):
-        lot = _decoder_ligne(ligne)
+        lot = _decode_line(ligne)
         if lot is None:
             if numero == len(completes) and not lignes[-1]:
                 # Only the last line can be bad without corruption: every
                 # acknowledged batch was fsynced, and with it all before it.
-                return Journal(lots, position, dechire=True)
-            raise FormatInvalide("journal", ligne=numero)
+                return Journal(lots, position, torn=True)
+            raise BadFormat("journal", ligne=numero)
         if lots and lot[0] != lots[-1][0] + 1:
-            raise FormatInvalide("journal_sequence", ligne=numero)
+            raise BadFormat("journal_sequence", ligne=numero)
         lots.append(lot)
         position += len(ligne) + 1
-    return Journal(lots, position, dechire=bool(lignes[-1]))
+    return Journal(lots, position, torn=bool(lignes[-1]))
 
 
-def _decoder_ligne(ligne: bytes) -> tuple[int, list[dict[str, Any]]] | None:
+def _decode_line(ligne: bytes) -> tuple[int, list[dict[str, Any]]] | None:
     if len(ligne) < 10 or ligne[8:9] != b" ":
         return None
     crc, charge = ligne[:8], ligne[9:]
     try:
         if int(crc, 16) != zlib.crc32(charge):
             return None
-        lot = json.loads(charge.decode("utf-8"), parse_constant=_refuser_constante)
-    except (ValueError, FormatInvalide):
+        lot = json.loads(charge.decode("utf-8"), parse_constant=_refuse_constant)
+    except (ValueError, BadFormat):
         return None
     if (
         not isinstance(lot, dict)

@@ -15,32 +15,32 @@ import shutil
 from collections.abc import Callable, Mapping
 from datetime import datetime
 
-from storage import fichiers
-from storage.erreurs import MigrationImpossible
-from storage.format import Tables, encoder_instantane
-from storage.shard import Fichiers, lire_fichiers
+from storage import files
+from storage.errors import NoMigrationPath
+from storage.format import Tables, encode_snapshot
+from storage.shard import ShardFiles, read_shard_files
 
 Migration = Callable[[Tables], Tables]
 
 MIGRATIONS: Mapping[int, Migration] = {}
 
 
-def migrer(
-    emplacement: Fichiers, de: int, vers: int, migrations: Mapping[int, Migration], quand: datetime
+def migrate(
+    location: ShardFiles, de: int, vers: int, migrations: Mapping[int, Migration], quand: datetime
 ) -> None:
     """Bring a shard from version ``de`` to ``vers``, keeping the old files as ``.bak-v<de>``."""
     manquantes = [v for v in range(de, vers) if v not in migrations]
     if manquantes:  # a file older than any migration we know: refuse rather than guess
-        raise MigrationImpossible(fichier=emplacement.instantane, version=de, connue=vers)
-    _, seq, tables, _ = lire_fichiers(emplacement, quand)
-    for chemin in emplacement.tous():
+        raise NoMigrationPath(fichier=location.snapshot, version=de, connue=vers)
+    _, seq, tables, _ = read_shard_files(location, quand)
+    for chemin in location.items():
         if chemin.exists():
             copie = chemin.with_name(f"{chemin.name}.bak-v{de}")
             shutil.copy2(chemin, copie)
-            fichiers.fsync_fichier(copie)
-    fichiers.fsync_dossier(emplacement.instantane.parent)
+            files.fsync_file(copie)
+    files.fsync_dir(location.snapshot.parent)
     for version in range(de, vers):
         tables = migrations[version](tables)
-    fichiers.ecrire_atomique(emplacement.instantane, encoder_instantane(tables, seq, vers))
-    if emplacement.journal.exists():
-        fichiers.tronquer(emplacement.journal)
+    files.write_atomic(location.snapshot, encode_snapshot(tables, seq, vers))
+    if location.journal.exists():
+        files.truncate(location.journal)

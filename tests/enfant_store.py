@@ -23,7 +23,7 @@ from typing import Any
 
 from flows.store import Ecriture
 from storage import shard
-from storage.disque import ouvrir
+from storage.disk import open_store
 from tests.store_outils import evaluation, reponse
 
 PAR_EVALUATION = 60  # 30 critères × 2 évaluateurs: every key once
@@ -67,8 +67,8 @@ def pieger(operation: str, rang: int) -> None:
 
 
 async def ecrire(dossier: str, piege: tuple[str, int] | None, debut: int = 0) -> None:
-    shard.SEUIL_INSTANTANE = 5  # snapshots often, so that kills land in them too
-    store = await ouvrir(dossier)
+    shard.SNAPSHOT_EVERY = 5  # snapshots often, so that kills land in them too
+    store = await open_store(dossier)
     if piege is not None:
         pieger(*piege)
     n = debut

@@ -21,11 +21,11 @@ PAQUETS = ("referentiel", "flows", "storage", "bot")
 LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
 
 
-def _lint_imports(racine: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(racine)}
+def _lint_imports(root: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(root)}
     return subprocess.run(
         [str(LINT_IMPORTS), "--no-cache"],
-        cwd=racine,
+        cwd=root,
         env=env,
         capture_output=True,
         text=True,

@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from storage.disque import ouvrir
+from storage.disk import open_store
 from tests.store_outils import evaluation, reponse
 
 
 def _remplir(dossier: Path) -> None:
     async def remplir() -> None:
-        store = await ouvrir(dossier)
+        store = await open_store(dossier)
         await store.creer(evaluation(1), par="u-coord")
         await store.creer(evaluation(1, reference="C777", nom="Autre Candidat"), par="u-coord")
         for i in range(4):

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from referentiel import FICHIER_PAR_DEFAUT
+from referentiel import DEFAULT_FILE
 
 CQP_BOT = Path(sys.executable).parent / "cqp-bot"
 
@@ -160,7 +160,7 @@ def test_a_broken_referentiel_file_stops_with_the_place_of_the_problem(
 ) -> None:
     casse = tmp_path / "casse.yaml"
     casse.write_text(
-        FICHIER_PAR_DEFAUT.read_text(encoding="utf-8").replace("id: B2.C1.3", "id: B2.C1.7"),
+        DEFAULT_FILE.read_text(encoding="utf-8").replace("id: B2.C1.3", "id: B2.C1.7"),
         encoding="utf-8",
     )
     code, out, _ = _run(capsys, "referentiel", "--referentiel", str(casse), "show", "B1")

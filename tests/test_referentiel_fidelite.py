@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from referentiel import Referentiel, default
-from referentiel.texte import forme_normale, sans_accents
+from referentiel.text import normal_form, strip_accents
 
 SEED = Path(__file__).parent / "data" / "seed_referentiel.txt"
 ACTIVITE, COMPETENCE, MODALITES, CRITERES = range(4)
@@ -52,7 +52,7 @@ def _sans_corrections(ref: Referentiel, ident: str | None, texte: str) -> str:
 
 
 def _assert_meme_texte(donnees: str, seed: str) -> None:
-    attendu, obtenu = forme_normale(seed).split(), forme_normale(donnees).split()
+    attendu, obtenu = normal_form(seed).split(), normal_form(donnees).split()
     if attendu != obtenu:
         diff = "\n".join(
             list(difflib.unified_diff(attendu, obtenu, "seed", "données", n=6, lineterm=""))[:60]
@@ -91,25 +91,23 @@ def test_every_critere_is_one_contiguous_passage_of_the_seed() -> None:
     contiguous once the column is read top to bottom.
     """
     ref = default()
-    colonne = forme_normale(_colonne(CRITERES))
+    colonne = normal_form(_colonne(CRITERES))
     for crit in ref.criteres():
-        assert forme_normale(_sans_corrections(ref, crit.id, crit.libelle)) in colonne, crit.id
+        assert normal_form(_sans_corrections(ref, crit.id, crit.libelle)) in colonne, crit.id
 
 
 def test_rubriques_are_exactly_the_seed_lines_that_introduce_a_list() -> None:
     """A line ending with ':' is a heading, never a scored critère; each such line is a rubrique."""
     ref = default()
-    brut = sans_accents(_colonne(CRITERES))
+    brut = strip_accents(_colonne(CRITERES))
     titres_seed = {
-        forme_normale(t)
+        normal_form(t)
         for t in re.findall(r"(?:^|[>.)→\n]|\s{2})\s*([^>.→\n:]{8,}?)\s*:(?!\w)", brut)
     }
     # "(ex : ...)" inside a critère is an example, not a heading.
     titres_seed = {t for t in titres_seed if not t.endswith(" ex") and t != "ex"}
     rubriques = {
-        forme_normale(_sans_corrections(ref, None, c.rubrique))
-        for c in ref.criteres()
-        if c.rubrique
+        normal_form(_sans_corrections(ref, None, c.rubrique)) for c in ref.criteres() if c.rubrique
     }
     assert rubriques == titres_seed
     for crit in ref.criteres():

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from flows import catalogue
-from referentiel import FICHIER_PAR_DEFAUT, Probleme, ReferentielInvalide, load
+from referentiel import DEFAULT_FILE, InvalidReferentiel, Problem, load
 
-ORIGINAL = FICHIER_PAR_DEFAUT.read_text(encoding="utf-8")
+ORIGINAL = DEFAULT_FILE.read_text(encoding="utf-8")
 
 
 def _copie_modifiee(tmp_path: Path, avant: str, apres: str, count: int = 1) -> Path:
@@ -23,11 +23,11 @@ def _copie_modifiee(tmp_path: Path, avant: str, apres: str, count: int = 1) -> P
     return fichier
 
 
-def _probleme(fichier: Path) -> Probleme:
-    with pytest.raises(ReferentielInvalide) as info:
+def _probleme(fichier: Path) -> Problem:
+    with pytest.raises(InvalidReferentiel) as info:
         load(fichier)
-    assert info.value.fichier == fichier
-    return info.value.problemes[0]
+    assert info.value.file == fichier
+    return info.value.problems[0]
 
 
 def _ligne_de(fichier: Path, fragment: str) -> int:
@@ -35,10 +35,8 @@ def _ligne_de(fichier: Path, fragment: str) -> int:
     return next(i for i, ligne in enumerate(lignes, start=1) if fragment in ligne)
 
 
-def _en_francais(fichier: Path, p: Probleme) -> str:
-    return catalogue.probleme_referentiel(
-        str(fichier), p.chemin_lisible, p.code, p.details, p.ligne
-    )
+def _en_francais(fichier: Path, p: Problem) -> str:
+    return catalogue.probleme_referentiel(str(fichier), p.readable_path, p.code, p.details, p.line)
 
 
 def test_the_shipped_file_loads() -> None:
@@ -54,11 +52,11 @@ def test_an_empty_critere_text_is_refused_with_its_path_and_line(tmp_path: Path)
     )
     p = _probleme(fichier)
     assert p.code == "string_too_short"
-    assert p.chemin_lisible == "blocs[0].activites[0].competences[1].criteres[1].libelle"
-    assert p.ligne == _ligne_de(fichier, 'libelle: "  "')
+    assert p.readable_path == "blocs[0].activites[0].competences[1].criteres[1].libelle"
+    assert p.line == _ligne_de(fichier, 'libelle: "  "')
     message = _en_francais(fichier, p)
     assert str(fichier) in message
-    assert f"ligne {p.ligne}" in message
+    assert f"ligne {p.line}" in message
     assert "criteres[1].libelle" in message
     assert "le texte est vide" in message
 
@@ -68,7 +66,7 @@ def test_a_duplicate_critere_id_is_refused(tmp_path: Path) -> None:
     p = _probleme(fichier)
     assert p.code == "id_double"
     assert p.details == {"id": "B1.C2.2"}
-    assert p.ligne == _ligne_de(fichier, "id: B1.C2.2") + _decalage_second(fichier, "id: B1.C2.2")
+    assert p.line == _ligne_de(fichier, "id: B1.C2.2") + _decalage_second(fichier, "id: B1.C2.2")
     assert "B1.C2.2 est déjà utilisé" in _en_francais(fichier, p)
 
 
@@ -99,15 +97,15 @@ def test_a_bloc_without_modalites_is_refused(tmp_path: Path) -> None:
     fichier = tmp_path / "sans_modalites.yaml"
     fichier.write_text(ORIGINAL[:modalites] + ORIGINAL[activites:], encoding="utf-8")
     p = _probleme(fichier)
-    assert (p.chemin, p.code) == (("blocs", 2, "modalites"), "missing")
+    assert (p.path, p.code) == (("blocs", 2, "modalites"), "missing")
     assert "champ obligatoire manquant" in _en_francais(fichier, p)
 
 
 def test_an_unknown_key_is_refused_as_a_probable_typo(tmp_path: Path) -> None:
     fichier = _copie_modifiee(tmp_path, "      entretiens_max: 5\n", "      entretien_max: 5\n")
-    with pytest.raises(ReferentielInvalide) as info:
+    with pytest.raises(InvalidReferentiel) as info:
         load(fichier)
-    codes = {(p.chemin[-1], p.code) for p in info.value.problemes}
+    codes = {(p.path[-1], p.code) for p in info.value.problems}
     assert ("entretien_max", "extra_forbidden") in codes
     assert ("entretiens_max", "missing") in codes
 
@@ -115,7 +113,7 @@ def test_an_unknown_key_is_refused_as_a_probable_typo(tmp_path: Path) -> None:
 def test_an_unquoted_no_read_by_yaml_as_false_is_caught(tmp_path: Path) -> None:
     fichier = _copie_modifiee(tmp_path, '- code: "NO"', "- code: NO")
     p = _probleme(fichier)
-    assert p.chemin == ("echelle", "valeurs", 3, "code")
+    assert p.path == ("echelle", "valeurs", 3, "code")
     assert p.code == "enum"
     assert "valeurs possibles" in _en_francais(fichier, p)
 
@@ -128,14 +126,14 @@ def test_more_entretiens_min_than_max_is_refused(tmp_path: Path) -> None:
     )
     p = _probleme(fichier)
     assert p.code == "entretiens_min_max"
-    assert p.chemin == ("blocs", 2, "modalites")
+    assert p.path == ("blocs", 2, "modalites")
 
 
 def test_a_correction_that_points_nowhere_is_refused(tmp_path: Path) -> None:
     fichier = _copie_modifiee(tmp_path, "  - id: B4.C3.4\n    seed:", "  - id: B4.C3.9\n    seed:")
     p = _probleme(fichier)
     assert p.code == "correction_id_inconnu"
-    assert p.chemin[0] == "corrections"
+    assert p.path[0] == "corrections"
 
 
 def test_a_yaml_syntax_error_gives_its_line(tmp_path: Path) -> None:
@@ -144,7 +142,7 @@ def test_a_yaml_syntax_error_gives_its_line(tmp_path: Path) -> None:
     )
     p = _probleme(fichier)
     assert p.code == "yaml_syntaxe"
-    assert p.ligne is not None
+    assert p.line is not None
     assert "syntaxe YAML incorrecte" in _en_francais(fichier, p)
 
 

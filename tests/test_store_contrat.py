@@ -18,46 +18,46 @@ from pydantic import ValidationError
 from flows.evaluation import EtatConversation, Precisions
 from flows.store import Ecriture
 from referentiel import CodeValeur
-from storage.base import StoreDeShards
-from storage.disque import ouvrir
-from storage.erreurs import (
-    DonneesInvalides,
-    EvaluationExistante,
-    EvaluationInconnue,
-    ReferenceModifiee,
+from storage.base import ShardedStore
+from storage.disk import open_store
+from storage.errors import (
+    EvaluationExists,
+    InvalidValue,
+    ReferenceChanged,
+    UnknownEvaluation,
 )
-from storage.memoire import StoreMemoire
+from storage.memory import MemoryStore
 from tests.store_outils import T0, evaluation, reponse
 
 
-class Horloge:
+class Clock:
     """A clock the test moves by hand (request ids expire after 24 hours)."""
 
     def __init__(self) -> None:
-        self.maintenant = T0 + timedelta(hours=1)
+        self.utc_now = T0 + timedelta(hours=1)
 
     def __call__(self) -> datetime:
-        return self.maintenant
+        return self.utc_now
 
 
 @pytest.fixture
-def horloge() -> Horloge:
-    return Horloge()
+def clock() -> Clock:
+    return Clock()
 
 
 @pytest.fixture(params=["memoire", "tinydb"])
 async def store(
-    request: pytest.FixtureRequest, tmp_path: Path, horloge: Horloge
-) -> AsyncIterator[StoreDeShards]:
+    request: pytest.FixtureRequest, tmp_path: Path, clock: Clock
+) -> AsyncIterator[ShardedStore]:
     if request.param == "memoire":
-        s: StoreDeShards = StoreMemoire(horloge)
+        s: ShardedStore = MemoryStore(clock)
     else:
-        s = await ouvrir(tmp_path / "donnees", horloge=horloge)
+        s = await open_store(tmp_path / "donnees", clock=clock)
     yield s
     await s.fermer()
 
 
-async def test_an_acknowledged_answer_is_read_back(store: StoreDeShards) -> None:
+async def test_an_acknowledged_answer_is_read_back(store: ShardedStore) -> None:
     await store.creer(evaluation(), par="u-coord")
     assert await store.enregistrer("ev-C042-1", reponse(0), par="u-expert") is Ecriture.APPLIQUEE
     dossier = await store.dossier("ev-C042-1")
@@ -65,7 +65,7 @@ async def test_an_acknowledged_answer_is_read_back(store: StoreDeShards) -> None
     assert dossier.reponses == (reponse(0),)
 
 
-async def test_the_same_answer_twice_is_stored_and_audited_once(store: StoreDeShards) -> None:
+async def test_the_same_answer_twice_is_stored_and_audited_once(store: ShardedStore) -> None:
     await store.creer(evaluation(), par="u-coord")
     await store.enregistrer("ev-C042-1", reponse(0), par="u-expert")
     assert await store.enregistrer("ev-C042-1", reponse(0), par="u-expert") is Ecriture.INCHANGEE
@@ -73,7 +73,7 @@ async def test_the_same_answer_twice_is_stored_and_audited_once(store: StoreDeSh
     assert quoi == ["evaluation", "reponses"]
 
 
-async def test_an_older_click_never_overwrites_a_newer_one(store: StoreDeShards) -> None:
+async def test_an_older_click_never_overwrites_a_newer_one(store: ShardedStore) -> None:
     await store.creer(evaluation(), par="u-coord")
     await store.enregistrer(
         "ev-C042-1", reponse(0, valeur=CodeValeur.NA, secondes=10), par="u-expert"
@@ -84,7 +84,7 @@ async def test_an_older_click_never_overwrites_a_newer_one(store: StoreDeShards)
     assert dossier is not None and dossier.reponses[0].valeur is CodeValeur.NA
 
 
-async def test_a_retried_request_is_applied_once(store: StoreDeShards) -> None:
+async def test_a_retried_request_is_applied_once(store: ShardedStore) -> None:
     await store.creer(evaluation(), par="u-coord")
     premier = reponse(0, valeur=CodeValeur.ECA, secondes=1)
     assert (
@@ -101,12 +101,10 @@ async def test_a_retried_request_is_applied_once(store: StoreDeShards) -> None:
     assert len(await store.historique("ev-C042-1")) == 2
 
 
-async def test_a_request_id_is_forgotten_after_a_day(
-    store: StoreDeShards, horloge: Horloge
-) -> None:
+async def test_a_request_id_is_forgotten_after_a_day(store: ShardedStore, clock: Clock) -> None:
     await store.creer(evaluation(), par="u-coord")
     await store.enregistrer("ev-C042-1", reponse(0, secondes=1), par="u-expert", requete="r-1")
-    horloge.maintenant += timedelta(hours=25)
+    clock.utc_now += timedelta(hours=25)
     suivant = reponse(0, valeur=CodeValeur.NA, secondes=2)
     assert (
         await store.enregistrer("ev-C042-1", suivant, par="u-expert", requete="r-1")
@@ -114,42 +112,42 @@ async def test_a_request_id_is_forgotten_after_a_day(
     )
 
 
-async def test_an_evaluation_id_cannot_be_taken_twice(store: StoreDeShards) -> None:
+async def test_an_evaluation_id_cannot_be_taken_twice(store: ShardedStore) -> None:
     assert await store.creer(evaluation(), par="u-coord") is Ecriture.APPLIQUEE
     assert await store.creer(evaluation(), par="u-coord") is Ecriture.INCHANGEE
     autre = evaluation().model_copy(update={"bloc": "B2"})
-    with pytest.raises(EvaluationExistante):
+    with pytest.raises(EvaluationExists):
         await store.creer(autre, par="u-coord")
 
 
-async def test_an_evaluation_id_cannot_move_to_another_candidate(store: StoreDeShards) -> None:
+async def test_an_evaluation_id_cannot_move_to_another_candidate(store: ShardedStore) -> None:
     await store.creer(evaluation(), par="u-coord")
     autre_candidat = evaluation(1, reference="C777").candidat
-    with pytest.raises(EvaluationExistante):
+    with pytest.raises(EvaluationExists):
         await store.creer(
             evaluation().model_copy(update={"candidat": autre_candidat}), par="u-coord"
         )
-    with pytest.raises(ReferenceModifiee):
+    with pytest.raises(ReferenceChanged):
         await store.modifier(
             evaluation().model_copy(update={"candidat": autre_candidat}), par="u-coord"
         )
     assert [e.candidat.reference for e in await store.evaluations()] == ["C042"]
 
 
-async def test_writing_to_an_unknown_evaluation_is_refused(store: StoreDeShards) -> None:
-    with pytest.raises(EvaluationInconnue):
+async def test_writing_to_an_unknown_evaluation_is_refused(store: ShardedStore) -> None:
+    with pytest.raises(UnknownEvaluation):
         await store.enregistrer("ev-nulle-part", reponse(0), par="u-expert")
     assert await store.dossier("ev-nulle-part") is None
 
 
 async def test_the_audit_trail_says_who_when_what_old_new_and_why(
-    store: StoreDeShards, horloge: Horloge
+    store: ShardedStore, clock: Clock
 ) -> None:
     await store.creer(evaluation(), par="u-coord")
     await store.enregistrer(
         "ev-C042-1", reponse(3, valeur=CodeValeur.ECA, secondes=1), par="u-expert"
     )
-    horloge.maintenant += timedelta(minutes=5)
+    clock.utc_now += timedelta(minutes=5)
     await store.enregistrer(
         "ev-C042-1",
         reponse(3, valeur=CodeValeur.A, secondes=2),
@@ -159,7 +157,7 @@ async def test_the_audit_trail_says_who_when_what_old_new_and_why(
     dernier = (await store.historique("ev-C042-1"))[-1]
     assert (dernier.qui, dernier.quand, dernier.quoi) == (
         "u-expert",
-        horloge.maintenant,
+        clock.utc_now,
         "reponses",
     )
     assert dernier.cle == "B1.C1.4|u-expert"
@@ -168,7 +166,7 @@ async def test_the_audit_trail_says_who_when_what_old_new_and_why(
     assert dernier.pourquoi == "relu la grille"
 
 
-async def test_every_kind_of_record_has_its_own_key(store: StoreDeShards) -> None:
+async def test_every_kind_of_record_has_its_own_key(store: ShardedStore) -> None:
     await store.creer(evaluation(), par="u-coord")
     await store.enregistrer("ev-C042-1", reponse(0, evaluateur="u-expert"), par="u-expert")
     await store.enregistrer("ev-C042-1", reponse(0, evaluateur="u-interne"), par="u-interne")
@@ -181,7 +179,7 @@ async def test_every_kind_of_record_has_its_own_key(store: StoreDeShards) -> Non
     assert len(dossier.reponses) == 2 and dossier.precisions == (precisions,)
 
 
-async def test_long_and_unusual_text_is_kept_exactly(store: StoreDeShards) -> None:
+async def test_long_and_unusual_text_is_kept_exactly(store: ShardedStore) -> None:
     await store.creer(evaluation(), par="u-coord")
     texte = ("Très bien 👍 — مرحبا « guillemets » \u202eRTL\u202c " * 200)[:10_000]
     await store.enregistrer("ev-C042-1", reponse(0, commentaire=texte), par="u-expert")
@@ -192,7 +190,7 @@ async def test_long_and_unusual_text_is_kept_exactly(store: StoreDeShards) -> No
 
 
 async def test_a_value_that_is_not_json_is_refused_and_nothing_changes(
-    store: StoreDeShards,
+    store: ShardedStore,
 ) -> None:
     etat = EtatConversation(
         canal="web", utilisateur="u-expert", flow="notation", donnees={"i": 1}, horodatage=T0
@@ -201,12 +199,12 @@ async def test_a_value_that_is_not_json_is_refused_and_nothing_changes(
     nan = etat.model_copy(
         update={"donnees": {"i": float("nan")}, "horodatage": T0 + timedelta(seconds=1)}
     )
-    with pytest.raises(DonneesInvalides):
+    with pytest.raises(InvalidValue):
         await store.sauver_etat(nan)
     assert await store.etat("web", "u-expert") == etat
 
 
-async def test_conversation_state_is_kept_per_user_and_channel(store: StoreDeShards) -> None:
+async def test_conversation_state_is_kept_per_user_and_channel(store: ShardedStore) -> None:
     web = EtatConversation(
         canal="web", utilisateur="u-expert", flow="notation", donnees={"i": 4}, horodatage=T0
     )
@@ -221,7 +219,7 @@ async def test_conversation_state_is_kept_per_user_and_channel(store: StoreDeSha
 
 
 async def test_a_candidate_is_exported_whole_and_the_export_is_audited(
-    store: StoreDeShards,
+    store: ShardedStore,
 ) -> None:
     await store.creer(evaluation(1), par="u-coord")
     await store.creer(evaluation(2), par="u-coord")
@@ -236,7 +234,7 @@ async def test_a_candidate_is_exported_whole_and_the_export_is_audited(
     assert (audit[-1].quoi, audit[-1].qui, audit[-1].cle) == ("export_candidat", "u-coord", "C042")
 
 
-async def test_a_purge_erases_the_candidate_and_keeps_only_the_fact(store: StoreDeShards) -> None:
+async def test_a_purge_erases_the_candidate_and_keeps_only_the_fact(store: ShardedStore) -> None:
     await store.creer(evaluation(1), par="u-coord")
     await store.creer(evaluation(1, reference="C777", nom="Autre Candidat"), par="u-coord")
     await store.enregistrer(
@@ -256,7 +254,7 @@ async def test_a_purge_erases_the_candidate_and_keeps_only_the_fact(store: Store
     assert "remarque personnelle" not in str([e.model_dump() for e in audit])
 
 
-async def test_two_hundred_concurrent_handlers_lose_no_update(store: StoreDeShards) -> None:
+async def test_two_hundred_concurrent_handlers_lose_no_update(store: ShardedStore) -> None:
     """Writers to one evaluation and to several, awaiting at random: every write survives."""
     for n in range(1, 6):
         await store.creer(evaluation(n), par="u-coord")

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from storage.disque import ouvrir
+from storage.disk import open_store
 from tests.enfant_store import cle
 
 RACINE_PROJET = Path(__file__).resolve().parents[1]
@@ -41,7 +41,7 @@ def _acquittes(sortie: str) -> list[int]:
 
 async def _stockes(dossier: Path) -> set[tuple[str, str, str]]:
     """Every answer in the store, read back in full (a partial record would fail validation)."""
-    store = await ouvrir(dossier, verification="complet")
+    store = await open_store(dossier, verification="complet")
     try:
         out = set()
         for ev in await store.evaluations():

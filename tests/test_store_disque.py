@@ -18,24 +18,24 @@ from flows import catalogue
 from flows.evaluation import Evenement
 from flows.store import Ecriture
 from referentiel import CodeValeur
-from storage import disque, fichiers
+from storage import disk, files
 from storage import shard as module_shard
-from storage.disque import StoreTinyDB, ouvrir
-from storage.erreurs import (
-    EvaluationExistante,
-    MigrationImpossible,
-    SchemaTropRecent,
-    StockageCorrompu,
-    StockageIndisponible,
+from storage.disk import StoreTinyDB, open_store
+from storage.errors import (
+    CorruptData,
+    EvaluationExists,
+    NewerSchema,
+    NoMigrationPath,
+    WriteFailed,
 )
-from storage.format import decoder_instantane
+from storage.format import decode_snapshot
 from tests.store_outils import T0, evaluation, reponse
 
 RACINE_PROJET = Path(__file__).resolve().parents[1]
 
 
 async def _store_avec_une_evaluation(dossier: Path, reponses: int = 3) -> StoreTinyDB:
-    store = await ouvrir(dossier)
+    store = await open_store(dossier)
     await store.creer(evaluation(), par="u-coord")
     for i in range(reponses):
         await store.enregistrer("ev-C042-1", reponse(i), par="u-expert")
@@ -44,7 +44,7 @@ async def _store_avec_une_evaluation(dossier: Path, reponses: int = 3) -> StoreT
 
 def _crash(store: StoreTinyDB) -> None:
     """Leave like a killed process: no final snapshot; the lock is released, as the kernel would."""
-    store._verrou.liberer()
+    store._lock.release()
 
 
 def _fichier(dossier: Path) -> Path:
@@ -54,7 +54,7 @@ def _fichier(dossier: Path) -> Path:
 async def test_everything_acknowledged_is_back_after_a_crash(tmp_path: Path) -> None:
     store = await _store_avec_une_evaluation(tmp_path, reponses=5)
     _crash(store)
-    store = await ouvrir(tmp_path)
+    store = await open_store(tmp_path)
     dossier = await store.dossier("ev-C042-1")
     assert dossier is not None and len(dossier.reponses) == 5
     await store.fermer()
@@ -64,9 +64,9 @@ async def test_closing_writes_snapshots_and_empties_the_journals(tmp_path: Path)
     store = await _store_avec_une_evaluation(tmp_path)
     await store.fermer()
     assert (tmp_path / "evaluations" / "C042" / "ev-C042-1.journal").stat().st_size == 0
-    schema, _, tables = decoder_instantane(_fichier(tmp_path).read_bytes())
+    schema, _, tables = decode_snapshot(_fichier(tmp_path).read_bytes())
     assert (schema, len(tables["reponses"])) == (1, 3)
-    store = await ouvrir(tmp_path)
+    store = await open_store(tmp_path)
     assert len((await store.dossier("ev-C042-1")).reponses) == 3  # type: ignore[union-attr]
     await store.fermer()
 
@@ -74,9 +74,9 @@ async def test_closing_writes_snapshots_and_empties_the_journals(tmp_path: Path)
 async def test_the_snapshot_is_rewritten_every_so_many_writes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(module_shard, "SEUIL_INSTANTANE", 10)
+    monkeypatch.setattr(module_shard, "SNAPSHOT_EVERY", 10)
     store = await _store_avec_une_evaluation(tmp_path, reponses=25)
-    _, _, tables = decoder_instantane(_fichier(tmp_path).read_bytes())
+    _, _, tables = decode_snapshot(_fichier(tmp_path).read_bytes())
     assert len(tables["reponses"]) >= 19
     lignes = _fichier(tmp_path).with_suffix(".journal").read_bytes().count(b"\n")
     assert lignes < 10
@@ -93,12 +93,12 @@ def _ouvrir_dans_un_autre_processus(dossier: Path) -> subprocess.CompletedProces
     code = textwrap.dedent(
         f"""
         import asyncio
-        from storage.disque import ouvrir
-        from storage.erreurs import StockageVerrouille
+        from storage.disk import open_store
+        from storage.errors import StoreLocked
         from flows.catalogue import erreur_stockage
         try:
-            asyncio.run(ouvrir({str(dossier)!r}))
-        except StockageVerrouille as exc:
+            asyncio.run(open_store({str(dossier)!r}))
+        except StoreLocked as exc:
             print(erreur_stockage(exc))
             raise SystemExit(3)
         """
@@ -114,7 +114,7 @@ def _ouvrir_dans_un_autre_processus(dossier: Path) -> subprocess.CompletedProces
 
 
 async def test_a_second_process_cannot_open_the_store(tmp_path: Path) -> None:
-    store = await ouvrir(tmp_path)
+    store = await open_store(tmp_path)
     proc = _ouvrir_dans_un_autre_processus(tmp_path)
     assert proc.returncode == 3, proc.stderr
     assert f"Un autre processus cqp-bot (pid {os.getpid()}) utilise déjà" in proc.stdout
@@ -155,8 +155,8 @@ async def test_a_damaged_file_stops_start_up_and_is_moved_aside_not_reset(
     assert contenu is not None
     fichier.write_bytes(contenu)
 
-    with pytest.raises(StockageCorrompu) as info:
-        await ouvrir(tmp_path)
+    with pytest.raises(CorruptData) as info:
+        await open_store(tmp_path)
     assert info.value.details["probleme"] == code
     deplaces = info.value.details["deplace_vers"]
     assert not fichier.exists()
@@ -190,8 +190,8 @@ async def test_a_file_wrong_inside_is_refused_when_read_in_full(
     texte = remplacer(fichier.read_text(encoding="utf-8"))
     fichier.write_text(texte, encoding="utf-8")
     # The quick start-up check sees a whole file; the full read finds what is wrong inside.
-    store = await ouvrir(tmp_path)
-    with pytest.raises(StockageCorrompu) as info:
+    store = await open_store(tmp_path)
+    with pytest.raises(CorruptData) as info:
         await store.dossier("ev-C042-1")
     assert info.value.details["probleme"] in {code, "forme"}
     await store.fermer()
@@ -209,8 +209,8 @@ async def test_a_full_check_at_start_up_reads_every_file(tmp_path: Path) -> None
         _remplacer_dans_les_reponses(fichier.read_text(encoding="utf-8"), '"valeur": 12'),
         encoding="utf-8",
     )
-    with pytest.raises(StockageCorrompu):
-        await ouvrir(tmp_path, verification="complet")
+    with pytest.raises(CorruptData):
+        await open_store(tmp_path, verification="complet")
 
 
 async def test_a_file_from_a_newer_version_is_refused_and_left_untouched(tmp_path: Path) -> None:
@@ -219,8 +219,8 @@ async def test_a_file_from_a_newer_version_is_refused_and_left_untouched(tmp_pat
     fichier = _fichier(tmp_path)
     nouveau = fichier.read_bytes().replace(b'{"schema": 1,', b'{"schema": 7,', 1)
     fichier.write_bytes(nouveau)
-    with pytest.raises(SchemaTropRecent) as info:
-        await ouvrir(tmp_path)
+    with pytest.raises(NewerSchema) as info:
+        await open_store(tmp_path)
     assert fichier.read_bytes() == nouveau
     assert "version 7" in catalogue.erreur_stockage(info.value)
 
@@ -237,14 +237,14 @@ async def test_an_old_file_is_migrated_on_a_copy_kept_as_backup(tmp_path: Path) 
             doc["commentaire"] = doc["commentaire"] or "migré"
         return tables
 
-    store = await ouvrir(tmp_path, migrations={0: v0_vers_v1})
+    store = await open_store(tmp_path, migrations={0: v0_vers_v1})
     dossier = await store.dossier("ev-C042-1")
     assert dossier is not None and {r.commentaire for r in dossier.reponses} == {"migré"}
     assert fichier.with_name(fichier.name + ".bak-v0").read_bytes() == ancien
     await store.fermer()
     fichier.write_bytes(ancien)
-    with pytest.raises(MigrationImpossible):
-        await ouvrir(tmp_path, migrations={})
+    with pytest.raises(NoMigrationPath):
+        await open_store(tmp_path, migrations={})
 
 
 async def test_a_stale_temp_file_is_cleaned_at_start_up(tmp_path: Path) -> None:
@@ -252,7 +252,7 @@ async def test_a_stale_temp_file_is_cleaned_at_start_up(tmp_path: Path) -> None:
     await store.fermer()
     reste = _fichier(tmp_path).with_name("ev-C042-1.json.tmp")
     reste.write_bytes(b'{"schema": 1, "seq": 99, "tab')
-    store = await ouvrir(tmp_path)
+    store = await open_store(tmp_path)
     assert not reste.exists()
     assert len((await store.dossier("ev-C042-1")).reponses) == 3  # type: ignore[union-attr]
     await store.fermer()
@@ -264,12 +264,12 @@ async def test_a_torn_last_journal_line_is_dropped_and_the_rest_kept(tmp_path: P
     journal = _fichier(tmp_path).with_suffix(".journal")
     with journal.open("ab") as f:
         f.write(b'1234abcd {"seq": 99, "ops": [{"op": "put", "ta')
-    store = await ouvrir(tmp_path)
+    store = await open_store(tmp_path)
     assert len((await store.dossier("ev-C042-1")).reponses) == 4  # type: ignore[union-attr]
     assert journal.read_bytes().endswith(b"\n")
     await store.enregistrer("ev-C042-1", reponse(10), par="u-expert")
     _crash(store)
-    store = await ouvrir(tmp_path)
+    store = await open_store(tmp_path)
     assert len((await store.dossier("ev-C042-1")).reponses) == 5  # type: ignore[union-attr]
     await store.fermer()
 
@@ -281,8 +281,8 @@ async def test_a_damaged_line_inside_the_journal_is_corruption(tmp_path: Path) -
     lignes = journal.read_bytes().split(b"\n")
     lignes[1] = lignes[1].replace(b'"A"', b'"B"')
     journal.write_bytes(b"\n".join(lignes))
-    store = await ouvrir(tmp_path)
-    with pytest.raises(StockageCorrompu) as info:
+    store = await open_store(tmp_path)
+    with pytest.raises(CorruptData) as info:
         await store.dossier("ev-C042-1")
     assert info.value.details["probleme"] == "journal"
     await store.fermer()
@@ -293,7 +293,7 @@ async def test_a_write_the_disk_refuses_is_not_applied(tmp_path: Path) -> None:
     journal = _fichier(tmp_path).with_suffix(".journal")
     journal.unlink()
     journal.symlink_to("/dev/full")
-    with pytest.raises(StockageIndisponible) as info:
+    with pytest.raises(WriteFailed) as info:
         await store.enregistrer("ev-C042-1", reponse(8, valeur=CodeValeur.NA), par="u-expert")
     dossier = await store.dossier("ev-C042-1")
     assert dossier is not None and len(dossier.reponses) == 3
@@ -312,13 +312,13 @@ async def test_an_interrupted_purge_is_finished_at_start_up(
     evenement = Evenement(
         quand=T0, qui="u-admin", quoi="purge_candidat", cle="C042", pourquoi="RGPD"
     )
-    systeme = await store._systeme()
-    async with systeme.ecriture():
+    systeme = await store._system()
+    async with systeme.writing():
         doc = {"evaluations": ["ev-C042-1"], "audit": evenement.model_dump(mode="json")}
-        await systeme.valider([{"op": "put", "table": "purges", "cle": "C042", "doc": doc}])
+        await systeme.commit([{"op": "put", "table": "purges", "cle": "C042", "doc": doc}])
     _crash(store)
     _fichier(tmp_path).unlink()  # half-deleted: the journal alone remains
-    store = await ouvrir(tmp_path, verification=verification)
+    store = await open_store(tmp_path, verification=verification)
     assert await store.evaluations() == []
     assert not (tmp_path / "evaluations" / "C042").exists()
     assert (await store.historique_systeme())[-1] == evenement
@@ -329,11 +329,11 @@ async def test_an_evaluation_stored_but_not_yet_indexed_is_indexed_at_start_up(
     tmp_path: Path,
 ) -> None:
     store = await _store_avec_une_evaluation(tmp_path)
-    systeme = await store._systeme()
-    async with systeme.ecriture():
-        await systeme.valider([{"op": "del", "table": "index", "cle": "ev-C042-1"}])
+    systeme = await store._system()
+    async with systeme.writing():
+        await systeme.commit([{"op": "del", "table": "index", "cle": "ev-C042-1"}])
     _crash(store)
-    store = await ouvrir(tmp_path)
+    store = await open_store(tmp_path)
     assert [e.id for e in await store.evaluations()] == ["ev-C042-1"]
     await store.fermer()
 
@@ -358,9 +358,9 @@ async def test_an_id_taken_under_another_candidate_is_refused_after_a_restart(
 ) -> None:
     store = await _store_avec_une_evaluation(tmp_path)
     _crash(store)
-    store = await ouvrir(tmp_path)
+    store = await open_store(tmp_path)
     autre = evaluation(1).model_copy(update={"candidat": evaluation(1, reference="C777").candidat})
-    with pytest.raises(EvaluationExistante):
+    with pytest.raises(EvaluationExists):
         await store.creer(autre, par="u-coord")
     assert not (tmp_path / "evaluations" / "C777").exists()
     await store.fermer()
@@ -369,7 +369,7 @@ async def test_an_id_taken_under_another_candidate_is_refused_after_a_restart(
 async def test_a_snapshot_that_fails_does_not_fail_the_acknowledged_write(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(module_shard, "SEUIL_INSTANTANE", 5)
+    monkeypatch.setattr(module_shard, "SNAPSHOT_EVERY", 5)
     store = await _store_avec_une_evaluation(tmp_path, reponses=0)
 
     def disque_plein(chemin: Path, contenu: bytes) -> None:
@@ -377,14 +377,14 @@ async def test_a_snapshot_that_fails_does_not_fail_the_acknowledged_write(
         raise OSError(errno.ENOSPC, "No space left on device")
 
     with monkeypatch.context() as m:
-        m.setattr(fichiers, "ecrire_atomique", disque_plein)
+        m.setattr(files, "write_atomic", disque_plein)
         for i in range(12):
             assert (
                 await store.enregistrer("ev-C042-1", reponse(i), par="u-expert")
                 is Ecriture.APPLIQUEE
             )
     _crash(store)
-    store = await ouvrir(tmp_path)
+    store = await open_store(tmp_path)
     assert len((await store.dossier("ev-C042-1")).reponses) == 12  # type: ignore[union-attr]
     assert not list(tmp_path.rglob("*.tmp"))
     await store.fermer()
@@ -394,22 +394,22 @@ async def test_a_cancelled_write_still_finishes_and_the_journal_stays_consistent
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     store = await _store_avec_une_evaluation(tmp_path, reponses=1)
-    vraie = fichiers.ajouter_durable
+    vraie = files.append_durable
 
     def lente(chemin: Path, ligne: bytes) -> None:
         time.sleep(0.3)
         vraie(chemin, ligne)
 
-    monkeypatch.setattr(fichiers, "ajouter_durable", lente)
+    monkeypatch.setattr(files, "append_durable", lente)
     tache = asyncio.create_task(store.enregistrer("ev-C042-1", reponse(1), par="u-expert"))
     await asyncio.sleep(0.05)
     tache.cancel()
     with pytest.raises(asyncio.CancelledError):
         await tache
-    monkeypatch.setattr(fichiers, "ajouter_durable", vraie)
+    monkeypatch.setattr(files, "append_durable", vraie)
     assert await store.enregistrer("ev-C042-1", reponse(2), par="u-expert") is Ecriture.APPLIQUEE
     _crash(store)
-    store = await ouvrir(tmp_path, verification="complet")
+    store = await open_store(tmp_path, verification="complet")
     assert len((await store.dossier("ev-C042-1")).reponses) == 3  # type: ignore[union-attr]
     await store.fermer()
 
@@ -417,9 +417,9 @@ async def test_a_cancelled_write_still_finishes_and_the_journal_stays_consistent
 async def test_with_few_shards_in_memory_concurrent_writers_never_get_two_copies(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(disque, "MAX_SHARDS_OUVERTS", 2)
-    monkeypatch.setattr(module_shard, "SEUIL_INSTANTANE", 7)
-    store = await ouvrir(tmp_path)
+    monkeypatch.setattr(disk, "MAX_OPEN_SHARDS", 2)
+    monkeypatch.setattr(module_shard, "SNAPSHOT_EVERY", 7)
+    store = await open_store(tmp_path)
     for n in range(1, 6):
         await store.creer(evaluation(n), par="u-coord")
 
@@ -431,7 +431,7 @@ async def test_with_few_shards_in_memory_concurrent_writers_never_get_two_copies
 
     await asyncio.gather(*(ecrire(i) for i in range(150)))
     _crash(store)
-    store = await ouvrir(tmp_path, verification="complet")
+    store = await open_store(tmp_path, verification="complet")
     for n in range(1, 6):
         assert len((await store.dossier(f"ev-C042-{n}")).reponses) == 30  # type: ignore[union-attr]
     await store.fermer()
@@ -441,8 +441,8 @@ async def test_a_journal_without_its_snapshot_is_an_anomaly(tmp_path: Path) -> N
     store = await _store_avec_une_evaluation(tmp_path)
     _crash(store)
     _fichier(tmp_path).unlink()
-    store = await ouvrir(tmp_path)
-    with pytest.raises(StockageCorrompu) as info:
+    store = await open_store(tmp_path)
+    with pytest.raises(CorruptData) as info:
         await store.dossier("ev-C042-1")
     assert info.value.details["probleme"] == "instantane_absent"
     await store.fermer()

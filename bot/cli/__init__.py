@@ -2,7 +2,7 @@
 
 ``main`` is the console script: it runs the click group in non-standalone
 mode so that every usage error is answered in French (see
-:mod:`bot.cli.francais`) with exit code 2, and nothing ever ends in a
+:mod:`bot.cli.french`) with exit code 2, and nothing ever ends in a
 traceback for a mistyped command.
 """
 
@@ -13,19 +13,19 @@ from collections.abc import Sequence
 
 import click
 
-from bot.cli.donnees import groupe_donnees
-from bot.cli.francais import GroupeFr, message_erreur
-from bot.cli.referentiel import groupe_referentiel
+from bot.cli.donnees import donnees_group
+from bot.cli.french import FrenchGroup, error_message
+from bot.cli.referentiel import referentiel_group
 from flows import catalogue as txt
 
 
-@click.group("cqp-bot", cls=GroupeFr, help=txt.CLI_AIDE)
+@click.group("cqp-bot", cls=FrenchGroup, help=txt.CLI_AIDE)
 def cli() -> None:
     """Root group; the subcommands do the work."""
 
 
-cli.add_command(groupe_referentiel)
-cli.add_command(groupe_donnees)
+cli.add_command(referentiel_group)
+cli.add_command(donnees_group)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -35,7 +35,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         code = cli.main(args=args, prog_name="cqp-bot", standalone_mode=False)
     except click.UsageError as exc:
         commande = exc.ctx.command_path if exc.ctx is not None else "cqp-bot"
-        click.echo(txt.CLI_ERREUR.format(message=message_erreur(exc)), err=True)
+        click.echo(txt.CLI_ERREUR.format(message=error_message(exc)), err=True)
         click.echo(txt.CLI_ESSAYEZ_AIDE.format(commande=commande), err=True)
         return 2
     except click.Abort:

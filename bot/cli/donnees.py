@@ -16,16 +16,16 @@ from typing import TypeVar
 import click
 from rich.console import Console
 
-from bot.cli.francais import GroupeFr
-from bot.cli.sortie import ecrire_json, option_sortie
+from bot.cli.french import FrenchGroup
+from bot.cli.output import output_option, write_json
 from flows import catalogue as txt
-from storage.disque import StoreTinyDB, ouvrir
-from storage.erreurs import ErreurStockage
+from storage.disk import StoreTinyDB, open_store
+from storage.errors import StoreError
 
 T = TypeVar("T")
 
 
-def _executer(
+def _run_on_store(
     console: Console,
     dossier: Path,
     action: Callable[[StoreTinyDB], Awaitable[T]],
@@ -34,7 +34,7 @@ def _executer(
     """Open the store, run ``action``, close it; a refusal ends with its French message, exit 2."""
 
     async def principal() -> T:
-        store = await ouvrir(dossier, **options)
+        store = await open_store(dossier, **options)
         try:
             return await action(store)
         finally:
@@ -42,14 +42,14 @@ def _executer(
 
     try:
         return asyncio.run(principal())
-    except ErreurStockage as exc:
+    except StoreError as exc:
         console.print(
             txt.CLI_ERREUR.format(message=txt.erreur_stockage(exc)), markup=False, soft_wrap=True
         )
         raise click.exceptions.Exit(2) from None
 
 
-@click.group("donnees", cls=GroupeFr, help=txt.CLI_DONNEES_AIDE, alias={"verify": "verifier"})
+@click.group("donnees", cls=FrenchGroup, help=txt.CLI_DONNEES_AIDE, alias={"verify": "verifier"})
 @click.option(
     "--dossier",
     type=click.Path(path_type=Path, file_okay=False),
@@ -60,11 +60,11 @@ def _executer(
     help=txt.CLI_OPTION_DOSSIER,
 )
 @click.pass_context
-def groupe_donnees(ctx: click.Context, dossier: Path) -> None:
+def donnees_group(ctx: click.Context, dossier: Path) -> None:
     ctx.obj = dossier
 
 
-@groupe_donnees.command("verifier", help=txt.CLI_VERIFIER_AIDE)
+@donnees_group.command("verifier", help=txt.CLI_VERIFIER_AIDE)
 @click.pass_obj
 def verifier(dossier: Path) -> None:
     console = Console(highlight=False)
@@ -77,30 +77,32 @@ def verifier(dossier: Path) -> None:
             reponses += len(contenu.reponses) if contenu else 0
         return len(evaluations), reponses
 
-    n_evaluations, n_reponses = _executer(console, dossier, compter, verification="complet")
+    n_evaluations, n_reponses = _run_on_store(console, dossier, compter, verification="complet")
     console.print(
         txt.CLI_VERIFIER_OK.format(dossier=dossier, evaluations=n_evaluations, reponses=n_reponses)
     )
 
 
-@groupe_donnees.command("exporter", help=txt.CLI_EXPORTER_AIDE)
+@donnees_group.command("exporter", help=txt.CLI_EXPORTER_AIDE)
 @click.argument("reference", metavar="REFERENCE")
 @click.option("--par", required=True, metavar="IDENTIFIANT", help=txt.CLI_OPTION_PAR)
-@option_sortie
+@output_option
 @click.pass_obj
 def exporter(dossier: Path, reference: str, par: str, sortie: Path | None) -> None:
     console = Console(highlight=False, stderr=sortie is None)
-    export = _executer(console, dossier, lambda store: store.exporter_candidat(reference, par=par))
+    export = _run_on_store(
+        console, dossier, lambda store: store.exporter_candidat(reference, par=par)
+    )
     if not export.dossiers:
         console.print(txt.CLI_CANDIDAT_INCONNU.format(reference=reference))
         raise click.exceptions.Exit(1)
     ecrit = txt.CLI_EXPORT_CANDIDAT_ECRIT.format(
         reference=reference, fichier=sortie, n=len(export.dossiers)
     )
-    ecrire_json(export.en_json(), sortie, console, ecrit)
+    write_json(export.en_json(), sortie, console, ecrit)
 
 
-@groupe_donnees.command("purger", help=txt.CLI_PURGER_AIDE)
+@donnees_group.command("purger", help=txt.CLI_PURGER_AIDE)
 @click.argument("reference", metavar="REFERENCE")
 @click.option("--par", required=True, metavar="IDENTIFIANT", help=txt.CLI_OPTION_PAR)
 @click.option("--raison", required=True, metavar="TEXTE", help=txt.CLI_OPTION_RAISON)
@@ -111,7 +113,7 @@ def purger(dossier: Path, reference: str, par: str, raison: str, oui: bool) -> N
     if not oui:
         console.print(txt.CLI_PURGE_CONFIRMER.format(reference=reference))
         raise click.exceptions.Exit(1)
-    n = _executer(
+    n = _run_on_store(
         console, dossier, lambda store: store.purger_candidat(reference, par=par, pourquoi=raison)
     )
     if n == 0:

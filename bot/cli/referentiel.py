@@ -14,87 +14,87 @@ import click
 from rich.console import Console
 from rich.text import Text
 
-from bot.cli import affichage
-from bot.cli.francais import GroupeFr
-from bot.cli.sortie import ecrire_json, option_sortie
+from bot.cli import render
+from bot.cli.french import FrenchGroup
+from bot.cli.output import output_option, write_json
 from flows import catalogue as txt
-from referentiel import FICHIER_PAR_DEFAUT, Recherche, Referentiel, ReferentielInvalide, load
-from referentiel.export import en_dict
+from referentiel import DEFAULT_FILE, InvalidReferentiel, Referentiel, SearchIndex, load
+from referentiel.export import as_dict
 
-TROUVE, RIEN = 0, 1
-FORMATS_EXPORT = ("json",)
+FOUND, NOTHING = 0, 1
+EXPORT_FORMATS = ("json",)
 
 
-class Consultation:
+class Lookup:
     """A loaded référentiel, its search index and the console to answer on."""
 
     def __init__(self, ref: Referentiel, console: Console) -> None:
         self.ref = ref
-        self.recherche = Recherche(ref)
+        self.recherche = SearchIndex(ref)
         self.console = console
 
-    def montrer(self, identifiant: str | None) -> int:
+    def show_element(self, identifiant: str | None) -> int:
         """Print the tree, or one element with its context; 1 for an unknown code."""
         if not identifiant:
-            self.console.print(affichage.arbre(self.ref))
-            return TROUVE
+            self.console.print(render.arbre(self.ref))
+            return FOUND
         ctx = self.ref.contexte(identifiant)
         if ctx is None:
-            self._inconnu(identifiant)
-            return RIEN
-        self.console.print(affichage.element(self.ref, ctx))
-        return TROUVE
+            self._unknown_id(identifiant)
+            return NOTHING
+        self.console.print(render.element(self.ref, ctx))
+        return FOUND
 
-    def chercher(self, requete: str, limite: int) -> int:
+    def search(self, requete: str, limite: int) -> int:
         """Print the results for a code or words, or why there are none and what to try."""
         if not requete.strip():
             self.console.print(txt.RECHERCHE_REQUETE_VIDE)
-            return RIEN
-        resultats = self.recherche.rechercher(requete, limite=limite)
+            return NOTHING
+        resultats = self.recherche.search(requete, limite=limite)
         if resultats:
-            affichage.afficher_resultats(self.console, requete, resultats)
-            return TROUVE
-        if self.recherche.est_identifiant(requete):
-            self._inconnu(requete)
-            return RIEN
-        if not self.recherche.mots_significatifs(requete):
+            render.print_results(self.console, requete, resultats)
+            return FOUND
+        if self.recherche.looks_like_id(requete):
+            self._unknown_id(requete)
+            return NOTHING
+        if not self.recherche.meaningful_words(requete):
             self.console.print(txt.RECHERCHE_MOTS_VIDES)
-            return RIEN
+            return NOTHING
         self.console.print(Text(txt.RECHERCHE_RIEN.format(requete=requete.strip()), style="bold"))
-        proches = self.recherche.mots_proches(requete)
+        proches = self.recherche.close_words(requete)
         if proches:
             self.console.print(txt.RECHERCHE_MOTS_PROCHES.format(mots=", ".join(proches)))
-        return RIEN
+        return NOTHING
 
-    def repondre(self, saisie: str, limite: int) -> int:
+    def answer(self, saisie: str, limite: int) -> int:
         """One line typed in the interactive lookup: a code shows the element, words search."""
-        if self.recherche.est_identifiant(saisie) and self.ref.contexte(saisie.replace(" ", "")):
-            return self.montrer(saisie.replace(" ", ""))
-        return self.chercher(saisie, limite)
+        if self.recherche.looks_like_id(saisie) and self.ref.contexte(saisie.replace(" ", "")):
+            return self.show_element(saisie.replace(" ", ""))
+        return self.search(saisie, limite)
 
-    def _inconnu(self, identifiant: str) -> None:
+    def _unknown_id(self, identifiant: str) -> None:
         self.console.print(Text(txt.ID_INCONNU.format(id=identifiant.strip()), style="bold"))
-        proches = self.recherche.identifiants_proches(identifiant)
+        proches = self.recherche.nearby_ids(identifiant)
         if proches:
             self.console.print(txt.ID_PROCHES.format(ids=", ".join(proches)))
 
 
-def _charger(fichier: Path, console: Console) -> Referentiel:
+def _load(fichier: Path, console: Console) -> Referentiel:
     """Load the référentiel or stop with every problem, in French, and exit code 2."""
     try:
         return load(fichier)
-    except ReferentielInvalide as exc:
+    except InvalidReferentiel as exc:
         console.print(
             Text(
-                txt.REFERENTIEL_INVALIDE.format(nombre=len(exc.problemes), fichier=exc.fichier),
+                txt.REFERENTIEL_INVALIDE.format(nombre=len(exc.problems), fichier=exc.file),
                 style="bold red",
             )
         )
-        for p in exc.problemes:
+        for p in exc.problems:
             console.print(
                 "• "
                 + txt.probleme_referentiel(
-                    str(exc.fichier), p.chemin_lisible, p.code, p.details, p.ligne
+                    str(exc.file), p.readable_path, p.code, p.details, p.line
                 ),
                 markup=False,
                 soft_wrap=True,
@@ -104,7 +104,7 @@ def _charger(fichier: Path, console: Console) -> Referentiel:
 
 @click.group(
     "referentiel",
-    cls=GroupeFr,
+    cls=FrenchGroup,
     invoke_without_command=True,
     help=txt.CLI_REFERENTIEL_AIDE,
     alias={"afficher": "show", "chercher": "search", "exporter": "export"},
@@ -114,20 +114,20 @@ def _charger(fichier: Path, console: Console) -> Referentiel:
     "fichier",
     type=click.Path(path_type=Path, dir_okay=False),
     metavar="FICHIER",
-    default=FICHIER_PAR_DEFAUT,
+    default=DEFAULT_FILE,
     envvar="CQP_REFERENTIEL",
     show_default=False,
     help=txt.CLI_OPTION_REFERENTIEL,
 )
 @click.pass_context
-def groupe_referentiel(ctx: click.Context, fichier: Path) -> None:
+def referentiel_group(ctx: click.Context, fichier: Path) -> None:
     console = Console(highlight=False)
-    ctx.obj = Consultation(_charger(fichier, console), console)
+    ctx.obj = Lookup(_load(fichier, console), console)
     if ctx.invoked_subcommand is None:
-        ctx.exit(_interactif(ctx.obj))
+        ctx.exit(_interactive(ctx.obj))
 
 
-def _interactif(consultation: Consultation) -> int:
+def _interactive(consultation: Lookup) -> int:
     """Read codes or words line by line until « q » or end of input."""
     ref, console = consultation.ref, consultation.console
     console.print(
@@ -152,22 +152,22 @@ def _interactif(consultation: Consultation) -> int:
         if commande in txt.REPL_COMMANDES_AIDE:
             console.print(txt.REPL_AIDE)
         elif commande in txt.REPL_COMMANDES_ARBRE:
-            consultation.montrer(None)
+            consultation.show_element(None)
         else:
-            consultation.repondre(saisie, limite=10)
+            consultation.answer(saisie, limite=10)
         console.print()
     console.print(txt.REPL_AU_REVOIR)
     return 0
 
 
-@groupe_referentiel.command("show", help=txt.CLI_SHOW_AIDE)
+@referentiel_group.command("show", help=txt.CLI_SHOW_AIDE)
 @click.argument("identifiant", metavar="[CODE]", required=False)
 @click.pass_obj
-def show(consultation: Consultation, identifiant: str | None) -> None:
-    raise click.exceptions.Exit(consultation.montrer(identifiant))
+def show(consultation: Lookup, identifiant: str | None) -> None:
+    raise click.exceptions.Exit(consultation.show_element(identifiant))
 
 
-@groupe_referentiel.command("search", help=txt.CLI_SEARCH_AIDE)
+@referentiel_group.command("search", help=txt.CLI_SEARCH_AIDE)
 @click.argument("mots", metavar="MOTS...", nargs=-1, required=True)
 @click.option(
     "--limite",
@@ -179,11 +179,11 @@ def show(consultation: Consultation, identifiant: str | None) -> None:
     help=txt.CLI_OPTION_LIMITE,
 )
 @click.pass_obj
-def search(consultation: Consultation, mots: tuple[str, ...], limite: int) -> None:
-    raise click.exceptions.Exit(consultation.chercher(" ".join(mots), limite))
+def search(consultation: Lookup, mots: tuple[str, ...], limite: int) -> None:
+    raise click.exceptions.Exit(consultation.search(" ".join(mots), limite))
 
 
-@groupe_referentiel.command("export", help=txt.CLI_EXPORT_AIDE)
+@referentiel_group.command("export", help=txt.CLI_EXPORT_AIDE)
 @click.option(
     "--format",
     "format_",
@@ -192,19 +192,19 @@ def search(consultation: Consultation, mots: tuple[str, ...], limite: int) -> No
     show_default=True,
     help=txt.CLI_OPTION_FORMAT,
 )
-@option_sortie
+@output_option
 @click.pass_obj
-def export(consultation: Consultation, format_: str, sortie: Path | None) -> None:
+def export(consultation: Lookup, format_: str, sortie: Path | None) -> None:
     console = consultation.console
-    if format_.lower() not in FORMATS_EXPORT:
+    if format_.lower() not in EXPORT_FORMATS:
         console.print(
             txt.CLI_ERREUR.format(
                 message=txt.CLI_FORMAT_INCONNU.format(
-                    format=format_, formats=", ".join(FORMATS_EXPORT)
+                    format=format_, formats=", ".join(EXPORT_FORMATS)
                 )
             )
         )
         raise click.exceptions.Exit(2)
-    ecrire_json(
-        en_dict(consultation.ref), sortie, console, txt.CLI_EXPORT_ECRIT.format(fichier=sortie)
+    write_json(
+        as_dict(consultation.ref), sortie, console, txt.CLI_EXPORT_ECRIT.format(fichier=sortie)
     )

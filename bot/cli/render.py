@@ -20,7 +20,7 @@ from referentiel import (
     Critere,
     Modalites,
     Referentiel,
-    Resultat,
+    SearchResult,
     segments,
 )
 
@@ -30,7 +30,7 @@ STYLE_DISCRET = "dim"
 STYLE_RUBRIQUE = "italic"
 
 
-def _titre_bloc(bloc: Bloc) -> Text:
+def _bloc_title(bloc: Bloc) -> Text:
     return Text.assemble((bloc.id, STYLE_ID), " · ", (bloc.titre, "bold"))
 
 
@@ -40,10 +40,10 @@ def _ligne(ident: str, texte: str | Text) -> Text:
 
 def arbre(ref: Referentiel) -> Tree:
     """The whole référentiel: blocs, activités, compétences with their number of critères."""
-    racine = Tree(Text(txt.REF_TITRE.format(titre=ref.titre, branche=ref.branche), style="bold"))
-    racine.add(Text(txt.REF_PUBLIC.format(public=", ".join(ref.public)), style=STYLE_DISCRET))
+    root = Tree(Text(txt.REF_TITRE.format(titre=ref.titre, branche=ref.branche), style="bold"))
+    root.add(Text(txt.REF_PUBLIC.format(public=", ".join(ref.public)), style=STYLE_DISCRET))
     for bloc in ref.blocs:
-        noeud_bloc = racine.add(_titre_bloc(bloc))
+        noeud_bloc = root.add(_bloc_title(bloc))
         for activite in bloc.activites:
             noeud_act = noeud_bloc.add(
                 Text(txt.REF_ACTIVITE.format(titre=activite.titre), style=STYLE_DISCRET)
@@ -53,7 +53,7 @@ def arbre(ref: Referentiel) -> Tree:
                     f"  ({txt.REF_NB_CRITERES.format(n=len(comp.criteres))})", style=STYLE_DISCRET
                 )
                 noeud_act.add(_ligne(comp.id, Text(comp.libelle) + nb))
-    return racine
+    return root
 
 
 def _criteres(comp: Competence, noeud: Tree) -> None:
@@ -131,7 +131,7 @@ def element(ref: Referentiel, ctx: Contexte) -> Group:
     parts: list[Tree | Table | Text | Padding] = []
     bloc = ctx.bloc
     if ctx.competence is None:
-        noeud = Tree(_titre_bloc(bloc))
+        noeud = Tree(_bloc_title(bloc))
         for activite in bloc.activites:
             noeud_act = noeud.add(
                 Text(txt.REF_ACTIVITE.format(titre=activite.titre), style=STYLE_DISCRET)
@@ -174,11 +174,11 @@ def element(ref: Referentiel, ctx: Contexte) -> Group:
     return Group(*parts)
 
 
-def resultat(res: Resultat) -> Text:
+def resultat(res: SearchResult) -> Text:
     """One search result: the text with matched words highlighted, then where it sits."""
     el = res.element
     texte = Text()
-    for fragment, trouve in segments(el.libelle, res.mots):
+    for fragment, trouve in segments(el.libelle, res.matched):
         texte.append(fragment, style=STYLE_TROUVE if trouve else None)
     lieu: list[str] = [
         txt.REF_DANS_BLOC.format(id=res.contexte.bloc.id, titre=res.contexte.bloc.titre)
@@ -192,7 +192,7 @@ def resultat(res: Resultat) -> Text:
     return texte + Text("\n" + " › ".join(lieu), style=STYLE_DISCRET)
 
 
-def afficher_resultats(console: Console, requete: str, resultats: list[Resultat]) -> None:
+def print_results(console: Console, requete: str, resultats: list[SearchResult]) -> None:
     """Print a count line, then each result with its code in a column of its own."""
     console.print(
         Text(

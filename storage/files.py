@@ -11,10 +11,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-SUFFIXE_TEMPORAIRE = ".tmp"
+TEMP_SUFFIX = ".tmp"
 
 
-def fsync_dossier(dossier: Path) -> None:
+def fsync_dir(dossier: Path) -> None:
     """Make the directory's entries (new, renamed, removed files) durable."""
     fd = os.open(dossier, os.O_RDONLY | os.O_DIRECTORY)
     try:
@@ -23,7 +23,7 @@ def fsync_dossier(dossier: Path) -> None:
         os.close(fd)
 
 
-def fsync_fichier(chemin: Path) -> None:
+def fsync_file(chemin: Path) -> None:
     """Make a file's content durable (e.g. a backup copied with shutil)."""
     fd = os.open(chemin, os.O_RDONLY)
     try:
@@ -32,13 +32,13 @@ def fsync_fichier(chemin: Path) -> None:
         os.close(fd)
 
 
-def ecrire_atomique(chemin: Path, contenu: bytes) -> None:
+def write_atomic(chemin: Path, contenu: bytes) -> None:
     """Replace ``chemin`` by ``contenu``: afterwards the file is the old one or the new one, whole.
 
     Temp file in the same directory (same file system, so the rename is
     atomic), fsync, rename over the target, fsync the directory.
     """
-    temporaire = chemin.with_name(chemin.name + SUFFIXE_TEMPORAIRE)
+    temporaire = chemin.with_name(chemin.name + TEMP_SUFFIX)
     fd = os.open(temporaire, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     try:
         try:
@@ -52,10 +52,10 @@ def ecrire_atomique(chemin: Path, contenu: bytes) -> None:
     except OSError:
         temporaire.unlink(missing_ok=True)  # a failed snapshot must not keep eating the disk
         raise
-    fsync_dossier(chemin.parent)
+    fsync_dir(chemin.parent)
 
 
-def ajouter_durable(chemin: Path, ligne: bytes) -> None:
+def append_durable(chemin: Path, ligne: bytes) -> None:
     """Append ``ligne`` to ``chemin`` and return only once it is on disk.
 
     If the append fails half-way (disk full), the file is cut back to its
@@ -78,10 +78,10 @@ def ajouter_durable(chemin: Path, ligne: bytes) -> None:
     if taille == 0:
         # The file may be new: its directory entry must be durable too. Checked on
         # size, not on creation, so that a first append that failed is covered.
-        fsync_dossier(chemin.parent)
+        fsync_dir(chemin.parent)
 
 
-def tronquer(chemin: Path, taille: int = 0) -> None:
+def truncate(chemin: Path, taille: int = 0) -> None:
     """Cut ``chemin`` to ``taille`` bytes, durably."""
     fd = os.open(chemin, os.O_WRONLY)
     try:
@@ -91,7 +91,7 @@ def tronquer(chemin: Path, taille: int = 0) -> None:
         os.close(fd)
 
 
-def supprimer(*chemins: Path) -> None:
+def remove_files(*chemins: Path) -> None:
     """Remove files (missing ones are fine) and make the removal durable."""
     dossiers = set()
     for chemin in chemins:
@@ -101,4 +101,4 @@ def supprimer(*chemins: Path) -> None:
         except FileNotFoundError:
             pass
     for dossier in dossiers:
-        fsync_dossier(dossier)
+        fsync_dir(dossier)

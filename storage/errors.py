@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 
-class ErreurStockage(Exception):
+class StoreError(Exception):
     """Base of every refusal of the store."""
 
     code = "stockage"
@@ -21,7 +21,7 @@ class ErreurStockage(Exception):
         super().__init__(f"{self.code}: {details}")
 
 
-class StockageCorrompu(ErreurStockage):
+class CorruptData(StoreError):
     """A data file cannot be trusted. It was moved aside, never replaced by an empty one.
 
     Details: ``fichier`` (Path), ``probleme`` (code of what is wrong),
@@ -31,7 +31,7 @@ class StockageCorrompu(ErreurStockage):
     code = "corrompu"
 
 
-class SchemaTropRecent(ErreurStockage):
+class NewerSchema(StoreError):
     """A file was written by a newer cqp-bot; this one must not touch it.
 
     Details: fichier, version, connue.
@@ -40,25 +40,25 @@ class SchemaTropRecent(ErreurStockage):
     code = "schema_trop_recent"
 
 
-class MigrationImpossible(ErreurStockage):
+class NoMigrationPath(StoreError):
     """No migration leads from the file's version to ours. Details: fichier, version, connue."""
 
     code = "migration_impossible"
 
 
-class StockageVerrouille(ErreurStockage):
+class StoreLocked(StoreError):
     """Another process owns the data directory. Details: dossier, pid."""
 
     code = "verrouille"
 
 
-class StockageOccupe(ErreurStockage):
+class ShardBusy(StoreError):
     """A shard stayed locked longer than the bounded wait. Details: evaluation."""
 
     code = "occupe"
 
 
-class StockageIndisponible(ErreurStockage):
+class WriteFailed(StoreError):
     """A write could not be made durable (disk full, permissions): nothing was applied.
 
     Details: fichier, detail.
@@ -67,19 +67,19 @@ class StockageIndisponible(ErreurStockage):
     code = "indisponible"
 
 
-class EvaluationInconnue(ErreurStockage):
+class UnknownEvaluation(StoreError):
     """No evaluation has this id. Details: evaluation."""
 
     code = "evaluation_inconnue"
 
 
-class EvaluationExistante(ErreurStockage):
+class EvaluationExists(StoreError):
     """Another evaluation already has this id. Details: evaluation."""
 
     code = "evaluation_existante"
 
 
-class ReferenceModifiee(ErreurStockage):
+class ReferenceChanged(StoreError):
     """An evaluation's candidate reference cannot change: its files are filed under it.
 
     Details: evaluation.
@@ -88,7 +88,7 @@ class ReferenceModifiee(ErreurStockage):
     code = "reference_modifiee"
 
 
-class DonneesInvalides(ErreurStockage):
+class InvalidValue(StoreError):
     """A value cannot be stored as JSON (NaN, infinity…): refused before anything is written.
 
     Details: detail.

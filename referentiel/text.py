@@ -15,23 +15,23 @@ _LIGATURES = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "’
 _MOT = re.compile(r"[a-z0-9]+")
 
 
-def sans_accents(texte: str) -> str:
+def strip_accents(texte: str) -> str:
     """``texte`` in lower case, without accents or ligatures, spacing untouched."""
     decomposed = unicodedata.normalize("NFKD", texte.translate(_LIGATURES))
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
-def mots(texte: str) -> list[str]:
+def words(texte: str) -> list[str]:
     """The words of ``texte`` in normal form: ``"L'Étendue"`` → ``["l", "etendue"]``."""
-    return _MOT.findall(sans_accents(texte))
+    return _MOT.findall(strip_accents(texte))
 
 
-def forme_normale(texte: str) -> str:
+def normal_form(texte: str) -> str:
     """One comparable string: normal-form words joined by single spaces."""
-    return " ".join(mots(texte))
+    return " ".join(words(texte))
 
 
-def mots_avec_positions(texte: str) -> list[tuple[str, int, int]]:
+def words_with_positions(texte: str) -> list[tuple[str, int, int]]:
     """Each word of ``texte`` in normal form, with its start and end in ``texte``.
 
     Used to highlight matched words in the original text: normalisation may not
@@ -40,6 +40,6 @@ def mots_avec_positions(texte: str) -> list[tuple[str, int, int]]:
     """
     out: list[tuple[str, int, int]] = []
     for match in re.finditer(r"[^\W_]+", texte):
-        for mot in mots(match.group()):
+        for mot in words(match.group()):
             out.append((mot, match.start(), match.end()))
     return out

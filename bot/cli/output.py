@@ -17,7 +17,7 @@ from rich.console import Console
 
 from flows import catalogue as txt
 
-option_sortie = click.option(
+output_option = click.option(
     "--sortie",
     "-o",
     type=click.Path(path_type=Path, dir_okay=False),
@@ -26,7 +26,7 @@ option_sortie = click.option(
 )
 
 
-def ecrire_json(donnees: Any, sortie: Path | None, console: Console, message_ecrit: str) -> None:
+def write_json(donnees: Any, sortie: Path | None, console: Console, message_ecrit: str) -> None:
     """Write ``donnees`` as readable UTF-8 JSON to ``sortie``, or to standard output.
 
     ``message_ecrit`` (already formatted) is printed once the file is written.

@@ -23,7 +23,7 @@ from click.exceptions import (
 from flows import catalogue as txt
 
 
-class FormatteurFr(click.HelpFormatter):
+class FrenchFormatter(click.HelpFormatter):
     """Help formatter with French headings."""
 
     def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
@@ -33,16 +33,16 @@ class FormatteurFr(click.HelpFormatter):
         super().write_heading(txt.CLI_SECTIONS.get(heading, heading))
 
 
-class ContexteFr(click.Context):
+class FrenchContext(click.Context):
     """Context whose help is formatted in French."""
 
-    formatter_class = FormatteurFr
+    formatter_class = FrenchFormatter
 
 
 class _Fr:
     """What French commands and groups share: context class and help option text."""
 
-    context_class: ClassVar[type[click.Context]] = ContexteFr
+    context_class: ClassVar[type[click.Context]] = FrenchContext
 
     def get_help_option(self, ctx: click.Context) -> click.Option | None:
         option: click.Option | None = super().get_help_option(ctx)  # type: ignore[misc]
@@ -51,7 +51,7 @@ class _Fr:
         return option
 
 
-class CommandeFr(_Fr, click.Command):
+class FrenchCommand(_Fr, click.Command):
     """A click command with French help."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -59,14 +59,14 @@ class CommandeFr(_Fr, click.Command):
         super().__init__(*args, **kwargs)
 
 
-class GroupeFr(_Fr, click.Group):
+class FrenchGroup(_Fr, click.Group):
     """A click group with French help and French aliases for its commands.
 
     Attributes:
         alias: other names a command answers to (``chercher`` for ``search``).
     """
 
-    command_class = CommandeFr
+    command_class = FrenchCommand
     alias: dict[str, str]
 
     def __init__(self, *args: Any, alias: dict[str, str] | None = None, **kwargs: Any) -> None:
@@ -78,10 +78,10 @@ class GroupeFr(_Fr, click.Group):
         return super().get_command(ctx, self.alias.get(cmd_name, cmd_name))
 
 
-GroupeFr.group_class = GroupeFr
+FrenchGroup.group_class = FrenchGroup
 
 
-def message_erreur(exc: click.UsageError) -> str:
+def error_message(exc: click.UsageError) -> str:
     """The French message for a usage error, from the exception's data."""
     if isinstance(exc, NoSuchCommand):
         message = txt.CLI_COMMANDE_INCONNUE.format(nom=exc.command_name)

@@ -12,28 +12,28 @@ import fcntl
 import os
 from pathlib import Path
 
-from storage.erreurs import StockageVerrouille
+from storage.errors import StoreLocked
 
-NOM = ".verrou"
+LOCK_NAME = ".verrou"
 
 
-class Verrou:
-    """The exclusive lock on a data directory; ``liberer()`` or process exit releases it."""
+class DirectoryLock:
+    """The exclusive lock on a data directory; ``release()`` or process exit releases it."""
 
     def __init__(self, dossier: Path) -> None:
-        self.chemin = dossier / NOM
-        self._fd: int | None = os.open(self.chemin, os.O_RDWR | os.O_CREAT, 0o600)
+        self.path = dossier / LOCK_NAME
+        self._fd: int | None = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
         try:
             fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             pid = os.read(self._fd, 32).decode("ascii", "replace").strip() or "?"
             os.close(self._fd)
             self._fd = None
-            raise StockageVerrouille(dossier=dossier, pid=pid) from None
+            raise StoreLocked(dossier=dossier, pid=pid) from None
         os.ftruncate(self._fd, 0)
         os.pwrite(self._fd, str(os.getpid()).encode("ascii"), 0)
 
-    def liberer(self) -> None:
+    def release(self) -> None:
         if self._fd is not None:
             fcntl.flock(self._fd, fcntl.LOCK_UN)
             os.close(self._fd)
