@@ -1,0 +1,271 @@
+"""Channel-neutral events and messages: what the flows read and write, whatever the channel.
+
+A channel adapter does two translations and nothing else: its payload into
+an :data:`Event`, and a :class:`Message` into its payload (Block Kit,
+Adaptive Card, HTML). The message model is a small closed set of blocks plus
+a plain-text summary (what a notification, a screen reader or a channel
+without cards shows).
+
+The channels' limits are enforced *by construction*: a message with 51
+blocks, a 3,001-character paragraph or a 76-character button label cannot be
+built at all, so no channel discovers it in production. Slack's are the
+tightest (50 blocks, 3,000 characters a text, 75 a button label, 25 elements
+an actions block); Teams' Adaptive Cards accept at least as much.
+
+Buttons carry *typed payloads* (:class:`Payload`): a pydantic model that packs
+to a short string and unpacks with validation, so that no adapter or flow
+parses strings by hand and a forged or stale payload is refused, not
+obeyed.
+
+Example:
+    >>> class Score(Payload):
+    ...     PREFIX = "s"
+    ...     evaluation: str
+    ...     critere: str
+    ...     valeur: str
+    >>> packed = Score(evaluation="ev-1", critere="B1.C2.3", valeur="ECA").pack()
+    >>> packed
+    's:ev-1:B1.C2.3:ECA'
+    >>> Score.unpack(packed).critere
+    'B1.C2.3'
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, ClassVar, Literal, Self
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+
+MAX_BLOCKS = 50
+MAX_TEXT = 3000
+MAX_HEADING = 150
+MAX_CONTEXT = 2000
+MAX_BUTTON_LABEL = 75
+MAX_BUTTONS = 25
+MAX_FIELDS = 10
+MAX_PAYLOAD = 200
+MAX_TYPED = 10_000
+"""Longest text a person may type in one message (a comment, précisions)."""
+
+Short = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+# --- incoming ---------------------------------------------------------------------
+
+
+class Origin(_Model):
+    """Where an event comes from: channel (``web``, ``slack``, ``teams``), conversation, user."""
+
+    channel: Short
+    conversation: Short
+    user: Short
+
+
+class _Event(_Model):
+    origin: Origin
+    request_id: Short
+    """The channel's id of this delivery (a retry reuses it): the key of idempotency."""
+
+
+class TextEvent(_Event):
+    """A line typed in a conversation."""
+
+    kind: Literal["text"] = "text"
+    text: Annotated[str, StringConstraints(max_length=MAX_TYPED)]
+
+
+class CommandEvent(_Event):
+    """A command (``/cqp critere accueil`` in Slack, ``critere accueil`` typed anywhere)."""
+
+    kind: Literal["command"] = "command"
+    name: Annotated[str, StringConstraints(min_length=1, max_length=50)]
+    args: Annotated[str, StringConstraints(max_length=1000)] = ""
+
+    _SYNTAX: ClassVar[re.Pattern[str]] = re.compile(r"^\s*(?:/cqp\s+)?(\S+)\s*(.*?)\s*$", re.S)
+
+    @classmethod
+    def parse(cls, origin: Origin, request_id: str, line: str) -> CommandEvent | None:
+        """Read ``line`` as a command (its first word, lower-cased) and its arguments."""
+        match = cls._SYNTAX.match(line)
+        if match is None:
+            return None
+        return cls(
+            origin=origin, request_id=request_id, name=match.group(1).lower(), args=match.group(2)
+        )
+
+
+class ChoiceEvent(_Event):
+    """A button pressed; ``payload`` is a packed :class:`Payload`, still to be unpacked."""
+
+    kind: Literal["choice"] = "choice"
+    payload: Annotated[str, StringConstraints(max_length=MAX_PAYLOAD)]
+
+
+class FormEvent(_Event):
+    """A form (modal, card, HTML form) submitted, its values by field name."""
+
+    kind: Literal["form"] = "form"
+    form: Short
+    values: dict[str, Annotated[str, StringConstraints(max_length=MAX_TYPED)]]
+
+
+Event = Annotated[TextEvent | CommandEvent | ChoiceEvent | FormEvent, Field(discriminator="kind")]
+
+
+# --- typed payloads -----------------------------------------------------------------
+
+
+class InvalidPayload(ValueError):
+    """A payload that does not unpack: forged, truncated, or from another version of a button."""
+
+
+class Payload(_Model):
+    """A button's payload: typed fields that pack to ``PREFIX:value:value…``.
+
+    Field values are short identifiers and codes; ``:`` is the separator and
+    may not appear in them. Subclasses set ``PREFIX`` (unique among a flow's
+    payloads) and declare their fields in order.
+    """
+
+    PREFIX: ClassVar[str]
+    SEPARATOR: ClassVar[str] = ":"
+
+    def pack(self) -> str:
+        """The payload as a short string for a button's value."""
+        values = [str(getattr(self, name)) for name in type(self).model_fields]
+        if any(self.SEPARATOR in v for v in values):
+            raise InvalidPayload(f"'{self.SEPARATOR}' in a value of {type(self).__name__}")
+        packed = self.SEPARATOR.join([self.PREFIX, *values])
+        if len(packed) > MAX_PAYLOAD:
+            raise InvalidPayload(f"payload longer than {MAX_PAYLOAD} characters")
+        return packed
+
+    @classmethod
+    def unpack(cls, packed: str) -> Self:
+        """The payload packed in ``packed``, validated; InvalidPayload if it is not one."""
+        prefix, *values = packed.split(cls.SEPARATOR)
+        names = list(cls.model_fields)
+        if prefix != cls.PREFIX or len(values) != len(names):
+            raise InvalidPayload(f"not a {cls.__name__} payload")
+        try:
+            return cls.model_validate(dict(zip(names, values, strict=True)))
+        except ValidationError as exc:
+            raise InvalidPayload(f"invalid {cls.__name__} payload") from exc
+
+
+def unpack_any(packed: str, kinds: tuple[type[Payload], ...]) -> Payload:
+    """Unpack ``packed`` as whichever of ``kinds`` its prefix names."""
+    prefix = packed.split(Payload.SEPARATOR, 1)[0]
+    for kind in kinds:
+        if prefix == kind.PREFIX:
+            return kind.unpack(packed)
+    raise InvalidPayload("unknown payload prefix")
+
+
+# --- outgoing -----------------------------------------------------------------------
+
+Text = Annotated[str, StringConstraints(min_length=1, max_length=MAX_TEXT)]
+
+
+class Heading(_Model):
+    type: Literal["heading"] = "heading"
+    text: Annotated[str, StringConstraints(min_length=1, max_length=MAX_HEADING)]
+
+
+class Paragraph(_Model):
+    type: Literal["paragraph"] = "paragraph"
+    text: Text
+
+
+class Fields(_Model):
+    """Label → value pairs (a candidate's card, modalités, progress)."""
+
+    type: Literal["fields"] = "fields"
+    items: tuple[
+        tuple[Annotated[str, StringConstraints(min_length=1, max_length=100)], Text], ...
+    ] = Field(min_length=1, max_length=MAX_FIELDS)
+
+
+class Button(_Model):
+    label: Annotated[str, StringConstraints(min_length=1, max_length=MAX_BUTTON_LABEL)]
+    payload: Annotated[str, StringConstraints(min_length=1, max_length=MAX_PAYLOAD)]
+    style: Literal["primary", "danger"] | None = None
+    selected: bool = False
+    """The value already chosen (shown marked when the message is updated in place)."""
+
+
+class Choices(_Model):
+    type: Literal["choices"] = "choices"
+    buttons: tuple[Button, ...] = Field(min_length=1, max_length=MAX_BUTTONS)
+
+
+class TextInput(_Model):
+    type: Literal["input"] = "input"
+    name: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
+    label: Annotated[str, StringConstraints(min_length=1, max_length=MAX_HEADING)]
+    multiline: bool = False
+    required: bool = False
+    initial: Annotated[str, StringConstraints(max_length=MAX_TEXT)] = ""
+    max_length: int = Field(default=MAX_TEXT, ge=1, le=MAX_TEXT)
+
+
+class Divider(_Model):
+    type: Literal["divider"] = "divider"
+
+
+class Context(_Model):
+    """Small secondary text: progress (« critère 3/7 · B1.C2 »), hints."""
+
+    type: Literal["context"] = "context"
+    text: Annotated[str, StringConstraints(min_length=1, max_length=MAX_CONTEXT)]
+
+
+Block = Annotated[
+    Heading | Paragraph | Fields | Choices | TextInput | Divider | Context,
+    Field(discriminator="type"),
+]
+
+
+class Message(_Model):
+    """A plain-text summary and at most MAX_BLOCKS blocks."""
+
+    summary: Text
+    blocks: tuple[Block, ...] = Field(default=(), max_length=MAX_BLOCKS)
+
+
+def paragraphs(text: str) -> tuple[Paragraph, ...]:
+    """``text`` as paragraphs within MAX_TEXT, cut at line breaks, else sentences, else spaces."""
+    parts: list[str] = []
+    rest = text.strip()
+    while len(rest) > MAX_TEXT:
+        window = rest[:MAX_TEXT]
+        cut = max(window.rfind("\n"), window.rfind(". ") + 1, 0) or window.rfind(" ")
+        if cut <= 0:
+            cut = MAX_TEXT
+        parts.append(rest[:cut].strip())
+        rest = rest[cut:].strip()
+    if rest:
+        parts.append(rest)
+    return tuple(Paragraph(text=p) for p in parts if p)
+
+
+# --- replies -------------------------------------------------------------------------
+
+
+class Destination(_Model):
+    """Where a reply goes: back to the origin, to a user's DM, or to the results destination."""
+
+    kind: Literal["origin", "user", "results"] = "origin"
+    user: Short | None = None
+    replace: bool = False
+    """Update the message that was answered instead of posting a new one, where the channel can."""
+
+
+class Reply(_Model):
+    message: Message
+    to: Destination = Destination()
