@@ -1,0 +1,79 @@
+"""The consolidated proposal: per compétence and per bloc, from the agreed values.
+
+The jury decides; the bot only *proposes* (BRIEF §3.7), by the référentiel's
+rule (``tous_criteres_acquis``): a compétence, or a bloc, is proposed
+
+- *à arbitrer* when a critère is still disputed (a désaccord persistant goes
+  to the jury with both positions) — this comes first, since nothing else
+  can be concluded while it stands;
+- *non validé* when a critère is agreed NA or ECA;
+- *à compléter* when a critère is agreed NO (not observed): the evidence is
+  missing, not the skill;
+- *validé* when every critère is agreed A.
+
+A critère's agreed value is the common value when the grids concur, or the
+value both évaluateurs accepted in reconciliation (an :class:`Accord`
+record). Never an average, a maximum, or the first one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+
+from flows.comparaison import Comparaison, Ecart
+from flows.evaluation import Dossier
+from referentiel import Bloc, CodeValeur
+
+
+class Proposition(StrEnum):
+    VALIDE = "valide"
+    NON_VALIDE = "non_valide"
+    A_COMPLETER = "a_completer"
+    A_ARBITRER = "a_arbitrer"
+
+
+def proposition(valeurs: Iterable[CodeValeur | None]) -> Proposition:
+    """The proposal for a set of agreed values (None: still disputed)."""
+    valeurs = list(valeurs)
+    if any(v is None for v in valeurs):
+        return Proposition.A_ARBITRER
+    if any(v in (CodeValeur.NA, CodeValeur.ECA) for v in valeurs):
+        return Proposition.NON_VALIDE
+    if any(v is CodeValeur.NO for v in valeurs):
+        return Proposition.A_COMPLETER
+    return Proposition.VALIDE
+
+
+@dataclass(frozen=True, slots=True)
+class Consolidation:
+    """Agreed values, and the proposal per compétence and for the bloc."""
+
+    bloc: str
+    valeurs: Mapping[str, CodeValeur | None]
+    """Agreed value per critère; None for a désaccord persistant."""
+    competences: Mapping[str, Proposition]
+    proposition: Proposition
+
+    @property
+    def desaccords_persistants(self) -> tuple[str, ...]:
+        return tuple(c for c, v in self.valeurs.items() if v is None)
+
+
+def consolider(comparaison: Comparaison, dossier: Dossier, bloc: Bloc) -> Consolidation:
+    """The proposal for ``bloc`` from the compared grids and the agreements reached."""
+    accords = {a.critere: a.valeur for a in dossier.accords}
+    valeurs: dict[str, CodeValeur | None] = {}
+    for ligne in comparaison.lignes:
+        concordant = ligne.ecart in (Ecart.CONCORDANT, Ecart.NON_OBSERVE)
+        valeurs[ligne.critere] = ligne.valeur_1 if concordant else accords.get(ligne.critere)
+    competences = {
+        c.id: proposition(valeurs[critere.id] for critere in c.criteres) for c in bloc.competences
+    }
+    return Consolidation(bloc.id, valeurs, competences, proposition(valeurs.values()))
+
+
+def proposition_cqp(propositions_blocs: Mapping[str, Proposition], blocs: Iterable[str]) -> bool:
+    """The CQP is proposed only when every bloc of the référentiel is proposed validé."""
+    return all(propositions_blocs.get(b) is Proposition.VALIDE for b in blocs)
