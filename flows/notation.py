@@ -1,0 +1,547 @@
+"""Scoring: an évaluateur goes through the critères of a bloc, one per message.
+
+The conversation is a *cursor over the bloc's list of critères* (not one
+state per question) plus what it is waiting for: a value, an optional
+comment (prompted after ECA or NA), the précisions remark after the last
+critère of a compétence (mandatory where the bloc's modalités say so), the
+review, or nothing (the grid is submitted and locked).
+
+:func:`etape` is pure: ``(state, event, the évaluateur's stored grid) ->
+(new state, replies, records to store)``. Which handler answers is read in
+:data:`TABLE`, by what the flow waits for and what the event is; the
+application service does the I/O (loads the grid, stores the records,
+sends the replies). docs/flows.md draws the table.
+
+Buttons carry typed payloads (:class:`Noter`, :class:`Aller`) naming the
+evaluation and the critère they answer: a click on an older message scores
+*that* critère, never the one currently shown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from flows import catalogue as txt
+from flows.evaluation import Dossier, Element, Precisions, Reponse, Soumission
+from flows.messages import (
+    MAX_HEADING,
+    Button,
+    ChoiceEvent,
+    Choices,
+    Context,
+    Event,
+    Fields,
+    Heading,
+    InvalidPayload,
+    Message,
+    Paragraph,
+    Payload,
+    Reply,
+    TextEvent,
+    unpack_any,
+)
+from referentiel import Bloc, CodeValeur, Competence, Critere
+
+
+class Attente(StrEnum):
+    """What the scoring conversation waits for."""
+
+    VALEUR = "valeur"
+    COMMENTAIRE = "commentaire"
+    PRECISIONS = "precisions"
+    REVUE = "revue"
+    SOUMISE = "soumise"
+
+
+class EtatNotation(BaseModel):
+    """Where an évaluateur stands in a grid; stored between messages (resume days later)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    evaluation: str
+    evaluateur: str
+    position: int = 0
+    """Index of the current critère in the bloc's list."""
+    attente: Attente = Attente.VALEUR
+    competence: str | None = None
+    """The compétence whose précisions are awaited (attente PRECISIONS)."""
+
+
+class Noter(Payload):
+    """Button « give critère X value V » of evaluation E."""
+
+    PREFIX = "v"
+    evaluation: str
+    critere: str
+    valeur: CodeValeur
+
+
+class Aller(Payload):
+    """Navigation button: back, skip, review, pause, submit, edit a critère, resume."""
+
+    PREFIX = "g"
+    evaluation: str
+    action: Literal["retour", "passer", "revue", "pause", "soumettre", "modifier", "reprendre"]
+    critere: str = "-"
+
+
+@dataclass(frozen=True)
+class Grille:
+    """What one évaluateur has stored for an evaluation."""
+
+    reponses: Mapping[str, Reponse] = field(default_factory=dict)
+    precisions: Mapping[str, str] = field(default_factory=dict)
+    soumise: bool = False
+
+    @classmethod
+    def de_dossier(cls, dossier: Dossier, evaluateur: str) -> Grille:
+        return cls(
+            {r.critere: r for r in dossier.reponses if r.evaluateur == evaluateur},
+            {p.competence: p.texte for p in dossier.precisions if p.evaluateur == evaluateur},
+            any(s.evaluateur == evaluateur for s in dossier.soumissions),
+        )
+
+    def avec(self, enregistrement: Element) -> Grille:
+        """This grid with one more record (what the store will hold after the step)."""
+        if isinstance(enregistrement, Reponse):
+            return replace(self, reponses={**self.reponses, enregistrement.critere: enregistrement})
+        if isinstance(enregistrement, Precisions):
+            return replace(
+                self,
+                precisions={**self.precisions, enregistrement.competence: enregistrement.texte},
+            )
+        if isinstance(enregistrement, Soumission):
+            return replace(self, soumise=True)
+        return self
+
+
+@dataclass(frozen=True)
+class Pas:
+    """The outcome of a step: the new state, the replies, the records to store first."""
+
+    etat: EtatNotation
+    replies: tuple[Reply, ...]
+    enregistrements: tuple[Element, ...] = ()
+
+
+@dataclass(frozen=True)
+class _Ctx:
+    etat: EtatNotation
+    grille: Grille
+    bloc: Bloc
+    maintenant: datetime
+
+    @property
+    def critere(self) -> Critere:
+        return self.bloc.criteres[self.etat.position]
+
+    def competence_de(self, critere_id: str) -> Competence:
+        return next(
+            c for c in self.bloc.competences if any(cr.id == critere_id for cr in c.criteres)
+        )
+
+    @property
+    def obligatoires(self) -> bool:
+        return self.bloc.modalites.precisions_obligatoires
+
+
+Handler = Callable[[_Ctx, Event, Payload | None], Pas]
+
+
+# --- messages ---------------------------------------------------------------------
+
+
+def _court(texte: str, longueur: int) -> str:
+    return texte if len(texte) <= longueur else texte[: longueur - 1] + "…"
+
+
+def _dire(*textes: str) -> Reply:
+    return Reply(
+        message=Message(summary=textes[0], blocks=tuple(Paragraph(text=t) for t in textes))
+    )
+
+
+def question(ctx: _Ctx) -> Reply:
+    """The current critère's message: context, text, progress, value and navigation buttons."""
+    critere, bloc, ev = ctx.critere, ctx.bloc, ctx.etat.evaluation
+    competence = ctx.competence_de(critere.id)
+    k = [c.id for c in competence.criteres].index(critere.id) + 1
+    blocs: list[Heading | Paragraph | Context | Choices] = [
+        Heading(
+            text=_court(
+                txt.NOTE_TITRE_COMPETENCE.format(id=competence.id, libelle=competence.libelle),
+                MAX_HEADING,
+            )
+        )
+    ]
+    if critere.rubrique:
+        blocs.append(Context(text=txt.REF_RUBRIQUE.format(rubrique=critere.rubrique)))
+    blocs += [
+        Paragraph(text=f"{critere.id} — {critere.libelle}"),
+        Context(
+            text=txt.NOTE_PROGRESSION.format(
+                k=k,
+                n=len(competence.criteres),
+                m=ctx.etat.position + 1,
+                total=len(bloc.criteres),
+                bloc=bloc.id,
+            )
+        ),
+    ]
+    actuelle = ctx.grille.reponses.get(critere.id)
+    if actuelle is not None:
+        blocs.append(Context(text=txt.NOTE_DEJA_REPONDU.format(valeur=actuelle.valeur.value)))
+    blocs.append(
+        Choices(
+            buttons=tuple(
+                Button(
+                    label=f"{v.code.value} · {v.libelle}",
+                    payload=Noter(evaluation=ev, critere=critere.id, valeur=v.code).pack(),
+                    selected=actuelle is not None and actuelle.valeur is v.code,
+                )
+                for v in bloc.modalites.echelle.valeurs
+            )
+        )
+    )
+    blocs.append(_navigation(ev, ("retour", "passer", "revue", "pause")))
+    resume = txt.NOTE_RESUME_QUESTION.format(critere=critere.id, libelle=critere.libelle)
+    return Reply(message=Message(summary=_court(resume, 3000), blocks=tuple(blocs)))
+
+
+_LIBELLES = {
+    "retour": txt.NOTE_BOUTON_RETOUR,
+    "passer": txt.NOTE_BOUTON_PASSER,
+    "revue": txt.NOTE_BOUTON_REVUE,
+    "pause": txt.NOTE_BOUTON_PAUSE,
+    "soumettre": txt.NOTE_BOUTON_SOUMETTRE,
+    "reprendre": txt.NOTE_BOUTON_REPRENDRE,
+}
+
+
+def _navigation(evaluation: str, actions: tuple[str, ...]) -> Choices:
+    return Choices(
+        buttons=tuple(
+            Button(
+                label=_LIBELLES[a],
+                payload=Aller(evaluation=evaluation, action=a).pack(),
+                style="primary" if a == "soumettre" else None,
+            )
+            for a in actions
+        )
+    )
+
+
+def manques(grille: Grille, bloc: Bloc) -> tuple[list[str], list[str]]:
+    """Critères without a value, and compétences without the précisions they require."""
+    criteres = [c.id for c in bloc.criteres if c.id not in grille.reponses]
+    precisions = (
+        [c.id for c in bloc.competences if not grille.precisions.get(c.id, "").strip()]
+        if bloc.modalites.precisions_obligatoires
+        else []
+    )
+    return criteres, precisions
+
+
+def revue(ctx: _Ctx) -> Reply:
+    """The whole grid at a glance: how far per compétence, what is missing, how to submit."""
+    criteres_manquants, precisions_manquantes = manques(ctx.grille, ctx.bloc)
+    items = []
+    for competence in ctx.bloc.competences:
+        faites = sum(c.id in ctx.grille.reponses for c in competence.criteres)
+        manque = (
+            txt.NOTE_REVUE_PRECISIONS_MANQUANTES if competence.id in precisions_manquantes else ""
+        )
+        items.append(
+            (
+                competence.id,
+                txt.NOTE_REVUE_LIGNE.format(
+                    faites=faites, total=len(competence.criteres), precisions=manque
+                ),
+            )
+        )
+    blocs: list[Heading | Fields | Context | Choices] = [
+        Heading(text=txt.NOTE_REVUE_TITRE.format(bloc=ctx.bloc.id)),
+        *(Fields(items=tuple(items[i : i + 10])) for i in range(0, len(items), 10)),
+    ]
+    ev = ctx.etat.evaluation
+    if criteres_manquants:
+        blocs.append(
+            Context(
+                text=_court(
+                    txt.NOTE_REVUE_MANQUANTS.format(criteres=", ".join(criteres_manquants)), 2000
+                )
+            )
+        )
+        blocs.append(
+            Choices(
+                buttons=tuple(
+                    Button(
+                        label=txt.NOTE_BOUTON_MODIFIER.format(critere=c),
+                        payload=Aller(evaluation=ev, action="modifier", critere=c).pack(),
+                    )
+                    for c in criteres_manquants[:20]
+                )
+            )
+        )
+    elif not precisions_manquantes:
+        blocs.append(Context(text=txt.NOTE_REVUE_COMPLETE))
+    actions = (
+        ("reprendre", "pause")
+        if criteres_manquants or precisions_manquantes
+        else ("soumettre", "reprendre")
+    )
+    blocs.append(_navigation(ev, actions))
+    resume = txt.NOTE_REVUE_TITRE.format(bloc=ctx.bloc.id)
+    return Reply(message=Message(summary=resume, blocks=tuple(blocs)))
+
+
+def _demande_precisions(ctx: _Ctx, competence: Competence) -> Reply:
+    statut = (
+        txt.NOTE_PRECISIONS_OBLIGATOIRES if ctx.obligatoires else txt.NOTE_PRECISIONS_FACULTATIVES
+    )
+    texte = txt.NOTE_PRECISIONS_DEMANDE.format(competence=competence.id, statut=statut)
+    actions = ("retour", "pause") if ctx.obligatoires else ("passer", "retour", "pause")
+    return Reply(
+        message=Message(
+            summary=texte, blocks=(Paragraph(text=texte), _navigation(ctx.etat.evaluation, actions))
+        )
+    )
+
+
+# --- moving the cursor ---------------------------------------------------------------
+
+
+def _vers(
+    ctx: _Ctx, position: int, *avant: Reply, enregistrements: tuple[Element, ...] = ()
+) -> Pas:
+    """Show the critère at ``position``, or the review past the last one."""
+    if position >= len(ctx.bloc.criteres):
+        etat = ctx.etat.model_copy(update={"attente": Attente.REVUE, "competence": None})
+        return Pas(etat, (*avant, revue(replace(ctx, etat=etat))), enregistrements)
+    etat = ctx.etat.model_copy(
+        update={"position": max(0, position), "attente": Attente.VALEUR, "competence": None}
+    )
+    return Pas(etat, (*avant, question(replace(ctx, etat=etat))), enregistrements)
+
+
+def _apres(ctx: _Ctx, *avant: Reply, enregistrements: tuple[Element, ...] = ()) -> Pas:
+    """After the current critère: its compétence's précisions if it was the last, else the next."""
+    competence = ctx.competence_de(ctx.critere.id)
+    if ctx.critere.id == competence.criteres[-1].id and not ctx.grille.precisions.get(
+        competence.id
+    ):
+        etat = ctx.etat.model_copy(
+            update={"attente": Attente.PRECISIONS, "competence": competence.id}
+        )
+        return Pas(etat, (*avant, _demande_precisions(ctx, competence)), enregistrements)
+    return _vers(ctx, ctx.etat.position + 1, *avant, enregistrements=enregistrements)
+
+
+# --- handlers ----------------------------------------------------------------------------
+
+
+def _noter(ctx: _Ctx, evenement: Event, charge: Payload | None) -> Pas:
+    assert isinstance(charge, Noter)
+    position = next((i for i, c in enumerate(ctx.bloc.criteres) if c.id == charge.critere), None)
+    if position is None:
+        return Pas(ctx.etat, (_dire(txt.NOTE_CHOIX_INVALIDE),))
+    ancienne = ctx.grille.reponses.get(charge.critere)
+    reponse = Reponse(
+        critere=charge.critere,
+        evaluateur=ctx.etat.evaluateur,
+        valeur=charge.valeur,
+        commentaire=ancienne.commentaire if ancienne else "",
+        horodatage=ctx.maintenant,
+    )
+    suite = replace(ctx, grille=ctx.grille.avec(reponse))
+    if (
+        position != ctx.etat.position
+    ):  # a click on an older message: that critère, nothing else moves
+        confirme = _dire(
+            txt.NOTE_DEJA_REPONDU.format(valeur=f"{charge.critere} = {charge.valeur.value}")
+        )
+        return Pas(ctx.etat, (confirme, question(suite)), (reponse,))
+    if ctx.bloc.modalites.echelle.valeur(charge.valeur).commentaire_suggere:
+        etat = ctx.etat.model_copy(update={"attente": Attente.COMMENTAIRE})
+        texte = txt.NOTE_COMMENTAIRE_DEMANDE.format(
+            valeur=charge.valeur.value, critere=charge.critere
+        )
+        demande = Reply(
+            message=Message(
+                summary=texte,
+                blocks=(
+                    Paragraph(text=texte),
+                    _navigation(ctx.etat.evaluation, ("passer", "retour")),
+                ),
+            )
+        )
+        return Pas(etat, (demande,), (reponse,))
+    return _apres(suite, enregistrements=(reponse,))
+
+
+def _commentaire(ctx: _Ctx, evenement: Event, charge: Payload | None) -> Pas:
+    assert isinstance(evenement, TextEvent)
+    texte = evenement.text.strip()
+    actuelle = ctx.grille.reponses.get(ctx.critere.id)
+    if not texte or actuelle is None:
+        return _apres(ctx)
+    reponse = actuelle.model_copy(update={"commentaire": texte, "horodatage": ctx.maintenant})
+    merci = _dire(txt.NOTE_COMMENTAIRE_ENREGISTRE.format(critere=ctx.critere.id))
+    return _apres(replace(ctx, grille=ctx.grille.avec(reponse)), merci, enregistrements=(reponse,))
+
+
+def _precisions(ctx: _Ctx, evenement: Event, charge: Payload | None) -> Pas:
+    assert isinstance(evenement, TextEvent) and ctx.etat.competence is not None
+    texte = evenement.text.strip()
+    competence = ctx.etat.competence
+    if not texte:
+        if ctx.obligatoires:
+            return Pas(ctx.etat, (_dire(txt.NOTE_PRECISIONS_VIDES.format(competence=competence)),))
+        return _vers(ctx, ctx.etat.position + 1)
+    precisions = Precisions(
+        competence=competence,
+        evaluateur=ctx.etat.evaluateur,
+        texte=texte,
+        horodatage=ctx.maintenant,
+    )
+    merci = _dire(txt.NOTE_PRECISIONS_ENREGISTREES.format(competence=competence))
+    suite = replace(ctx, grille=ctx.grille.avec(precisions))
+    return _vers(suite, ctx.etat.position + 1, merci, enregistrements=(precisions,))
+
+
+def _aller(ctx: _Ctx, evenement: Event, charge: Payload | None) -> Pas:
+    assert isinstance(charge, Aller)
+    action = charge.action
+    if action == "retour":
+        return _vers(ctx, ctx.etat.position - (0 if ctx.etat.attente is not Attente.VALEUR else 1))
+    if action == "passer":
+        if ctx.etat.attente is Attente.PRECISIONS and ctx.obligatoires:
+            return Pas(
+                ctx.etat, (_dire(txt.NOTE_PRECISIONS_VIDES.format(competence=ctx.etat.competence)),)
+            )
+        if ctx.etat.attente is Attente.COMMENTAIRE:
+            return _apres(ctx)
+        return _vers(ctx, ctx.etat.position + 1)
+    if action == "revue":
+        etat = ctx.etat.model_copy(update={"attente": Attente.REVUE, "competence": None})
+        return Pas(etat, (revue(replace(ctx, etat=etat)),))
+    if action == "pause":
+        faites = len(ctx.grille.reponses)
+        return Pas(
+            ctx.etat, (_dire(txt.NOTE_PAUSE.format(faites=faites, total=len(ctx.bloc.criteres))),)
+        )
+    if action == "modifier":
+        position = next(
+            (i for i, c in enumerate(ctx.bloc.criteres) if c.id == charge.critere), None
+        )
+        if position is None:
+            return Pas(ctx.etat, (_dire(txt.NOTE_CHOIX_INVALIDE),))
+        return _vers(ctx, position)
+    if action == "soumettre":
+        return _soumettre(ctx)
+    return reprendre(ctx)
+
+
+def _soumettre(ctx: _Ctx) -> Pas:
+    criteres, precisions = manques(ctx.grille, ctx.bloc)
+    if criteres or precisions:
+        manque = ", ".join([*criteres[:10], *(f"précisions {c}" for c in precisions)])
+        etat = ctx.etat.model_copy(update={"attente": Attente.REVUE})
+        refus = _dire(txt.NOTE_SOUMISSION_INCOMPLETE.format(manque=manque))
+        return Pas(etat, (refus, revue(replace(ctx, etat=etat))))
+    soumission = Soumission(evaluateur=ctx.etat.evaluateur, horodatage=ctx.maintenant)
+    etat = ctx.etat.model_copy(update={"attente": Attente.SOUMISE})
+    return Pas(etat, (_dire(txt.NOTE_SOUMISE.format(total=len(ctx.bloc.criteres))),), (soumission,))
+
+
+def _rappel(ctx: _Ctx, evenement: Event, charge: Payload | None) -> Pas:
+    """Something the flow does not expect now: say what it expects, change nothing."""
+    if ctx.etat.attente is Attente.VALEUR:
+        return Pas(ctx.etat, (_dire(txt.NOTE_ATTENDU_UN_CHOIX), question(ctx)))
+    return reprendre(ctx)
+
+
+def _verrouillee(ctx: _Ctx) -> Pas:
+    etat = ctx.etat.model_copy(update={"attente": Attente.SOUMISE})
+    return Pas(etat, (_dire(txt.NOTE_DEJA_SOUMISE),))
+
+
+def _soumise(ctx: _Ctx, evenement: Event, charge: Payload | None) -> Pas:
+    return _verrouillee(ctx)
+
+
+def reprendre(ctx: _Ctx) -> Pas:
+    """Show again what the flow waits for (resume after a pause, days later)."""
+    attente = ctx.etat.attente
+    if attente is Attente.SOUMISE:
+        return _verrouillee(ctx)
+    if attente is Attente.REVUE:
+        return Pas(ctx.etat, (revue(ctx),))
+    if attente is Attente.PRECISIONS:
+        return Pas(ctx.etat, (_demande_precisions(ctx, ctx.competence_de(ctx.critere.id)),))
+    return Pas(ctx.etat, (question(ctx),))
+
+
+# --- the table ----------------------------------------------------------------------------
+
+TABLE: dict[Attente, dict[str, Handler]] = {
+    Attente.VALEUR: {"noter": _noter, "aller": _aller},
+    Attente.COMMENTAIRE: {"texte": _commentaire, "noter": _noter, "aller": _aller},
+    Attente.PRECISIONS: {"texte": _precisions, "noter": _noter, "aller": _aller},
+    Attente.REVUE: {"noter": _noter, "aller": _aller},
+    Attente.SOUMISE: {},
+}
+"""For each thing awaited, which kind of event is answered by which handler.
+
+Anything else gets :func:`_rappel` (what is expected), or for a submitted
+grid :func:`_soumise` (it is locked).
+"""
+
+
+def _nature(evenement: Event, evaluation: str) -> tuple[str, Payload | None]:
+    if isinstance(evenement, ChoiceEvent):
+        try:
+            charge = unpack_any(evenement.payload, (Noter, Aller))
+        except InvalidPayload:
+            return "invalide", None
+        if getattr(charge, "evaluation", None) != evaluation:
+            return "invalide", None
+        return ("noter" if isinstance(charge, Noter) else "aller"), charge
+    if isinstance(evenement, TextEvent):
+        return "texte", None
+    return "autre", None
+
+
+def etape(
+    etat: EtatNotation, evenement: Event, grille: Grille, bloc: Bloc, maintenant: datetime
+) -> Pas:
+    """One step of the scoring conversation. Pure: no I/O, the records come back to be stored."""
+    ctx = _Ctx(etat, grille, bloc, maintenant)
+    if grille.soumise and etat.attente is not Attente.SOUMISE:
+        ctx = replace(ctx, etat=etat.model_copy(update={"attente": Attente.SOUMISE}))
+    nature, charge = _nature(evenement, etat.evaluation)
+    if nature == "invalide":
+        return Pas(ctx.etat, (_dire(txt.NOTE_CHOIX_INVALIDE),))
+    defaut = _soumise if ctx.etat.attente is Attente.SOUMISE else _rappel
+    handler = TABLE[ctx.etat.attente].get(nature, defaut)
+    return handler(ctx, evenement, charge)
+
+
+def commencer(
+    evaluation: str, evaluateur: str, grille: Grille, bloc: Bloc, maintenant: datetime
+) -> Pas:
+    """Open (or resume) a grid at its first critère without a value."""
+    premier = next(
+        (i for i, c in enumerate(bloc.criteres) if c.id not in grille.reponses), len(bloc.criteres)
+    )
+    etat = EtatNotation(evaluation=evaluation, evaluateur=evaluateur)
+    ctx = _Ctx(etat, grille, bloc, maintenant)
+    if grille.soumise:
+        return _verrouillee(ctx)
+    return _vers(ctx, premier)

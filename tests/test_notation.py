@@ -1,0 +1,254 @@
+"""Scoring a grid, one critère per message, as an évaluateur goes through it."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from flows.evaluation import Precisions, Reponse, Soumission
+from flows.messages import (
+    ChoiceEvent,
+    Choices,
+    Context,
+    Event,
+    Fields,
+    Origin,
+    Paragraph,
+    TextEvent,
+)
+from flows.notation import Aller, Attente, Grille, Noter, Pas, commencer, etape
+from referentiel import CodeValeur, default
+from tests.store_outils import T0
+
+A, ECA, NA, NO = CodeValeur.A, CodeValeur.ECA, CodeValeur.NA, CodeValeur.NO
+BLOC_1, BLOC_4 = default().blocs[0], default().blocs[3]
+EV = "ev-C042-1"
+ORIGINE = Origin(channel="web", conversation="dm-expert", user="u-expert")
+
+
+class Evaluateur:
+    """Drives the flow like the service will: step, store the records, keep the state."""
+
+    def __init__(self, bloc=BLOC_1) -> None:
+        self.bloc = bloc
+        self.grille = Grille()
+        self.n = 0
+        self.pas = commencer(EV, "u-expert", self.grille, bloc, T0)
+        self.etat = self.pas.etat
+
+    def _envoyer(self, evenement: Event) -> Pas:
+        self.n += 1
+        self.pas = etape(
+            self.etat, evenement, self.grille, self.bloc, T0 + timedelta(seconds=self.n)
+        )
+        for enregistrement in self.pas.enregistrements:
+            self.grille = self.grille.avec(enregistrement)
+        self.etat = self.pas.etat
+        return self.pas
+
+    def cliquer(self, payload: str) -> Pas:
+        return self._envoyer(ChoiceEvent(origin=ORIGINE, request_id=f"r{self.n}", payload=payload))
+
+    def noter(self, valeur: CodeValeur, critere: str | None = None) -> Pas:
+        critere = critere or self.bloc.criteres[self.etat.position].id
+        return self.cliquer(Noter(evaluation=EV, critere=critere, valeur=valeur).pack())
+
+    def aller(self, action: str, critere: str = "-") -> Pas:
+        return self.cliquer(Aller(evaluation=EV, action=action, critere=critere).pack())
+
+    def ecrire(self, texte: str) -> Pas:
+        return self._envoyer(TextEvent(origin=ORIGINE, request_id=f"r{self.n}", text=texte))
+
+    def texte(self) -> str:
+        """Everything the last replies say, as a reader would see it."""
+        morceaux = []
+        for reply in self.pas.replies:
+            for bloc in reply.message.blocks:
+                if isinstance(bloc, Paragraph | Context):
+                    morceaux.append(bloc.text)
+                elif isinstance(bloc, Choices):
+                    morceaux.extend(b.label for b in bloc.buttons)
+                elif isinstance(bloc, Fields):
+                    morceaux.extend(f"{label}: {valeur}" for label, valeur in bloc.items)
+                elif hasattr(bloc, "text"):
+                    morceaux.append(bloc.text)
+        return " | ".join(morceaux)
+
+    def noter_competence(
+        self, valeur: CodeValeur = A, precisions: str = "Posture très professionnelle."
+    ) -> None:
+        competence = next(
+            c
+            for c in self.bloc.competences
+            if c.criteres[0].id == self.bloc.criteres[self.etat.position].id
+        )
+        for _ in competence.criteres:
+            self.noter(valeur)
+            if self.etat.attente is Attente.COMMENTAIRE:
+                self.aller("passer")
+        assert self.etat.attente is Attente.PRECISIONS
+        self.ecrire(precisions)
+
+
+def test_the_first_message_shows_the_critere_in_its_context_with_progress() -> None:
+    e = Evaluateur()
+    texte = e.texte()
+    assert "B1.C1.1 — La posture d'accueil est adaptée" in texte
+    assert "Le candidat établit des relations de qualité avec l'interlocuteur :" in texte
+    assert "Critère 1/7 de la compétence · 1/30 du bloc B1" in texte
+    assert "A · Acquis" in texte and "NO · Non observé" in texte and "◀ Retour" in texte
+
+
+def test_each_answer_is_stored_when_given_and_the_next_critere_follows() -> None:
+    e = Evaluateur()
+    pas = e.noter(A)
+    assert pas.enregistrements == (
+        Reponse(
+            critere="B1.C1.1", evaluateur="u-expert", valeur=A, horodatage=T0 + timedelta(seconds=1)
+        ),
+    )
+    assert "Critère 2/7 de la compétence · 2/30 du bloc B1" in e.texte()
+
+
+def test_na_or_eca_prompts_a_comment_that_is_stored_with_the_value() -> None:
+    e = Evaluateur()
+    e.noter(NA)
+    assert e.etat.attente is Attente.COMMENTAIRE
+    assert "Un commentaire pour justifier" in e.texte()
+    e.ecrire("Sourire absent au téléphone.")
+    assert e.grille.reponses["B1.C1.1"].commentaire == "Sourire absent au téléphone."
+    assert e.grille.reponses["B1.C1.1"].valeur is NA
+    assert e.etat.position == 1 and e.etat.attente is Attente.VALEUR
+
+
+def test_after_a_competence_its_mandatory_precisions_are_asked_and_an_empty_one_is_re_asked() -> (
+    None
+):
+    e = Evaluateur()
+    for _ in range(7):
+        e.noter(A)
+    assert e.etat.attente is Attente.PRECISIONS and e.etat.competence == "B1.C1"
+    assert "obligatoires pour ce bloc" in e.texte()
+    pas = e.ecrire("   ")
+    assert pas.enregistrements == () and e.etat.attente is Attente.PRECISIONS
+    assert "Les précisions sont obligatoires" in e.texte()
+    e.aller("passer")
+    assert e.etat.attente is Attente.PRECISIONS
+    e.ecrire("Accueil chaleureux et structuré.")
+    assert e.grille.precisions == {"B1.C1": "Accueil chaleureux et structuré."}
+    assert "Critère 1/4 de la compétence · 8/30 du bloc B1" in e.texte()
+
+
+def test_in_bloc_4_precisions_may_be_skipped() -> None:
+    e = Evaluateur(BLOC_4)
+    for _ in range(5):
+        e.noter(A)
+    assert "facultatives pour ce bloc" in e.texte()
+    e.aller("passer")
+    assert e.etat.attente is Attente.VALEUR and e.grille.precisions == {}
+
+
+def test_back_skip_and_jump_move_the_cursor_without_storing_anything() -> None:
+    e = Evaluateur()
+    e.noter(A)
+    e.noter(A)
+    assert e.aller("retour").enregistrements == ()
+    assert e.etat.position == 1
+    e.aller("passer")
+    e.aller("passer")
+    assert e.etat.position == 3
+    e.aller("modifier", critere="B1.C5.2")
+    assert "B1.C5.2 —" in e.texte()
+
+
+def test_a_click_on_an_older_message_scores_that_critere_and_nothing_else_moves() -> None:
+    e = Evaluateur()
+    e.noter(A)
+    e.noter(A)
+    pas = e.noter(ECA, critere="B1.C1.1")
+    assert [r.critere for r in pas.enregistrements] == ["B1.C1.1"]  # type: ignore[attr-defined]
+    assert e.grille.reponses["B1.C1.1"].valeur is ECA
+    assert e.etat.position == 2
+
+
+def test_a_forged_or_foreign_button_changes_nothing() -> None:
+    e = Evaluateur()
+    for payload in (
+        "v:ev-autre:B1.C1.1:A",
+        "v:ev-C042-1:B1.C1.1:Z",
+        "n'importe quoi",
+        "v:ev-C042-1:B9.C1.1:A",
+    ):
+        pas = e.cliquer(payload)
+        assert pas.enregistrements == ()
+        assert "ne correspond plus à votre grille" in e.texte()
+    assert e.grille.reponses == {}
+
+
+def test_typing_when_a_value_is_expected_says_what_to_do() -> None:
+    e = Evaluateur()
+    pas = e.ecrire("A")
+    assert pas.enregistrements == ()
+    assert "Choisissez une valeur avec les boutons" in e.texte()
+
+
+def test_the_review_shows_what_is_missing_and_submission_waits_for_a_complete_grid() -> None:
+    e = Evaluateur()
+    e.noter_competence()
+    e.aller("revue")
+    texte = e.texte()
+    assert "B1.C1: 7/7 critères notés" in texte
+    assert "B1.C2: 0/4 critères notés · précisions à écrire" in texte
+    assert "À noter : B1.C2.1" in texte
+    pas = e.aller("soumettre")
+    assert pas.enregistrements == ()
+    assert "La grille n'est pas complète" in e.texte()
+
+
+def test_a_complete_grid_is_submitted_then_locked() -> None:
+    e = Evaluateur()
+    for _ in BLOC_1.competences:
+        e.noter_competence(valeur=A)
+    assert e.etat.attente is Attente.REVUE
+    assert "Grille complète" in e.texte()
+    pas = e.aller("soumettre")
+    assert pas.enregistrements == (
+        Soumission(evaluateur="u-expert", horodatage=pas.enregistrements[0].horodatage),
+    )
+    assert e.etat.attente is Attente.SOUMISE
+    pas = e.noter(NA, critere="B1.C1.1")
+    assert pas.enregistrements == ()
+    assert "déjà soumise" in e.texte()
+    assert len(e.grille.reponses) == 30 and len(e.grille.precisions) == 6
+
+
+def test_resuming_days_later_starts_at_the_first_critere_without_a_value() -> None:
+    e = Evaluateur()
+    e.noter(A)
+    e.noter(A)
+    e.aller("pause")
+    assert "2/30 critères notés" in e.texte()
+    repris = commencer(EV, "u-expert", e.grille, BLOC_1, T0 + timedelta(days=3))
+    assert repris.etat.position == 2
+    assert "B1.C1.3 —" in " ".join(
+        b.text for b in repris.replies[0].message.blocks if isinstance(b, Paragraph)
+    )
+
+
+@pytest.mark.parametrize("texte", ["x" * 9_000, "Très bien 👍 مرحبا \u202eRTL\u202c"])
+def test_long_or_unusual_comments_are_kept_as_typed(texte: str) -> None:
+    e = Evaluateur()
+    e.noter(ECA)
+    e.ecrire(texte)
+    assert e.grille.reponses["B1.C1.1"].commentaire == texte.strip()
+
+
+def test_every_message_fits_the_channel_limits_over_a_whole_grid() -> None:
+    """Built by construction: a message over the limits could not be built at all."""
+    e = Evaluateur()
+    for _ in BLOC_1.competences:
+        e.noter_competence()
+        assert all(len(r.message.blocks) <= 50 for r in e.pas.replies)
+    precisions = Precisions(competence="B1.C1", evaluateur="u-expert", texte="x", horodatage=T0)
+    assert Grille().avec(precisions).precisions == {"B1.C1": "x"}
