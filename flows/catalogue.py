@@ -373,3 +373,38 @@ NOTE_ATTENDU_UN_CHOIX: Final = (
     "Choisissez une valeur avec les boutons (A, ECA, NA ou NO), ou « Passer »."
 )
 NOTE_FIN_DU_BLOC: Final = "Tous les critères du bloc ont une réponse."
+
+
+# --- Service and commands (flows.service, flows.commandes) -------------------------------
+
+CMD_AIDE: Final = (
+    "Commandes (tapez-les ici, ou avec /cqp dans Slack) :\n"
+    "• aide : cette aide\n"
+    "• critere <code ou mots> : retrouver un critère (ex. « critere accueil », « critere B1.C2.3 »)\n"
+    "• bloc <B1 à B4> : un bloc, ses compétences et ses modalités\n"
+    "• mes-evaluations : vos évaluations, pour commencer ou reprendre une grille\n"
+    "• statut <évaluation> : où en sont les deux grilles (nombres seulement avant les deux soumissions)"
+)
+CMD_INCONNUE: Final = "Je ne connais pas la commande « {nom} »."
+CMD_VOULIEZ_VOUS: Final = "Vouliez-vous dire « {proposition} » ?"
+CMD_ARGUMENT_MANQUANT: Final = "Précisez {quoi} : par exemple « {exemple} »."
+CMD_BLOC_INCONNU: Final = "Le bloc « {bloc} » n'existe pas : les blocs sont B1, B2, B3 et B4."
+CMD_CRITERE_RESULTATS: Final = "{n} résultat(s) pour « {requete} »"
+CMD_CRITERE_LIEU: Final = "Bloc {bloc} › {competence}"
+CMD_MES_EVALUATIONS_AUCUNE: Final = "Vous n'avez aucune évaluation en cours."
+CMD_MES_EVALUATIONS_TITRE: Final = "Vos évaluations"
+CMD_EVALUATION_LIGNE: Final = (
+    "Candidat {reference} · bloc {bloc} · {faites}/{total} critères notés{soumise}"
+)
+CMD_EVALUATION_SOUMISE: Final = " · grille soumise"
+CMD_BOUTON_NOTER: Final = "Noter {reference} ({bloc})"
+CMD_STATUT_TITRE: Final = "Évaluation {evaluation} — candidat {reference}, bloc {bloc}"
+CMD_STATUT_LIGNE: Final = "{faites}/{total} critères notés{soumise}"
+CMD_EVALUATION_INCONNUE: Final = "Aucune évaluation « {evaluation} » parmi les vôtres."
+CMD_INTERDIT_NOTER: Final = (
+    "Seuls les deux évaluateurs désignés peuvent noter cette évaluation : rien n'a été enregistré."
+)
+CMD_TEXTE_HORS_CONTEXTE: Final = (
+    "Je n'attends pas de texte ici. Tapez « aide » pour voir les commandes."
+)
+CMD_NON_ENREGISTRE: Final = "Non enregistré : {raison} Réessayez."

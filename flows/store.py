@@ -20,6 +20,20 @@ from pydantic import BaseModel, ConfigDict
 from flows.evaluation import Dossier, Element, EtatConversation, Evaluation, Evenement
 
 
+class RefusStore(Exception):
+    """A refusal of the store (disk full, shard busy, corrupt file…), whatever the backend.
+
+    Backends raise subclasses carrying a ``code`` and ``details``, which
+    ``flows.catalogue.erreur_stockage`` words in French.
+    """
+
+    code = "stockage"
+
+    def __init__(self, **details: Any) -> None:
+        self.details = details
+        super().__init__(f"{self.code}: {details}")
+
+
 class Ecriture(StrEnum):
     """What became of a write."""
 

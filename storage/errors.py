@@ -8,17 +8,12 @@ message a person reads at start-up or in chat.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+
+from flows.store import RefusStore
 
 
-class StoreError(Exception):
-    """Base of every refusal of the store."""
-
-    code = "stockage"
-
-    def __init__(self, **details: Any) -> None:
-        self.details = details
-        super().__init__(f"{self.code}: {details}")
+class StoreError(RefusStore):
+    """Base of every refusal of the store (flows catch it as the port's RefusStore)."""
 
 
 class CorruptData(StoreError):

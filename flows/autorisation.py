@@ -1,0 +1,42 @@
+"""Who may do what with an evaluation — decided here, in the domain, never in an adapter.
+
+A channel only says who the user is (after authenticating the request); the
+same rules then hold on every channel: only the two assigned évaluateurs
+score and reconcile; its coordinateurs (and configured admins) follow,
+re-open and export; nobody else sees anything of it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from enum import StrEnum
+
+from flows.evaluation import Evaluation
+
+
+class Action(StrEnum):
+    NOTER = "noter"
+    """Score one's own grid, record evidence."""
+    RAPPROCHER = "rapprocher"
+    """Propose or accept agreed values, give one's visa."""
+    VOIR = "voir"
+    """See the evaluation (one's own grid; both grids once both are submitted)."""
+    SUIVRE = "suivre"
+    """See progress as counts only (the blind rule holds for coordinateurs too)."""
+    ROUVRIR = "rouvrir"
+    EXPORTER = "exporter"
+
+
+def autorise(
+    evaluation: Evaluation, utilisateur: str, action: Action, admins: Collection[str] = ()
+) -> bool:
+    """Whether ``utilisateur`` may do ``action`` on ``evaluation``."""
+    evaluateurs = {e.utilisateur for e in evaluation.evaluateurs}
+    responsables = set(evaluation.coordinateurs) | set(admins)
+    if action in (Action.NOTER, Action.RAPPROCHER):
+        return utilisateur in evaluateurs
+    if action is Action.VOIR:
+        return utilisateur in evaluateurs or utilisateur in responsables
+    if action is Action.SUIVRE:
+        return utilisateur in evaluateurs or utilisateur in responsables
+    return utilisateur in responsables

@@ -1,0 +1,218 @@
+"""The commands anyone can type (same words on every channel), as pure message builders.
+
+``aide``, ``critere <code|mots>``, ``bloc <B1..B4>``, ``mes-evaluations``,
+``statut <évaluation>``. An unknown command gets the help, with the closest
+known command suggested. The service loads what a command needs and calls
+these functions; none of them does I/O.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rapidfuzz import process
+
+from flows import catalogue as txt
+from flows.evaluation import Dossier
+from flows.messages import (
+    MAX_HEADING,
+    Button,
+    Choices,
+    Context,
+    Fields,
+    Heading,
+    Message,
+    Paragraph,
+    Reply,
+)
+from flows.notation import Aller
+from referentiel import Bloc, Critere, Referentiel, SearchIndex
+
+COMMANDES = ("aide", "critere", "bloc", "mes-evaluations", "statut")
+
+
+def _court(texte: str, longueur: int) -> str:
+    return texte if len(texte) <= longueur else texte[: longueur - 1] + "…"
+
+
+def _dire(texte: str) -> Reply:
+    return Reply(
+        message=Message(summary=_court(texte, 3000), blocks=(Paragraph(text=_court(texte, 3000)),))
+    )
+
+
+def aide(inconnue: str | None = None) -> Reply:
+    """The list of commands; with the closest one suggested when ``inconnue`` was typed."""
+    if inconnue is None:
+        return _dire(txt.CMD_AIDE)
+    textes = [txt.CMD_INCONNUE.format(nom=_court(inconnue, 50))]
+    proche = process.extractOne(inconnue.lower(), COMMANDES, score_cutoff=60)
+    if proche is not None:
+        textes.append(txt.CMD_VOULIEZ_VOUS.format(proposition=proche[0]))
+    textes.append(txt.CMD_AIDE)
+    return Reply(
+        message=Message(summary=textes[0], blocks=tuple(Paragraph(text=t) for t in textes))
+    )
+
+
+def critere(recherche: SearchIndex, requete: str) -> Reply:
+    """Look a critère or compétence up by code or words (the first thing anyone tries)."""
+    if not requete.strip():
+        return _dire(
+            txt.CMD_ARGUMENT_MANQUANT.format(quoi="un code ou des mots", exemple="critere accueil")
+        )
+    resultats = recherche.search(requete, limite=5)
+    if not resultats:
+        proches = recherche.close_words(requete)
+        texte = txt.RECHERCHE_RIEN.format(requete=_court(requete.strip(), 100))
+        if proches:
+            texte += " " + txt.RECHERCHE_MOTS_PROCHES.format(mots=", ".join(proches))
+        return _dire(texte)
+    blocs: list[Heading | Paragraph | Context] = [
+        Heading(
+            text=_court(
+                txt.CMD_CRITERE_RESULTATS.format(n=len(resultats), requete=requete.strip()),
+                MAX_HEADING,
+            )
+        )
+    ]
+    for resultat in resultats:
+        element = resultat.element
+        blocs.append(Paragraph(text=_court(f"{element.id} — {element.libelle}", 3000)))
+        ctx = resultat.contexte
+        lieu = (
+            ctx.competence.id
+            if ctx.competence is not None and isinstance(element, Critere)
+            else "—"
+        )
+        if isinstance(element, Critere) and element.rubrique:
+            lieu += f" › {element.rubrique}"
+        blocs.append(
+            Context(
+                text=_court(txt.CMD_CRITERE_LIEU.format(bloc=ctx.bloc.id, competence=lieu), 2000)
+            )
+        )
+    return Reply(message=Message(summary=_court(blocs[0].text, 3000), blocks=tuple(blocs)))
+
+
+def bloc(referentiel: Referentiel, code: str) -> Reply:
+    """A bloc: its compétences and the modalités an évaluateur checks."""
+    if not code.strip():
+        return _dire(txt.CMD_ARGUMENT_MANQUANT.format(quoi="le bloc", exemple="bloc B1"))
+    b = referentiel.bloc(code.strip())
+    if b is None:
+        return _dire(txt.CMD_BLOC_INCONNU.format(bloc=_court(code.strip(), 20)))
+    mod = b.modalites
+    entretiens = (
+        txt.MOD_ENTRETIENS_EXACT.format(n=mod.entretiens_min)
+        if mod.entretiens_min == mod.entretiens_max
+        else txt.MOD_ENTRETIENS_VALEUR.format(min=mod.entretiens_min, max=mod.entretiens_max)
+    )
+    periode = (
+        txt.MOD_PERIODE_VALEUR.format(jours=mod.duree_max_jours)
+        if mod.duree_max_jours
+        else txt.MOD_PERIODE_AUCUNE
+    )
+    precisions = (
+        txt.MOD_PRECISIONS_OBLIGATOIRES
+        if mod.precisions_obligatoires
+        else txt.MOD_PRECISIONS_FACULTATIVES
+    )
+    blocs: list[Heading | Paragraph | Fields] = [
+        Heading(text=_court(txt.REF_BLOC.format(id=b.id, titre=b.titre), MAX_HEADING)),
+        *(
+            Paragraph(text=_court(f"{c.id} — {c.libelle} ({len(c.criteres)} critères)", 3000))
+            for c in b.competences
+        ),
+        Fields(
+            items=(
+                (txt.MOD_ENTRETIENS, entretiens),
+                (txt.MOD_PERIODE, periode),
+                (
+                    txt.MOD_COMPLEMENTAIRE,
+                    txt.MOD_COMPLEMENTAIRE_VALEUR.format(
+                        minutes=mod.entretien_complementaire_minutes
+                    ),
+                ),
+                (txt.MOD_PRECISIONS, precisions),
+            )
+        ),
+    ]
+    titre = blocs[0]
+    assert isinstance(titre, Heading)
+    return Reply(message=Message(summary=titre.text, blocks=tuple(blocs)))
+
+
+def _avancement(dossier: Dossier, bloc_: Bloc, evaluateur: str) -> tuple[int, bool]:
+    faites = sum(1 for r in dossier.reponses if r.evaluateur == evaluateur)
+    soumise = any(s.evaluateur == evaluateur for s in dossier.soumissions)
+    return faites, soumise
+
+
+def mes_evaluations(
+    utilisateur: str, dossiers: Sequence[Dossier], referentiel: Referentiel
+) -> Reply:
+    """The user's evaluations to score, with their progress and a button to start or resume."""
+    miens = [
+        d for d in dossiers if utilisateur in {e.utilisateur for e in d.evaluation.evaluateurs}
+    ]
+    if not miens:
+        return _dire(txt.CMD_MES_EVALUATIONS_AUCUNE)
+    lignes, boutons = [], []
+    for d in miens[:10]:
+        b = referentiel.bloc(d.evaluation.bloc)
+        assert b is not None
+        faites, soumise = _avancement(d, b, utilisateur)
+        reference = d.evaluation.candidat.reference
+        lignes.append(
+            (
+                d.evaluation.id,
+                txt.CMD_EVALUATION_LIGNE.format(
+                    reference=reference, bloc=b.id, faites=faites, total=len(b.criteres),
+                    soumise=txt.CMD_EVALUATION_SOUMISE if soumise else "",
+                ),
+            )
+        )  # fmt: skip
+        if not soumise:
+            boutons.append(
+                Button(
+                    label=_court(txt.CMD_BOUTON_NOTER.format(reference=reference, bloc=b.id), 75),
+                    payload=Aller(evaluation=d.evaluation.id, action="reprendre").pack(),
+                )
+            )
+    blocs: list[Heading | Fields | Choices] = [
+        Heading(text=txt.CMD_MES_EVALUATIONS_TITRE),
+        Fields(items=tuple(lignes)),
+    ]
+    if boutons:
+        blocs.append(Choices(buttons=tuple(boutons)))
+    return Reply(message=Message(summary=txt.CMD_MES_EVALUATIONS_TITRE, blocks=tuple(blocs)))
+
+
+def statut(dossier: Dossier, referentiel: Referentiel) -> Reply:
+    """Progress of both grids as counts only: no value of a grid before both are submitted."""
+    ev = dossier.evaluation
+    b = referentiel.bloc(ev.bloc)
+    assert b is not None
+    items = []
+    for evaluateur in ev.evaluateurs:
+        faites, soumise = _avancement(dossier, b, evaluateur.utilisateur)
+        items.append(
+            (
+                _court(evaluateur.nom, 100),
+                txt.CMD_STATUT_LIGNE.format(
+                    faites=faites,
+                    total=len(b.criteres),
+                    soumise=txt.CMD_EVALUATION_SOUMISE if soumise else "",
+                ),
+            )
+        )
+    titre = txt.CMD_STATUT_TITRE.format(
+        evaluation=ev.id, reference=ev.candidat.reference, bloc=b.id
+    )
+    return Reply(
+        message=Message(
+            summary=titre,
+            blocks=(Heading(text=_court(titre, MAX_HEADING)), Fields(items=tuple(items))),
+        )
+    )

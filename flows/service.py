@@ -1,0 +1,174 @@
+"""The application service: ``handle(event) -> replies``, the one place with effects.
+
+For each event: if it is a retry of the last request the user sent (same
+request id), the replies already given are returned and nothing is applied
+again. Otherwise the user's conversation state is loaded, the event is
+routed (a command, or the scoring conversation it belongs to), the
+authorisation is checked in the domain, the flow steps, its records are
+stored — each durable before anything is answered — then the new state, and
+the replies are returned for the channel to send.
+
+Only the scoring conversation and the lookup commands exist so far; the
+other conversations of the evaluation (creation, evidence, reconciliation,
+visas, results) plug into the same routing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection
+from datetime import datetime
+from typing import Any
+
+from flows import catalogue as txt
+from flows import commandes
+from flows.autorisation import Action, autorise
+from flows.evaluation import EtatConversation
+from flows.messages import (
+    ChoiceEvent,
+    CommandEvent,
+    Event,
+    InvalidPayload,
+    Message,
+    Paragraph,
+    Reply,
+    TextEvent,
+    unpack_any,
+)
+from flows.notation import Aller, Attente, EtatNotation, Grille, Noter, Pas, commencer, etape
+from flows.store import RefusStore, Store
+from referentiel import Referentiel, SearchIndex
+
+FLOW = "cqp"
+ATTENTES_DE_TEXTE = (Attente.COMMENTAIRE, Attente.PRECISIONS)
+
+
+def _dire(texte: str) -> tuple[Reply, ...]:
+    return (Reply(message=Message(summary=texte, blocks=(Paragraph(text=texte),))),)
+
+
+class Service:
+    """Handles channel-neutral events for every channel, over the store port."""
+
+    def __init__(
+        self,
+        store: Store,
+        referentiel: Referentiel,
+        horloge: Callable[[], datetime],
+        admins: Collection[str] = (),
+    ) -> None:
+        self.store = store
+        self.referentiel = referentiel
+        self.recherche = SearchIndex(referentiel)
+        self.horloge = horloge
+        self.admins = frozenset(admins)
+
+    async def handle(self, evenement: Event) -> tuple[Reply, ...]:
+        """The replies to ``evenement``, after its effects are stored."""
+        origine = evenement.origin
+        etat = await self.store.etat(origine.channel, origine.user)
+        donnees: dict[str, Any] = dict(etat.donnees) if etat is not None else {}
+        if (
+            donnees.get("requete") == evenement.request_id
+        ):  # a retry: the same answer, nothing again
+            return tuple(Reply.model_validate(r) for r in donnees.get("reponses", ()))
+        try:
+            replies = await self._router(evenement, donnees)
+        except RefusStore as exc:
+            # Nothing half-applied is acknowledged, and the request id is not recorded:
+            # the same request again (a retry, or the user clicking again) tries again.
+            return _dire(txt.CMD_NON_ENREGISTRE.format(raison=txt.erreur_stockage(exc)))
+        donnees.update(
+            requete=evenement.request_id, reponses=[r.model_dump(mode="json") for r in replies]
+        )
+        await self.store.sauver_etat(
+            EtatConversation(
+                canal=origine.channel,
+                utilisateur=origine.user,
+                flow=FLOW,
+                donnees=donnees,
+                horodatage=self.horloge(),
+            )
+        )
+        return replies
+
+    async def _router(self, evenement: Event, donnees: dict[str, Any]) -> tuple[Reply, ...]:
+        if isinstance(evenement, ChoiceEvent):
+            try:
+                charge = unpack_any(evenement.payload, (Noter, Aller))
+            except InvalidPayload:
+                return _dire(txt.NOTE_CHOIX_INVALIDE)
+            assert isinstance(charge, Noter | Aller)
+            return await self._noter(evenement, charge.evaluation, donnees)
+        if isinstance(evenement, TextEvent):
+            actif = donnees.get("actif")
+            notation = donnees.get("notation", {}).get(actif) if actif else None
+            if (
+                notation is not None
+                and EtatNotation.model_validate(notation).attente in ATTENTES_DE_TEXTE
+            ):
+                return await self._noter(evenement, str(actif), donnees)
+            commande = CommandEvent.parse(evenement.origin, evenement.request_id, evenement.text)
+            if commande is None:
+                return _dire(txt.CMD_TEXTE_HORS_CONTEXTE)
+            evenement = commande
+        if isinstance(evenement, CommandEvent):
+            return await self._commande(evenement)
+        return (commandes.aide(),)
+
+    async def _commande(self, commande: CommandEvent) -> tuple[Reply, ...]:
+        nom, args, utilisateur = commande.name, commande.args, commande.origin.user
+        if nom == "aide":
+            return (commandes.aide(),)
+        if nom == "critere":
+            return (commandes.critere(self.recherche, args),)
+        if nom == "bloc":
+            return (commandes.bloc(self.referentiel, args),)
+        if nom == "mes-evaluations":
+            dossiers = []
+            for ev in await self.store.evaluations():
+                if autorise(ev, utilisateur, Action.NOTER):
+                    dossier = await self.store.dossier(ev.id)
+                    if dossier is not None:
+                        dossiers.append(dossier)
+            return (commandes.mes_evaluations(utilisateur, dossiers, self.referentiel),)
+        if nom == "statut":
+            dossier = await self.store.dossier(args.strip()) if args.strip() else None
+            if dossier is None or not autorise(
+                dossier.evaluation, utilisateur, Action.SUIVRE, self.admins
+            ):
+                return _dire(txt.CMD_EVALUATION_INCONNUE.format(evaluation=args.strip()[:64]))
+            return (commandes.statut(dossier, self.referentiel),)
+        return (commandes.aide(inconnue=nom),)
+
+    async def _noter(
+        self, evenement: Event, evaluation_id: str, donnees: dict[str, Any]
+    ) -> tuple[Reply, ...]:
+        """One step of the scoring of ``evaluation_id``, for the évaluateur who sent it."""
+        utilisateur = evenement.origin.user
+        dossier = await self.store.dossier(evaluation_id)
+        if dossier is None or not autorise(dossier.evaluation, utilisateur, Action.NOTER):
+            return _dire(txt.CMD_INTERDIT_NOTER)
+        bloc = self.referentiel.bloc(dossier.evaluation.bloc)
+        assert bloc is not None
+        grille = Grille.de_dossier(dossier, utilisateur)
+        maintenant = self.horloge()
+        notations = dict(donnees.get("notation", {}))
+        stocke = notations.get(evaluation_id)
+        if stocke is None:
+            pas: Pas = commencer(evaluation_id, utilisateur, grille, bloc, maintenant)
+            if not (
+                isinstance(evenement, ChoiceEvent) and evenement.payload.startswith(Aller.PREFIX)
+            ):
+                pas = etape(pas.etat, evenement, grille, bloc, maintenant)
+        else:
+            pas = etape(EtatNotation.model_validate(stocke), evenement, grille, bloc, maintenant)
+        for i, enregistrement in enumerate(pas.enregistrements):
+            await self.store.enregistrer(
+                evaluation_id,
+                enregistrement,
+                par=utilisateur,
+                requete=f"{evenement.request_id}#{i}",
+            )
+        notations[evaluation_id] = pas.etat.model_dump(mode="json")
+        donnees.update(notation=notations, actif=evaluation_id)
+        return pas.replies

@@ -1,0 +1,210 @@
+"""The application service, driven like a channel would: events in, replies out, effects stored.
+
+A small harness pushes events as a user and pops the replies (the idea of
+errbot's test backend), over the in-memory store — and over the TinyDB store
+on disk where a restart matters.
+"""
+
+from __future__ import annotations
+
+import itertools
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from flows.messages import (
+    ChoiceEvent,
+    Choices,
+    Context,
+    Fields,
+    Heading,
+    Origin,
+    Paragraph,
+    Reply,
+    TextEvent,
+)
+from flows.notation import Aller, Noter
+from flows.service import Service
+from referentiel import CodeValeur, default
+from storage.disk import open_store
+from storage.memory import MemoryStore
+from tests.store_outils import T0, evaluation
+
+EV = "ev-C042-1"
+BLOC_1 = default().blocs[0]
+
+
+class Horloge:
+    def __init__(self) -> None:
+        self.t = T0
+
+    def __call__(self) -> datetime:
+        self.t += timedelta(seconds=1)
+        return self.t
+
+
+class Utilisateur:
+    """A person in a DM with the bot: types, clicks, reads."""
+
+    compteur = itertools.count()
+
+    def __init__(self, service: Service, identifiant: str) -> None:
+        self.service = service
+        self.origine = Origin(channel="web", conversation=f"dm-{identifiant}", user=identifiant)
+        self.replies: tuple[Reply, ...] = ()
+
+    def _id(self) -> str:
+        return f"req-{next(self.compteur)}"
+
+    async def taper(self, texte: str, requete: str | None = None) -> str:
+        evenement = TextEvent(origin=self.origine, request_id=requete or self._id(), text=texte)
+        self.replies = await self.service.handle(evenement)
+        return self.lu()
+
+    async def cliquer(self, payload: str, requete: str | None = None) -> str:
+        evenement = ChoiceEvent(
+            origin=self.origine, request_id=requete or self._id(), payload=payload
+        )
+        self.replies = await self.service.handle(evenement)
+        return self.lu()
+
+    async def noter(self, critere: str, valeur: CodeValeur, requete: str | None = None) -> str:
+        return await self.cliquer(
+            Noter(evaluation=EV, critere=critere, valeur=valeur).pack(), requete
+        )
+
+    def lu(self) -> str:
+        morceaux = []
+        for reply in self.replies:
+            for bloc in reply.message.blocks:
+                if isinstance(bloc, Heading | Paragraph | Context):
+                    morceaux.append(bloc.text)
+                elif isinstance(bloc, Fields):
+                    morceaux.extend(f"{a}: {b}" for a, b in bloc.items)
+                elif isinstance(bloc, Choices):
+                    morceaux.extend(b.label for b in bloc.buttons)
+        return " | ".join(morceaux)
+
+
+@pytest.fixture
+async def service() -> Service:
+    store = MemoryStore()
+    await store.creer(evaluation(), par="u-coord")
+    return Service(store, default(), Horloge())
+
+
+async def _grille_complete(expert: Utilisateur) -> None:
+    await expert.cliquer(Aller(evaluation=EV, action="reprendre").pack())
+    for competence in BLOC_1.competences:
+        for critere in competence.criteres:
+            await expert.noter(critere.id, CodeValeur.A)
+        await expert.taper(f"Précisions sur {competence.id} : compétence bien mobilisée.")
+
+
+async def test_an_evaluateur_finds_the_evaluation_and_scores_the_whole_bloc(
+    service: Service,
+) -> None:
+    expert = Utilisateur(service, "u-expert")
+    lu = await expert.taper("mes-evaluations")
+    assert "Candidat C042 · bloc B1 · 0/30 critères notés" in lu
+    await _grille_complete(expert)
+    assert "Grille complète" in expert.lu()
+    assert "Grille soumise et verrouillée (30 critères)" in await expert.cliquer(
+        Aller(evaluation=EV, action="soumettre").pack()
+    )
+    dossier = await service.store.dossier(EV)
+    assert dossier is not None and len(dossier.reponses) == 30 and len(dossier.precisions) == 6
+    assert [s.evaluateur for s in dossier.soumissions] == ["u-expert"]
+
+
+async def test_a_double_click_or_a_retry_records_once_and_answers_the_same(
+    service: Service,
+) -> None:
+    expert = Utilisateur(service, "u-expert")
+    await expert.cliquer(Aller(evaluation=EV, action="reprendre").pack())
+    premier = await expert.noter("B1.C1.1", CodeValeur.NA, requete="slack-42")
+    rejoue = await expert.noter("B1.C1.1", CodeValeur.NA, requete="slack-42")
+    assert rejoue == premier
+    historique = await service.store.historique(EV)
+    assert sum(e.quoi == "reponses" for e in historique) == 1
+
+
+async def test_an_outsider_cannot_score_and_nothing_is_stored(service: Service) -> None:
+    intrus = Utilisateur(service, "u-intrus")
+    lu = await intrus.noter("B1.C1.1", CodeValeur.A)
+    assert "Seuls les deux évaluateurs désignés peuvent noter" in lu
+    dossier = await service.store.dossier(EV)
+    assert dossier is not None and dossier.reponses == ()
+    assert "aucune évaluation" in await intrus.taper("mes-evaluations")
+
+
+async def test_the_coordinateur_sees_counts_only_before_both_grids_are_submitted(
+    service: Service,
+) -> None:
+    expert, coordinateur = Utilisateur(service, "u-expert"), Utilisateur(service, "u-coord")
+    await expert.cliquer(Aller(evaluation=EV, action="reprendre").pack())
+    await expert.noter("B1.C1.1", CodeValeur.NA)
+    await expert.taper("Aucun sourire pendant l'appel.")
+    lu = await coordinateur.taper(f"statut {EV}")
+    assert "Amel Haddad: 1/30 critères notés" in lu and "Paul Roche: 0/30 critères notés" in lu
+    assert "NA" not in lu and "Aucun sourire" not in lu
+    assert "Aucune évaluation" in await Utilisateur(service, "u-intrus").taper(f"statut {EV}")
+
+
+async def test_the_other_evaluateur_never_sees_the_first_ones_values(service: Service) -> None:
+    expert, interne = Utilisateur(service, "u-expert"), Utilisateur(service, "u-interne")
+    await expert.cliquer(Aller(evaluation=EV, action="reprendre").pack())
+    await expert.noter("B1.C1.1", CodeValeur.NA)
+    await expert.taper("Aucun sourire pendant l'appel.")
+    lu = await interne.cliquer(Aller(evaluation=EV, action="reprendre").pack())
+    assert "B1.C1.1 —" in lu
+    assert "Réponse enregistrée" not in lu and "Aucun sourire" not in lu
+
+
+async def test_commands_answer_anyone_and_a_typo_gets_a_suggestion(service: Service) -> None:
+    quelquun = Utilisateur(service, "u-quelquun")
+    assert "B1.C6.2 — Il fait face à l'agressivité" in await quelquun.taper(
+        "/cqp critere agresivite"
+    )
+    assert "B3 · Traiter des demandes particulières" in await quelquun.taper("bloc b3")
+    assert "Le bloc « B9 » n'existe pas" in await quelquun.taper("bloc B9")
+    lu = await quelquun.taper("critter accueil")
+    assert (
+        "Je ne connais pas la commande « critter »" in lu
+        and "Vouliez-vous dire « critere » ?" in lu
+    )
+    assert "mes-evaluations" in await quelquun.taper("aide")
+
+
+async def test_a_forged_button_changes_nothing(service: Service) -> None:
+    expert = Utilisateur(service, "u-expert")
+    assert "ne correspond plus" in await expert.cliquer("v:ev-C042-1:B1.C1.1:XYZ")
+    dossier = await service.store.dossier(EV)
+    assert dossier is not None and dossier.reponses == ()
+
+
+async def test_pause_and_resume_across_a_restart_on_the_real_store(tmp_path: Path) -> None:
+    store = await open_store(tmp_path)
+    await store.creer(evaluation(), par="u-coord")
+    expert = Utilisateur(Service(store, default(), Horloge()), "u-expert")
+    await expert.cliquer(Aller(evaluation=EV, action="reprendre").pack())
+    await expert.noter("B1.C1.1", CodeValeur.A)
+    await expert.noter("B1.C1.2", CodeValeur.ECA)
+    await expert.taper("Reformulations parfois approximatives.")
+    assert "2/30 critères notés" in await expert.cliquer(
+        Aller(evaluation=EV, action="pause").pack()
+    )
+    await store.fermer()
+
+    store = await open_store(tmp_path)  # days later, after a restart
+    expert = Utilisateur(Service(store, default(), Horloge()), "u-expert")
+    assert "bloc B1 · 2/30 critères notés" in await expert.taper("mes-evaluations")
+    lu = await expert.cliquer(Aller(evaluation=EV, action="reprendre").pack())
+    assert "B1.C1.3 —" in lu
+    dossier = await store.dossier(EV)
+    assert (
+        dossier is not None
+        and dossier.reponses[1].commentaire == "Reformulations parfois approximatives."
+    )
+    await store.fermer()
