@@ -408,3 +408,16 @@ CMD_TEXTE_HORS_CONTEXTE: Final = (
     "Je n'attends pas de texte ici. Tapez « aide » pour voir les commandes."
 )
 CMD_NON_ENREGISTRE: Final = "Non enregistré : {raison} Réessayez."
+
+CMP_TITRE: Final = "Les deux grilles sont soumises — candidat {reference}, bloc {bloc}"
+CMP_ACCORD: Final = "Accord : {pourcentage} % des critères ({concordants}/{total})."
+CMP_ECARTS: Final = {
+    "critique": "Écarts critiques (A face à ECA ou NA)",
+    "mineur": "Écarts mineurs (ECA face à NA)",
+    "couverture": "Observés par un seul évaluateur (NO face à une valeur)",
+    "non_observe": "Non observés par les deux (NO)",
+}
+CMP_AUCUN_ECART: Final = "Aucun écart : les deux grilles concordent."
+CMP_AGENDA_TITRE: Final = "À aborder pendant l'entretien complémentaire ({minutes} min)"
+CMP_AGENDA_LIGNE: Final = "{competence} : {criteres}"
+CMP_SUITE: Final = "Chaque critère en écart devra recevoir une valeur commune, proposée par l'un et acceptée par l'autre."

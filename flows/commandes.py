@@ -13,12 +13,14 @@ from collections.abc import Sequence
 from rapidfuzz import process
 
 from flows import catalogue as txt
+from flows.comparaison import Ecart, agenda, comparer
 from flows.evaluation import Dossier
 from flows.messages import (
     MAX_HEADING,
     Button,
     Choices,
     Context,
+    Destination,
     Fields,
     Heading,
     Message,
@@ -187,6 +189,55 @@ def mes_evaluations(
     if boutons:
         blocs.append(Choices(buttons=tuple(boutons)))
     return Reply(message=Message(summary=txt.CMD_MES_EVALUATIONS_TITRE, blocks=tuple(blocs)))
+
+
+def comparaison(dossier: Dossier, bloc_: Bloc, destinataire: str) -> Reply:
+    """The comparison and the complementary interview's agenda, sent to one évaluateur."""
+    comp = comparer(dossier, bloc_)
+    ev = dossier.evaluation
+    concordants = len(comp.par_ecart(Ecart.CONCORDANT))
+    titre = txt.CMP_TITRE.format(reference=ev.candidat.reference, bloc=bloc_.id)
+    blocs: list[Heading | Paragraph | Fields | Context] = [
+        Heading(text=_court(titre, MAX_HEADING)),
+        Paragraph(
+            text=txt.CMP_ACCORD.format(
+                pourcentage=round(100 * comp.accord_observe),
+                concordants=concordants,
+                total=len(comp.lignes),
+            )
+        ),
+    ]
+    ecarts = [
+        (
+            txt.CMP_ECARTS[e.value],
+            _court(", ".join(ligne.critere for ligne in comp.par_ecart(e)), 3000),
+        )
+        for e in (Ecart.CRITIQUE, Ecart.MINEUR, Ecart.COUVERTURE, Ecart.NON_OBSERVE)
+        if comp.par_ecart(e)
+    ]
+    blocs.append(Fields(items=tuple(ecarts)) if ecarts else Paragraph(text=txt.CMP_AUCUN_ECART))
+    points = agenda(comp, bloc_)
+    if points:
+        minutes = bloc_.modalites.entretien_complementaire_minutes
+        blocs.append(Heading(text=txt.CMP_AGENDA_TITRE.format(minutes=minutes)))
+        for point in points[:10]:
+            criteres = ", ".join([*point.couverture, *point.non_observes])
+            blocs.append(
+                Context(
+                    text=_court(
+                        txt.CMP_AGENDA_LIGNE.format(
+                            competence=point.competence.id, criteres=criteres
+                        ),
+                        2000,
+                    )
+                )
+            )
+    if ecarts:
+        blocs.append(Paragraph(text=txt.CMP_SUITE))
+    return Reply(
+        message=Message(summary=_court(titre, 3000), blocks=tuple(blocs)),
+        to=Destination(kind="user", user=destinataire),
+    )
 
 
 def statut(dossier: Dossier, referentiel: Referentiel) -> Reply:

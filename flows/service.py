@@ -22,7 +22,7 @@ from typing import Any
 from flows import catalogue as txt
 from flows import commandes
 from flows.autorisation import Action, autorise
-from flows.evaluation import EtatConversation
+from flows.evaluation import EtatConversation, Soumission
 from flows.messages import (
     ChoiceEvent,
     CommandEvent,
@@ -171,4 +171,18 @@ class Service:
             )
         notations[evaluation_id] = pas.etat.model_dump(mode="json")
         donnees.update(notation=notations, actif=evaluation_id)
+        if any(isinstance(e, Soumission) for e in pas.enregistrements):
+            return pas.replies + await self._si_les_deux_ont_soumis(evaluation_id)
         return pas.replies
+
+    async def _si_les_deux_ont_soumis(self, evaluation_id: str) -> tuple[Reply, ...]:
+        """When the second grid is submitted: the comparison and the agenda, to both évaluateurs."""
+        dossier = await self.store.dossier(evaluation_id)
+        assert dossier is not None
+        soumis = {s.evaluateur for s in dossier.soumissions}
+        evaluateurs = [e.utilisateur for e in dossier.evaluation.evaluateurs]
+        if not set(evaluateurs) <= soumis:
+            return ()
+        bloc = self.referentiel.bloc(dossier.evaluation.bloc)
+        assert bloc is not None
+        return tuple(commandes.comparaison(dossier, bloc, u) for u in evaluateurs)

@@ -208,3 +208,33 @@ async def test_pause_and_resume_across_a_restart_on_the_real_store(tmp_path: Pat
         and dossier.reponses[1].commentaire == "Reformulations parfois approximatives."
     )
     await store.fermer()
+
+
+async def test_when_the_second_grid_is_submitted_both_get_the_comparison_and_the_agenda(
+    service: Service,
+) -> None:
+    expert, interne = Utilisateur(service, "u-expert"), Utilisateur(service, "u-interne")
+    await _grille_complete(expert)
+    await expert.cliquer(Aller(evaluation=EV, action="soumettre").pack())
+    assert "Les deux grilles sont soumises" not in expert.lu()
+
+    await interne.cliquer(Aller(evaluation=EV, action="reprendre").pack())
+    for competence in BLOC_1.competences:
+        for critere in competence.criteres:
+            valeur = {"B1.C1.2": CodeValeur.NA, "B1.C3.1": CodeValeur.NO}.get(
+                critere.id, CodeValeur.A
+            )
+            await interne.noter(critere.id, valeur)
+            if valeur is CodeValeur.NA:
+                await interne.taper("Reformulations absentes.")
+        await interne.taper(f"Précisions {competence.id}.")
+    await interne.cliquer(Aller(evaluation=EV, action="soumettre").pack())
+
+    envois = [r for r in interne.replies if r.to.kind == "user"]
+    assert sorted(r.to.user or "" for r in envois) == ["u-expert", "u-interne"]
+    texte = interne.lu()
+    assert "Accord : 93 % des critères (28/30)" in texte
+    assert "Écarts critiques (A face à ECA ou NA): B1.C1.2" in texte
+    assert "Observés par un seul évaluateur (NO face à une valeur): B1.C3.1" in texte
+    assert "À aborder pendant l'entretien complémentaire (15 min)" in texte
+    assert "B1.C3 : B1.C3.1" in texte
