@@ -383,6 +383,7 @@ CMD_AIDE: Final = (
     "• critere <code ou mots> : retrouver un critère (ex. « critere accueil », « critere B1.C2.3 »)\n"
     "• bloc <B1 à B4> : un bloc, ses compétences et ses modalités\n"
     "• mes-evaluations : vos évaluations, pour commencer ou reprendre une grille\n"
+    "• nouvelle : créer une évaluation (coordinateurs)\n"
     "• statut <évaluation> : où en sont les deux grilles (nombres seulement avant les deux soumissions)"
 )
 CMD_INCONNUE: Final = "Je ne connais pas la commande « {nom} »."
@@ -421,3 +422,41 @@ CMP_AUCUN_ECART: Final = "Aucun écart : les deux grilles concordent."
 CMP_AGENDA_TITRE: Final = "À aborder pendant l'entretien complémentaire ({minutes} min)"
 CMP_AGENDA_LIGNE: Final = "{competence} : {criteres}"
 CMP_SUITE: Final = "Chaque critère en écart devra recevoir une valeur commune, proposée par l'un et acceptée par l'autre."
+
+CRE_TITRE: Final = "Nouvelle évaluation"
+CRE_INTRO: Final = (
+    "Renseignez le candidat, le bloc et les deux évaluateurs. Les deux évaluateurs recevront "
+    "chacun un message pour commencer leur grille."
+)
+CRE_CHAMPS: Final = {
+    "candidat_nom": "Nom du candidat",
+    "candidat_reference": "Référence du candidat (pseudonyme, sans espace : C042…)",
+    "bloc": "Bloc (B1, B2, B3 ou B4)",
+    "evaluateur_1": "Identifiant du premier évaluateur",
+    "role_1": "Rôle du premier évaluateur (expert_habilite, expert_interne, responsable_pedagogique)",
+    "evaluateur_2": "Identifiant du second évaluateur",
+    "role_2": "Rôle du second évaluateur",
+    "echeance": "Échéance (JJ/MM/AAAA, facultative)",
+    "destination": "Où publier le résultat (canal privé, facultatif)",
+}
+CRE_ERREURS_TITRE: Final = "L'évaluation n'a pas été créée :"
+CRE_OBLIGATOIRE: Final = "« {champ} » est obligatoire."
+CRE_REFERENCE_INVALIDE: Final = (
+    "la référence ne doit contenir que des lettres, chiffres, « - » ou « _ » (64 au plus)."
+)
+CRE_IDENTIFIANT_INVALIDE: Final = "l'identifiant « {valeur} » n'est pas valide."
+CRE_BLOC_INVALIDE: Final = "le bloc « {valeur} » n'existe pas : B1, B2, B3 ou B4."
+CRE_ROLE_INVALIDE: Final = "le rôle « {valeur} » n'existe pas : expert_habilite, expert_interne ou responsable_pedagogique."
+CRE_BINOME_INTERDIT: Final = (
+    "les rôles {role_1} et {role_2} ne forment pas un binôme prévu par le référentiel pour ce bloc."
+)
+CRE_MEME_EVALUATEUR: Final = "les deux évaluateurs doivent être deux personnes différentes."
+CRE_DATE_INVALIDE: Final = "l'échéance « {valeur} » n'est pas une date JJ/MM/AAAA."
+CRE_INTERDIT: Final = "Seuls les coordinateurs peuvent créer une évaluation."
+CRE_CREEE: Final = "Évaluation {evaluation} créée : candidat {reference}, bloc {bloc}. Les deux évaluateurs sont prévenus."
+CRE_INVITATION: Final = (
+    "Vous êtes évaluateur du candidat {reference} pour le bloc {bloc} ({titre}). "
+    "Observez {entretiens} entretiens, puis notez la grille critère par critère."
+)
+CRE_BOUTON_COMMENCER: Final = "Commencer la grille"
+CRE_BOUTON_CREER: Final = "Créer l'évaluation"

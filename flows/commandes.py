@@ -30,7 +30,7 @@ from flows.messages import (
 from flows.notation import Aller
 from referentiel import Bloc, Critere, Referentiel, SearchIndex
 
-COMMANDES = ("aide", "critere", "bloc", "mes-evaluations", "statut")
+COMMANDES = ("aide", "critere", "bloc", "mes-evaluations", "nouvelle", "statut")
 
 
 def _court(texte: str, longueur: int) -> str:

@@ -20,13 +20,14 @@ from datetime import datetime
 from typing import Any
 
 from flows import catalogue as txt
-from flows import commandes
+from flows import commandes, creation
 from flows.autorisation import Action, autorise
 from flows.evaluation import EtatConversation, Soumission
 from flows.messages import (
     ChoiceEvent,
     CommandEvent,
     Event,
+    FormEvent,
     InvalidPayload,
     Message,
     Paragraph,
@@ -55,8 +56,10 @@ class Service:
         referentiel: Referentiel,
         horloge: Callable[[], datetime],
         admins: Collection[str] = (),
+        coordinateurs: Collection[str] = (),
     ) -> None:
         self.store = store
+        self.coordinateurs = frozenset(coordinateurs)
         self.referentiel = referentiel
         self.recherche = SearchIndex(referentiel)
         self.horloge = horloge
@@ -92,11 +95,15 @@ class Service:
         return replies
 
     async def _router(self, evenement: Event, donnees: dict[str, Any]) -> tuple[Reply, ...]:
+        if isinstance(evenement, FormEvent):
+            return await self._formulaire(evenement)
         if isinstance(evenement, ChoiceEvent):
             try:
-                charge = unpack_any(evenement.payload, (Noter, Aller))
+                charge = unpack_any(evenement.payload, (Noter, Aller, creation.Envoyer))
             except InvalidPayload:
                 return _dire(txt.NOTE_CHOIX_INVALIDE)
+            if isinstance(charge, creation.Envoyer):  # a channel that sent the button, not the form
+                return (creation.formulaire(),)
             assert isinstance(charge, Noter | Aller)
             return await self._noter(evenement, charge.evaluation, donnees)
         if isinstance(evenement, TextEvent):
@@ -123,6 +130,10 @@ class Service:
             return (commandes.critere(self.recherche, args),)
         if nom == "bloc":
             return (commandes.bloc(self.referentiel, args),)
+        if nom == "nouvelle":
+            if not self._peut_creer(utilisateur):
+                return _dire(txt.CRE_INTERDIT)
+            return (creation.formulaire(),)
         if nom == "mes-evaluations":
             dossiers = []
             for ev in await self.store.evaluations():
@@ -139,6 +150,25 @@ class Service:
                 return _dire(txt.CMD_EVALUATION_INCONNUE.format(evaluation=args.strip()[:64]))
             return (commandes.statut(dossier, self.referentiel),)
         return (commandes.aide(inconnue=nom),)
+
+    def _peut_creer(self, utilisateur: str) -> bool:
+        return utilisateur in self.coordinateurs or utilisateur in self.admins
+
+    async def _formulaire(self, evenement: FormEvent) -> tuple[Reply, ...]:
+        """A submitted form: only the creation form exists so far."""
+        utilisateur = evenement.origin.user
+        if evenement.form != creation.FORMULAIRE or not self._peut_creer(utilisateur):
+            return _dire(txt.CRE_INTERDIT)
+        erreurs = creation.verifier(evenement.values, self.referentiel)
+        if erreurs:
+            return (creation.formulaire(evenement.values, erreurs),)
+        existantes = {e.id for e in await self.store.evaluations()}
+        ev = creation.evaluation(evenement.values, utilisateur, existantes, self.horloge())
+        await self.store.creer(ev, par=utilisateur, requete=evenement.request_id)
+        confirmation = txt.CRE_CREEE.format(
+            evaluation=ev.id, reference=ev.candidat.reference, bloc=ev.bloc
+        )
+        return (*_dire(confirmation), *creation.invitations(ev, self.referentiel))
 
     async def _noter(
         self, evenement: Event, evaluation_id: str, donnees: dict[str, Any]
