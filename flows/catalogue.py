@@ -460,3 +460,58 @@ CRE_INVITATION: Final = (
 )
 CRE_BOUTON_COMMENCER: Final = "Commencer la grille"
 CRE_BOUTON_CREER: Final = "Créer l'évaluation"
+
+# --- Reconciliation, consolidation, visas (flows.rapprochement) ------------------------
+
+RAP_PAS_ENCORE: Final = "Le rapprochement commence quand les deux grilles sont soumises."
+RAP_INTERDIT: Final = (
+    "Seuls les deux évaluateurs de cette évaluation peuvent rapprocher leurs grilles."
+)
+RAP_TITRE: Final = "Écarts à rapprocher — candidat {reference}, bloc {bloc} ({n} restant(s))"
+RAP_VOUS: Final = "Vous"
+RAP_AUTRE: Final = "L'autre évaluateur"
+RAP_VALEUR_COMMENTAIRE: Final = "{valeur}{commentaire}"
+RAP_EN_COURS: Final = "Proposition en cours"
+RAP_EN_COURS_VALEUR: Final = "{valeur} par {qui} : {justification}"
+RAP_BOUTON_PROPOSER: Final = "Proposer {valeur}"
+RAP_BOUTON_ACCEPTER: Final = "Accepter {valeur}"
+RAP_BOUTON_LISTE: Final = "Voir les écarts"
+RAP_JUSTIFIER: Final = (
+    "Vous proposez {valeur} pour {critere}. Écrivez votre justification (obligatoire) :"
+)
+RAP_JUSTIFICATION_VIDE: Final = (
+    "Une justification est obligatoire pour proposer une valeur : écrivez au moins une phrase."
+)
+RAP_PROPOSEE: Final = "Proposition envoyée à l'autre évaluateur : {critere} = {valeur}."
+RAP_A_EXAMINER: Final = (
+    "{qui} propose {valeur} pour {critere} : « {justification} ». Acceptez-vous ?"
+)
+RAP_ACCEPTEE: Final = "Valeur commune enregistrée : {critere} = {valeur}."
+RAP_ACCEPTEE_INFO: Final = "{qui} a accepté votre proposition : {critere} = {valeur}."
+RAP_PROPOSITION_PERIMEE: Final = (
+    "Cette proposition a changé depuis : rien n'a été enregistré. Voici les écarts à jour."
+)
+RAP_PROPRE_PROPOSITION: Final = (
+    "Vous ne pouvez pas accepter votre propre proposition : l'autre évaluateur doit répondre."
+)
+RAP_TOUT_RAPPROCHE: Final = "Tous les écarts ont une valeur commune. Vous pouvez consolider."
+RAP_BOUTON_CONSOLIDER: Final = "Voir la proposition consolidée"
+
+CONS_TITRE: Final = "Proposition consolidée — candidat {reference}, bloc {bloc}"
+CONS_PROPOSITIONS: Final = {
+    "valide": "validé",
+    "non_valide": "non validé",
+    "a_completer": "à compléter",
+    "a_arbitrer": "à arbitrer par le jury",
+}
+CONS_BLOC: Final = "Proposition pour le bloc : {proposition} (le jury décide)."
+CONS_PERSISTANTS: Final = (
+    "Désaccords persistants, transmis au jury avec les deux positions : {criteres}."
+)
+CONS_BOUTON_VISA: Final = "Donner mon visa"
+CONS_VISA_ENREGISTRE: Final = "Visa enregistré. En attente du visa de l'autre évaluateur."
+CONS_DEJA_VISE: Final = "Vous avez déjà donné votre visa."
+RES_TITRE: Final = "Résultat proposé — candidat {reference}, bloc {bloc}"
+RES_ACCORD: Final = "Accord initial entre évaluateurs : {pourcentage} %."
+RES_NON_ACQUISES: Final = "Compétences non validées ou à compléter : {competences}."
+RES_VISAS: Final = "Les deux évaluateurs ont donné leur visa. Détail : « resultat {evaluation} »."

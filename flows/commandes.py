@@ -28,6 +28,7 @@ from flows.messages import (
     Reply,
 )
 from flows.notation import Aller
+from flows.rapprochement import Consolider, Rapprocher
 from referentiel import Bloc, Critere, Referentiel, SearchIndex
 
 COMMANDES = ("aide", "critere", "bloc", "mes-evaluations", "nouvelle", "statut")
@@ -197,7 +198,7 @@ def comparaison(dossier: Dossier, bloc_: Bloc, destinataire: str) -> Reply:
     ev = dossier.evaluation
     concordants = len(comp.par_ecart(Ecart.CONCORDANT))
     titre = txt.CMP_TITRE.format(reference=ev.candidat.reference, bloc=bloc_.id)
-    blocs: list[Heading | Paragraph | Fields | Context] = [
+    blocs: list[Heading | Paragraph | Fields | Context | Choices] = [
         Heading(text=_court(titre, MAX_HEADING)),
         Paragraph(
             text=txt.CMP_ACCORD.format(
@@ -234,6 +235,15 @@ def comparaison(dossier: Dossier, bloc_: Bloc, destinataire: str) -> Reply:
             )
     if ecarts:
         blocs.append(Paragraph(text=txt.CMP_SUITE))
+        bouton = Button(
+            label=txt.RAP_BOUTON_LISTE, payload=Rapprocher(evaluation=ev.id, action="liste").pack()
+        )
+    else:
+        bouton = Button(
+            label=txt.RAP_BOUTON_CONSOLIDER,
+            payload=Consolider(evaluation=ev.id, action="voir").pack(),
+        )
+    blocs.append(Choices(buttons=(bouton,)))
     return Reply(
         message=Message(summary=_court(titre, 3000), blocks=tuple(blocs)),
         to=Destination(kind="user", user=destinataire),

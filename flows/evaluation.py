@@ -156,6 +156,24 @@ class Accord(Element):
         return self.critere
 
 
+class Proposition(Element):
+    """A value proposed for a disputed critère, with its rationale, awaiting the other's answer.
+
+    One per critère: a counter-proposal replaces the proposal it answers.
+    """
+
+    critere: Annotated[str, StringConstraints(pattern=r"^B\d+\.C\d+\.\d+$")]
+    valeur: CodeValeur
+    propose_par: Identifiant
+    justification: TexteLibre
+
+    TABLE: ClassVar[str] = "propositions"
+
+    @property
+    def cle(self) -> str:
+        return self.critere
+
+
 class Soumission(Element):
     """An évaluateur submitted their grid: it is locked."""
 
@@ -181,7 +199,8 @@ class Visa(Element):
 
 
 ELEMENTS: dict[str, type[Element]] = {
-    cls.TABLE: cls for cls in (Reponse, Precisions, Entretien, Accord, Soumission, Visa)
+    cls.TABLE: cls
+    for cls in (Reponse, Precisions, Entretien, Proposition, Accord, Soumission, Visa)
 }
 """Every kind of element, by table name."""
 
@@ -220,6 +239,7 @@ class Dossier(_Record):
     reponses: tuple[Reponse, ...] = ()
     precisions: tuple[Precisions, ...] = ()
     entretiens: tuple[Entretien, ...] = ()
+    propositions: tuple[Proposition, ...] = ()
     accords: tuple[Accord, ...] = ()
     soumissions: tuple[Soumission, ...] = ()
     visas: tuple[Visa, ...] = ()

@@ -15,14 +15,15 @@ visas, results) plug into the same routing.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from datetime import datetime
 from typing import Any
 
 from flows import catalogue as txt
-from flows import commandes, creation
+from flows import commandes, creation, rapprochement
 from flows.autorisation import Action, autorise
-from flows.evaluation import EtatConversation, Soumission
+from flows.comparaison import comparer
+from flows.evaluation import Dossier, Element, EtatConversation, Soumission
 from flows.messages import (
     ChoiceEvent,
     CommandEvent,
@@ -37,7 +38,7 @@ from flows.messages import (
 )
 from flows.notation import Aller, Attente, EtatNotation, Grille, Noter, Pas, commencer, etape
 from flows.store import RefusStore, Store
-from referentiel import Referentiel, SearchIndex
+from referentiel import Bloc, CodeValeur, Referentiel, SearchIndex
 
 FLOW = "cqp"
 ATTENTES_DE_TEXTE = (Attente.COMMENTAIRE, Attente.PRECISIONS)
@@ -45,6 +46,14 @@ ATTENTES_DE_TEXTE = (Attente.COMMENTAIRE, Attente.PRECISIONS)
 
 def _dire(texte: str) -> tuple[Reply, ...]:
     return (Reply(message=Message(summary=texte, blocks=(Paragraph(text=texte),))),)
+
+
+class _Refus(Exception):
+    """Why an action cannot be done now, as the replies that say so."""
+
+    def __init__(self, replies: tuple[Reply, ...]) -> None:
+        super().__init__("refused")
+        self.replies = replies
 
 
 class Service:
@@ -99,14 +108,28 @@ class Service:
             return await self._formulaire(evenement)
         if isinstance(evenement, ChoiceEvent):
             try:
-                charge = unpack_any(evenement.payload, (Noter, Aller, creation.Envoyer))
+                charge = unpack_any(
+                    evenement.payload,
+                    (
+                        Noter,
+                        Aller,
+                        creation.Envoyer,
+                        rapprochement.Rapprocher,
+                        rapprochement.Consolider,
+                    ),
+                )
             except InvalidPayload:
                 return _dire(txt.NOTE_CHOIX_INVALIDE)
             if isinstance(charge, creation.Envoyer):  # a channel that sent the button, not the form
                 return (creation.formulaire(),)
+            if isinstance(charge, rapprochement.Rapprocher | rapprochement.Consolider):
+                return await self._rapprocher(evenement, charge, donnees)
             assert isinstance(charge, Noter | Aller)
             return await self._noter(evenement, charge.evaluation, donnees)
         if isinstance(evenement, TextEvent):
+            en_attente = donnees.get("justification")
+            if en_attente is not None:
+                return await self._justifier(evenement, en_attente, donnees)
             actif = donnees.get("actif")
             notation = donnees.get("notation", {}).get(actif) if actif else None
             if (
@@ -151,6 +174,97 @@ class Service:
             return (commandes.statut(dossier, self.referentiel),)
         return (commandes.aide(inconnue=nom),)
 
+    async def _dossier_rapprochable(
+        self, evaluation_id: str, utilisateur: str
+    ) -> tuple[Dossier, Bloc]:
+        """The evaluation, if ``utilisateur`` may reconcile it now; else _Refus says why not."""
+        dossier = await self.store.dossier(evaluation_id)
+        if dossier is None or not autorise(dossier.evaluation, utilisateur, Action.RAPPROCHER):
+            raise _Refus(_dire(txt.RAP_INTERDIT))
+        soumis = {s.evaluateur for s in dossier.soumissions}
+        if not {e.utilisateur for e in dossier.evaluation.evaluateurs} <= soumis:
+            raise _Refus(
+                _dire(txt.RAP_PAS_ENCORE)
+            )  # the blind rule: nothing of the other grid before
+        bloc = self.referentiel.bloc(dossier.evaluation.bloc)
+        assert bloc is not None
+        return dossier, bloc
+
+    async def _rapprocher(
+        self,
+        evenement: ChoiceEvent,
+        charge: rapprochement.Rapprocher | rapprochement.Consolider,
+        donnees: dict[str, Any],
+    ) -> tuple[Reply, ...]:
+        utilisateur = evenement.origin.user
+        try:
+            dossier, bloc = await self._dossier_rapprochable(charge.evaluation, utilisateur)
+        except _Refus as refus:
+            return refus.replies
+        maintenant = self.horloge()
+        if isinstance(charge, rapprochement.Consolider):
+            if charge.action == "voir":
+                return (rapprochement.proposition_consolidee(dossier, bloc),)
+            resultat = rapprochement.viser(dossier, bloc, utilisateur, maintenant)
+        elif charge.action == "liste":
+            return (rapprochement.liste(dossier, bloc, utilisateur),)
+        elif charge.action == "proposer":
+            ouvertes = {
+                ligne.critere
+                for ligne in rapprochement.a_rapprocher(comparer(dossier, bloc), dossier)
+            }
+            if charge.critere not in ouvertes or charge.valeur not in CodeValeur.__members__:
+                return (
+                    *_dire(txt.RAP_PROPOSITION_PERIMEE),
+                    rapprochement.liste(dossier, bloc, utilisateur),
+                )
+            donnees["justification"] = {
+                "evaluation": charge.evaluation, "critere": charge.critere, "valeur": charge.valeur,
+            }  # fmt: skip
+            return (
+                rapprochement.demander_justification(charge.critere, CodeValeur(charge.valeur)),
+            )
+        else:
+            resultat = rapprochement.accepter(
+                dossier, bloc, utilisateur, charge.critere, charge.valeur, maintenant
+            )
+        await self._enregistrer(
+            charge.evaluation, resultat.enregistrements, utilisateur, evenement.request_id
+        )
+        return resultat.replies
+
+    async def _justifier(
+        self, evenement: TextEvent, en_attente: dict[str, str], donnees: dict[str, Any]
+    ) -> tuple[Reply, ...]:
+        utilisateur = evenement.origin.user
+        try:
+            dossier, _ = await self._dossier_rapprochable(en_attente["evaluation"], utilisateur)
+        except _Refus as refus:
+            donnees.pop("justification", None)
+            return refus.replies
+        resultat = rapprochement.proposer(
+            dossier, utilisateur, en_attente["critere"], CodeValeur(en_attente["valeur"]),
+            evenement.text.strip(), self.horloge(),
+        )  # fmt: skip
+        if resultat.enregistrements:
+            await self._enregistrer(
+                en_attente["evaluation"],
+                resultat.enregistrements,
+                utilisateur,
+                evenement.request_id,
+            )
+            donnees.pop("justification", None)
+        return resultat.replies
+
+    async def _enregistrer(
+        self, evaluation_id: str, enregistrements: Sequence[Element], par: str, requete: str
+    ) -> None:
+        """Store a step's records, each under a request id of its own (retries apply once)."""
+        for i, enregistrement in enumerate(enregistrements):
+            await self.store.enregistrer(
+                evaluation_id, enregistrement, par=par, requete=f"{requete}#{i}"
+            )
+
     def _peut_creer(self, utilisateur: str) -> bool:
         return utilisateur in self.coordinateurs or utilisateur in self.admins
 
@@ -192,13 +306,9 @@ class Service:
                 pas = etape(pas.etat, evenement, grille, bloc, maintenant)
         else:
             pas = etape(EtatNotation.model_validate(stocke), evenement, grille, bloc, maintenant)
-        for i, enregistrement in enumerate(pas.enregistrements):
-            await self.store.enregistrer(
-                evaluation_id,
-                enregistrement,
-                par=utilisateur,
-                requete=f"{evenement.request_id}#{i}",
-            )
+        await self._enregistrer(
+            evaluation_id, pas.enregistrements, utilisateur, evenement.request_id
+        )
         notations[evaluation_id] = pas.etat.model_dump(mode="json")
         donnees.update(notation=notations, actif=evaluation_id)
         if any(isinstance(e, Soumission) for e in pas.enregistrements):

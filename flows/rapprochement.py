@@ -1,0 +1,352 @@
+"""Reconciliation, consolidated proposal and visas: from two grids to one proposal for the jury.
+
+Once both grids are submitted, every critère where they differ needs one
+agreed value: one évaluateur proposes a value with a rationale, the other
+accepts it or counter-proposes (a new proposal, which replaces the first).
+Both see each other's original value and comment at this stage. Nothing is
+ever resolved automatically; what stays disputed goes to the jury as a
+*désaccord persistant* with both positions.
+
+Then the consolidated proposal (:mod:`flows.consolidation`) is shown to both;
+each gives a visa; with both visas the summary goes to the results
+destination and to the coordinateurs — with the candidate's pseudonymous
+reference, never their name.
+
+Pure functions: they return the replies and the records to store; the
+service does the I/O.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+from flows import catalogue as txt
+from flows.comparaison import Comparaison, Ecart, LigneComparaison, comparer
+from flows.consolidation import Consolidation, consolider
+from flows.consolidation import Proposition as PropositionBloc
+from flows.evaluation import Accord, Dossier, Element, Proposition, Visa
+from flows.messages import (
+    MAX_HEADING,
+    Button,
+    Choices,
+    Context,
+    Destination,
+    Fields,
+    Heading,
+    Message,
+    Paragraph,
+    Payload,
+    Reply,
+)
+from referentiel import Bloc, CodeValeur
+
+MAX_ECARTS_PAR_MESSAGE = 12
+"""Three blocks per disputed critère: twelve fit well within a message's 50 blocks."""
+
+
+class Rapprocher(Payload):
+    """Reconciliation buttons: list the gaps, propose a value, accept the other's proposal."""
+
+    PREFIX = "p"
+    evaluation: str
+    action: Literal["liste", "proposer", "accepter"]
+    critere: str = "-"
+    valeur: str = "-"
+
+
+class Consolider(Payload):
+    """Consolidation buttons: see the proposal, give one's visa."""
+
+    PREFIX = "k"
+    evaluation: str
+    action: Literal["voir", "viser"]
+
+
+@dataclass(frozen=True)
+class Resultat:
+    """Replies, and the records to store before sending them."""
+
+    replies: tuple[Reply, ...]
+    enregistrements: tuple[Element, ...] = ()
+
+
+def _court(texte: str, n: int) -> str:
+    return texte if len(texte) <= n else texte[: n - 1] + "…"
+
+
+def _dire(texte: str, to: Destination | None = None, boutons: tuple[Button, ...] = ()) -> Reply:
+    blocs: tuple[Paragraph | Choices, ...] = (Paragraph(text=_court(texte, 3000)),)
+    if boutons:
+        blocs += (Choices(buttons=boutons),)
+    return Reply(message=Message(summary=_court(texte, 3000), blocks=blocs), to=to or Destination())
+
+
+def _autre(dossier: Dossier, utilisateur: str) -> str:
+    return next(
+        e.utilisateur for e in dossier.evaluation.evaluateurs if e.utilisateur != utilisateur
+    )
+
+
+def a_rapprocher(comparaison: Comparaison, dossier: Dossier) -> list[LigneComparaison]:
+    """Disputed critères without an agreed value yet (both NO counts as agreed: not observed)."""
+    accordes = {a.critere for a in dossier.accords}
+    return [
+        ligne
+        for ligne in comparaison.lignes
+        if ligne.ecart not in (Ecart.CONCORDANT, Ecart.NON_OBSERVE)
+        and ligne.critere not in accordes
+    ]
+
+
+def liste(dossier: Dossier, bloc: Bloc, utilisateur: str) -> Reply:
+    """The gaps still open, each with both positions and the buttons to propose or accept."""
+    comparaison = comparer(dossier, bloc)
+    ouvertes = a_rapprocher(comparaison, dossier)
+    ev = dossier.evaluation
+    if not ouvertes:
+        return _fin_du_rapprochement(ev.id)
+    moi_premier = ev.evaluateurs[0].utilisateur == utilisateur
+    propositions = {p.critere: p for p in dossier.propositions}
+    titre = txt.RAP_TITRE.format(reference=ev.candidat.reference, bloc=bloc.id, n=len(ouvertes))
+    blocs: list[Heading | Paragraph | Fields | Choices] = [Heading(text=_court(titre, MAX_HEADING))]
+    for ligne in ouvertes[:MAX_ECARTS_PAR_MESSAGE]:
+        critere = next(c for c in bloc.criteres if c.id == ligne.critere)
+        mien = (
+            (ligne.valeur_1, ligne.commentaire_1)
+            if moi_premier
+            else (ligne.valeur_2, ligne.commentaire_2)
+        )
+        sien = (
+            (ligne.valeur_2, ligne.commentaire_2)
+            if moi_premier
+            else (ligne.valeur_1, ligne.commentaire_1)
+        )
+        champs = [
+            (txt.RAP_VOUS, _position(*mien)),
+            (txt.RAP_AUTRE, _position(*sien)),
+        ]
+        boutons = [
+            Button(
+                label=txt.RAP_BOUTON_PROPOSER.format(valeur=v.value),
+                payload=Rapprocher(
+                    evaluation=ev.id, action="proposer", critere=critere.id, valeur=v.value
+                ).pack(),
+            )
+            for v in CodeValeur
+        ]
+        en_cours = propositions.get(critere.id)
+        if en_cours is not None:
+            champs.append(
+                (
+                    txt.RAP_EN_COURS,
+                    _court(
+                        txt.RAP_EN_COURS_VALEUR.format(
+                            valeur=en_cours.valeur.value,
+                            qui=en_cours.propose_par,
+                            justification=en_cours.justification,
+                        ),
+                        3000,
+                    ),
+                )
+            )
+            if en_cours.propose_par != utilisateur:
+                boutons.insert(
+                    0,
+                    Button(
+                        label=txt.RAP_BOUTON_ACCEPTER.format(valeur=en_cours.valeur.value),
+                        payload=Rapprocher(
+                            evaluation=ev.id,
+                            action="accepter",
+                            critere=critere.id,
+                            valeur=en_cours.valeur.value,
+                        ).pack(),
+                        style="primary",
+                    ),
+                )
+        blocs += [
+            Paragraph(text=_court(f"{critere.id} — {critere.libelle}", 3000)),
+            Fields(items=tuple(champs)),
+            Choices(buttons=tuple(boutons)),
+        ]
+    return Reply(message=Message(summary=_court(titre, 3000), blocks=tuple(blocs)))
+
+
+def _position(valeur: CodeValeur, commentaire: str) -> str:
+    return _court(
+        txt.RAP_VALEUR_COMMENTAIRE.format(
+            valeur=valeur.value, commentaire=f" — {commentaire}" if commentaire else ""
+        ),
+        3000,
+    )
+
+
+def _fin_du_rapprochement(evaluation: str) -> Reply:
+    bouton = Button(
+        label=txt.RAP_BOUTON_CONSOLIDER,
+        payload=Consolider(evaluation=evaluation, action="voir").pack(),
+        style="primary",
+    )
+    return _dire(txt.RAP_TOUT_RAPPROCHE, boutons=(bouton,))
+
+
+def demander_justification(critere: str, valeur: CodeValeur) -> Reply:
+    return _dire(txt.RAP_JUSTIFIER.format(valeur=valeur.value, critere=critere))
+
+
+def proposer(
+    dossier: Dossier,
+    utilisateur: str,
+    critere: str,
+    valeur: CodeValeur,
+    justification: str,
+    maintenant: datetime,
+) -> Resultat:
+    """Record a proposal (or counter-proposal) and send it to the other évaluateur."""
+    if not justification.strip():
+        return Resultat((_dire(txt.RAP_JUSTIFICATION_VIDE),))
+    proposition = Proposition(
+        critere=critere,
+        valeur=valeur,
+        propose_par=utilisateur,
+        justification=justification,
+        horodatage=maintenant,
+    )
+    ev = dossier.evaluation.id
+    autre = _autre(dossier, utilisateur)
+    examen = _dire(
+        txt.RAP_A_EXAMINER.format(
+            qui=utilisateur, valeur=valeur.value, critere=critere, justification=justification
+        ),
+        to=Destination(kind="user", user=autre),
+        boutons=(
+            Button(
+                label=txt.RAP_BOUTON_ACCEPTER.format(valeur=valeur.value),
+                payload=Rapprocher(
+                    evaluation=ev, action="accepter", critere=critere, valeur=valeur.value
+                ).pack(),
+                style="primary",
+            ),
+            Button(
+                label=txt.RAP_BOUTON_LISTE, payload=Rapprocher(evaluation=ev, action="liste").pack()
+            ),
+        ),
+    )
+    confirmation = _dire(txt.RAP_PROPOSEE.format(critere=critere, valeur=valeur.value))
+    return Resultat((confirmation, examen), (proposition,))
+
+
+def accepter(
+    dossier: Dossier, bloc: Bloc, utilisateur: str, critere: str, valeur: str, maintenant: datetime
+) -> Resultat:
+    """Accept the other's current proposal: the agreed value is recorded (never one's own)."""
+    proposition = next((p for p in dossier.propositions if p.critere == critere), None)
+    if proposition is None or proposition.valeur.value != valeur:
+        return Resultat((_dire(txt.RAP_PROPOSITION_PERIMEE), liste(dossier, bloc, utilisateur)))
+    if proposition.propose_par == utilisateur:
+        return Resultat((_dire(txt.RAP_PROPRE_PROPOSITION),))
+    accord = Accord(
+        critere=critere,
+        valeur=proposition.valeur,
+        propose_par=proposition.propose_par,
+        accepte_par=utilisateur,
+        justification=proposition.justification,
+        horodatage=maintenant,
+    )
+    apres = dossier.model_copy(update={"accords": (*dossier.accords, accord)})
+    info = _dire(
+        txt.RAP_ACCEPTEE_INFO.format(qui=utilisateur, critere=critere, valeur=valeur),
+        to=Destination(kind="user", user=proposition.propose_par),
+    )
+    confirmation = _dire(txt.RAP_ACCEPTEE.format(critere=critere, valeur=valeur))
+    return Resultat((confirmation, info, liste(apres, bloc, utilisateur)), (accord,))
+
+
+def consolidation(dossier: Dossier, bloc: Bloc) -> Consolidation:
+    return consolider(comparer(dossier, bloc), dossier, bloc)
+
+
+def proposition_consolidee(dossier: Dossier, bloc: Bloc) -> Reply:
+    """The proposal per compétence and for the bloc, the disputes left, and the visa button."""
+    cons = consolidation(dossier, bloc)
+    ev = dossier.evaluation
+    titre = txt.CONS_TITRE.format(reference=ev.candidat.reference, bloc=bloc.id)
+    blocs: list[Heading | Fields | Paragraph | Context | Choices] = [
+        Heading(text=_court(titre, MAX_HEADING)),
+        *(
+            Fields(
+                items=tuple(
+                    (c, txt.CONS_PROPOSITIONS[p.value])
+                    for c, p in list(cons.competences.items())[i : i + 10]
+                )
+            )
+            for i in range(0, len(cons.competences), 10)
+        ),
+        Paragraph(
+            text=txt.CONS_BLOC.format(proposition=txt.CONS_PROPOSITIONS[cons.proposition.value])
+        ),
+    ]
+    if cons.desaccords_persistants:
+        blocs.append(
+            Context(
+                text=_court(
+                    txt.CONS_PERSISTANTS.format(criteres=", ".join(cons.desaccords_persistants)),
+                    2000,
+                )
+            )
+        )
+    blocs.append(
+        Choices(
+            buttons=(
+                Button(
+                    label=txt.CONS_BOUTON_VISA,
+                    payload=Consolider(evaluation=ev.id, action="viser").pack(),
+                    style="primary",
+                ),
+            )
+        )
+    )
+    return Reply(message=Message(summary=_court(titre, 3000), blocks=tuple(blocs)))
+
+
+def viser(dossier: Dossier, bloc: Bloc, utilisateur: str, maintenant: datetime) -> Resultat:
+    """Record a visa; with both, the result goes to the results destination and coordinateurs."""
+    if any(v.evaluateur == utilisateur for v in dossier.visas):
+        return Resultat((_dire(txt.CONS_DEJA_VISE),))
+    visa = Visa(evaluateur=utilisateur, horodatage=maintenant)
+    if len(dossier.visas) + 1 < 2:
+        return Resultat((_dire(txt.CONS_VISA_ENREGISTRE),), (visa,))
+    resultat = message_resultat(dossier, bloc)
+    envois = [
+        Reply(message=resultat, to=Destination(kind="user", user=c))
+        for c in dossier.evaluation.coordinateurs
+    ]
+    if dossier.evaluation.destination_resultats:
+        envois.append(Reply(message=resultat, to=Destination(kind="results")))
+    return Resultat((Reply(message=resultat), *envois), (visa,))
+
+
+def message_resultat(dossier: Dossier, bloc: Bloc) -> Message:
+    """The result summary: pseudonymous reference only (it may be posted in a shared channel)."""
+    cons = consolidation(dossier, bloc)
+    ev = dossier.evaluation
+    titre = txt.RES_TITRE.format(reference=ev.candidat.reference, bloc=bloc.id)
+    accord = comparer(dossier, bloc).accord_observe
+    non_acquises = [c for c, p in cons.competences.items() if p is not PropositionBloc.VALIDE]
+    textes = [
+        txt.CONS_BLOC.format(proposition=txt.CONS_PROPOSITIONS[cons.proposition.value]),
+        txt.RES_ACCORD.format(pourcentage=round(100 * accord)),
+    ]
+    if non_acquises:
+        textes.append(txt.RES_NON_ACQUISES.format(competences=", ".join(non_acquises)))
+    if cons.desaccords_persistants:
+        textes.append(txt.CONS_PERSISTANTS.format(criteres=", ".join(cons.desaccords_persistants)))
+    textes.append(txt.RES_VISAS.format(evaluation=ev.id))
+    return Message(
+        summary=_court(titre, 3000),
+        blocks=(
+            Heading(text=_court(titre, MAX_HEADING)),
+            *(Paragraph(text=_court(t, 3000)) for t in textes),
+        ),
+    )

@@ -1,0 +1,130 @@
+"""The brief's story, end to end through the service: a coordinateur creates the evaluation of
+bloc 1, two évaluateurs score it blind, three disagreements are reconciled and one stays for the
+jury, both give their visa, and the proposal reaches the coordinateur and the results channel."""
+
+from __future__ import annotations
+
+from flows.messages import FormEvent, Origin, Reply
+from flows.notation import Aller
+from flows.rapprochement import Consolider, Rapprocher
+from flows.service import Service
+from referentiel import CodeValeur, default
+from storage.memory import MemoryStore
+from tests.harnais import Horloge, Utilisateur
+
+A, ECA, NA, NO = CodeValeur.A, CodeValeur.ECA, CodeValeur.NA, CodeValeur.NO
+BLOC_1 = default().blocs[0]
+EV = "ev-C042-B1"
+# The second évaluateur differs on four critères; three will be reconciled, one not.
+DIFFERENCES = {"B1.C1.2": NA, "B1.C2.4": ECA, "B1.C3.1": NA, "B1.C5.3": NO}
+
+
+async def _noter_la_grille(u: Utilisateur, differences: dict[str, CodeValeur]) -> None:
+    await u.cliquer(Aller(evaluation=EV, action="reprendre").pack())
+    for competence in BLOC_1.competences:
+        for critere in competence.criteres:
+            valeur = differences.get(critere.id, A)
+            await u.cliquer(f"v:{EV}:{critere.id}:{valeur.value}")
+            if valeur in (ECA, NA):
+                await u.taper(f"Observé lors de l'entretien 2 ({critere.id}).")
+        await u.taper(f"{competence.id} : mise en œuvre constatée sur trois entretiens.")
+    await u.cliquer(Aller(evaluation=EV, action="soumettre").pack())
+
+
+def _destinataires(replies: tuple[Reply, ...]) -> list[str]:
+    return sorted(f"{r.to.kind}:{r.to.user or ''}" for r in replies if r.to.kind != "origin")
+
+
+async def test_a_whole_evaluation_of_bloc_1_from_creation_to_the_posted_result() -> None:
+    service = Service(MemoryStore(), default(), Horloge(), coordinateurs=("u-coord",))
+    coordinateur = Utilisateur(service, "u-coord")
+    expert, interne = Utilisateur(service, "u-expert"), Utilisateur(service, "u-interne")
+
+    valeurs = {
+        "candidat_nom": "Jeanne Martin", "candidat_reference": "C042", "bloc": "B1",
+        "evaluateur_1": "u-expert", "role_1": "expert_habilite",
+        "evaluateur_2": "u-interne", "role_2": "expert_interne", "destination": "resultats-cqp",
+    }  # fmt: skip
+    replies = await service.handle(
+        FormEvent(origin=Origin(channel="web", conversation="dm", user="u-coord"), request_id="new-1",
+                  form="nouvelle", values=valeurs)
+    )  # fmt: skip
+    assert _destinataires(replies) == ["user:u-expert", "user:u-interne"]
+
+    await _noter_la_grille(expert, {})
+    assert "Reformulations" not in await interne.cliquer(
+        Aller(evaluation=EV, action="reprendre").pack()
+    )
+    await _noter_la_grille(interne, DIFFERENCES)
+    assert _destinataires(interne.replies) == ["user:u-expert", "user:u-interne"]
+    assert "Accord : 87 % des critères (26/30)" in interne.lu()
+
+    # Reconciliation: both see each other's value and comment; propose, counter, accept.
+    liste = await expert.cliquer(Rapprocher(evaluation=EV, action="liste").pack())
+    assert "4 restant(s)" in liste and "Observé lors de l'entretien 2 (B1.C1.2)" in liste
+    await expert.cliquer(
+        Rapprocher(evaluation=EV, action="proposer", critere="B1.C1.2", valeur="A").pack()
+    )
+    await expert.taper("Reformulations présentes dans 4 entretiens sur 5.")
+    assert _destinataires(expert.replies) == ["user:u-interne"]
+    await interne.cliquer(
+        Rapprocher(evaluation=EV, action="accepter", critere="B1.C1.2", valeur="A").pack()
+    )
+    assert "Valeur commune enregistrée : B1.C1.2 = A." in interne.lu()
+
+    await interne.cliquer(
+        Rapprocher(evaluation=EV, action="proposer", critere="B1.C2.4", valeur="ECA").pack()
+    )
+    await interne.taper("Le contrôle interne n'est pas encore maîtrisé.")
+    await expert.cliquer(
+        Rapprocher(evaluation=EV, action="proposer", critere="B1.C2.4", valeur="A").pack()
+    )
+    await expert.taper("Vérifié sur dossier : procédure appliquée.")  # counter-proposal
+    lu = await interne.cliquer(
+        Rapprocher(evaluation=EV, action="accepter", critere="B1.C2.4", valeur="ECA").pack()
+    )
+    assert (
+        "Cette proposition a changé depuis" in lu
+    )  # the older proposal cannot be accepted any more
+    await interne.cliquer(
+        Rapprocher(evaluation=EV, action="accepter", critere="B1.C2.4", valeur="A").pack()
+    )
+
+    await expert.cliquer(
+        Rapprocher(evaluation=EV, action="proposer", critere="B1.C3.1", valeur="NA").pack()
+    )
+    assert "justification" in await expert.taper("   ")
+    await expert.taper("Questionnement trop fermé.")
+    assert "propre proposition" in await expert.cliquer(
+        Rapprocher(evaluation=EV, action="accepter", critere="B1.C3.1", valeur="NA").pack()
+    )
+    await interne.cliquer(
+        Rapprocher(evaluation=EV, action="accepter", critere="B1.C3.1", valeur="NA").pack()
+    )
+    # B1.C5.3 (A against NO) stays disputed: it goes to the jury.
+
+    proposition = await expert.cliquer(Consolider(evaluation=EV, action="voir").pack())
+    assert "B1.C3: non validé" in proposition and "B1.C5: à arbitrer par le jury" in proposition
+    assert "Proposition pour le bloc : à arbitrer par le jury" in proposition
+    assert (
+        "Désaccords persistants, transmis au jury avec les deux positions : B1.C5.3" in proposition
+    )
+
+    assert "En attente du visa" in await expert.cliquer(
+        Consolider(evaluation=EV, action="viser").pack()
+    )
+    resultat = await interne.cliquer(Consolider(evaluation=EV, action="viser").pack())
+    assert _destinataires(interne.replies) == ["results:", "user:u-coord"]
+    assert "Résultat proposé — candidat C042, bloc B1" in resultat
+    assert "Compétences non validées ou à compléter : B1.C3, B1.C5." in resultat
+    assert "Jeanne" not in resultat  # the reference only, wherever it is posted
+
+    dossier = await service.store.dossier(EV)
+    assert dossier is not None
+    assert {a.critere: a.valeur for a in dossier.accords} == {
+        "B1.C1.2": A,
+        "B1.C2.4": A,
+        "B1.C3.1": NA,
+    }
+    assert len(dossier.visas) == 2
+    assert coordinateur.origine.user == "u-coord"
