@@ -45,10 +45,10 @@ async def test_a_whole_evaluation_of_bloc_1_from_creation_to_the_posted_result()
         "evaluateur_1": "u-expert", "role_1": "expert_habilite",
         "evaluateur_2": "u-interne", "role_2": "expert_interne", "destination": "resultats-cqp",
     }  # fmt: skip
+    origine = Origin(channel="web", conversation="dm", user="u-coord")
     replies = await service.handle(
-        FormEvent(origin=Origin(channel="web", conversation="dm", user="u-coord"), request_id="new-1",
-                  form="nouvelle", values=valeurs)
-    )  # fmt: skip
+        FormEvent(origin=origine, request_id="new-1", form="nouvelle", values=valeurs)
+    )
     assert _destinataires(replies) == ["user:u-expert", "user:u-interne"]
 
     await _noter_la_grille(expert, {})
