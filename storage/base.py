@@ -39,7 +39,7 @@ from storage.shard import Op, Shard
 REQUEST_TTL = timedelta(hours=24)
 """How long a processed request id is remembered: far beyond Slack's retries (minutes)."""
 MAX_REQUEST_IDS = 512
-"""Remembered request ids in a shard before the expired ones are swept."""
+"""Expired request ids are swept each time a shard's table reaches a multiple of this."""
 
 T_EVALUATION = Evaluation.TABLE
 T_EVENEMENTS = "evenements"
@@ -111,16 +111,22 @@ class ShardedStore(abc.ABC):
         return doc is not None and datetime.fromisoformat(doc["expire"]) > self.clock()
 
     def _request_ops(self, shard: Shard, requete: str | None) -> list[Op]:
-        """Record the request id, and forget the expired ones while at it."""
+        """Record the request id; every MAX_REQUEST_IDS ids, forget the expired ones.
+
+        Sweeping on every write would scan the whole table each time; sweeping
+        every so many ids keeps the cost of a write flat and the table bounded
+        by a day's requests.
+        """
         if requete is None:
             return []
         quand = self.clock()
-        ops = [
-            _del(T_REQUETES, cle)
-            for cle, doc in shard.items(T_REQUETES)
-            if datetime.fromisoformat(doc["expire"]) <= quand
-        ]
-        ops.append(_put(T_REQUETES, requete, {"expire": (quand + REQUEST_TTL).isoformat()}))
+        ops = [_put(T_REQUETES, requete, {"expire": (quand + REQUEST_TTL).isoformat()})]
+        if (len(shard.tables().get(T_REQUETES, {})) + 1) % MAX_REQUEST_IDS == 0:
+            ops += [
+                _del(T_REQUETES, cle)
+                for cle, doc in shard.items(T_REQUETES)
+                if datetime.fromisoformat(doc["expire"]) <= quand
+            ]
         return ops
 
     def _audit_op(self, shard: Shard, evenement: Evenement) -> Op:

@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from flows.evaluation import EtatConversation, Precisions
 from flows.store import Ecriture
 from referentiel import CodeValeur
+from storage import base
 from storage.base import ShardedStore
 from storage.disk import open_store
 from storage.errors import (
@@ -287,3 +288,24 @@ async def test_two_hundred_concurrent_handlers_lose_no_update(store: ShardedStor
         assert dossier is not None
         stockees |= {(dossier.evaluation.id, r.critere, r.evaluateur) for r in dossier.reponses}
     assert stockees == ecrites
+
+
+async def test_expired_request_ids_are_swept_so_the_table_stays_bounded(
+    store: ShardedStore, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(base, "MAX_REQUEST_IDS", 4)
+    await store.creer(evaluation(), par="u-coord")
+    for i in range(3):
+        await store.enregistrer(
+            "ev-C042-1", reponse(i, secondes=i), par="u-expert", requete=f"vieux-{i}"
+        )
+    clock.utc_now += timedelta(hours=25)
+    for i in range(3, 9):
+        await store.enregistrer(
+            "ev-C042-1", reponse(i, secondes=i), par="u-expert", requete=f"neuf-{i}"
+        )
+    shard = await store._shard("ev-C042-1")
+    assert shard is not None
+    restants = {cle for cle, _ in shard.items("requetes")}
+    assert not any(cle.startswith("vieux-") for cle in restants)
+    assert {f"neuf-{i}" for i in range(3, 9)} <= restants
