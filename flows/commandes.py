@@ -31,7 +31,7 @@ from flows.notation import Aller
 from flows.rapprochement import Consolider, Rapprocher
 from referentiel import Bloc, Critere, Referentiel, SearchIndex
 
-COMMANDES = ("aide", "critere", "bloc", "mes-evaluations", "nouvelle", "statut")
+COMMANDES = ("aide", "critere", "bloc", "entretien", "mes-evaluations", "nouvelle", "statut")
 
 
 def _court(texte: str, longueur: int) -> str:

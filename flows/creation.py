@@ -22,10 +22,11 @@ from flows.messages import (
     Button,
     Choices,
     Destination,
+    Envoyer,
     Heading,
     Message,
     Paragraph,
-    Payload,
+    Preuve,
     Reply,
     TextInput,
 )
@@ -45,13 +46,6 @@ OBLIGATOIRES = (
 )
 _IDENTIFIANT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 _UTILISATEUR = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
-
-
-class Envoyer(Payload):
-    """The submit button of a form: the channel sends the inputs of its message as a FormEvent."""
-
-    PREFIX = "f"
-    formulaire: str
 
 
 def formulaire(valeurs: Mapping[str, str] | None = None, erreurs: Collection[str] = ()) -> Reply:
@@ -172,6 +166,7 @@ def invitations(ev: Evaluation, referentiel: Referentiel) -> tuple[Reply, ...]:
     texte = txt.CRE_INVITATION.format(
         reference=ev.candidat.reference, bloc=bloc.id, titre=bloc.titre, entretiens=entretiens
     )
+    preuve = Button(label=txt.PRV_BOUTON_SAISIR, payload=Preuve(evaluation=ev.id).pack())
     bouton = Button(
         label=txt.CRE_BOUTON_COMMENCER,
         payload=Aller(evaluation=ev.id, action="reprendre").pack(),
@@ -180,7 +175,7 @@ def invitations(ev: Evaluation, referentiel: Referentiel) -> tuple[Reply, ...]:
     return tuple(
         Reply(
             message=Message(
-                summary=texte, blocks=(Paragraph(text=texte), Choices(buttons=(bouton,)))
+                summary=texte, blocks=(Paragraph(text=texte), Choices(buttons=(bouton, preuve)))
             ),
             to=Destination(kind="user", user=e.utilisateur),
         )

@@ -158,6 +158,20 @@ class Payload(_Model):
             raise InvalidPayload(f"invalid {cls.__name__} payload") from exc
 
 
+class Envoyer(Payload):
+    """The submit button of a form: the channel sends the inputs of its message as a FormEvent."""
+
+    PREFIX = "f"
+    formulaire: str
+
+
+class Preuve(Payload):
+    """Button « record an entretien » of an evaluation: shows the evidence form."""
+
+    PREFIX = "e"
+    evaluation: str
+
+
 def unpack_any(packed: str, kinds: tuple[type[Payload], ...]) -> Payload:
     """Unpack ``packed`` as whichever of ``kinds`` its prefix names."""
     prefix = packed.split(Payload.SEPARATOR, 1)[0]

@@ -20,18 +20,20 @@ from datetime import datetime
 from typing import Any
 
 from flows import catalogue as txt
-from flows import commandes, creation, rapprochement
+from flows import commandes, creation, preuves, rapprochement
 from flows.autorisation import Action, autorise
 from flows.comparaison import comparer
 from flows.evaluation import Dossier, Element, EtatConversation, Soumission
 from flows.messages import (
     ChoiceEvent,
     CommandEvent,
+    Envoyer,
     Event,
     FormEvent,
     InvalidPayload,
     Message,
     Paragraph,
+    Preuve,
     Reply,
     TextEvent,
     unpack_any,
@@ -113,15 +115,19 @@ class Service:
                     (
                         Noter,
                         Aller,
-                        creation.Envoyer,
+                        Envoyer,
+                        Preuve,
                         rapprochement.Rapprocher,
                         rapprochement.Consolider,
                     ),
                 )
             except InvalidPayload:
                 return _dire(txt.NOTE_CHOIX_INVALIDE)
-            if isinstance(charge, creation.Envoyer):  # a channel that sent the button, not the form
-                return (creation.formulaire(),)
+            if isinstance(charge, Envoyer):  # a channel that sent the button, not the form
+                return await self._formulaire_a_remplir(evenement.origin.user, charge.formulaire)
+            if isinstance(charge, Preuve):
+                nom = preuves.nom_formulaire(charge.evaluation)
+                return await self._formulaire_a_remplir(evenement.origin.user, nom)
             if isinstance(charge, rapprochement.Rapprocher | rapprochement.Consolider):
                 return await self._rapprocher(evenement, charge, donnees)
             assert isinstance(charge, Noter | Aller)
@@ -154,9 +160,11 @@ class Service:
         if nom == "bloc":
             return (commandes.bloc(self.referentiel, args),)
         if nom == "nouvelle":
-            if not self._peut_creer(utilisateur):
-                return _dire(txt.CRE_INTERDIT)
-            return (creation.formulaire(),)
+            return await self._formulaire_a_remplir(utilisateur, creation.FORMULAIRE)
+        if nom == "entretien":
+            return await self._formulaire_a_remplir(
+                utilisateur, preuves.nom_formulaire(args.strip())
+            )
         if nom == "mes-evaluations":
             dossiers = []
             for ev in await self.store.evaluations():
@@ -268,9 +276,43 @@ class Service:
     def _peut_creer(self, utilisateur: str) -> bool:
         return utilisateur in self.coordinateurs or utilisateur in self.admins
 
-    async def _formulaire(self, evenement: FormEvent) -> tuple[Reply, ...]:
-        """A submitted form: only the creation form exists so far."""
+    async def _formulaire_a_remplir(self, utilisateur: str, nom: str) -> tuple[Reply, ...]:
+        """An empty form: the creation form, or an evidence form of an evaluation."""
+        if nom.startswith(preuves.PREFIXE_FORMULAIRE):
+            dossier = await self.store.dossier(nom.removeprefix(preuves.PREFIXE_FORMULAIRE))
+            if dossier is None or not autorise(dossier.evaluation, utilisateur, Action.NOTER):
+                return _dire(txt.CMD_INTERDIT_NOTER)
+            return (preuves.formulaire(dossier.evaluation),)
+        if not self._peut_creer(utilisateur):
+            return _dire(txt.CRE_INTERDIT)
+        return (creation.formulaire(),)
+
+    async def _preuve(self, evenement: FormEvent) -> tuple[Reply, ...]:
+        """An evidence form submitted: the entretien recorded, with what to check."""
         utilisateur = evenement.origin.user
+        dossier = await self.store.dossier(evenement.form.removeprefix(preuves.PREFIXE_FORMULAIRE))
+        if dossier is None or not autorise(dossier.evaluation, utilisateur, Action.NOTER):
+            return _dire(txt.CMD_INTERDIT_NOTER)
+        entretien, erreurs = preuves.lire(evenement.values, utilisateur, self.horloge())
+        if entretien is None:
+            return (preuves.formulaire(dossier.evaluation, evenement.values, erreurs),)
+        await self._enregistrer(
+            dossier.evaluation.id, (entretien,), utilisateur, evenement.request_id
+        )
+        autres = [
+            e
+            for e in dossier.entretiens
+            if e.evaluateur == utilisateur and e.numero != entretien.numero
+        ]
+        bloc = self.referentiel.bloc(dossier.evaluation.bloc)
+        assert bloc is not None
+        return (preuves.bilan(entretien, [*autres, entretien], bloc),)
+
+    async def _formulaire(self, evenement: FormEvent) -> tuple[Reply, ...]:
+        """A submitted form: an evaluation to create, or an entretien observed."""
+        utilisateur = evenement.origin.user
+        if evenement.form.startswith(preuves.PREFIXE_FORMULAIRE):
+            return await self._preuve(evenement)
         if evenement.form != creation.FORMULAIRE or not self._peut_creer(utilisateur):
             return _dire(txt.CRE_INTERDIT)
         erreurs = creation.verifier(evenement.values, self.referentiel)
