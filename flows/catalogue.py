@@ -385,7 +385,8 @@ CMD_AIDE: Final = (
     "• mes-evaluations : vos évaluations, pour commencer ou reprendre une grille\n"
     "• nouvelle : créer une évaluation (coordinateurs)\n"
     "• entretien <évaluation> : enregistrer un entretien observé (évaluateurs)\n"
-    "• statut <évaluation> : où en sont les deux grilles (nombres seulement avant les deux soumissions)"
+    "• statut <évaluation> : où en sont les deux grilles (nombres seulement avant les deux soumissions)\n"
+    "• rouvrir <évaluation> <raison> : rouvrir une évaluation soumise (coordinateurs)"
 )
 CMD_INCONNUE: Final = "Je ne connais pas la commande « {nom} »."
 CMD_VOULIEZ_VOUS: Final = "Vouliez-vous dire « {proposition} » ?"
@@ -552,4 +553,14 @@ PRV_CADRES_IDENTIQUES: Final = (
 )
 PRV_SANS_SITUATION_DIFFICILE: Final = (
     "aucun entretien en situation difficile (le bloc en prévoit une simulée, s'il y a lieu)."
+)
+
+ROUV_INTERDIT: Final = "Seuls les coordinateurs de cette évaluation peuvent la rouvrir."
+ROUV_RAISON: Final = "Donnez la raison de la réouverture : « rouvrir {evaluation} <raison> »."
+ROUV_FAITE: Final = (
+    "Évaluation {evaluation} rouverte : « {raison} ». Les deux évaluateurs sont prévenus."
+)
+ROUV_INFO: Final = (
+    "L'évaluation {evaluation} (candidat {reference}) a été rouverte par {par} : « {raison} ». "
+    "Votre grille est de nouveau modifiable ; soumettez-la à nouveau quand elle est prête."
 )

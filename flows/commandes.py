@@ -31,7 +31,16 @@ from flows.notation import Aller
 from flows.rapprochement import Consolider, Rapprocher
 from referentiel import Bloc, Critere, Referentiel, SearchIndex
 
-COMMANDES = ("aide", "critere", "bloc", "entretien", "mes-evaluations", "nouvelle", "statut")
+COMMANDES = (
+    "aide",
+    "critere",
+    "bloc",
+    "entretien",
+    "mes-evaluations",
+    "nouvelle",
+    "rouvrir",
+    "statut",
+)
 
 
 def _court(texte: str, longueur: int) -> str:
@@ -148,7 +157,7 @@ def bloc(referentiel: Referentiel, code: str) -> Reply:
 
 def _avancement(dossier: Dossier, bloc_: Bloc, evaluateur: str) -> tuple[int, bool]:
     faites = sum(1 for r in dossier.reponses if r.evaluateur == evaluateur)
-    soumise = any(s.evaluateur == evaluateur for s in dossier.soumissions)
+    soumise = any(s.evaluateur == evaluateur for s in dossier.soumissions_actives)
     return faites, soumise
 
 

@@ -198,9 +198,26 @@ class Visa(Element):
         return self.evaluateur
 
 
+class Reouverture(Element):
+    """A coordinateur re-opened the evaluation: submissions and visas before it no longer count.
+
+    Nothing is deleted: the grids, the earlier submissions and visas stay in
+    the history; they are simply older than the re-opening.
+    """
+
+    par: Identifiant
+    raison: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+
+    TABLE: ClassVar[str] = "reouvertures"
+
+    @property
+    def cle(self) -> str:
+        return self.horodatage.isoformat()
+
+
 ELEMENTS: dict[str, type[Element]] = {
     cls.TABLE: cls
-    for cls in (Reponse, Precisions, Entretien, Proposition, Accord, Soumission, Visa)
+    for cls in (Reponse, Precisions, Entretien, Proposition, Accord, Soumission, Visa, Reouverture)
 }
 """Every kind of element, by table name."""
 
@@ -243,6 +260,20 @@ class Dossier(_Record):
     accords: tuple[Accord, ...] = ()
     soumissions: tuple[Soumission, ...] = ()
     visas: tuple[Visa, ...] = ()
+    reouvertures: tuple[Reouverture, ...] = ()
+
+    def _depuis_reouverture(self, horodatage: datetime) -> bool:
+        return not self.reouvertures or horodatage > max(r.horodatage for r in self.reouvertures)
+
+    @property
+    def soumissions_actives(self) -> tuple[Soumission, ...]:
+        """Submissions that still lock a grid (made after the last re-opening)."""
+        return tuple(s for s in self.soumissions if self._depuis_reouverture(s.horodatage))
+
+    @property
+    def visas_actifs(self) -> tuple[Visa, ...]:
+        """Visas that still stand (given after the last re-opening)."""
+        return tuple(v for v in self.visas if self._depuis_reouverture(v.horodatage))
 
 
 def horodatage_de(document: dict[str, Any]) -> datetime:

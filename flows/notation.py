@@ -104,7 +104,7 @@ class Grille:
         return cls(
             {r.critere: r for r in dossier.reponses if r.evaluateur == evaluateur},
             {p.competence: p.texte for p in dossier.precisions if p.evaluateur == evaluateur},
-            any(s.evaluateur == evaluateur for s in dossier.soumissions),
+            any(s.evaluateur == evaluateur for s in dossier.soumissions_actives),
         )
 
     def avec(self, enregistrement: Element) -> Grille:
@@ -525,6 +525,8 @@ def etape(
     ctx = _Ctx(etat, grille, bloc, maintenant)
     if grille.soumise and etat.attente is not Attente.SOUMISE:
         ctx = replace(ctx, etat=etat.model_copy(update={"attente": Attente.SOUMISE}))
+    elif not grille.soumise and etat.attente is Attente.SOUMISE:  # re-opened by a coordinateur
+        ctx = replace(ctx, etat=etat.model_copy(update={"attente": Attente.REVUE}))
     nature, charge = _nature(evenement, etat.evaluation)
     if nature == "invalide":
         return Pas(ctx.etat, (_dire(txt.NOTE_CHOIX_INVALIDE),))

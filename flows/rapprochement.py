@@ -312,10 +312,10 @@ def proposition_consolidee(dossier: Dossier, bloc: Bloc) -> Reply:
 
 def viser(dossier: Dossier, bloc: Bloc, utilisateur: str, maintenant: datetime) -> Resultat:
     """Record a visa; with both, the result goes to the results destination and coordinateurs."""
-    if any(v.evaluateur == utilisateur for v in dossier.visas):
+    if any(v.evaluateur == utilisateur for v in dossier.visas_actifs):
         return Resultat((_dire(txt.CONS_DEJA_VISE),))
     visa = Visa(evaluateur=utilisateur, horodatage=maintenant)
-    if len(dossier.visas) + 1 < 2:
+    if len(dossier.visas_actifs) + 1 < 2:
         return Resultat((_dire(txt.CONS_VISA_ENREGISTRE),), (visa,))
     resultat = message_resultat(dossier, bloc)
     envois = [

@@ -23,10 +23,11 @@ from flows import catalogue as txt
 from flows import commandes, creation, preuves, rapprochement
 from flows.autorisation import Action, autorise
 from flows.comparaison import comparer
-from flows.evaluation import Dossier, Element, EtatConversation, Soumission
+from flows.evaluation import Dossier, Element, EtatConversation, Reouverture, Soumission
 from flows.messages import (
     ChoiceEvent,
     CommandEvent,
+    Destination,
     Envoyer,
     Event,
     FormEvent,
@@ -165,6 +166,8 @@ class Service:
             return await self._formulaire_a_remplir(
                 utilisateur, preuves.nom_formulaire(args.strip())
             )
+        if nom == "rouvrir":
+            return await self._rouvrir(commande)
         if nom == "mes-evaluations":
             dossiers = []
             for ev in await self.store.evaluations():
@@ -189,7 +192,7 @@ class Service:
         dossier = await self.store.dossier(evaluation_id)
         if dossier is None or not autorise(dossier.evaluation, utilisateur, Action.RAPPROCHER):
             raise _Refus(_dire(txt.RAP_INTERDIT))
-        soumis = {s.evaluateur for s in dossier.soumissions}
+        soumis = {s.evaluateur for s in dossier.soumissions_actives}
         if not {e.utilisateur for e in dossier.evaluation.evaluateurs} <= soumis:
             raise _Refus(
                 _dire(txt.RAP_PAS_ENCORE)
@@ -272,6 +275,36 @@ class Service:
             await self.store.enregistrer(
                 evaluation_id, enregistrement, par=par, requete=f"{requete}#{i}"
             )
+
+    async def _rouvrir(self, commande: CommandEvent) -> tuple[Reply, ...]:
+        """A coordinateur re-opens an evaluation, with a reason; the évaluateurs are told why."""
+        evaluation_id, _, raison = commande.args.strip().partition(" ")
+        utilisateur = commande.origin.user
+        dossier = await self.store.dossier(evaluation_id) if evaluation_id else None
+        if dossier is None or not autorise(
+            dossier.evaluation, utilisateur, Action.ROUVRIR, self.admins
+        ):
+            return _dire(txt.ROUV_INTERDIT)
+        if not raison.strip():
+            return _dire(txt.ROUV_RAISON.format(evaluation=evaluation_id))
+        reouverture = Reouverture(
+            par=utilisateur, raison=raison.strip()[:2000], horodatage=self.horloge()
+        )
+        await self._enregistrer(evaluation_id, (reouverture,), utilisateur, commande.request_id)
+        info = txt.ROUV_INFO.format(
+            evaluation=evaluation_id, reference=dossier.evaluation.candidat.reference,
+            par=utilisateur, raison=reouverture.raison,
+        )  # fmt: skip
+        return (
+            *_dire(txt.ROUV_FAITE.format(evaluation=evaluation_id, raison=reouverture.raison)),
+            *(
+                Reply(
+                    message=Message(summary=info[:3000], blocks=(Paragraph(text=info[:3000]),)),
+                    to=Destination(kind="user", user=e.utilisateur),
+                )
+                for e in dossier.evaluation.evaluateurs
+            ),
+        )
 
     def _peut_creer(self, utilisateur: str) -> bool:
         return utilisateur in self.coordinateurs or utilisateur in self.admins
@@ -361,7 +394,7 @@ class Service:
         """When the second grid is submitted: the comparison and the agenda, to both évaluateurs."""
         dossier = await self.store.dossier(evaluation_id)
         assert dossier is not None
-        soumis = {s.evaluateur for s in dossier.soumissions}
+        soumis = {s.evaluateur for s in dossier.soumissions_actives}
         evaluateurs = [e.utilisateur for e in dossier.evaluation.evaluateurs]
         if not set(evaluateurs) <= soumis:
             return ()

@@ -174,3 +174,30 @@ async def test_when_the_second_grid_is_submitted_both_get_the_comparison_and_the
     assert "Observés par un seul évaluateur (NO face à une valeur): B1.C3.1" in texte
     assert "À aborder pendant l'entretien complémentaire (15 min)" in texte
     assert "B1.C3 : B1.C3.1" in texte
+
+
+async def test_a_coordinateur_reopens_a_submitted_grid_with_a_reason_and_history_is_kept(
+    service: Service,
+) -> None:
+    expert, coordinateur = Utilisateur(service, "u-expert"), Utilisateur(service, "u-coord")
+    await _grille_complete(expert)
+    await expert.cliquer(Aller(evaluation=EV, action="soumettre").pack())
+    assert "déjà soumise" in await expert.noter("B1.C1.1", CodeValeur.NA)
+
+    assert "Seuls les coordinateurs" in await expert.taper(f"rouvrir {EV} je me suis trompé")
+    assert "Donnez la raison" in await coordinateur.taper(f"rouvrir {EV}")
+    lu = await coordinateur.taper(f"rouvrir {EV} Entretien 3 mal retranscrit")
+    assert "rouverte : « Entretien 3 mal retranscrit »" in lu
+    assert sorted(r.to.user or "" for r in coordinateur.replies if r.to.kind == "user") == [
+        "u-expert",
+        "u-interne",
+    ]
+
+    await expert.noter("B1.C1.1", CodeValeur.NA)
+    await expert.taper("Revu après réouverture.")
+    dossier = await service.store.dossier(EV)
+    assert dossier is not None
+    assert next(r for r in dossier.reponses if r.critere == "B1.C1.1").valeur is CodeValeur.NA
+    assert len(dossier.soumissions) == 1 and dossier.soumissions_actives == ()
+    quoi = [e.quoi for e in await service.store.historique(EV)]
+    assert "reouvertures" in quoi and quoi.index("soumissions") < quoi.index("reouvertures")
