@@ -386,6 +386,7 @@ CMD_AIDE: Final = (
     "• nouvelle : créer une évaluation (coordinateurs)\n"
     "• entretien <évaluation> : enregistrer un entretien observé (évaluateurs)\n"
     "• statut <évaluation> : où en sont les deux grilles (nombres seulement avant les deux soumissions)\n"
+    "• resultat <évaluation> : la proposition consolidée, puis le résultat une fois les deux visas donnés\n"
     "• rouvrir <évaluation> <raison> : rouvrir une évaluation soumise (coordinateurs)"
 )
 CMD_INCONNUE: Final = "Je ne connais pas la commande « {nom} »."
@@ -564,3 +565,5 @@ ROUV_INFO: Final = (
     "L'évaluation {evaluation} (candidat {reference}) a été rouverte par {par} : « {raison} ». "
     "Votre grille est de nouveau modifiable ; soumettez-la à nouveau quand elle est prête."
 )
+
+RES_PAS_ENCORE: Final = "Pas encore de résultat : les deux grilles ne sont pas soumises."

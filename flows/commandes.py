@@ -38,6 +38,7 @@ COMMANDES = (
     "entretien",
     "mes-evaluations",
     "nouvelle",
+    "resultat",
     "rouvrir",
     "statut",
 )

@@ -166,6 +166,8 @@ class Service:
             return await self._formulaire_a_remplir(
                 utilisateur, preuves.nom_formulaire(args.strip())
             )
+        if nom == "resultat":
+            return await self._resultat(commande)
         if nom == "rouvrir":
             return await self._rouvrir(commande)
         if nom == "mes-evaluations":
@@ -275,6 +277,23 @@ class Service:
             await self.store.enregistrer(
                 evaluation_id, enregistrement, par=par, requete=f"{requete}#{i}"
             )
+
+    async def _resultat(self, commande: CommandEvent) -> tuple[Reply, ...]:
+        """The result with both visas; before, the provisional proposal; before that, counts."""
+        evaluation_id = commande.args.strip()
+        dossier = await self.store.dossier(evaluation_id) if evaluation_id else None
+        if dossier is None or not autorise(
+            dossier.evaluation, commande.origin.user, Action.VOIR, self.admins
+        ):
+            return _dire(txt.CMD_EVALUATION_INCONNUE.format(evaluation=evaluation_id[:64]))
+        bloc = self.referentiel.bloc(dossier.evaluation.bloc)
+        assert bloc is not None
+        evaluateurs = {e.utilisateur for e in dossier.evaluation.evaluateurs}
+        if evaluateurs <= {v.evaluateur for v in dossier.visas_actifs}:
+            return (Reply(message=rapprochement.message_resultat(dossier, bloc)),)
+        if evaluateurs <= {s.evaluateur for s in dossier.soumissions_actives}:
+            return (rapprochement.proposition_consolidee(dossier, bloc),)
+        return (*_dire(txt.RES_PAS_ENCORE), commandes.statut(dossier, self.referentiel))
 
     async def _rouvrir(self, commande: CommandEvent) -> tuple[Reply, ...]:
         """A coordinateur re-opens an evaluation, with a reason; the évaluateurs are told why."""

@@ -127,4 +127,5 @@ async def test_a_whole_evaluation_of_bloc_1_from_creation_to_the_posted_result()
         "B1.C3.1": NA,
     }
     assert len(dossier.visas) == 2
-    assert coordinateur.origine.user == "u-coord"
+    assert "Résultat proposé — candidat C042, bloc B1" in await coordinateur.taper(f"resultat {EV}")
+    assert "Aucune évaluation" in await Utilisateur(service, "u-intrus").taper(f"resultat {EV}")
