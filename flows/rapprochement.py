@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from typing import Literal
 
 from flows import catalogue as txt
@@ -41,6 +42,42 @@ from flows.messages import (
     Reply,
 )
 from referentiel import Bloc, CodeValeur
+
+
+class EtatEcart(StrEnum):
+    """Where a disputed critère stands in the reconciliation."""
+
+    OUVERT = "ouvert"
+    PROPOSE = "propose"
+    ACCORDE = "accorde"
+
+
+TABLE: dict[EtatEcart, dict[str, EtatEcart]] = {
+    EtatEcart.OUVERT: {"proposer": EtatEcart.PROPOSE},
+    EtatEcart.PROPOSE: {"proposer": EtatEcart.PROPOSE, "accepter": EtatEcart.ACCORDE},
+    EtatEcart.ACCORDE: {},
+}
+"""What can be done to a disputed critère in each state, and the state it leads to.
+
+A counter-proposal is a new proposal (it replaces the one it answers);
+only the other évaluateur can accept; an agreed value is final (until a
+re-opening). docs/flows.md draws this table; a test checks they agree.
+"""
+
+
+def etat_ecart(dossier: Dossier, critere: str) -> EtatEcart:
+    """The state of a disputed critère, read from the stored records."""
+    if any(a.critere == critere for a in dossier.accords):
+        return EtatEcart.ACCORDE
+    if any(p.critere == critere for p in dossier.propositions):
+        return EtatEcart.PROPOSE
+    return EtatEcart.OUVERT
+
+
+def permis(dossier: Dossier, critere: str, action: str) -> bool:
+    """Whether ``action`` can be done to ``critere`` now, by the table."""
+    return action in TABLE[etat_ecart(dossier, critere)]
+
 
 MAX_ECARTS_PAR_MESSAGE = 12
 """Three blocks per disputed critère: twelve fit well within a message's 50 blocks."""
@@ -242,7 +279,11 @@ def accepter(
 ) -> Resultat:
     """Accept the other's current proposal: the agreed value is recorded (never one's own)."""
     proposition = next((p for p in dossier.propositions if p.critere == critere), None)
-    if proposition is None or proposition.valeur.value != valeur:
+    if (
+        not permis(dossier, critere, "accepter")
+        or proposition is None
+        or proposition.valeur.value != valeur
+    ):
         return Resultat((_dire(txt.RAP_PROPOSITION_PERIMEE), liste(dossier, bloc, utilisateur)))
     if proposition.propose_par == utilisateur:
         return Resultat((_dire(txt.RAP_PROPRE_PROPOSITION),))

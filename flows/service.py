@@ -15,7 +15,7 @@ visas, results) plug into the same routing.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Awaitable, Callable, Collection, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -133,6 +133,13 @@ class Service:
                 return await self._rapprocher(evenement, charge, donnees)
             assert isinstance(charge, Noter | Aller)
             return await self._noter(evenement, charge.evaluation, donnees)
+        if isinstance(evenement, TextEvent) and evenement.text.lstrip().startswith("/"):
+            # « /cqp … » is always a command, even while a flow waits for text: the
+            # flow keeps waiting, untouched.
+            commande = CommandEvent.parse(evenement.origin, evenement.request_id, evenement.text)
+            return (
+                await self._commande(commande) if commande else _dire(txt.CMD_TEXTE_HORS_CONTEXTE)
+            )
         if isinstance(evenement, TextEvent):
             en_attente = donnees.get("justification")
             if en_attente is not None:
@@ -153,39 +160,46 @@ class Service:
         return (commandes.aide(),)
 
     async def _commande(self, commande: CommandEvent) -> tuple[Reply, ...]:
-        nom, args, utilisateur = commande.name, commande.args, commande.origin.user
-        if nom == "aide":
-            return (commandes.aide(),)
-        if nom == "critere":
-            return (commandes.critere(self.recherche, args),)
-        if nom == "bloc":
-            return (commandes.bloc(self.referentiel, args),)
-        if nom == "nouvelle":
-            return await self._formulaire_a_remplir(utilisateur, creation.FORMULAIRE)
-        if nom == "entretien":
-            return await self._formulaire_a_remplir(
-                utilisateur, preuves.nom_formulaire(args.strip())
-            )
-        if nom == "resultat":
-            return await self._resultat(commande)
-        if nom == "rouvrir":
-            return await self._rouvrir(commande)
-        if nom == "mes-evaluations":
-            dossiers = []
-            for ev in await self.store.evaluations():
-                if autorise(ev, utilisateur, Action.NOTER):
-                    dossier = await self.store.dossier(ev.id)
-                    if dossier is not None:
-                        dossiers.append(dossier)
-            return (commandes.mes_evaluations(utilisateur, dossiers, self.referentiel),)
-        if nom == "statut":
-            dossier = await self.store.dossier(args.strip()) if args.strip() else None
-            if dossier is None or not autorise(
-                dossier.evaluation, utilisateur, Action.SUIVRE, self.admins
-            ):
-                return _dire(txt.CMD_EVALUATION_INCONNUE.format(evaluation=args.strip()[:64]))
-            return (commandes.statut(dossier, self.referentiel),)
-        return (commandes.aide(inconnue=nom),)
+        """A command, looked up in COMMANDES; an unknown one gets the help and a suggestion."""
+        action = COMMANDES.get(commande.name)
+        if action is None:
+            return (commandes.aide(inconnue=commande.name),)
+        return await action(self, commande)
+
+    async def _aide(self, commande: CommandEvent) -> tuple[Reply, ...]:
+        return (commandes.aide(),)
+
+    async def _critere(self, commande: CommandEvent) -> tuple[Reply, ...]:
+        return (commandes.critere(self.recherche, commande.args),)
+
+    async def _bloc(self, commande: CommandEvent) -> tuple[Reply, ...]:
+        return (commandes.bloc(self.referentiel, commande.args),)
+
+    async def _nouvelle(self, commande: CommandEvent) -> tuple[Reply, ...]:
+        return await self._formulaire_a_remplir(commande.origin.user, creation.FORMULAIRE)
+
+    async def _entretien(self, commande: CommandEvent) -> tuple[Reply, ...]:
+        nom = preuves.nom_formulaire(commande.args.strip())
+        return await self._formulaire_a_remplir(commande.origin.user, nom)
+
+    async def _mes_evaluations(self, commande: CommandEvent) -> tuple[Reply, ...]:
+        utilisateur = commande.origin.user
+        dossiers = []
+        for ev in await self.store.evaluations():
+            if autorise(ev, utilisateur, Action.NOTER):
+                dossier = await self.store.dossier(ev.id)
+                if dossier is not None:
+                    dossiers.append(dossier)
+        return (commandes.mes_evaluations(utilisateur, dossiers, self.referentiel),)
+
+    async def _statut(self, commande: CommandEvent) -> tuple[Reply, ...]:
+        evaluation_id = commande.args.strip()
+        dossier = await self.store.dossier(evaluation_id) if evaluation_id else None
+        if dossier is None or not autorise(
+            dossier.evaluation, commande.origin.user, Action.SUIVRE, self.admins
+        ):
+            return _dire(txt.CMD_EVALUATION_INCONNUE.format(evaluation=evaluation_id[:64]))
+        return (commandes.statut(dossier, self.referentiel),)
 
     async def _dossier_rapprochable(
         self, evaluation_id: str, utilisateur: str
@@ -226,7 +240,11 @@ class Service:
                 ligne.critere
                 for ligne in rapprochement.a_rapprocher(comparer(dossier, bloc), dossier)
             }
-            if charge.critere not in ouvertes or charge.valeur not in CodeValeur.__members__:
+            if (
+                charge.critere not in ouvertes
+                or not rapprochement.permis(dossier, charge.critere, "proposer")
+                or charge.valeur not in CodeValeur.__members__
+            ):
                 return (
                     *_dire(txt.RAP_PROPOSITION_PERIMEE),
                     rapprochement.liste(dossier, bloc, utilisateur),
@@ -420,3 +438,19 @@ class Service:
         bloc = self.referentiel.bloc(dossier.evaluation.bloc)
         assert bloc is not None
         return tuple(commandes.comparaison(dossier, bloc, u) for u in evaluateurs)
+
+
+CommandeAction = Callable[[Service, CommandEvent], Awaitable[tuple[Reply, ...]]]
+
+COMMANDES: dict[str, CommandeAction] = {
+    "aide": Service._aide,
+    "critere": Service._critere,
+    "bloc": Service._bloc,
+    "entretien": Service._entretien,
+    "mes-evaluations": Service._mes_evaluations,
+    "nouvelle": Service._nouvelle,
+    "resultat": Service._resultat,
+    "rouvrir": Service._rouvrir,
+    "statut": Service._statut,
+}
+"""The commands, same words on every channel (docs/flows.md lists them; a test checks)."""

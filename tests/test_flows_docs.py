@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from flows import notation
+from flows import commandes, notation, rapprochement
+from flows.service import COMMANDES
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "flows.md"
 
@@ -28,3 +29,16 @@ def test_the_scoring_diagram_lists_exactly_the_entries_of_the_table() -> None:
         for nature in handlers
     }
     assert _transitions("Scoring") == table
+
+
+def test_the_reconciliation_diagram_lists_exactly_the_entries_of_its_table() -> None:
+    table = {
+        (etat.value, action) for etat, actions in rapprochement.TABLE.items() for action in actions
+    }
+    assert _transitions("Reconciliation") == table
+
+
+def test_the_commands_documented_are_the_commands_the_service_knows() -> None:
+    texte = DOC.read_text(encoding="utf-8").split("## Commands", 1)[1]
+    documentees = set(re.findall(r"^\| `([a-z-]+)", texte, re.M))
+    assert documentees == set(COMMANDES) == set(commandes.COMMANDES)

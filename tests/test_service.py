@@ -201,3 +201,28 @@ async def test_a_coordinateur_reopens_a_submitted_grid_with_a_reason_and_history
     assert len(dossier.soumissions) == 1 and dossier.soumissions_actives == ()
     quoi = [e.quoi for e in await service.store.historique(EV)]
     assert "reouvertures" in quoi and quoi.index("soumissions") < quoi.index("reouvertures")
+
+
+async def test_a_command_during_a_flow_is_answered_and_the_flow_keeps_waiting(
+    service: Service,
+) -> None:
+    expert = Utilisateur(service, "u-expert")
+    await expert.cliquer(Aller(evaluation=EV, action="reprendre").pack())
+    await expert.noter("B1.C1.1", CodeValeur.ECA)
+    assert "B1.C6.2 — Il fait face à l'agressivité" in await expert.taper(
+        "/cqp critere agressivite"
+    )
+    await expert.taper("Sourire hésitant en début d'appel.")
+    dossier = await service.store.dossier(EV)
+    assert dossier is not None
+    assert dossier.reponses[0].commentaire == "Sourire hésitant en début d'appel."
+
+
+async def test_bad_input_is_answered_in_french_and_changes_nothing(service: Service) -> None:
+    expert = Utilisateur(service, "u-expert")
+    assert "Je n'attends pas de texte" in await expert.taper("   ")
+    assert "ne correspond plus" in await expert.cliquer("v:ev-C042-1:B1.C99.1:A")
+    assert "Aucune évaluation" in await expert.taper("statut ev-inconnue")
+    assert "Précisez un code ou des mots" in await expert.taper("critere")
+    dossier = await service.store.dossier(EV)
+    assert dossier is not None and dossier.reponses == ()
