@@ -102,7 +102,10 @@ class Service:
                 flow=FLOW,
                 donnees=donnees,
                 horodatage=self.horloge(),
-            )
+            ),
+            # The records were stored durably above; this state (cursor, last replies)
+            # can be rebuilt from them, so it costs no fsync of its own.
+            durable=False,
         )
         return replies
 

@@ -109,8 +109,16 @@ class Store(Protocol):
         """A user's conversation state on a channel."""
         ...
 
-    async def sauver_etat(self, etat: EtatConversation, *, requete: str | None = None) -> Ecriture:
-        """Store a user's conversation state (not audited: it is not evaluation data)."""
+    async def sauver_etat(
+        self, etat: EtatConversation, *, requete: str | None = None, durable: bool = True
+    ) -> Ecriture:
+        """Store a user's conversation state (not audited: it is not evaluation data).
+
+        ``durable=False``: the state survives a crash of the process but maybe not
+        a power cut, and costs no fsync — for state the flows can rebuild from the
+        evaluation's records (where a grid resumes is its first critère without a
+        value; a retry is recognised by the records' own request ids).
+        """
         ...
 
     async def exporter_candidat(self, reference: str, *, par: str) -> ExportCandidat:

@@ -254,11 +254,18 @@ class ShardedStore(abc.ABC):
         entete = shard.get(T_EVALUATION, "evaluation")
         if entete is None:
             return None
+        memo = shard.memo.get("dossier")
+        if (
+            memo is not None and memo[0] == shard.seq
+        ):  # unchanged since last built: no re-validation
+            return memo[1]  # type: ignore[no-any-return]
         contenu: dict[str, Any] = {"evaluation": entete}
         for table in ELEMENTS:
             contenu[table] = [doc for _, doc in sorted(shard.items(table))]
         try:
-            return Dossier.model_validate(contenu)
+            dossier = Dossier.model_validate(contenu)
+            shard.memo["dossier"] = (shard.seq, dossier)
+            return dossier
         except ValidationError as exc:
             raise CorruptData(
                 fichier=shard.location.snapshot if shard.location else shard.name,
@@ -287,7 +294,9 @@ class ShardedStore(abc.ABC):
         doc = systeme.get(T_CONVERSATIONS, f"{canal}|{utilisateur}")
         return None if doc is None else EtatConversation.model_validate(doc)
 
-    async def sauver_etat(self, etat: EtatConversation, *, requete: str | None = None) -> Ecriture:
+    async def sauver_etat(
+        self, etat: EtatConversation, *, requete: str | None = None, durable: bool = True
+    ) -> Ecriture:
         systeme = await self._system()
         async with systeme.writing():
             if self._request_seen(systeme, requete):
@@ -302,7 +311,8 @@ class ShardedStore(abc.ABC):
             ):
                 return Ecriture.PERIMEE
             await systeme.commit(
-                [_put(T_CONVERSATIONS, etat.cle, doc), *self._request_ops(systeme, requete)]
+                [_put(T_CONVERSATIONS, etat.cle, doc), *self._request_ops(systeme, requete)],
+                durable,
             )
         return Ecriture.APPLIQUEE
 

@@ -55,11 +55,14 @@ def write_atomic(chemin: Path, contenu: bytes) -> None:
     fsync_dir(chemin.parent)
 
 
-def append_durable(chemin: Path, ligne: bytes) -> None:
+def append_durable(chemin: Path, ligne: bytes, durable: bool = True) -> None:
     """Append ``ligne`` to ``chemin`` and return only once it is on disk.
 
     If the append fails half-way (disk full), the file is cut back to its
     previous length, so that a torn line never sits before a later one.
+    ``durable=False`` skips the fsyncs, for data that can be rebuilt: the line
+    survives a crash of the process (the kernel has it) but maybe not a power
+    cut — and the next durable append to the file makes it durable too.
     """
     fd = os.open(chemin, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
     try:
@@ -68,14 +71,15 @@ def append_durable(chemin: Path, ligne: bytes) -> None:
             vue = memoryview(ligne)
             while vue:
                 vue = vue[os.write(fd, vue) :]
-            os.fsync(fd)
+            if durable:
+                os.fsync(fd)
         except OSError:
             os.ftruncate(fd, taille)
             os.fsync(fd)
             raise
     finally:
         os.close(fd)
-    if taille == 0:
+    if taille == 0 and durable:
         # The file may be new: its directory entry must be durable too. Checked on
         # size, not on creation, so that a first append that failed is covered.
         fsync_dir(chemin.parent)

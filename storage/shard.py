@@ -181,6 +181,8 @@ class Shard:
         self._batches_since_snapshot = journal_batches
         self._next_snapshot_at: int | None = None
         self.erased = False
+        self.memo: dict[str, Any] = {}
+        """Values derived from the tables, tagged with the ``seq`` they were derived at."""
         """Set when the shard's files are erased (purge): any later write is refused."""
 
     @asynccontextmanager
@@ -219,7 +221,7 @@ class Shard:
         assert isinstance(donnees, dict)
         return donnees
 
-    async def commit(self, ops: list[Op]) -> None:
+    async def commit(self, ops: list[Op], durable: bool = True) -> None:
         """Commit a batch: durable first (journal, fsync), then visible. Hold ``writing()``.
 
         Either the whole batch is applied or nothing is: the line is encoded
@@ -235,7 +237,7 @@ class Shard:
         cancellation: asyncio.CancelledError | None = None
         if self.location is not None:
             try:
-                await _to_completion(files.append_durable, self.location.journal, ligne)
+                await _to_completion(files.append_durable, self.location.journal, ligne, durable)
             except asyncio.CancelledError as exc:
                 cancellation = exc  # the line is on disk: apply it, then pass the cancellation on
             except OSError as exc:

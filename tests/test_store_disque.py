@@ -396,9 +396,9 @@ async def test_a_cancelled_write_still_finishes_and_the_journal_stays_consistent
     store = await _store_avec_une_evaluation(tmp_path, reponses=1)
     vraie = files.append_durable
 
-    def lente(chemin: Path, ligne: bytes) -> None:
+    def lente(chemin: Path, ligne: bytes, durable: bool = True) -> None:
         time.sleep(0.3)
-        vraie(chemin, ligne)
+        vraie(chemin, ligne, durable)
 
     monkeypatch.setattr(files, "append_durable", lente)
     tache = asyncio.create_task(store.enregistrer("ev-C042-1", reponse(1), par="u-expert"))
