@@ -567,3 +567,12 @@ ROUV_INFO: Final = (
 )
 
 RES_PAS_ENCORE: Final = "Pas encore de résultat : les deux grilles ne sont pas soumises."
+
+CMP_COEFFICIENTS: Final = "κ de Cohen {kappa} · AC1 de Gwet {ac1} · PABAK {pabak} (sur {paires} critères observés par les deux)"
+CMP_COEFFICIENTS_PEU: Final = (
+    "Moins de 30 critères appariés : ces coefficients sont indicatifs (suivi qualité seulement)."
+)
+CMP_NON_DEFINI: Final = "non défini"
+RES_PRECISIONS: Final = "Précisions sur {competence} — {evaluateur} : {texte}"
+EXP_INTERDIT: Final = "Seuls les coordinateurs de cette évaluation peuvent l'exporter."
+EXP_PRET: Final = "Export du candidat {reference} pour le jury : {n} évaluation(s), grilles, remarques, preuves et historique (fichier joint)."

@@ -227,6 +227,19 @@ def comparaison(dossier: Dossier, bloc_: Bloc, destinataire: str) -> Reply:
         if comp.par_ecart(e)
     ]
     blocs.append(Fields(items=tuple(ecarts)) if ecarts else Paragraph(text=txt.CMP_AUCUN_ECART))
+    coefficients = comp.accord()
+    if coefficients is not None:
+
+        def _f(x: float | None) -> str:
+            return txt.CMP_NON_DEFINI if x is None else f"{x:.2f}"
+
+        texte = txt.CMP_COEFFICIENTS.format(
+            kappa=_f(coefficients.kappa), ac1=_f(coefficients.ac1), pabak=_f(coefficients.pabak),
+            paires=coefficients.paires,
+        )  # fmt: skip
+        if not coefficients.echantillon_suffisant:
+            texte += " " + txt.CMP_COEFFICIENTS_PEU
+        blocs.append(Context(text=_court(texte, 2000)))
     points = agenda(comp, bloc_)
     if points:
         minutes = bloc_.modalites.entretien_complementaire_minutes

@@ -35,6 +35,7 @@ from flows.messages import (
     ChoiceEvent,
     Choices,
     Context,
+    Destination,
     Event,
     Fields,
     Heading,
@@ -382,7 +383,9 @@ def _noter(ctx: _Ctx, evenement: Event, charge: Payload | None) -> Pas:
             )
         )
         return Pas(etat, (demande,), (reponse,))
-    return _apres(suite, enregistrements=(reponse,))
+    # Where the channel can, the answered message is updated in place with the value marked.
+    marque = Reply(message=question(suite).message, to=Destination(replace=True))
+    return _apres(suite, marque, enregistrements=(reponse,))
 
 
 def _commentaire(ctx: _Ctx, evenement: Event, charge: Payload | None) -> Pas:

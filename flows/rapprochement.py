@@ -381,6 +381,16 @@ def message_resultat(dossier: Dossier, bloc: Bloc) -> Message:
     ]
     if non_acquises:
         textes.append(txt.RES_NON_ACQUISES.format(competences=", ".join(non_acquises)))
+        noms = {e.utilisateur: e.nom for e in ev.evaluateurs}
+        for p in dossier.precisions:
+            if p.competence in non_acquises and p.texte:
+                textes.append(
+                    txt.RES_PRECISIONS.format(
+                        competence=p.competence,
+                        evaluateur=noms.get(p.evaluateur, p.evaluateur),
+                        texte=p.texte,
+                    )
+                )
     if cons.desaccords_persistants:
         textes.append(txt.CONS_PERSISTANTS.format(criteres=", ".join(cons.desaccords_persistants)))
     textes.append(txt.RES_VISAS.format(evaluation=ev.id))

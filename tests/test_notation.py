@@ -252,3 +252,13 @@ def test_every_message_fits_the_channel_limits_over_a_whole_grid() -> None:
         assert all(len(r.message.blocks) <= 50 for r in e.pas.replies)
     precisions = Precisions(competence="B1.C1", evaluateur="u-expert", texte="x", horodatage=T0)
     assert Grille().avec(precisions).precisions == {"B1.C1": "x"}
+
+
+def test_the_answered_message_is_updated_in_place_with_the_value_marked() -> None:
+    e = Evaluateur()
+    pas = e.noter(NO)
+    marque = pas.replies[0]
+    assert marque.to.replace
+    valeurs = next(b for b in marque.message.blocks if isinstance(b, Choices))
+    assert [b.selected for b in valeurs.buttons] == [False, False, False, True]
+    assert "Critère 2/7" in e.texte()

@@ -118,6 +118,7 @@ async def test_a_whole_evaluation_of_bloc_1_from_creation_to_the_posted_result()
     assert "Résultat proposé — candidat C042, bloc B1" in resultat
     assert "Compétences non validées ou à compléter : B1.C3, B1.C5." in resultat
     assert "Jeanne" not in resultat  # the reference only, wherever it is posted
+    assert "Précisions sur B1.C3 — u-interne : B1.C3 : mise en œuvre constatée" in resultat
 
     dossier = await service.store.dossier(EV)
     assert dossier is not None

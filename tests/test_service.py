@@ -174,6 +174,7 @@ async def test_when_the_second_grid_is_submitted_both_get_the_comparison_and_the
     assert "Observés par un seul évaluateur (NO face à une valeur): B1.C3.1" in texte
     assert "À aborder pendant l'entretien complémentaire (15 min)" in texte
     assert "B1.C3 : B1.C3.1" in texte
+    assert "κ de Cohen" in texte and "Moins de 30 critères appariés" in texte
 
 
 async def test_a_coordinateur_reopens_a_submitted_grid_with_a_reason_and_history_is_kept(
