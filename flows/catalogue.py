@@ -387,7 +387,8 @@ CMD_AIDE: Final = (
     "• entretien <évaluation> : enregistrer un entretien observé (évaluateurs)\n"
     "• statut <évaluation> : où en sont les deux grilles (nombres seulement avant les deux soumissions)\n"
     "• resultat <évaluation> : la proposition consolidée, puis le résultat une fois les deux visas donnés\n"
-    "• rouvrir <évaluation> <raison> : rouvrir une évaluation soumise (coordinateurs)"
+    "• rouvrir <évaluation> <raison> : rouvrir une évaluation soumise (coordinateurs)\n"
+    "• export <évaluation> : le fichier du candidat pour le jury (coordinateurs)"
 )
 CMD_INCONNUE: Final = "Je ne connais pas la commande « {nom} »."
 CMD_VOULIEZ_VOUS: Final = "Vouliez-vous dire « {proposition} » ?"

@@ -36,6 +36,7 @@ COMMANDES = (
     "critere",
     "bloc",
     "entretien",
+    "export",
     "mes-evaluations",
     "nouvelle",
     "resultat",

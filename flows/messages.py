@@ -280,6 +280,15 @@ class Destination(_Model):
     """Update the message that was answered instead of posting a new one, where the channel can."""
 
 
+class Fichier(_Model):
+    """A file that goes with a reply (the jury's export): each channel uploads or links it."""
+
+    nom: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")]
+    type_media: Literal["application/json"] = "application/json"
+    contenu: Annotated[str, StringConstraints(max_length=20_000_000)]
+
+
 class Reply(_Model):
     message: Message
     to: Destination = Destination()
+    fichier: Fichier | None = None

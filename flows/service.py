@@ -15,7 +15,9 @@ visas, results) plug into the same routing.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Awaitable, Callable, Collection, Sequence
+from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
@@ -30,6 +32,7 @@ from flows.messages import (
     Destination,
     Envoyer,
     Event,
+    Fichier,
     FormEvent,
     InvalidPayload,
     Message,
@@ -316,6 +319,35 @@ class Service:
             return (rapprochement.proposition_consolidee(dossier, bloc),)
         return (*_dire(txt.RES_PAS_ENCORE), commandes.statut(dossier, self.referentiel))
 
+    async def _export(self, commande: CommandEvent) -> tuple[Reply, ...]:
+        """The jury's file: the candidate's grids, remarks, evidence, agreement figures, history."""
+        evaluation_id = commande.args.strip()
+        utilisateur = commande.origin.user
+        dossier = await self.store.dossier(evaluation_id) if evaluation_id else None
+        if dossier is None or not autorise(
+            dossier.evaluation, utilisateur, Action.EXPORTER, self.admins
+        ):
+            return _dire(txt.EXP_INTERDIT)
+        reference = dossier.evaluation.candidat.reference
+        export = await self.store.exporter_candidat(reference, par=utilisateur)
+        accords: dict[str, Any] = {}
+        for d in export.dossiers:
+            bloc = self.referentiel.bloc(d.evaluation.bloc)
+            evaluateurs = {e.utilisateur for e in d.evaluation.evaluateurs}
+            if bloc is not None and evaluateurs <= {s.evaluateur for s in d.soumissions_actives}:
+                comparaison = comparer(d, bloc)
+                coefficients = comparaison.accord()
+                accords[d.evaluation.id] = {
+                    "accord_observe": comparaison.accord_observe,
+                    "coefficients": None if coefficients is None else asdict(coefficients),
+                }
+        contenu = json.dumps({**export.en_json(), "accords": accords}, ensure_ascii=False, indent=2)
+        texte = txt.EXP_PRET.format(reference=reference, n=len(export.dossiers))
+        fichier = Fichier(nom=f"cqp-{reference}.json", contenu=contenu)
+        return (
+            Reply(message=Message(summary=texte, blocks=(Paragraph(text=texte),)), fichier=fichier),
+        )
+
     async def _rouvrir(self, commande: CommandEvent) -> tuple[Reply, ...]:
         """A coordinateur re-opens an evaluation, with a reason; the évaluateurs are told why."""
         evaluation_id, _, raison = commande.args.strip().partition(" ")
@@ -450,6 +482,7 @@ COMMANDES: dict[str, CommandeAction] = {
     "critere": Service._critere,
     "bloc": Service._bloc,
     "entretien": Service._entretien,
+    "export": Service._export,
     "mes-evaluations": Service._mes_evaluations,
     "nouvelle": Service._nouvelle,
     "resultat": Service._resultat,

@@ -4,6 +4,10 @@ jury, both give their visa, and the proposal reaches the coordinateur and the re
 
 from __future__ import annotations
 
+import json
+
+import pytest
+
 from flows.messages import FormEvent, Origin, Reply
 from flows.notation import Aller
 from flows.rapprochement import Consolider, Rapprocher
@@ -130,3 +134,18 @@ async def test_a_whole_evaluation_of_bloc_1_from_creation_to_the_posted_result()
     assert len(dossier.visas) == 2
     assert "Résultat proposé — candidat C042, bloc B1" in await coordinateur.taper(f"resultat {EV}")
     assert "Aucune évaluation" in await Utilisateur(service, "u-intrus").taper(f"resultat {EV}")
+
+    # The jury's file, for the coordinateur only.
+    assert "Seuls les coordinateurs" in await expert.taper(f"export {EV}")
+    await coordinateur.taper(f"export {EV}")
+    fichier = coordinateur.replies[0].fichier
+    assert fichier is not None and fichier.nom == "cqp-C042.json"
+    export = json.loads(fichier.contenu)
+    [grilles] = export["dossiers"]
+    assert (
+        len(grilles["reponses"]) == 60
+        and len(grilles["accords"]) == 3
+        and len(grilles["visas"]) == 2
+    )
+    assert export["accords"][EV]["accord_observe"] == pytest.approx(26 / 30)
+    assert any(e["quoi"] == "reponses" for e in export["historique"])
