@@ -24,7 +24,7 @@ from enum import StrEnum
 
 from flows.comparaison import Comparaison, Ecart
 from flows.evaluation import Dossier
-from referentiel import Bloc, CodeValeur
+from referentiel import Bloc, CodeValeur, Echelle, default
 
 
 class Proposition(StrEnum):
@@ -34,14 +34,26 @@ class Proposition(StrEnum):
     A_ARBITRER = "a_arbitrer"
 
 
-def proposition(valeurs: Iterable[CodeValeur | None]) -> Proposition:
-    """The proposal for a set of agreed values (None: still disputed)."""
+def proposition(
+    valeurs: Iterable[CodeValeur | None], echelle: Echelle | None = None
+) -> Proposition:
+    """The proposal for a set of agreed values (None: still disputed), by the scale's rule.
+
+    What counts as observed and as acquired is read from the référentiel's
+    scale (``observe``, ``acquis``), whose rule must be ``tous_criteres_acquis``.
+    """
+    echelle = echelle or default().echelle
+    if (
+        echelle.regle_validation.code != "tous_criteres_acquis"
+    ):  # pragma: no cover - data checked at load
+        raise ValueError(f"unknown validation rule {echelle.regle_validation.code}")
     valeurs = list(valeurs)
     if any(v is None for v in valeurs):
         return Proposition.A_ARBITRER
-    if any(v in (CodeValeur.NA, CodeValeur.ECA) for v in valeurs):
+    sens = [echelle.valeur(v) for v in valeurs if v is not None]
+    if any(s.observe and not s.acquis for s in sens):
         return Proposition.NON_VALIDE
-    if any(v is CodeValeur.NO for v in valeurs):
+    if any(not s.observe for s in sens):
         return Proposition.A_COMPLETER
     return Proposition.VALIDE
 
@@ -68,10 +80,12 @@ def consolider(comparaison: Comparaison, dossier: Dossier, bloc: Bloc) -> Consol
     for ligne in comparaison.lignes:
         concordant = ligne.ecart in (Ecart.CONCORDANT, Ecart.NON_OBSERVE)
         valeurs[ligne.critere] = ligne.valeur_1 if concordant else accords.get(ligne.critere)
+    echelle = bloc.modalites.echelle
     competences = {
-        c.id: proposition(valeurs[critere.id] for critere in c.criteres) for c in bloc.competences
+        c.id: proposition((valeurs[critere.id] for critere in c.criteres), echelle)
+        for c in bloc.competences
     }
-    return Consolidation(bloc.id, valeurs, competences, proposition(valeurs.values()))
+    return Consolidation(bloc.id, valeurs, competences, proposition(valeurs.values(), echelle))
 
 
 def proposition_cqp(propositions_blocs: Mapping[str, Proposition], blocs: Iterable[str]) -> bool:

@@ -332,7 +332,7 @@ def proposition_consolidee(dossier: Dossier, bloc: Bloc) -> Reply:
         blocs.append(
             Context(
                 text=_court(
-                    txt.CONS_PERSISTANTS.format(criteres=", ".join(cons.desaccords_persistants)),
+                    txt.CONS_PERSISTANTS.format(criteres=_positions(dossier, bloc, cons)),
                     2000,
                 )
             )
@@ -349,6 +349,15 @@ def proposition_consolidee(dossier: Dossier, bloc: Bloc) -> Reply:
         )
     )
     return Reply(message=Message(summary=_court(titre, 3000), blocks=tuple(blocs)))
+
+
+def _positions(dossier: Dossier, bloc: Bloc, cons: Consolidation) -> str:
+    """Each persistent disagreement with both positions: « B1.C5.3 (A / NO) »."""
+    lignes = {ligne.critere: ligne for ligne in comparer(dossier, bloc).lignes}
+    return ", ".join(
+        f"{c} ({lignes[c].valeur_1.value} / {lignes[c].valeur_2.value})"
+        for c in cons.desaccords_persistants
+    )
 
 
 def viser(dossier: Dossier, bloc: Bloc, utilisateur: str, maintenant: datetime) -> Resultat:
@@ -392,7 +401,7 @@ def message_resultat(dossier: Dossier, bloc: Bloc) -> Message:
                     )
                 )
     if cons.desaccords_persistants:
-        textes.append(txt.CONS_PERSISTANTS.format(criteres=", ".join(cons.desaccords_persistants)))
+        textes.append(txt.CONS_PERSISTANTS.format(criteres=_positions(dossier, bloc, cons)))
     textes.append(txt.RES_VISAS.format(evaluation=ev.id))
     return Message(
         summary=_court(titre, 3000),
