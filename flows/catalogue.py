@@ -577,3 +577,6 @@ CMP_NON_DEFINI: Final = "non défini"
 RES_PRECISIONS: Final = "Précisions sur {competence} — {evaluateur} : {texte}"
 EXP_INTERDIT: Final = "Seuls les coordinateurs de cette évaluation peuvent l'exporter."
 EXP_PRET: Final = "Export du candidat {reference} pour le jury : {n} évaluation(s), grilles, remarques, preuves et historique (fichier joint)."
+EXP_PAS_ENCORE: Final = (
+    "L'export pour le jury est possible quand les deux grilles de l'évaluation sont soumises."
+)

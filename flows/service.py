@@ -54,6 +54,12 @@ def _dire(texte: str) -> tuple[Reply, ...]:
     return (Reply(message=Message(summary=texte, blocks=(Paragraph(text=texte),))),)
 
 
+def _soumis_par_les_deux(dossier: Dossier) -> bool:
+    """Whether both évaluateurs have a submitted grid (the blind rule is lifted)."""
+    evaluateurs = {e.utilisateur for e in dossier.evaluation.evaluateurs}
+    return evaluateurs <= {s.evaluateur for s in dossier.soumissions_actives}
+
+
 class _Refus(Exception):
     """Why an action cannot be done now, as the replies that say so."""
 
@@ -328,20 +334,32 @@ class Service:
             dossier.evaluation, utilisateur, Action.EXPORTER, self.admins
         ):
             return _dire(txt.EXP_INTERDIT)
+        if not _soumis_par_les_deux(dossier):
+            return _dire(txt.EXP_PAS_ENCORE)  # the blind rule holds for coordinateurs too
         reference = dossier.evaluation.candidat.reference
         export = await self.store.exporter_candidat(reference, par=utilisateur)
         accords: dict[str, Any] = {}
-        for d in export.dossiers:
+        donnees = export.en_json()
+        for d, sortie in zip(export.dossiers, donnees["dossiers"], strict=True):
             bloc = self.referentiel.bloc(d.evaluation.bloc)
-            evaluateurs = {e.utilisateur for e in d.evaluation.evaluateurs}
-            if bloc is not None and evaluateurs <= {s.evaluateur for s in d.soumissions_actives}:
+            if not _soumis_par_les_deux(d):
+                # Another bloc still being scored: its grids stay blind, counts only.
+                for table in ("reponses", "precisions", "propositions", "accords"):
+                    sortie[table] = len(sortie[table])
+                continue
+            if bloc is not None:
                 comparaison = comparer(d, bloc)
                 coefficients = comparaison.accord()
                 accords[d.evaluation.id] = {
                     "accord_observe": comparaison.accord_observe,
                     "coefficients": None if coefficients is None else asdict(coefficients),
                 }
-        contenu = json.dumps({**export.en_json(), "accords": accords}, ensure_ascii=False, indent=2)
+        donnees["historique"] = [
+            e
+            for e in donnees["historique"]
+            if e["evaluation"] in accords or e["quoi"] == "evaluation"
+        ]
+        contenu = json.dumps({**donnees, "accords": accords}, ensure_ascii=False, indent=2)
         texte = txt.EXP_PRET.format(reference=reference, n=len(export.dossiers))
         fichier = Fichier(nom=f"cqp-{reference}.json", contenu=contenu)
         return (

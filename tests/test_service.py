@@ -227,3 +227,12 @@ async def test_bad_input_is_answered_in_french_and_changes_nothing(service: Serv
     assert "Précisez un code ou des mots" in await expert.taper("critere")
     dossier = await service.store.dossier(EV)
     assert dossier is not None and dossier.reponses == ()
+
+
+async def test_the_jury_export_waits_for_both_grids(service: Service) -> None:
+    expert, coordinateur = Utilisateur(service, "u-expert"), Utilisateur(service, "u-coord")
+    await expert.cliquer(Aller(evaluation=EV, action="reprendre").pack())
+    await expert.noter("B1.C1.1", CodeValeur.NA)
+    lu = await coordinateur.taper(f"export {EV}")
+    assert "quand les deux grilles de l'évaluation sont soumises" in lu
+    assert coordinateur.replies[0].fichier is None
