@@ -26,6 +26,8 @@ from flows.messages import (
     Message,
     Paragraph,
     Reply,
+    say,
+    shorten,
 )
 from flows.notation import Aller
 from flows.rapprochement import Consolider, Rapprocher
@@ -45,21 +47,11 @@ COMMANDES = (
 )
 
 
-def _court(texte: str, longueur: int) -> str:
-    return texte if len(texte) <= longueur else texte[: longueur - 1] + "…"
-
-
-def _dire(texte: str) -> Reply:
-    return Reply(
-        message=Message(summary=_court(texte, 3000), blocks=(Paragraph(text=_court(texte, 3000)),))
-    )
-
-
 def aide(inconnue: str | None = None) -> Reply:
     """The list of commands; with the closest one suggested when ``inconnue`` was typed."""
     if inconnue is None:
-        return _dire(txt.CMD_AIDE)
-    textes = [txt.CMD_INCONNUE.format(nom=_court(inconnue, 50))]
+        return say(txt.CMD_AIDE)
+    textes = [txt.CMD_INCONNUE.format(nom=shorten(inconnue, 50))]
     proche = process.extractOne(inconnue.lower(), COMMANDES, score_cutoff=60)
     if proche is not None:
         textes.append(txt.CMD_VOULIEZ_VOUS.format(proposition=proche[0]))
@@ -72,19 +64,19 @@ def aide(inconnue: str | None = None) -> Reply:
 def critere(recherche: SearchIndex, requete: str) -> Reply:
     """Look a critère or compétence up by code or words (the first thing anyone tries)."""
     if not requete.strip():
-        return _dire(
+        return say(
             txt.CMD_ARGUMENT_MANQUANT.format(quoi="un code ou des mots", exemple="critere accueil")
         )
     resultats = recherche.search(requete, limite=5)
     if not resultats:
         proches = recherche.close_words(requete)
-        texte = txt.RECHERCHE_RIEN.format(requete=_court(requete.strip(), 100))
+        texte = txt.RECHERCHE_RIEN.format(requete=shorten(requete.strip(), 100))
         if proches:
             texte += " " + txt.RECHERCHE_MOTS_PROCHES.format(mots=", ".join(proches))
-        return _dire(texte)
+        return say(texte)
     blocs: list[Heading | Paragraph | Context] = [
         Heading(
-            text=_court(
+            text=shorten(
                 txt.CMD_CRITERE_RESULTATS.format(n=len(resultats), requete=requete.strip()),
                 MAX_HEADING,
             )
@@ -92,7 +84,7 @@ def critere(recherche: SearchIndex, requete: str) -> Reply:
     ]
     for resultat in resultats:
         element = resultat.element
-        blocs.append(Paragraph(text=_court(f"{element.id} — {element.libelle}", 3000)))
+        blocs.append(Paragraph(text=shorten(f"{element.id} — {element.libelle}", 3000)))
         ctx = resultat.contexte
         lieu = (
             ctx.competence.id
@@ -103,19 +95,19 @@ def critere(recherche: SearchIndex, requete: str) -> Reply:
             lieu += f" › {element.rubrique}"
         blocs.append(
             Context(
-                text=_court(txt.CMD_CRITERE_LIEU.format(bloc=ctx.bloc.id, competence=lieu), 2000)
+                text=shorten(txt.CMD_CRITERE_LIEU.format(bloc=ctx.bloc.id, competence=lieu), 2000)
             )
         )
-    return Reply(message=Message(summary=_court(blocs[0].text, 3000), blocks=tuple(blocs)))
+    return Reply(message=Message(summary=shorten(blocs[0].text, 3000), blocks=tuple(blocs)))
 
 
 def bloc(referentiel: Referentiel, code: str) -> Reply:
     """A bloc: its compétences and the modalités an évaluateur checks."""
     if not code.strip():
-        return _dire(txt.CMD_ARGUMENT_MANQUANT.format(quoi="le bloc", exemple="bloc B1"))
+        return say(txt.CMD_ARGUMENT_MANQUANT.format(quoi="le bloc", exemple="bloc B1"))
     b = referentiel.bloc(code.strip())
     if b is None:
-        return _dire(txt.CMD_BLOC_INCONNU.format(bloc=_court(code.strip(), 20)))
+        return say(txt.CMD_BLOC_INCONNU.format(bloc=shorten(code.strip(), 20)))
     mod = b.modalites
     entretiens = (
         txt.MOD_ENTRETIENS_EXACT.format(n=mod.entretiens_min)
@@ -133,9 +125,9 @@ def bloc(referentiel: Referentiel, code: str) -> Reply:
         else txt.MOD_PRECISIONS_FACULTATIVES
     )
     blocs: list[Heading | Paragraph | Fields] = [
-        Heading(text=_court(txt.REF_BLOC.format(id=b.id, titre=b.titre), MAX_HEADING)),
+        Heading(text=shorten(txt.REF_BLOC.format(id=b.id, titre=b.titre), MAX_HEADING)),
         *(
-            Paragraph(text=_court(f"{c.id} — {c.libelle} ({len(c.criteres)} critères)", 3000))
+            Paragraph(text=shorten(f"{c.id} — {c.libelle} ({len(c.criteres)} critères)", 3000))
             for c in b.competences
         ),
         Fields(
@@ -171,7 +163,7 @@ def mes_evaluations(
         d for d in dossiers if utilisateur in {e.utilisateur for e in d.evaluation.evaluateurs}
     ]
     if not miens:
-        return _dire(txt.CMD_MES_EVALUATIONS_AUCUNE)
+        return say(txt.CMD_MES_EVALUATIONS_AUCUNE)
     lignes, boutons = [], []
     for d in miens[:10]:
         b = referentiel.bloc(d.evaluation.bloc)
@@ -190,7 +182,7 @@ def mes_evaluations(
         if not soumise:
             boutons.append(
                 Button(
-                    label=_court(txt.CMD_BOUTON_NOTER.format(reference=reference, bloc=b.id), 75),
+                    label=shorten(txt.CMD_BOUTON_NOTER.format(reference=reference, bloc=b.id), 75),
                     payload=Aller(evaluation=d.evaluation.id, action="reprendre").pack(),
                 )
             )
@@ -210,7 +202,7 @@ def comparaison(dossier: Dossier, bloc_: Bloc, destinataire: str) -> Reply:
     concordants = len(comp.par_ecart(Ecart.CONCORDANT))
     titre = txt.CMP_TITRE.format(reference=ev.candidat.reference, bloc=bloc_.id)
     blocs: list[Heading | Paragraph | Fields | Context | Choices] = [
-        Heading(text=_court(titre, MAX_HEADING)),
+        Heading(text=shorten(titre, MAX_HEADING)),
         Paragraph(
             text=txt.CMP_ACCORD.format(
                 pourcentage=round(100 * comp.accord_observe),
@@ -222,7 +214,7 @@ def comparaison(dossier: Dossier, bloc_: Bloc, destinataire: str) -> Reply:
     ecarts = [
         (
             txt.CMP_ECARTS[e.value],
-            _court(", ".join(ligne.critere for ligne in comp.par_ecart(e)), 3000),
+            shorten(", ".join(ligne.critere for ligne in comp.par_ecart(e)), 3000),
         )
         for e in (Ecart.CRITIQUE, Ecart.MINEUR, Ecart.COUVERTURE, Ecart.NON_OBSERVE)
         if comp.par_ecart(e)
@@ -240,7 +232,7 @@ def comparaison(dossier: Dossier, bloc_: Bloc, destinataire: str) -> Reply:
         )  # fmt: skip
         if not coefficients.echantillon_suffisant:
             texte += " " + txt.CMP_COEFFICIENTS_PEU
-        blocs.append(Context(text=_court(texte, 2000)))
+        blocs.append(Context(text=shorten(texte, 2000)))
     points = agenda(comp, bloc_)
     if points:
         minutes = bloc_.modalites.entretien_complementaire_minutes
@@ -249,7 +241,7 @@ def comparaison(dossier: Dossier, bloc_: Bloc, destinataire: str) -> Reply:
             criteres = ", ".join([*point.couverture, *point.non_observes])
             blocs.append(
                 Context(
-                    text=_court(
+                    text=shorten(
                         txt.CMP_AGENDA_LIGNE.format(
                             competence=point.competence.id, criteres=criteres
                         ),
@@ -269,7 +261,7 @@ def comparaison(dossier: Dossier, bloc_: Bloc, destinataire: str) -> Reply:
         )
     blocs.append(Choices(buttons=(bouton,)))
     return Reply(
-        message=Message(summary=_court(titre, 3000), blocks=tuple(blocs)),
+        message=Message(summary=shorten(titre, 3000), blocks=tuple(blocs)),
         to=Destination(kind="user", user=destinataire),
     )
 
@@ -284,7 +276,7 @@ def statut(dossier: Dossier, referentiel: Referentiel) -> Reply:
         faites, soumise = _avancement(dossier, b, evaluateur.utilisateur)
         items.append(
             (
-                _court(evaluateur.nom, 100),
+                shorten(evaluateur.nom, 100),
                 txt.CMD_STATUT_LIGNE.format(
                     faites=faites,
                     total=len(b.criteres),
@@ -298,6 +290,6 @@ def statut(dossier: Dossier, referentiel: Referentiel) -> Reply:
     return Reply(
         message=Message(
             summary=titre,
-            blocks=(Heading(text=_court(titre, MAX_HEADING)), Fields(items=tuple(items))),
+            blocks=(Heading(text=shorten(titre, MAX_HEADING)), Fields(items=tuple(items))),
         )
     )

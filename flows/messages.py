@@ -292,3 +292,16 @@ class Reply(_Model):
     message: Message
     to: Destination = Destination()
     fichier: Fichier | None = None
+
+
+def shorten(text: str, length: int = MAX_TEXT) -> str:
+    """``text`` cut to ``length`` characters, ending with « … » when cut: to fit a block's limit."""
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
+def say(*texts: str, to: Destination | None = None, buttons: tuple[Button, ...] = ()) -> Reply:
+    """A reply of plain paragraphs (each cut to fit), with optional buttons under them."""
+    blocks: tuple[Paragraph | Choices, ...] = tuple(Paragraph(text=shorten(t)) for t in texts)
+    if buttons:
+        blocks += (Choices(buttons=buttons),)
+    return Reply(message=Message(summary=shorten(texts[0]), blocks=blocks), to=to or Destination())

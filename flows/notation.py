@@ -45,6 +45,8 @@ from flows.messages import (
     Payload,
     Reply,
     TextEvent,
+    say,
+    shorten,
     unpack_any,
 )
 from referentiel import Bloc, CodeValeur, Competence, Critere
@@ -158,16 +160,6 @@ Handler = Callable[[_Ctx, Event, Payload | None], Pas]
 # --- messages ---------------------------------------------------------------------
 
 
-def _court(texte: str, longueur: int) -> str:
-    return texte if len(texte) <= longueur else texte[: longueur - 1] + "…"
-
-
-def _dire(*textes: str) -> Reply:
-    return Reply(
-        message=Message(summary=textes[0], blocks=tuple(Paragraph(text=t) for t in textes))
-    )
-
-
 def question(ctx: _Ctx) -> Reply:
     """The current critère's message: context, text, progress, value and navigation buttons."""
     critere, bloc, ev = ctx.critere, ctx.bloc, ctx.etat.evaluation
@@ -175,7 +167,7 @@ def question(ctx: _Ctx) -> Reply:
     k = [c.id for c in competence.criteres].index(critere.id) + 1
     blocs: list[Heading | Paragraph | Context | Choices] = [
         Heading(
-            text=_court(
+            text=shorten(
                 txt.NOTE_TITRE_COMPETENCE.format(id=competence.id, libelle=competence.libelle),
                 MAX_HEADING,
             )
@@ -212,7 +204,7 @@ def question(ctx: _Ctx) -> Reply:
     )
     blocs.append(_navigation(ev, ("retour", "passer", "revue", "pause")))
     resume = txt.NOTE_RESUME_QUESTION.format(critere=critere.id, libelle=critere.libelle)
-    return Reply(message=Message(summary=_court(resume, 3000), blocks=tuple(blocs)))
+    return Reply(message=Message(summary=shorten(resume, 3000), blocks=tuple(blocs)))
 
 
 _LIBELLES = {
@@ -274,7 +266,7 @@ def revue(ctx: _Ctx) -> Reply:
     if criteres_manquants:
         blocs.append(
             Context(
-                text=_court(
+                text=shorten(
                     txt.NOTE_REVUE_MANQUANTS.format(criteres=", ".join(criteres_manquants)), 2000
                 )
             )
@@ -351,7 +343,7 @@ def _noter(ctx: _Ctx, evenement: Event, charge: Payload | None) -> Pas:
     assert isinstance(charge, Noter)
     position = next((i for i, c in enumerate(ctx.bloc.criteres) if c.id == charge.critere), None)
     if position is None:
-        return Pas(ctx.etat, (_dire(txt.NOTE_CHOIX_INVALIDE),))
+        return Pas(ctx.etat, (say(txt.NOTE_CHOIX_INVALIDE),))
     ancienne = ctx.grille.reponses.get(charge.critere)
     reponse = Reponse(
         critere=charge.critere,
@@ -364,7 +356,7 @@ def _noter(ctx: _Ctx, evenement: Event, charge: Payload | None) -> Pas:
     if (
         position != ctx.etat.position
     ):  # a click on an older message: that critère, nothing else moves
-        confirme = _dire(
+        confirme = say(
             txt.NOTE_DEJA_REPONDU.format(valeur=f"{charge.critere} = {charge.valeur.value}")
         )
         return Pas(ctx.etat, (confirme, question(suite)), (reponse,))
@@ -395,7 +387,7 @@ def _commentaire(ctx: _Ctx, evenement: Event, charge: Payload | None) -> Pas:
     if not texte or actuelle is None:
         return _apres(ctx)
     reponse = actuelle.model_copy(update={"commentaire": texte, "horodatage": ctx.maintenant})
-    merci = _dire(txt.NOTE_COMMENTAIRE_ENREGISTRE.format(critere=ctx.critere.id))
+    merci = say(txt.NOTE_COMMENTAIRE_ENREGISTRE.format(critere=ctx.critere.id))
     return _apres(replace(ctx, grille=ctx.grille.avec(reponse)), merci, enregistrements=(reponse,))
 
 
@@ -405,7 +397,7 @@ def _precisions(ctx: _Ctx, evenement: Event, charge: Payload | None) -> Pas:
     competence = ctx.etat.competence
     if not texte:
         if ctx.obligatoires:
-            return Pas(ctx.etat, (_dire(txt.NOTE_PRECISIONS_VIDES.format(competence=competence)),))
+            return Pas(ctx.etat, (say(txt.NOTE_PRECISIONS_VIDES.format(competence=competence)),))
         return _vers(ctx, ctx.etat.position + 1)
     precisions = Precisions(
         competence=competence,
@@ -413,7 +405,7 @@ def _precisions(ctx: _Ctx, evenement: Event, charge: Payload | None) -> Pas:
         texte=texte,
         horodatage=ctx.maintenant,
     )
-    merci = _dire(txt.NOTE_PRECISIONS_ENREGISTREES.format(competence=competence))
+    merci = say(txt.NOTE_PRECISIONS_ENREGISTREES.format(competence=competence))
     suite = replace(ctx, grille=ctx.grille.avec(precisions))
     return _vers(suite, ctx.etat.position + 1, merci, enregistrements=(precisions,))
 
@@ -426,7 +418,7 @@ def _aller(ctx: _Ctx, evenement: Event, charge: Payload | None) -> Pas:
     if action == "passer":
         if ctx.etat.attente is Attente.PRECISIONS and ctx.obligatoires:
             return Pas(
-                ctx.etat, (_dire(txt.NOTE_PRECISIONS_VIDES.format(competence=ctx.etat.competence)),)
+                ctx.etat, (say(txt.NOTE_PRECISIONS_VIDES.format(competence=ctx.etat.competence)),)
             )
         if ctx.etat.attente is Attente.COMMENTAIRE:
             return _apres(ctx)
@@ -437,14 +429,14 @@ def _aller(ctx: _Ctx, evenement: Event, charge: Payload | None) -> Pas:
     if action == "pause":
         faites = len(ctx.grille.reponses)
         return Pas(
-            ctx.etat, (_dire(txt.NOTE_PAUSE.format(faites=faites, total=len(ctx.bloc.criteres))),)
+            ctx.etat, (say(txt.NOTE_PAUSE.format(faites=faites, total=len(ctx.bloc.criteres))),)
         )
     if action == "modifier":
         position = next(
             (i for i, c in enumerate(ctx.bloc.criteres) if c.id == charge.critere), None
         )
         if position is None:
-            return Pas(ctx.etat, (_dire(txt.NOTE_CHOIX_INVALIDE),))
+            return Pas(ctx.etat, (say(txt.NOTE_CHOIX_INVALIDE),))
         return _vers(ctx, position)
     if action == "soumettre":
         return _soumettre(ctx)
@@ -456,23 +448,23 @@ def _soumettre(ctx: _Ctx) -> Pas:
     if criteres or precisions:
         manque = ", ".join([*criteres[:10], *(f"précisions {c}" for c in precisions)])
         etat = ctx.etat.model_copy(update={"attente": Attente.REVUE})
-        refus = _dire(txt.NOTE_SOUMISSION_INCOMPLETE.format(manque=manque))
+        refus = say(txt.NOTE_SOUMISSION_INCOMPLETE.format(manque=manque))
         return Pas(etat, (refus, revue(replace(ctx, etat=etat))))
     soumission = Soumission(evaluateur=ctx.etat.evaluateur, horodatage=ctx.maintenant)
     etat = ctx.etat.model_copy(update={"attente": Attente.SOUMISE})
-    return Pas(etat, (_dire(txt.NOTE_SOUMISE.format(total=len(ctx.bloc.criteres))),), (soumission,))
+    return Pas(etat, (say(txt.NOTE_SOUMISE.format(total=len(ctx.bloc.criteres))),), (soumission,))
 
 
 def _rappel(ctx: _Ctx, evenement: Event, charge: Payload | None) -> Pas:
     """Something the flow does not expect now: say what it expects, change nothing."""
     if ctx.etat.attente is Attente.VALEUR:
-        return Pas(ctx.etat, (_dire(txt.NOTE_ATTENDU_UN_CHOIX), question(ctx)))
+        return Pas(ctx.etat, (say(txt.NOTE_ATTENDU_UN_CHOIX), question(ctx)))
     return reprendre(ctx)
 
 
 def _verrouillee(ctx: _Ctx) -> Pas:
     etat = ctx.etat.model_copy(update={"attente": Attente.SOUMISE})
-    return Pas(etat, (_dire(txt.NOTE_DEJA_SOUMISE),))
+    return Pas(etat, (say(txt.NOTE_DEJA_SOUMISE),))
 
 
 def _soumise(ctx: _Ctx, evenement: Event, charge: Payload | None) -> Pas:
@@ -532,7 +524,7 @@ def etape(
         ctx = replace(ctx, etat=etat.model_copy(update={"attente": Attente.REVUE}))
     nature, charge = _nature(evenement, etat.evaluation)
     if nature == "invalide":
-        return Pas(ctx.etat, (_dire(txt.NOTE_CHOIX_INVALIDE),))
+        return Pas(ctx.etat, (say(txt.NOTE_CHOIX_INVALIDE),))
     defaut = _soumise if ctx.etat.attente is Attente.SOUMISE else _rappel
     handler = TABLE[ctx.etat.attente].get(nature, defaut)
     return handler(ctx, evenement, charge)

@@ -40,6 +40,8 @@ from flows.messages import (
     Paragraph,
     Payload,
     Reply,
+    say,
+    shorten,
 )
 from referentiel import Bloc, CodeValeur
 
@@ -109,17 +111,6 @@ class Resultat:
     enregistrements: tuple[Element, ...] = ()
 
 
-def _court(texte: str, n: int) -> str:
-    return texte if len(texte) <= n else texte[: n - 1] + "…"
-
-
-def _dire(texte: str, to: Destination | None = None, boutons: tuple[Button, ...] = ()) -> Reply:
-    blocs: tuple[Paragraph | Choices, ...] = (Paragraph(text=_court(texte, 3000)),)
-    if boutons:
-        blocs += (Choices(buttons=boutons),)
-    return Reply(message=Message(summary=_court(texte, 3000), blocks=blocs), to=to or Destination())
-
-
 def _autre(dossier: Dossier, utilisateur: str) -> str:
     return next(
         e.utilisateur for e in dossier.evaluation.evaluateurs if e.utilisateur != utilisateur
@@ -147,7 +138,9 @@ def liste(dossier: Dossier, bloc: Bloc, utilisateur: str) -> Reply:
     moi_premier = ev.evaluateurs[0].utilisateur == utilisateur
     propositions = {p.critere: p for p in dossier.propositions}
     titre = txt.RAP_TITRE.format(reference=ev.candidat.reference, bloc=bloc.id, n=len(ouvertes))
-    blocs: list[Heading | Paragraph | Fields | Choices] = [Heading(text=_court(titre, MAX_HEADING))]
+    blocs: list[Heading | Paragraph | Fields | Choices] = [
+        Heading(text=shorten(titre, MAX_HEADING))
+    ]
     for ligne in ouvertes[:MAX_ECARTS_PAR_MESSAGE]:
         critere = next(c for c in bloc.criteres if c.id == ligne.critere)
         mien = (
@@ -178,7 +171,7 @@ def liste(dossier: Dossier, bloc: Bloc, utilisateur: str) -> Reply:
             champs.append(
                 (
                     txt.RAP_EN_COURS,
-                    _court(
+                    shorten(
                         txt.RAP_EN_COURS_VALEUR.format(
                             valeur=en_cours.valeur.value,
                             qui=en_cours.propose_par,
@@ -203,15 +196,15 @@ def liste(dossier: Dossier, bloc: Bloc, utilisateur: str) -> Reply:
                     ),
                 )
         blocs += [
-            Paragraph(text=_court(f"{critere.id} — {critere.libelle}", 3000)),
+            Paragraph(text=shorten(f"{critere.id} — {critere.libelle}", 3000)),
             Fields(items=tuple(champs)),
             Choices(buttons=tuple(boutons)),
         ]
-    return Reply(message=Message(summary=_court(titre, 3000), blocks=tuple(blocs)))
+    return Reply(message=Message(summary=shorten(titre, 3000), blocks=tuple(blocs)))
 
 
 def _position(valeur: CodeValeur, commentaire: str) -> str:
-    return _court(
+    return shorten(
         txt.RAP_VALEUR_COMMENTAIRE.format(
             valeur=valeur.value, commentaire=f" — {commentaire}" if commentaire else ""
         ),
@@ -225,11 +218,11 @@ def _fin_du_rapprochement(evaluation: str) -> Reply:
         payload=Consolider(evaluation=evaluation, action="voir").pack(),
         style="primary",
     )
-    return _dire(txt.RAP_TOUT_RAPPROCHE, boutons=(bouton,))
+    return say(txt.RAP_TOUT_RAPPROCHE, buttons=(bouton,))
 
 
 def demander_justification(critere: str, valeur: CodeValeur) -> Reply:
-    return _dire(txt.RAP_JUSTIFIER.format(valeur=valeur.value, critere=critere))
+    return say(txt.RAP_JUSTIFIER.format(valeur=valeur.value, critere=critere))
 
 
 def proposer(
@@ -242,7 +235,7 @@ def proposer(
 ) -> Resultat:
     """Record a proposal (or counter-proposal) and send it to the other évaluateur."""
     if not justification.strip():
-        return Resultat((_dire(txt.RAP_JUSTIFICATION_VIDE),))
+        return Resultat((say(txt.RAP_JUSTIFICATION_VIDE),))
     proposition = Proposition(
         critere=critere,
         valeur=valeur,
@@ -252,12 +245,12 @@ def proposer(
     )
     ev = dossier.evaluation.id
     autre = _autre(dossier, utilisateur)
-    examen = _dire(
+    examen = say(
         txt.RAP_A_EXAMINER.format(
             qui=utilisateur, valeur=valeur.value, critere=critere, justification=justification
         ),
         to=Destination(kind="user", user=autre),
-        boutons=(
+        buttons=(
             Button(
                 label=txt.RAP_BOUTON_ACCEPTER.format(valeur=valeur.value),
                 payload=Rapprocher(
@@ -270,7 +263,7 @@ def proposer(
             ),
         ),
     )
-    confirmation = _dire(txt.RAP_PROPOSEE.format(critere=critere, valeur=valeur.value))
+    confirmation = say(txt.RAP_PROPOSEE.format(critere=critere, valeur=valeur.value))
     return Resultat((confirmation, examen), (proposition,))
 
 
@@ -284,9 +277,9 @@ def accepter(
         or proposition is None
         or proposition.valeur.value != valeur
     ):
-        return Resultat((_dire(txt.RAP_PROPOSITION_PERIMEE), liste(dossier, bloc, utilisateur)))
+        return Resultat((say(txt.RAP_PROPOSITION_PERIMEE), liste(dossier, bloc, utilisateur)))
     if proposition.propose_par == utilisateur:
-        return Resultat((_dire(txt.RAP_PROPRE_PROPOSITION),))
+        return Resultat((say(txt.RAP_PROPRE_PROPOSITION),))
     accord = Accord(
         critere=critere,
         valeur=proposition.valeur,
@@ -296,11 +289,11 @@ def accepter(
         horodatage=maintenant,
     )
     apres = dossier.model_copy(update={"accords": (*dossier.accords, accord)})
-    info = _dire(
+    info = say(
         txt.RAP_ACCEPTEE_INFO.format(qui=utilisateur, critere=critere, valeur=valeur),
         to=Destination(kind="user", user=proposition.propose_par),
     )
-    confirmation = _dire(txt.RAP_ACCEPTEE.format(critere=critere, valeur=valeur))
+    confirmation = say(txt.RAP_ACCEPTEE.format(critere=critere, valeur=valeur))
     return Resultat((confirmation, info, liste(apres, bloc, utilisateur)), (accord,))
 
 
@@ -314,7 +307,7 @@ def proposition_consolidee(dossier: Dossier, bloc: Bloc) -> Reply:
     ev = dossier.evaluation
     titre = txt.CONS_TITRE.format(reference=ev.candidat.reference, bloc=bloc.id)
     blocs: list[Heading | Fields | Paragraph | Context | Choices] = [
-        Heading(text=_court(titre, MAX_HEADING)),
+        Heading(text=shorten(titre, MAX_HEADING)),
         *(
             Fields(
                 items=tuple(
@@ -331,7 +324,7 @@ def proposition_consolidee(dossier: Dossier, bloc: Bloc) -> Reply:
     if cons.desaccords_persistants:
         blocs.append(
             Context(
-                text=_court(
+                text=shorten(
                     txt.CONS_PERSISTANTS.format(criteres=_positions(dossier, bloc, cons)),
                     2000,
                 )
@@ -348,7 +341,7 @@ def proposition_consolidee(dossier: Dossier, bloc: Bloc) -> Reply:
             )
         )
     )
-    return Reply(message=Message(summary=_court(titre, 3000), blocks=tuple(blocs)))
+    return Reply(message=Message(summary=shorten(titre, 3000), blocks=tuple(blocs)))
 
 
 def _positions(dossier: Dossier, bloc: Bloc, cons: Consolidation) -> str:
@@ -363,10 +356,10 @@ def _positions(dossier: Dossier, bloc: Bloc, cons: Consolidation) -> str:
 def viser(dossier: Dossier, bloc: Bloc, utilisateur: str, maintenant: datetime) -> Resultat:
     """Record a visa; with both, the result goes to the results destination and coordinateurs."""
     if any(v.evaluateur == utilisateur for v in dossier.visas_actifs):
-        return Resultat((_dire(txt.CONS_DEJA_VISE),))
+        return Resultat((say(txt.CONS_DEJA_VISE),))
     visa = Visa(evaluateur=utilisateur, horodatage=maintenant)
     if len(dossier.visas_actifs) + 1 < 2:
-        return Resultat((_dire(txt.CONS_VISA_ENREGISTRE),), (visa,))
+        return Resultat((say(txt.CONS_VISA_ENREGISTRE),), (visa,))
     resultat = message_resultat(dossier, bloc)
     envois = [
         Reply(message=resultat, to=Destination(kind="user", user=c))
@@ -404,9 +397,9 @@ def message_resultat(dossier: Dossier, bloc: Bloc) -> Message:
         textes.append(txt.CONS_PERSISTANTS.format(criteres=_positions(dossier, bloc, cons)))
     textes.append(txt.RES_VISAS.format(evaluation=ev.id))
     return Message(
-        summary=_court(titre, 3000),
+        summary=shorten(titre, 3000),
         blocks=(
-            Heading(text=_court(titre, MAX_HEADING)),
-            *(Paragraph(text=_court(t, 3000)) for t in textes),
+            Heading(text=shorten(titre, MAX_HEADING)),
+            *(Paragraph(text=shorten(t, 3000)) for t in textes),
         ),
     )

@@ -40,6 +40,7 @@ from flows.messages import (
     Preuve,
     Reply,
     TextEvent,
+    say,
     unpack_any,
 )
 from flows.notation import Aller, Attente, EtatNotation, Grille, Noter, Pas, commencer, etape
@@ -51,7 +52,7 @@ ATTENTES_DE_TEXTE = (Attente.COMMENTAIRE, Attente.PRECISIONS)
 
 
 def _dire(texte: str) -> tuple[Reply, ...]:
-    return (Reply(message=Message(summary=texte, blocks=(Paragraph(text=texte),))),)
+    return (say(texte),)
 
 
 def _soumis_par_les_deux(dossier: Dossier) -> bool:
