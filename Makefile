@@ -24,6 +24,7 @@ check: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.bench_referentiel
 	$(BIN)/python -m benchmarks.bench_store
+	$(BIN)/python -m benchmarks.bench_flows
 
 $(STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "cqp-bot demande Python 3.11 ou plus récent.")'
