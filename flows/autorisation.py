@@ -22,7 +22,7 @@ class Action(StrEnum):
     VOIR = "voir"
     """See the evaluation (one's own grid; both grids once both are submitted)."""
     SUIVRE = "suivre"
-    """See progress as counts only (the blind rule holds for coordinateurs too)."""
+    """See both grids' progress as counts only (coordinateurs: the blind rule holds for them)."""
     ROUVRIR = "rouvrir"
     EXPORTER = "exporter"
 
@@ -38,5 +38,7 @@ def autorise(
     if action is Action.VOIR:
         return utilisateur in evaluateurs or utilisateur in responsables
     if action is Action.SUIVRE:
-        return utilisateur in evaluateurs or utilisateur in responsables
+        # Counts of both grids: the coordinateurs' view. An évaluateur would learn
+        # how far the other is, which the blind rule keeps from them.
+        return utilisateur in responsables
     return utilisateur in responsables

@@ -238,8 +238,8 @@ class Evenement(_Record):
 class EtatConversation(_Record):
     """Where a user stands in a conversation on a channel, so they can resume days later."""
 
-    canal: Identifiant
-    utilisateur: Identifiant
+    canal: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    utilisateur: Annotated[str, StringConstraints(min_length=1, max_length=200)]
     flow: str
     donnees: dict[str, Any] = Field(default_factory=dict)
     horodatage: AwareDatetime

@@ -92,8 +92,8 @@ class CommandEvent(_Event):
     def parse(cls, origin: Origin, request_id: str, line: str) -> CommandEvent | None:
         """Read ``line`` as a command (its first word, lower-cased) and its arguments."""
         match = cls._SYNTAX.match(line)
-        if match is None:
-            return None
+        if match is None or len(match.group(1)) > 50 or len(match.group(2)) > 1000:
+            return None  # too long to be a command
         return cls(
             origin=origin, request_id=request_id, name=match.group(1).lower(), args=match.group(2)
         )

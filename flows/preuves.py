@@ -8,6 +8,7 @@ grid: the évaluateur may have good reasons, and the jury sees the evidence.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Mapping, Sequence
 from datetime import date, datetime
 
@@ -58,7 +59,7 @@ def lire(
     """The entretien a form describes, or every problem with it (in French)."""
     v = {k: (valeurs.get(k) or "").strip() for k in txt.PRV_CHAMPS}
     erreurs = []
-    numero = int(v["numero"]) if v["numero"].isdigit() else 0
+    numero = int(v["numero"]) if re.fullmatch(r"[0-9]{1,3}", v["numero"]) else 0
     if not 1 <= numero <= MAX_ENTRETIENS:
         erreurs.append(txt.PRV_NUMERO_INVALIDE.format(max=MAX_ENTRETIENS))
     try:

@@ -15,6 +15,7 @@ visas, results) plug into the same routing.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import asdict
@@ -105,10 +106,17 @@ class Service:
         donnees.update(
             requete=evenement.request_id, reponses=[r.model_dump(mode="json") for r in replies]
         )
+        # The records are stored; if the state cannot be, only the cursor and the retry
+        # memory are lost — both are rebuilt from the records — so the replies still go out.
+        with contextlib.suppress(RefusStore):
+            await self._sauver_etat(origine.channel, origine.user, donnees)
+        return replies
+
+    async def _sauver_etat(self, canal: str, utilisateur: str, donnees: dict[str, Any]) -> None:
         await self.store.sauver_etat(
             EtatConversation(
-                canal=origine.channel,
-                utilisateur=origine.user,
+                canal=canal,
+                utilisateur=utilisateur,
                 flow=FLOW,
                 donnees=donnees,
                 horodatage=self.horloge(),
@@ -117,7 +125,6 @@ class Service:
             # can be rebuilt from them, so it costs no fsync of its own.
             durable=False,
         )
-        return replies
 
     async def _router(self, evenement: Event, donnees: dict[str, Any]) -> tuple[Reply, ...]:
         if isinstance(evenement, FormEvent):
@@ -324,7 +331,9 @@ class Service:
             return (Reply(message=rapprochement.message_resultat(dossier, bloc)),)
         if evaluateurs <= {s.evaluateur for s in dossier.soumissions_actives}:
             return (rapprochement.proposition_consolidee(dossier, bloc),)
-        return (*_dire(txt.RES_PAS_ENCORE), commandes.statut(dossier, self.referentiel))
+        if autorise(dossier.evaluation, commande.origin.user, Action.SUIVRE, self.admins):
+            return (*_dire(txt.RES_PAS_ENCORE), commandes.statut(dossier, self.referentiel))
+        return _dire(txt.RES_PAS_ENCORE)
 
     async def _export(self, commande: CommandEvent) -> tuple[Reply, ...]:
         """The jury's file: the candidate's grids, remarks, evidence, agreement figures, history."""
@@ -341,7 +350,15 @@ class Service:
         export = await self.store.exporter_candidat(reference, par=utilisateur)
         accords: dict[str, Any] = {}
         donnees = export.en_json()
-        for d, sortie in zip(export.dossiers, donnees["dossiers"], strict=True):
+        # Only the evaluations this coordinateur may export: the reference is free-form,
+        # another coordinateur's candidate may share it.
+        exportables = [
+            (d, sortie)
+            for d, sortie in zip(export.dossiers, donnees["dossiers"], strict=True)
+            if autorise(d.evaluation, utilisateur, Action.EXPORTER, self.admins)
+        ]
+        donnees["dossiers"] = [sortie for _, sortie in exportables]
+        for d, sortie in exportables:
             bloc = self.referentiel.bloc(d.evaluation.bloc)
             if not _soumis_par_les_deux(d):
                 # Another bloc still being scored: its grids stay blind, counts only.

@@ -236,3 +236,19 @@ async def test_the_jury_export_waits_for_both_grids(service: Service) -> None:
     lu = await coordinateur.taper(f"export {EV}")
     assert "quand les deux grilles de l'évaluation sont soumises" in lu
     assert coordinateur.replies[0].fichier is None
+
+
+async def test_an_evaluateur_does_not_learn_how_far_the_other_is(service: Service) -> None:
+    expert, interne = Utilisateur(service, "u-expert"), Utilisateur(service, "u-interne")
+    await expert.cliquer(Aller(evaluation=EV, action="reprendre").pack())
+    await expert.noter("B1.C1.1", CodeValeur.A)
+    assert "1/30" not in await interne.taper(f"statut {EV}")
+    assert "1/30" not in await interne.taper(f"resultat {EV}")
+
+
+async def test_unusual_user_ids_and_overlong_lines_get_answers_not_crashes(
+    service: Service,
+) -> None:
+    courriel = Utilisateur(service, "jeanne@exemple.fr")
+    assert "mes-evaluations" in await courriel.taper("aide")
+    assert "Je n'attends pas de texte" in await courriel.taper("x" * 2000)
