@@ -580,3 +580,6 @@ EXP_PRET: Final = "Export du candidat {reference} pour le jury : {n} évaluation
 EXP_PAS_ENCORE: Final = (
     "L'export pour le jury est possible quand les deux grilles de l'évaluation sont soumises."
 )
+RAP_VISE: Final = (
+    "Les deux visas sont donnés : la proposition est close. Un coordinateur peut la rouvrir."
+)

@@ -75,7 +75,7 @@ class Consolidation:
 
 def consolider(comparaison: Comparaison, dossier: Dossier, bloc: Bloc) -> Consolidation:
     """The proposal for ``bloc`` from the compared grids and the agreements reached."""
-    accords = {a.critere: a.valeur for a in dossier.accords}
+    accords = {a.critere: a.valeur for a in dossier.accords_actifs}
     valeurs: dict[str, CodeValeur | None] = {}
     for ligne in comparaison.lignes:
         concordant = ligne.ecart in (Ecart.CONCORDANT, Ecart.NON_OBSERVE)

@@ -271,6 +271,16 @@ class Dossier(_Record):
         return tuple(s for s in self.soumissions if self._depuis_reouverture(s.horodatage))
 
     @property
+    def accords_actifs(self) -> tuple[Accord, ...]:
+        """Agreed values reached after the last re-opening (a re-opened grid may have changed)."""
+        return tuple(a for a in self.accords if self._depuis_reouverture(a.horodatage))
+
+    @property
+    def propositions_actives(self) -> tuple[Proposition, ...]:
+        """Proposals made after the last re-opening."""
+        return tuple(p for p in self.propositions if self._depuis_reouverture(p.horodatage))
+
+    @property
     def visas_actifs(self) -> tuple[Visa, ...]:
         """Visas that still stand (given after the last re-opening)."""
         return tuple(v for v in self.visas if self._depuis_reouverture(v.horodatage))

@@ -69,9 +69,9 @@ re-opening). docs/flows.md draws this table; a test checks they agree.
 
 def etat_ecart(dossier: Dossier, critere: str) -> EtatEcart:
     """The state of a disputed critère, read from the stored records."""
-    if any(a.critere == critere for a in dossier.accords):
+    if any(a.critere == critere for a in dossier.accords_actifs):
         return EtatEcart.ACCORDE
-    if any(p.critere == critere for p in dossier.propositions):
+    if any(p.critere == critere for p in dossier.propositions_actives):
         return EtatEcart.PROPOSE
     return EtatEcart.OUVERT
 
@@ -119,7 +119,7 @@ def _autre(dossier: Dossier, utilisateur: str) -> str:
 
 def a_rapprocher(comparaison: Comparaison, dossier: Dossier) -> list[LigneComparaison]:
     """Disputed critères without an agreed value yet (both NO counts as agreed: not observed)."""
-    accordes = {a.critere for a in dossier.accords}
+    accordes = {a.critere for a in dossier.accords_actifs}
     return [
         ligne
         for ligne in comparaison.lignes
@@ -136,7 +136,7 @@ def liste(dossier: Dossier, bloc: Bloc, utilisateur: str) -> Reply:
     if not ouvertes:
         return _fin_du_rapprochement(ev.id)
     moi_premier = ev.evaluateurs[0].utilisateur == utilisateur
-    propositions = {p.critere: p for p in dossier.propositions}
+    propositions = {p.critere: p for p in dossier.propositions_actives}
     titre = txt.RAP_TITRE.format(reference=ev.candidat.reference, bloc=bloc.id, n=len(ouvertes))
     blocs: list[Heading | Paragraph | Fields | Choices] = [
         Heading(text=shorten(titre, MAX_HEADING))
@@ -271,7 +271,7 @@ def accepter(
     dossier: Dossier, bloc: Bloc, utilisateur: str, critere: str, valeur: str, maintenant: datetime
 ) -> Resultat:
     """Accept the other's current proposal: the agreed value is recorded (never one's own)."""
-    proposition = next((p for p in dossier.propositions if p.critere == critere), None)
+    proposition = next((p for p in dossier.propositions_actives if p.critere == critere), None)
     if (
         not permis(dossier, critere, "accepter")
         or proposition is None

@@ -62,6 +62,12 @@ def _soumis_par_les_deux(dossier: Dossier) -> bool:
     return evaluateurs <= {s.evaluateur for s in dossier.soumissions_actives}
 
 
+def _vise_par_les_deux(dossier: Dossier) -> bool:
+    """Whether both évaluateurs have given their visa (since the last re-opening)."""
+    evaluateurs = {e.utilisateur for e in dossier.evaluation.evaluateurs}
+    return evaluateurs <= {v.evaluateur for v in dossier.visas_actifs}
+
+
 class _Refus(Exception):
     """Why an action cannot be done now, as the replies that say so."""
 
@@ -253,6 +259,9 @@ class Service:
             if charge.action == "voir":
                 return (rapprochement.proposition_consolidee(dossier, bloc),)
             resultat = rapprochement.viser(dossier, bloc, utilisateur, maintenant)
+        elif _vise_par_les_deux(dossier):
+            # The proposal both signed is final until a coordinateur re-opens it.
+            return _dire(txt.RAP_VISE)
         elif charge.action == "liste":
             return (rapprochement.liste(dossier, bloc, utilisateur),)
         elif charge.action == "proposer":
@@ -293,6 +302,11 @@ class Service:
         except _Refus as refus:
             donnees.pop("justification", None)
             return refus.replies
+        if _vise_par_les_deux(dossier) or not rapprochement.permis(
+            dossier, en_attente["critere"], "proposer"
+        ):
+            donnees.pop("justification", None)
+            return _dire(txt.RAP_PROPOSITION_PERIMEE)
         resultat = rapprochement.proposer(
             dossier, utilisateur, en_attente["critere"], CodeValeur(en_attente["valeur"]),
             evenement.text.strip(), self.horloge(),

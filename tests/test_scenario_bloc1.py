@@ -135,6 +135,12 @@ async def test_a_whole_evaluation_of_bloc_1_from_creation_to_the_posted_result()
     assert "Résultat proposé — candidat C042, bloc B1" in await coordinateur.taper(f"resultat {EV}")
     assert "Aucune évaluation" in await Utilisateur(service, "u-intrus").taper(f"resultat {EV}")
 
+    # Signed by both: closed until a coordinateur re-opens it.
+    lu = await interne.cliquer(
+        Rapprocher(evaluation=EV, action="proposer", critere="B1.C5.3", valeur="A").pack()
+    )
+    assert "la proposition est close" in lu
+
     # The jury's file, for the coordinateur only.
     assert "Seuls les coordinateurs" in await expert.taper(f"export {EV}")
     await coordinateur.taper(f"export {EV}")
@@ -149,3 +155,9 @@ async def test_a_whole_evaluation_of_bloc_1_from_creation_to_the_posted_result()
     )
     assert export["accords"][EV]["accord_observe"] == pytest.approx(26 / 30)
     assert any(e["quoi"] == "reponses" for e in export["historique"])
+
+    # Re-opened: agreements reached before no longer count — nothing stands that nobody holds now.
+    await coordinateur.taper(f"rouvrir {EV} Grille de l'expert à revoir")
+    dossier_rouvert = await service.store.dossier(EV)
+    assert dossier_rouvert is not None and dossier_rouvert.accords_actifs == ()
+    assert len(dossier_rouvert.accords) == 3  # still in the history
