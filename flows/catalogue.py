@@ -583,3 +583,4 @@ EXP_PAS_ENCORE: Final = (
 RAP_VISE: Final = (
     "Les deux visas sont donnés : la proposition est close. Un coordinateur peut la rouvrir."
 )
+NOTE_BOUTON_PRECISIONS: Final = "Précisions {competence}"

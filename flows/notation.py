@@ -282,7 +282,22 @@ def revue(ctx: _Ctx) -> Reply:
                 )
             )
         )
-    elif not precisions_manquantes:
+    if precisions_manquantes:
+        # The précisions are asked after a compétence's last critère: going back to it
+        # (answering it again) brings the question back.
+        derniers = {c.id: c.criteres[-1].id for c in ctx.bloc.competences}
+        blocs.append(
+            Choices(
+                buttons=tuple(
+                    Button(
+                        label=txt.NOTE_BOUTON_PRECISIONS.format(competence=c),
+                        payload=Aller(evaluation=ev, action="modifier", critere=derniers[c]).pack(),
+                    )
+                    for c in precisions_manquantes[:20]
+                )
+            )
+        )
+    if not criteres_manquants and not precisions_manquantes:
         blocs.append(Context(text=txt.NOTE_REVUE_COMPLETE))
     actions = (
         ("reprendre", "pause")

@@ -262,3 +262,18 @@ def test_the_answered_message_is_updated_in_place_with_the_value_marked() -> Non
     valeurs = next(b for b in marque.message.blocks if isinstance(b, Choices))
     assert [b.selected for b in valeurs.buttons] == [False, False, False, True]
     assert "Critère 2/7" in e.texte()
+
+
+def test_skipped_mandatory_precisions_can_be_written_from_the_review() -> None:
+    e = Evaluateur()
+    for _ in range(7):
+        e.noter(A)
+    e.aller("retour")
+    e.aller("passer")  # the précisions prompt of B1.C1 skipped
+    e.aller("revue")
+    assert "Précisions B1.C1" in e.texte()
+    e.aller("modifier", critere="B1.C1.7")
+    e.noter(A)
+    assert e.etat.attente is Attente.PRECISIONS
+    e.ecrire("Accueil structuré.")
+    assert e.grille.precisions["B1.C1"] == "Accueil structuré."
