@@ -114,9 +114,9 @@ CLI_SEARCH_AIDE: Final = (
     "ou par code.\n\nExemples : « search accueil », « search reclamation client », « search B3.C1 »."
 )
 CLI_EXPORT_AIDE: Final = "Exporter tout le référentiel (format JSON) pour d'autres outils."
-CLI_OPTION_FORMAT: Final = "Format d'export (seul « json » existe)."
+CLI_OPTION_FORMAT: Final = "Format d'export (seul « json » existe ; par défaut : json)."
 CLI_OPTION_SORTIE: Final = "Fichier où écrire l'export (par défaut : la sortie standard)."
-CLI_OPTION_LIMITE: Final = "Nombre maximum de résultats."
+CLI_OPTION_LIMITE: Final = "Nombre maximum de résultats (par défaut : 10)."
 
 CLI_ERREUR: Final = "Erreur : {message}"
 CLI_ESSAYEZ_AIDE: Final = "Tapez « {commande} --help » pour l'aide."
@@ -294,7 +294,9 @@ def erreur_stockage(erreur: _ErreurAvecCode) -> str:
 
 
 CLI_DONNEES_AIDE: Final = "Le dossier de données : vérifier chaque fichier, exporter ou effacer les données d'un candidat (RGPD)."
-CLI_OPTION_DOSSIER: Final = "Dossier de données de cqp-bot (ou la variable CQP_DATA_DIR)."
+CLI_OPTION_DOSSIER: Final = (
+    "Dossier de données de cqp-bot (ou la variable CQP_DATA_DIR ; par défaut : data)."
+)
 CLI_VERIFIER_AIDE: Final = (
     "Lire et valider chaque fichier de données (à faire après un incident, avant de relancer le bot). "
     "Un fichier endommagé est mis de côté, jamais remplacé, et signalé."

@@ -23,14 +23,20 @@ def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]
 
 
 @pytest.mark.parametrize(
-    "args", [["--help"], ["referentiel", "--help"], ["referentiel", "search", "--help"]]
+    "args",
+    [
+        ["--help"],
+        ["referentiel", "--help"],
+        ["referentiel", "search", "--help"],
+        ["donnees", "--help"],
+    ],
 )
 def test_help_is_in_french(capsys: pytest.CaptureFixture[str], args: list[str]) -> None:
     code, out, _ = _run(capsys, *args)
     assert code == 0
     assert out.startswith("Utilisation : cqp-bot")
     assert "Affiche cette aide et quitte." in out
-    for anglais in ("Usage:", "Show this message", "Commands:"):
+    for anglais in ("Usage:", "Show this message", "Commands:", "[default"):
         assert anglais not in out
 
 

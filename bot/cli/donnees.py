@@ -56,7 +56,7 @@ def _run_on_store(
     metavar="DOSSIER",
     default=Path("data"),
     envvar="CQP_DATA_DIR",
-    show_default=True,
+    show_default=False,
     help=txt.CLI_OPTION_DOSSIER,
 )
 @click.pass_context

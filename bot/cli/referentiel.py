@@ -175,7 +175,7 @@ def show(consultation: Lookup, identifiant: str | None) -> None:
     type=click.IntRange(min=1),
     metavar="N",
     default=10,
-    show_default=True,
+    show_default=False,
     help=txt.CLI_OPTION_LIMITE,
 )
 @click.pass_obj
@@ -189,7 +189,7 @@ def search(consultation: Lookup, mots: tuple[str, ...], limite: int) -> None:
     "format_",
     metavar="FORMAT",
     default="json",
-    show_default=True,
+    show_default=False,
     help=txt.CLI_OPTION_FORMAT,
 )
 @output_option
