@@ -1,44 +1,60 @@
 # The two commands of the README (`make run`, `make test`) set themselves up:
-# a virtual environment in .venv, installed from the hashed lock file, redone
-# only when pyproject.toml or requirements.lock change.
+# a virtual environment in .venv, installed from a hashed lock file, redone
+# only when pyproject.toml or the lock change. `make run` installs what the bot
+# needs (requirements.lock); `make test` adds the test and check tools
+# (requirements-dev.lock, a superset resolved under the same pins).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+RUN_STAMP := $(VENV)/.installed-run
+DEV_STAMP := $(VENV)/.installed-dev
 PIP := $(BIN)/python -m pip --quiet --disable-pip-version-check
 
 .PHONY: run test check bench lock clean
 
-run: $(STAMP)
-	$(BIN)/cqp-bot referentiel
+run: $(RUN_STAMP)
+	$(BIN)/cqp-bot demo
 
-test: $(STAMP)
+test: $(DEV_STAMP)
 	$(BIN)/pytest
 
-check: $(STAMP)
+check: $(DEV_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-bench: $(STAMP)
+bench: $(DEV_STAMP)
 	$(BIN)/python -m benchmarks.bench_referentiel
 	$(BIN)/python -m benchmarks.bench_store
 	$(BIN)/python -m benchmarks.bench_flows
 
-$(STAMP): requirements.lock pyproject.toml
+define venv
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "cqp-bot demande Python 3.11 ou plus récent.")'
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+endef
+
+$(RUN_STAMP): requirements.lock pyproject.toml
+	$(venv)
 	$(PIP) install --require-hashes --no-deps -r requirements.lock
 	$(PIP) install --no-deps --no-build-isolation --editable .
-	@touch $(STAMP)
+	@touch $@
+
+$(DEV_STAMP): requirements-dev.lock pyproject.toml
+	$(venv)
+	$(PIP) install --require-hashes --no-deps -r requirements-dev.lock
+	$(PIP) install --no-deps --no-build-isolation --editable .
+	@touch $@ $(RUN_STAMP)
 
 # Re-resolve the pinned dependencies (needs network access to PyPI).
 lock:
 	$(PYTHON) -m pip install --quiet uv
-	$(PYTHON) -m uv pip compile pyproject.toml --extra dev --extra build \
+	$(PYTHON) -m uv pip compile pyproject.toml --extra build \
 		--universal --python-version 3.11 --generate-hashes \
 		--output-file requirements.lock
+	$(PYTHON) -m uv pip compile pyproject.toml --extra dev --extra build -c requirements.lock \
+		--universal --python-version 3.11 --generate-hashes \
+		--output-file requirements-dev.lock
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,80 @@
+"""``cqp-bot serve`` and ``cqp-bot demo``: run the server (with a demo workspace for the latter).
+
+Everything that can be wrong before listening — a malformed setting, an
+unreadable users file, a damaged or locked data directory, a port already
+taken — ends with a French message and exit code 2, never a traceback, and
+never touches the data.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+import click
+
+from bot import textes
+from bot.cli.french import FrenchCommand
+from bot.demo import NotADemoDirectory, evaluation_de_demo, preparer_dossier
+from bot.server import PortUnavailable, serve
+from bot.settings import InvalidSettings, Settings, load_settings
+from bot.web.annuaire import Annuaire, InvalidAnnuaire
+from bot.web.chat import WebChat
+from flows import catalogue as txt
+from storage.errors import StoreError
+
+
+def _options(fonction: Callable[..., None]) -> Callable[..., None]:
+    fonction = click.option("--hote", "host", metavar="ADRESSE", help=textes.OPTION_HOTE)(fonction)
+    fonction = click.option("--port", type=int, metavar="PORT", help=textes.OPTION_PORT)(fonction)
+    return click.option(
+        "--dossier", "data_dir", type=click.Path(path_type=Path, file_okay=False),
+        metavar="DOSSIER", help=textes.OPTION_DOSSIER,
+    )(fonction)  # fmt: skip
+
+
+def _arreter(message: str) -> click.exceptions.Exit:
+    click.echo(txt.CLI_ERREUR.format(message=message), err=True)
+    return click.exceptions.Exit(2)
+
+
+def reglages(**options: object) -> Settings:
+    try:
+        return load_settings(**options)
+    except InvalidSettings as exc:
+        raise _arreter(str(exc)) from None
+
+
+def _lancer(settings: Settings, pret: Callable[[WebChat], Awaitable[None]] | None = None) -> None:
+    try:
+        annuaire = Annuaire.lire(settings.annuaire)
+        asyncio.run(serve(settings, annuaire, lambda m: click.echo(m), pret))
+    except (InvalidAnnuaire, PortUnavailable) as exc:
+        raise _arreter(str(exc)) from None
+    except StoreError as exc:
+        raise _arreter(txt.erreur_stockage(exc)) from None
+
+
+@click.command("serve", cls=FrenchCommand, help=textes.SERVE_AIDE)
+@_options
+def serve_command(host: str | None, port: int | None, data_dir: Path | None) -> None:
+    _lancer(reglages(host=host, port=port, data_dir=data_dir))
+
+
+@click.command("demo", cls=FrenchCommand, help=textes.DEMO_AIDE)
+@_options
+@click.option("--reset", is_flag=True, help=textes.OPTION_RESET)
+def demo_command(host: str | None, port: int | None, data_dir: Path | None, reset: bool) -> None:
+    settings = reglages(host=host, port=port, data_dir=data_dir)
+    try:
+        message = preparer_dossier(settings.data_dir, settings.annuaire, reset)
+    except NotADemoDirectory as exc:
+        raise _arreter(str(exc)) from None
+    if message:
+        click.echo(message)
+
+    async def pret(chat: WebChat) -> None:
+        click.echo(await evaluation_de_demo(chat))
+
+    _lancer(settings, pret)

@@ -1,0 +1,137 @@
+"""The bot's one aiohttp server: ``/healthz``, the web chat, and (later) Slack and Teams.
+
+:func:`create_app` builds the application from parts that already exist
+(a service over an open store, the local users), so that tests run it with
+aiohttp's test client; :func:`serve` opens the store, listens, and closes
+everything on Ctrl+C or SIGTERM.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from aiohttp import web
+
+from bot import textes
+from bot.settings import Settings
+from bot.web.access import Invitations, Sessions, secret_key
+from bot.web.annuaire import Annuaire, Role
+from bot.web.chat import WebChat, voit_resultats
+from bot.web.hub import Hub
+from flows.service import Service
+from referentiel import default as referentiel_par_defaut
+from storage.disk import open_store
+
+WEB_DIR = "web"
+"""Sub-directory of the data directory for the web chat's secret key and sign-in nonces."""
+
+CHAT = web.AppKey("chat", WebChat)
+
+SECURITE = {
+    "Content-Security-Policy": (
+        "default-src 'self'; connect-src 'self'; img-src 'self' data:; "
+        "frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",  # a sign-in link must not leak through a Referer header
+    "X-Frame-Options": "DENY",
+}
+
+
+@web.middleware
+async def _entetes(
+    request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+) -> web.StreamResponse:
+    try:
+        reponse = await handler(request)
+    except web.HTTPException as exc:
+        exc.headers.update(SECURITE)
+        raise
+    if not reponse.prepared:
+        reponse.headers.update(SECURITE)
+    return reponse
+
+
+async def _healthz(request: web.Request) -> web.Response:
+    return web.json_response(
+        {"statut": "ok", "canaux": {"web": True, "slack": False, "teams": False}}
+    )
+
+
+def create_app(service: Service, annuaire: Annuaire, donnees: Path, local: bool) -> web.Application:
+    """The application: health check and web chat, over ``service``."""
+    app = web.Application(middlewares=[_entetes], client_max_size=1024 * 1024)
+    app.router.add_get("/healthz", _healthz)
+    cle = secret_key(donnees / WEB_DIR)
+    chat = WebChat(
+        service=service,
+        annuaire=annuaire,
+        sessions=Sessions(cle),
+        invitations=Invitations(donnees / WEB_DIR, cle),
+        local=local,
+        hub=Hub(voit_resultats(annuaire)),
+    )
+    chat.routes(app)
+    app[CHAT] = chat
+    return app
+
+
+def service_for(store: object, annuaire: Annuaire) -> Service:
+    """The application service, the local users' roles giving the rights."""
+    return Service(
+        store,  # type: ignore[arg-type]
+        referentiel_par_defaut(),
+        horloge=lambda: datetime.now(UTC),
+        admins=annuaire.ids(Role.ADMIN),
+        coordinateurs=annuaire.ids(Role.COORDINATEUR) | annuaire.ids(Role.ADMIN),
+    )
+
+
+async def serve(
+    settings: Settings,
+    annuaire: Annuaire,
+    dire: Callable[[str], None],
+    pret: Callable[[WebChat], Awaitable[None]] | None = None,
+) -> None:
+    """Listen until Ctrl+C or SIGTERM, then close the store (every write already durable)."""
+    store = await open_store(settings.data_dir)
+    runner: web.AppRunner | None = None
+    try:
+        service = service_for(store, annuaire)
+        app = create_app(service, annuaire, settings.data_dir, settings.loopback)
+        if pret is not None:
+            await pret(app[CHAT])
+        runner = web.AppRunner(app, access_log=None)
+        await runner.setup()
+        site = web.TCPSite(runner, settings.host, settings.port)
+        try:
+            await site.start()
+        except OSError as exc:
+            raise PortUnavailable(
+                textes.SERVE_PORT_PRIS.format(
+                    hote=settings.host, port=settings.port, detail=exc.strerror or exc
+                )
+            ) from None
+        arret = asyncio.Event()
+        boucle = asyncio.get_running_loop()
+        for signe in (signal.SIGINT, signal.SIGTERM):
+            boucle.add_signal_handler(signe, arret.set)
+        dire(textes.SERVE_LOCAL if settings.loopback else textes.SERVE_RESEAU)
+        if not annuaire.personnes:
+            dire(textes.SERVE_SANS_UTILISATEURS.format(fichier=settings.annuaire))
+        dire(textes.SERVE_CANAUX)
+        dire(textes.SERVE_PRET.format(url=settings.url))
+        await arret.wait()
+        dire(textes.SERVE_ARRET)
+    finally:
+        if runner is not None:
+            await runner.cleanup()
+        await store.fermer()
+
+
+class PortUnavailable(Exception):
+    """The address cannot be listened on (port taken, no such interface)."""

@@ -1,0 +1,80 @@
+"""The French text of the server, the web chat and their commands (``serve``, ``demo``, ``users``).
+
+The conversations' text is in :mod:`flows.catalogue`; this module holds what
+only the server and its channels say, so that a translator finds both in
+two files.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+REGLAGE_INVALIDE: Final = "Réglage invalide : {variable} = « {valeur} ». Corrigez la variable d'environnement (ou le fichier .env)."
+
+ANNUAIRE_DOUBLON: Final = "l'identifiant « {id} » est présent deux fois"
+ANNUAIRE_YAML: Final = "Le fichier des utilisateurs {fichier} n'est pas du YAML valide : {detail}"
+ANNUAIRE_CHAMP: Final = "  • {ou} : {detail}"
+ANNUAIRE_INVALIDE: Final = "Le fichier des utilisateurs {fichier} est invalide :\n{problemes}\nChaque personne a un id (lettres, chiffres, . _ -), un nom et un rôle : coordinateur, evaluateur ou admin."
+ANNUAIRE_ILLISIBLE: Final = "Impossible de lire le fichier des utilisateurs {fichier} : {detail}"
+ANNUAIRE_ENTETE: Final = "# Les personnes du chat web de cqp-bot : id, nom, rôle (coordinateur, evaluateur, admin).\n# Modifié par « cqp-bot users » ; relancez le serveur après une modification à la main.\n"
+
+SERVE_AIDE: Final = "Lancer le serveur : le chat web (et Slack ou Teams s'ils sont configurés). Lit CQP_HOST, CQP_PORT et CQP_DATA_DIR."
+DEMO_AIDE: Final = "Lancer le serveur avec un espace de démonstration : une coordinatrice, deux évaluateurs, un candidat et une évaluation du bloc 1 prête à noter."
+OPTION_HOTE: Final = (
+    "Adresse d'écoute (ou CQP_HOST ; par défaut : 127.0.0.1, cette machine seulement)."
+)
+OPTION_PORT: Final = "Port d'écoute (ou CQP_PORT ; par défaut : 8080)."
+OPTION_DOSSIER: Final = "Dossier de données (ou CQP_DATA_DIR ; par défaut : data)."
+OPTION_RESET: Final = (
+    "Repartir de zéro : efface les données de démonstration du dossier avant de commencer."
+)
+SERVE_PRET: Final = "cqp-bot est prêt : ouvrez {url} dans un navigateur (Ctrl+C pour arrêter)."
+SERVE_LOCAL: Final = (
+    "Mode local : seule cette machine peut se connecter ; chacun choisit qui il est dans la page."
+)
+SERVE_RESEAU: Final = "Accessible depuis le réseau : chaque personne se connecte avec son lien (cqp-bot users invite ID)."
+SERVE_SANS_UTILISATEURS: Final = "Aucun utilisateur dans {fichier} : ajoutez-en avec « cqp-bot users add ID --nom NOM --role coordinateur »."
+SERVE_CANAUX: Final = "Canaux : chat web activé ; Slack désactivé ; Teams désactivé."
+SERVE_ARRET: Final = "cqp-bot s'arrête."
+SERVE_PORT_PRIS: Final = "Impossible d'écouter sur {hote}:{port} : {detail}. Choisissez un autre port (--port ou CQP_PORT)."
+DEMO_RESET_REFUSE: Final = "--reset n'efface qu'un dossier de démonstration ; {dossier} contient d'autres données. Choisissez un autre dossier (--dossier)."
+DEMO_PRETE: Final = "Démonstration prête : {evaluation} (candidat {reference}, bloc 1). Ouvrez deux fenêtres : l'une en tant que {e1}, l'autre en tant que {e2} ; {coordinateur} suit les résultats."
+DEMO_EFFACEE: Final = "Données de démonstration effacées : {dossier}."
+
+USERS_AIDE: Final = (
+    "Les utilisateurs du chat web : lister, ajouter, inviter (lien de connexion), révoquer."
+)
+USERS_LIST_AIDE: Final = "Lister les utilisateurs du chat web (id, rôle, nom)."
+USERS_ADD_AIDE: Final = "Ajouter un utilisateur (ou modifier celui qui a cet ID)."
+USERS_INVITE_AIDE: Final = "Créer le lien de connexion personnel d'un utilisateur (le précédent cesse de fonctionner). Nécessaire quand le serveur est accessible depuis le réseau."
+USERS_REVOKE_AIDE: Final = "Désactiver les liens de connexion d'un utilisateur."
+USERS_LISTE_VIDE: Final = "Aucun utilisateur dans {fichier}."
+USERS_AJOUTE: Final = "{id} ({nom}, {role}) enregistré dans {fichier}. Relancez le serveur pour qu'il le prenne en compte."
+USERS_INCONNU: Final = "Aucun utilisateur « {id} » dans {fichier} (cqp-bot users list)."
+USERS_INVITE: Final = (
+    "Lien de connexion de {nom} (à lui transmettre, il remplace le précédent) :\n{url}"
+)
+USERS_REVOQUE: Final = "Les liens de connexion de {id} ne fonctionnent plus."
+USERS_OPTION_NOM: Final = "Nom affiché (« Claire Dubois »)."
+USERS_OPTION_ROLE: Final = "Rôle : coordinateur, evaluateur ou admin."
+USERS_OPTION_URL: Final = (
+    "Adresse du serveur dans le lien (ou CQP_PUBLIC_URL ; par défaut : http://CQP_HOST:CQP_PORT)."
+)
+
+WEB_CSRF: Final = "Requête refusée : rechargez la page et recommencez."
+WEB_NON_CONNECTE: Final = "Vous n'êtes pas connecté : rechargez la page."
+WEB_CHOIX_INTERDIT: Final = (
+    "Ce serveur est accessible depuis le réseau : connectez-vous avec votre lien personnel."
+)
+WEB_PERSONNE_INCONNUE: Final = "Cette personne n'est pas dans la liste des utilisateurs."
+WEB_EVENEMENT_INVALIDE: Final = "Requête invalide : rechargez la page et recommencez."
+WEB_TEXTE_TROP_LONG: Final = "Message trop long : 10 000 caractères au plus. Rien n'a été enregistré ; raccourcissez-le et renvoyez-le."
+WEB_FICHIER_INCONNU: Final = "Ce fichier n'existe plus : redemandez l'export."
+WEB_LIEN_INVALIDE: Final = "Ce lien de connexion n'est pas valide ou a été remplacé. Demandez un nouveau lien à votre coordinateur."
+WEB_PAS_DE_SESSION: Final = "Ce serveur est accessible depuis le réseau : il faut votre lien de connexion personnel pour entrer."
+WEB_PAGE_401: Final = """<!doctype html>
+<html lang="fr"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Connexion requise · cqp-bot</title><link rel="stylesheet" href="/static/app.css"></head>
+<body class="page-simple"><main><h1>Connexion requise</h1><p>{raison}</p>
+<p>Votre coordinateur obtient votre lien avec la commande <code>cqp-bot users invite VOTRE_ID</code>.</p></main></body></html>
+"""

@@ -1,0 +1,133 @@
+"""Who is asking: sign-in links, signed session cookies and CSRF tokens.
+
+itsdangerous (Pallets) signs the links and cookies: a well-kept library for
+exactly this, so no HMAC code of our own. The secret key is created once in
+the data directory (mode 0600) and kept across restarts, so sessions and
+links survive them.
+
+*Sign-in links*: ``cqp-bot users invite ID`` draws a new random nonce for the
+person, stores it, and prints a link carrying ``{id, nonce}`` signed. A link
+is accepted while its nonce is the person's current one: inviting again
+revokes the old link.
+
+*Sessions*: a signed, timestamped cookie with the person's id (or none yet)
+and a random CSRF token. Every POST must send that token back in a header;
+a page of another site can neither read it nor set that header, and the
+cookie is ``SameSite=Strict`` as well.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from itsdangerous import BadSignature, URLSafeSerializer, URLSafeTimedSerializer
+
+from storage.files import write_atomic
+
+SESSION_MAX_AGE = 7 * 24 * 3600
+"""A week: an évaluateur signs in on Monday and scores until Friday."""
+
+
+def secret_key(dossier: Path) -> bytes:
+    """The server's signing key, created on first use in ``dossier/secret.key`` (0600)."""
+    chemin = dossier / "secret.key"
+    try:
+        cle = chemin.read_bytes()
+    except FileNotFoundError:
+        dossier.mkdir(parents=True, exist_ok=True)
+        cle = secrets.token_bytes(32)
+        write_atomic(chemin, cle)
+        os.chmod(chemin, 0o600)
+    if len(cle) < 32:
+        raise ValueError(f"{chemin}: key too short")
+    return cle
+
+
+class Invitations:
+    """Each person's current sign-in nonce, in ``dossier/invitations.json``."""
+
+    def __init__(self, dossier: Path, cle: bytes) -> None:
+        self.chemin = dossier / "invitations.json"
+        self._signer = URLSafeSerializer(cle, salt="cqp-invitation")
+
+    def _lire(self) -> dict[str, str]:
+        try:
+            donnees = json.loads(self.chemin.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return {}
+        if not isinstance(donnees, dict):
+            raise ValueError(f"{self.chemin}: not an object")
+        return {str(k): str(v) for k, v in donnees.items()}
+
+    def inviter(self, identifiant: str) -> str:
+        """A new sign-in token for ``identifiant``; the previous one stops working."""
+        nonces = self._lire()
+        nonces[identifiant] = secrets.token_urlsafe(16)
+        self.chemin.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(self.chemin, json.dumps(nonces, indent=1).encode())
+        os.chmod(self.chemin, 0o600)
+        return self._signer.dumps({"u": identifiant, "n": nonces[identifiant]})
+
+    def revoquer(self, identifiant: str) -> bool:
+        nonces = self._lire()
+        if nonces.pop(identifiant, None) is None:
+            return False
+        write_atomic(self.chemin, json.dumps(nonces, indent=1).encode())
+        return True
+
+    def verifier(self, jeton: str) -> str | None:
+        """The person a token signs in, or None (forged, revoked, malformed)."""
+        try:
+            donnees = self._signer.loads(jeton)
+        except BadSignature:
+            return None
+        if not isinstance(donnees, dict):
+            return None
+        identifiant, nonce = donnees.get("u"), donnees.get("n")
+        if not isinstance(identifiant, str) or not isinstance(nonce, str):
+            return None
+        try:
+            actuel = self._lire().get(identifiant)
+        except (OSError, ValueError):
+            return None
+        return identifiant if actuel is not None and secrets.compare_digest(actuel, nonce) else None
+
+
+@dataclass(frozen=True)
+class Session:
+    utilisateur: str | None
+    csrf: str
+
+
+class Sessions:
+    """Session cookies: signed and timestamped, never trusted unsigned or too old."""
+
+    COOKIE = "cqp_session"
+
+    def __init__(self, cle: bytes, max_age: int = SESSION_MAX_AGE) -> None:
+        self._signer = URLSafeTimedSerializer(cle, salt="cqp-session")
+        self.max_age = max_age
+
+    def nouvelle(self, utilisateur: str | None = None) -> Session:
+        return Session(utilisateur=utilisateur, csrf=secrets.token_urlsafe(24))
+
+    def encoder(self, session: Session) -> str:
+        return self._signer.dumps({"u": session.utilisateur, "c": session.csrf})
+
+    def decoder(self, valeur: str | None) -> Session | None:
+        if not valeur:
+            return None
+        try:
+            donnees = self._signer.loads(valeur, max_age=self.max_age)
+        except BadSignature:  # includes SignatureExpired
+            return None
+        if not isinstance(donnees, dict) or not isinstance(donnees.get("c"), str):
+            return None
+        utilisateur = donnees.get("u")
+        if utilisateur is not None and not isinstance(utilisateur, str):
+            return None
+        return Session(utilisateur=utilisateur, csrf=donnees["c"])

@@ -1,0 +1,342 @@
+"""The web chat's HTTP side: the page, sign-in, events in, live pushes out.
+
+Routes (mounted on the server of :mod:`bot.server`):
+
+- ``GET /``: the chat page (plain HTML/CSS/JS from ``static/``, no build, no
+  CDN). Off loopback, without a session: a 401 page that says how to sign in.
+- ``GET /connexion?jeton=…``: a sign-in link (``cqp-bot users invite``) opens a session.
+- ``GET|POST /api/session``: who am I; in local mode, pick who you are.
+- ``GET /api/fils``: the conversations this person sees.
+- ``POST /api/evenements``: a line typed, a button pressed, a form sent.
+- ``GET /api/flux``: a WebSocket pushing new and updated messages.
+- ``GET /fichiers/{id}``: a file the bot sent to this person (the jury's export).
+
+Every POST carries the session's CSRF token in ``X-CSRF-Token``; requests
+whose ``Origin`` is another site are refused; cookies are ``HttpOnly`` and
+``SameSite=Strict``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import html
+import json
+import weakref
+from collections import OrderedDict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
+
+from aiohttp import WSCloseCode, WSMsgType, web
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+
+from bot import textes
+from bot.web.access import SESSION_MAX_AGE, Invitations, Session, Sessions
+from bot.web.annuaire import Annuaire, Personne, Role
+from bot.web.hub import Hub
+from flows.messages import (
+    MAX_TYPED,
+    ChoiceEvent,
+    Event,
+    FormEvent,
+    Origin,
+    TextEvent,
+    say,
+)
+from flows.service import Service
+
+STATIQUE = Path(__file__).parent / "static"
+CHANNEL = "web"
+
+_RequestId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{8,64}$")]
+_MessageId = Annotated[str, StringConstraints(pattern=r"^m[0-9]{1,12}$")]
+
+
+class _Entrant(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    requete: _RequestId
+
+
+class _Texte(_Entrant):
+    type: Literal["texte"]
+    texte: Annotated[str, StringConstraints(min_length=1, max_length=4 * MAX_TYPED)]
+
+
+class _Choix(_Entrant):
+    type: Literal["choix"]
+    payload: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    message: _MessageId | None = None
+
+
+class _Formulaire(_Entrant):
+    type: Literal["formulaire"]
+    formulaire: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    valeurs: dict[
+        Annotated[str, StringConstraints(max_length=40)],
+        Annotated[str, StringConstraints(max_length=MAX_TYPED)],
+    ] = Field(max_length=40)
+    message: _MessageId | None = None
+
+
+class _Corps(BaseModel):
+    evenement: Annotated[_Texte | _Choix | _Formulaire, Field(discriminator="type")]
+
+
+@dataclass
+class WebChat:
+    """What the routes share: the service, the people, the sign-in keys, the fils."""
+
+    service: Service
+    annuaire: Annuaire
+    sessions: Sessions
+    invitations: Invitations
+    local: bool
+    """Listening on loopback only: a person picks who they are, no sign-in link needed."""
+    hub: Hub
+
+    def __post_init__(self) -> None:
+        self._echos: OrderedDict[str, None] = OrderedDict()
+        self._livrees: OrderedDict[str, None] = OrderedDict()
+        self._verrous: dict[str, asyncio.Lock] = {}
+        self._pages: weakref.WeakSet[web.WebSocketResponse] = weakref.WeakSet()
+
+    # --- who is asking -----------------------------------------------------------------
+
+    def session(self, request: web.Request) -> Session | None:
+        return self.sessions.decoder(request.cookies.get(Sessions.COOKIE))
+
+    def personne(self, request: web.Request) -> Personne | None:
+        session = self.session(request)
+        if session is None or session.utilisateur is None:
+            return None
+        return self.annuaire.personne(session.utilisateur)
+
+    def _poser_cookie(
+        self, reponse: web.StreamResponse, request: web.Request, session: Session
+    ) -> None:
+        reponse.set_cookie(
+            Sessions.COOKIE, self.sessions.encoder(session), max_age=SESSION_MAX_AGE,
+            httponly=True, samesite="Strict", secure=request.secure, path="/",
+        )  # fmt: skip
+
+    def _meme_origine(self, request: web.Request) -> bool:
+        """No ``Origin``, or ours: a page of another site cannot post or listen."""
+        origine = request.headers.get("Origin")
+        if origine is None:
+            return True
+        return urlsplit(origine).netloc == request.host
+
+    def _verifier_post(self, request: web.Request) -> Session:
+        session = self.session(request)
+        jeton = request.headers.get("X-CSRF-Token", "")
+        if session is None or not self._meme_origine(request) or not jeton or jeton != session.csrf:
+            raise _erreur(web.HTTPForbidden, textes.WEB_CSRF)
+        return session
+
+    def _identifie(self, request: web.Request) -> Personne:
+        personne = self.personne(request)
+        if personne is None:
+            raise _erreur(web.HTTPUnauthorized, textes.WEB_NON_CONNECTE)
+        return personne
+
+    # --- pages -------------------------------------------------------------------------
+
+    async def page(self, request: web.Request) -> web.StreamResponse:
+        session = self.session(request)
+        if not self.local and (session is None or self.personne(request) is None):
+            return page_401()
+        reponse = web.FileResponse(STATIQUE / "index.html")
+        reponse.headers["Cache-Control"] = "no-store"
+        if session is None:
+            self._poser_cookie(reponse, request, self.sessions.nouvelle())
+        return reponse
+
+    async def connexion(self, request: web.Request) -> web.StreamResponse:
+        identifiant = self.invitations.verifier(request.query.get("jeton", ""))
+        if identifiant is None or self.annuaire.personne(identifiant) is None:
+            return page_401(textes.WEB_LIEN_INVALIDE)
+        reponse = web.Response(status=303, headers={"Location": "/"})
+        self._poser_cookie(reponse, request, self.sessions.nouvelle(identifiant))
+        return reponse
+
+    # --- api ---------------------------------------------------------------------------
+
+    async def lire_session(self, request: web.Request) -> web.Response:
+        session = self.session(request)
+        nouvelle = session is None
+        if session is None:
+            if not self.local:
+                raise _erreur(web.HTTPUnauthorized, textes.WEB_NON_CONNECTE)
+            session = self.sessions.nouvelle()
+        personne = self.personne(request) if not nouvelle else None
+        corps: dict[str, Any] = {
+            "csrf": session.csrf,
+            "local": self.local,
+            "utilisateur": _personne_json(personne),
+        }
+        if self.local:
+            corps["personnes"] = [_personne_json(p) for p in self.annuaire.personnes]
+        reponse = web.json_response(corps, headers={"Cache-Control": "no-store"})
+        if nouvelle:
+            self._poser_cookie(reponse, request, session)
+        return reponse
+
+    async def choisir(self, request: web.Request) -> web.Response:
+        """Local mode: the person says who they are (no one else can reach a loopback server)."""
+        session = self._verifier_post(request)
+        if not self.local:
+            raise _erreur(web.HTTPForbidden, textes.WEB_CHOIX_INTERDIT)
+        donnees = await _json(request)
+        identifiant = donnees.get("utilisateur")
+        if identifiant is None:
+            personne = None
+        else:
+            personne = self.annuaire.personne(str(identifiant))
+            if personne is None:
+                raise _erreur(web.HTTPBadRequest, textes.WEB_PERSONNE_INCONNUE)
+        reponse = web.json_response({"utilisateur": _personne_json(personne)})
+        nouvelle = Session(utilisateur=personne.id if personne else None, csrf=session.csrf)
+        self._poser_cookie(reponse, request, nouvelle)
+        return reponse
+
+    async def fils(self, request: web.Request) -> web.Response:
+        personne = self._identifie(request)
+        return web.json_response(self.hub.fils(personne.id), headers={"Cache-Control": "no-store"})
+
+    async def evenement(self, request: web.Request) -> web.Response:
+        self._verifier_post(request)
+        personne = self._identifie(request)
+        try:
+            corps = _Corps.model_validate(await _json(request))
+        except ValidationError:
+            raise _erreur(web.HTTPBadRequest, textes.WEB_EVENEMENT_INVALIDE) from None
+        entrant = corps.evenement
+        origine = Origin(channel=CHANNEL, conversation=f"dm-{personne.id}", user=personne.id)
+        requete = f"web-{entrant.requete}"
+        # One event of a person at a time: their conversation steps in the order they act.
+        verrou = self._verrous.setdefault(personne.id, asyncio.Lock())
+        async with verrou:
+            if requete in self._livrees:
+                # A retry of a request already answered: its replies are in the fils
+                # (and were pushed); the service would only repeat them.
+                return web.json_response({"ok": True})
+            evenement: Event
+            repondu = None
+            if isinstance(entrant, _Texte):
+                if requete not in self._echos:
+                    _retenir(self._echos, requete)
+                    self.hub.ecrit(personne.id, entrant.texte[:MAX_TYPED])
+                if len(entrant.texte) > MAX_TYPED:
+                    self.hub.livrer(personne.id, (say(textes.WEB_TEXTE_TROP_LONG),))
+                    return web.json_response({"ok": False})
+                evenement = TextEvent(origin=origine, request_id=requete, text=entrant.texte)
+            elif isinstance(entrant, _Choix):
+                evenement = ChoiceEvent(origin=origine, request_id=requete, payload=entrant.payload)
+                repondu = entrant.message
+            else:
+                evenement = FormEvent(
+                    origin=origine, request_id=requete, form=entrant.formulaire,
+                    values=entrant.valeurs,
+                )  # fmt: skip
+                repondu = entrant.message
+            replies = await self.service.handle(evenement)
+            self.hub.livrer(personne.id, replies, repondu)
+            _retenir(self._livrees, requete)
+        return web.json_response({"ok": True})
+
+    async def flux(self, request: web.Request) -> web.WebSocketResponse:
+        personne = self._identifie(request)
+        if not self._meme_origine(request):
+            raise _erreur(web.HTTPForbidden, textes.WEB_CSRF)
+        ws = web.WebSocketResponse(heartbeat=30)
+        await ws.prepare(request)
+        self._pages.add(ws)
+        abonne = self.hub.abonner(personne.id)
+
+        async def envoyer() -> None:
+            while True:
+                await ws.send_json(await abonne.file.get())
+
+        tache = asyncio.create_task(envoyer())
+        try:
+            async for message in ws:  # the page sends nothing; this waits for it to close
+                if message.type == WSMsgType.ERROR:
+                    break
+        finally:
+            tache.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await tache
+            self.hub.desabonner(abonne)
+            self._pages.discard(ws)
+        return ws
+
+    async def fermer(self, app: web.Application) -> None:
+        """On shutdown: close the open pages' WebSockets (they reconnect to the next server)."""
+        for ws in list(self._pages):
+            await ws.close(code=WSCloseCode.GOING_AWAY, message=b"arret")
+
+    async def fichier(self, request: web.Request) -> web.Response:
+        personne = self._identifie(request)
+        fichier = self.hub.fichier(personne.id, request.match_info["id"])
+        if fichier is None:
+            raise _erreur(web.HTTPNotFound, textes.WEB_FICHIER_INCONNU)
+        return web.Response(
+            body=fichier.contenu.encode(),
+            content_type=fichier.type_media,
+            charset="utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{fichier.nom}"'},
+        )
+
+    def routes(self, app: web.Application) -> None:
+        app.router.add_get("/", self.page)
+        app.router.add_get("/connexion", self.connexion)
+        app.router.add_get("/api/session", self.lire_session)
+        app.router.add_post("/api/session", self.choisir)
+        app.router.add_get("/api/fils", self.fils)
+        app.router.add_post("/api/evenements", self.evenement)
+        app.router.add_get("/api/flux", self.flux)
+        app.router.add_get("/fichiers/{id}", self.fichier)
+        app.router.add_static("/static", STATIQUE, append_version=False)
+        app.on_shutdown.append(self.fermer)
+
+
+def _retenir(memoire: OrderedDict[str, None], requete: str, taille: int = 10_000) -> None:
+    memoire[requete] = None
+    while len(memoire) > taille:
+        memoire.popitem(last=False)
+
+
+def voit_resultats(annuaire: Annuaire) -> Any:
+    """Who sees the « Résultats » fil: coordinateurs and admins."""
+    roles = {Role.COORDINATEUR, Role.ADMIN}
+    return lambda utilisateur: (p := annuaire.personne(utilisateur)) is not None and p.role in roles
+
+
+def _personne_json(personne: Personne | None) -> dict[str, str] | None:
+    if personne is None:
+        return None
+    return {"id": personne.id, "nom": personne.nom, "role": personne.role.value}
+
+
+async def _json(request: web.Request) -> dict[str, Any]:
+    try:
+        donnees = await request.json()
+    except ValueError:
+        raise _erreur(web.HTTPBadRequest, textes.WEB_EVENEMENT_INVALIDE) from None
+    if not isinstance(donnees, dict):
+        raise _erreur(web.HTTPBadRequest, textes.WEB_EVENEMENT_INVALIDE)
+    return donnees
+
+
+def _erreur(kind: type[web.HTTPException], message: str) -> web.HTTPException:
+    corps = json.dumps({"erreur": message}, ensure_ascii=False)
+    return kind(text=corps, content_type="application/json")
+
+
+def page_401(raison: str | None = None) -> web.Response:
+    """The page for someone who is not signed in on a server reachable from the network."""
+    corps = textes.WEB_PAGE_401.format(raison=html.escape(raison or textes.WEB_PAS_DE_SESSION))
+    return web.Response(status=401, text=corps, content_type="text/html", charset="utf-8")

@@ -1,0 +1,285 @@
+// cqp-bot web chat. Plain JavaScript, no build, no CDN: the page renders the
+// bot's channel-neutral messages (heading, paragraph, fields, choices, input,
+// divider, context) with textContent only, so no text from the bot or a
+// user is ever parsed as HTML.
+
+const $ = (id) => document.getElementById(id);
+let session = null;            // {csrf, local, utilisateur, personnes}
+let flux = null;               // the WebSocket
+let ongletActif = "prive";
+let focusApresReponse = false; // move focus to the newest buttons after a click (keyboard use)
+
+function nouvelleRequete() {
+  if (crypto.randomUUID) return crypto.randomUUID();
+  const octets = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(octets, (o) => o.toString(16).padStart(2, "0")).join("");
+}
+
+async function api(chemin, options = {}) {
+  const entetes = { "Content-Type": "application/json" };
+  if (session) entetes["X-CSRF-Token"] = session.csrf;
+  const reponse = await fetch(chemin, { credentials: "same-origin", ...options, headers: entetes });
+  let corps = null;
+  try { corps = await reponse.json(); } catch { corps = null; }
+  if (!reponse.ok) throw new Error((corps && corps.erreur) || `Erreur ${reponse.status}`);
+  return corps;
+}
+
+function statut(texte) { $("statut").textContent = texte || ""; }
+
+// --- rendering --------------------------------------------------------------------
+
+function element(nom, classe, texte) {
+  const el = document.createElement(nom);
+  if (classe) el.className = classe;
+  if (texte !== undefined) el.textContent = texte;
+  return el;
+}
+
+function rendreBloc(bloc, entree, formulaire) {
+  switch (bloc.type) {
+    case "heading": return element("h3", "", bloc.text);
+    case "paragraph": return element("p", "", bloc.text);
+    case "context": return element("p", "contexte", bloc.text);
+    case "divider": return element("hr");
+    case "fields": {
+      const dl = element("dl");
+      for (const [libelle, valeur] of bloc.items) {
+        dl.append(element("dt", "", libelle), element("dd", "", valeur));
+      }
+      return dl;
+    }
+    case "input": {
+      const conteneur = element("div", "champ");
+      const id = `${entree.id}-${bloc.name}`;
+      const label = element("label", "", bloc.label + (bloc.required ? " *" : ""));
+      label.htmlFor = id;
+      const champ = element(bloc.multiline ? "textarea" : "input");
+      champ.id = id;
+      champ.name = bloc.name;
+      champ.maxLength = bloc.max_length;
+      champ.required = bloc.required;
+      champ.value = bloc.initial || "";
+      if (bloc.multiline) champ.rows = 3;
+      conteneur.append(label, champ);
+      return conteneur;
+    }
+    case "choices": {
+      const groupe = element("div", "choix");
+      groupe.setAttribute("role", "group");
+      for (const bouton of bloc.buttons) {
+        const b = element("button", bouton.style === "primary" ? "primaire" : bouton.style || "", bouton.label);
+        b.type = bouton.form ? "submit" : "button";
+        if (bouton.selected) b.setAttribute("aria-pressed", "true");
+        if (bouton.form) {
+          b.dataset.formulaire = bouton.form;
+        } else {
+          b.addEventListener("click", () => choisir(entree, bouton.payload, b));
+        }
+        groupe.append(b);
+      }
+      return groupe;
+    }
+    default: return element("p", "", "");
+  }
+}
+
+function rendreEntree(entree) {
+  const bulle = element("article", `bulle ${entree.auteur}`);
+  bulle.id = `entree-${entree.id}`;
+  if (entree.auteur === "moi") {
+    bulle.setAttribute("aria-label", "Vous");
+    bulle.textContent = entree.texte;
+    return bulle;
+  }
+  bulle.setAttribute("aria-label", "cqp-bot");
+  const message = entree.message;
+  const aDesChamps = message.blocks.some((b) => b.type === "input");
+  const conteneur = aDesChamps ? element("form") : bulle;
+  for (const bloc of message.blocks) conteneur.append(rendreBloc(bloc, entree));
+  if (message.blocks.length === 0) conteneur.append(element("p", "", message.summary));
+  if (aDesChamps) {
+    conteneur.noValidate = false;
+    conteneur.addEventListener("submit", (ev) => { ev.preventDefault(); envoyerFormulaire(entree, conteneur, ev.submitter); });
+    bulle.append(conteneur);
+  }
+  if (entree.fichier) {
+    const lien = element("a", "fichier", `Télécharger ${entree.fichier.nom}`);
+    lien.href = entree.fichier.url;
+    lien.download = entree.fichier.nom;
+    bulle.append(lien);
+  }
+  return bulle;
+}
+
+function placer(entree) {
+  const fil = $(entree.fil === "resultats" ? "fil-resultats" : "fil-prive");
+  const nouvelle = rendreEntree(entree);
+  const ancienne = document.getElementById(nouvelle.id);
+  if (ancienne) {
+    ancienne.replaceWith(nouvelle);
+  } else {
+    fil.append(nouvelle);
+    if (entree.fil === "resultats" && ongletActif !== "resultats") $("nouveaux-resultats").hidden = false;
+  }
+  fil.scrollTop = fil.scrollHeight;
+  if (focusApresReponse && entree.fil !== "resultats" && entree.auteur === "bot") {
+    const premier = nouvelle.querySelector("button, input, textarea");
+    if (premier) { premier.focus({ preventScroll: true }); focusApresReponse = false; }
+  }
+}
+
+function accueil() {
+  const fil = $("fil-prive");
+  if (fil.children.length) return;
+  const bulle = element("article", "bulle bot accueil");
+  bulle.append(
+    element("h3", "", `Bonjour ${session.utilisateur.nom}`),
+    element("p", "", "Tapez « mes-evaluations » pour voir les évaluations qui vous attendent, « aide » pour toutes les commandes, ou « critere » suivi de mots pour consulter le référentiel."),
+  );
+  fil.append(bulle);
+}
+
+async function chargerFils() {
+  const fils = await api("/api/fils");
+  $("fil-prive").replaceChildren();
+  $("fil-resultats").replaceChildren();
+  for (const entree of fils.prive) placer(entree);
+  if (fils.resultats) {
+    $("onglet-resultats").hidden = false;
+    for (const entree of fils.resultats) placer(entree);
+  }
+  accueil();
+}
+
+// --- sending ------------------------------------------------------------------------
+
+async function envoyer(evenement, boutons = []) {
+  boutons.forEach((b) => { b.disabled = true; });
+  statut("");
+  try {
+    await api("/api/evenements", { method: "POST", body: JSON.stringify({ evenement }) });
+    return true;
+  } catch (erreur) {
+    statut(`Non envoyé : ${erreur.message} Réessayez.`);
+    boutons.forEach((b) => { b.disabled = false; });
+    return false;
+  }
+}
+
+function boutonsDe(entree) {
+  const bulle = document.getElementById(`entree-${entree.id}`);
+  return bulle ? Array.from(bulle.querySelectorAll("button")) : [];
+}
+
+async function choisir(entree, payload, bouton) {
+  focusApresReponse = true;
+  // The same request id on a retry: the server applies a click once.
+  bouton.dataset.requete = bouton.dataset.requete || nouvelleRequete();
+  await envoyer({ type: "choix", payload, message: entree.id, requete: bouton.dataset.requete }, boutonsDe(entree));
+}
+
+async function envoyerFormulaire(entree, form, bouton) {
+  const valeurs = {};
+  for (const champ of form.querySelectorAll("input, textarea")) valeurs[champ.name] = champ.value;
+  const nom = (bouton && bouton.dataset.formulaire) || form.querySelector("[data-formulaire]").dataset.formulaire;
+  form.dataset.requete = form.dataset.requete || nouvelleRequete();
+  focusApresReponse = true;
+  await envoyer({ type: "formulaire", formulaire: nom, valeurs, message: entree.id, requete: form.dataset.requete }, boutonsDe(entree));
+}
+
+async function envoyerTexte(texte) {
+  texte = texte.trim();
+  if (!texte) return;
+  focusApresReponse = false;
+  const ok = await envoyer({ type: "texte", texte, requete: nouvelleRequete() });
+  if (ok) $("saisie").value = "";
+}
+
+// --- live updates -------------------------------------------------------------------
+
+function ecouter() {
+  const protocole = location.protocol === "https:" ? "wss:" : "ws:";
+  flux = new WebSocket(`${protocole}//${location.host}/api/flux`);
+  flux.addEventListener("open", () => { chargerFils().catch((e) => statut(e.message)); });
+  flux.addEventListener("message", (ev) => {
+    const donnees = JSON.parse(ev.data);
+    placer(donnees.entree);
+  });
+  flux.addEventListener("close", () => {
+    flux = null;
+    if (session && session.utilisateur) setTimeout(ecouter, 1000);
+  });
+}
+
+// --- who am I ---------------------------------------------------------------------
+
+function montrerOnglet(nom) {
+  ongletActif = nom;
+  for (const autre of ["prive", "resultats"]) {
+    $(`onglet-${autre}`).setAttribute("aria-selected", String(autre === nom));
+    $(`fil-${autre}`).hidden = autre !== nom;
+  }
+  if (nom === "resultats") $("nouveaux-resultats").hidden = true;
+}
+
+function choixPersonne() {
+  $("choix-personne").hidden = false;
+  $("chat").hidden = true;
+  $("qui").hidden = true;
+  const liste = $("personnes");
+  liste.replaceChildren();
+  for (const p of session.personnes) {
+    const li = element("li");
+    const b = element("button", "", `${p.nom} — ${p.role}`);
+    b.type = "button";
+    b.addEventListener("click", async () => {
+      const r = await api("/api/session", { method: "POST", body: JSON.stringify({ utilisateur: p.id }) });
+      session.utilisateur = r.utilisateur;
+      demarrer();
+    });
+    li.append(b);
+    liste.append(li);
+  }
+  if (!session.personnes.length) liste.append(element("li", "aide", "Aucun utilisateur : ajoutez-en avec « cqp-bot users add »."));
+}
+
+function demarrer() {
+  $("chargement").hidden = true;
+  if (!session.utilisateur) { choixPersonne(); return; }
+  $("choix-personne").hidden = true;
+  $("chat").hidden = false;
+  $("qui").hidden = false;
+  $("qui-nom").textContent = session.utilisateur.nom;
+  $("changer").hidden = !session.local;
+  document.title = `cqp-bot · ${session.utilisateur.nom}`;
+  ecouter();
+  $("saisie").focus();
+}
+
+async function init() {
+  try {
+    session = await api("/api/session");
+  } catch (erreur) {
+    $("chargement").textContent = erreur.message;
+    return;
+  }
+  $("saisie-form").addEventListener("submit", (ev) => { ev.preventDefault(); envoyerTexte($("saisie").value); });
+  $("saisie").addEventListener("keydown", (ev) => {
+    if (ev.key === "Enter" && !ev.shiftKey) { ev.preventDefault(); envoyerTexte($("saisie").value); }
+  });
+  for (const b of document.querySelectorAll(".raccourci")) {
+    b.addEventListener("click", () => envoyerTexte(b.dataset.commande));
+  }
+  $("onglet-prive").addEventListener("click", () => montrerOnglet("prive"));
+  $("onglet-resultats").addEventListener("click", () => montrerOnglet("resultats"));
+  $("changer").addEventListener("click", async () => {
+    const r = await api("/api/session", { method: "POST", body: JSON.stringify({ utilisateur: null }) });
+    session.utilisateur = r.utilisateur;
+    if (flux) { const f = flux; flux = null; session.utilisateur = null; f.close(); }
+    choixPersonne();
+  });
+  demarrer();
+}
+
+init();

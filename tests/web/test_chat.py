@@ -1,0 +1,245 @@
+"""The web chat's server, through aiohttp's test client: sign-in, CSRF, events, pushes."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+from aiohttp import WSMsgType
+from aiohttp.test_utils import TestClient
+
+from bot.server import WEB_DIR
+from bot.web.access import Invitations, secret_key
+from tests.web.outils import CREATION, EV, appli, boutons, connecter, envoyer, fil, texte
+
+
+async def _pousse(ws: Any, timeout: float = 2.0) -> dict[str, Any]:
+    message = await ws.receive(timeout=timeout)
+    assert message.type == WSMsgType.TEXT, message
+    return dict(message.json())
+
+
+async def _rien_de_pousse(ws: Any) -> None:
+    try:
+        message = await ws.receive(timeout=0.3)
+    except TimeoutError:
+        return
+    raise AssertionError(f"unexpected push: {message.data}")
+
+
+async def test_healthz_says_the_server_is_up_and_which_channels_are_on(tmp_path: Path) -> None:
+    async with appli(tmp_path) as a:
+        client = await a.client()
+        reponse = await client.get("/healthz")
+        assert reponse.status == 200
+        assert await reponse.json() == {
+            "statut": "ok",
+            "canaux": {"web": True, "slack": False, "teams": False},
+        }
+        await client.close()
+
+
+async def test_local_mode_lists_the_people_and_a_pick_needs_the_csrf_token(tmp_path: Path) -> None:
+    async with appli(tmp_path) as a:
+        client = await a.client()
+        page = await client.get("/")
+        assert page.status == 200 and "cqp-bot" in await page.text()
+        assert (
+            "HttpOnly" in page.headers["Set-Cookie"]
+            and "SameSite=Strict" in page.headers["Set-Cookie"]
+        )
+        session = await (await client.get("/api/session")).json()
+        assert session["utilisateur"] is None and session["local"] is True
+        assert [p["id"] for p in session["personnes"]] == ["claire", "karim", "lea"]
+
+        sans_jeton = await client.post("/api/session", json={"utilisateur": "claire"})
+        assert sans_jeton.status == 403
+        assert "rechargez la page" in (await sans_jeton.json())["erreur"]
+        assert (await (await client.get("/api/session")).json())["utilisateur"] is None
+
+        inconnu = await client.post(
+            "/api/session",
+            json={"utilisateur": "mallory"},
+            headers={"X-CSRF-Token": session["csrf"]},
+        )
+        assert inconnu.status == 400
+        csrf = await connecter(client, "claire")
+        assert (await (await client.get("/api/session")).json())["utilisateur"][
+            "nom"
+        ] == "Claire Dubois"
+        assert csrf == session["csrf"]  # the same session, now signed in
+        await client.close()
+
+
+async def test_off_loopback_a_page_without_a_sign_in_link_is_a_401(tmp_path: Path) -> None:
+    async with appli(tmp_path, local=False) as a:
+        client = await a.client()
+        page = await client.get("/")
+        assert page.status == 401
+        assert "Connexion requise" in await page.text()
+        assert (await client.get("/api/fils")).status == 401
+        assert (await client.get("/api/session")).status == 401
+        assert (await client.get("/connexion?jeton=faux")).status == 401
+
+        # Picking who you are is for loopback only.
+        await client.get("/")
+        choix = await client.post("/api/session", json={"utilisateur": "claire"})
+        assert choix.status in (401, 403)
+        assert (await client.get("/")).status == 401
+        await client.close()
+
+
+async def test_a_sign_in_link_opens_a_session_and_a_new_invitation_revokes_the_old(
+    tmp_path: Path,
+) -> None:
+    async with appli(tmp_path, local=False) as a:
+        invitations = Invitations(tmp_path / WEB_DIR, secret_key(tmp_path / WEB_DIR))
+        ancien = invitations.inviter("karim")
+        nouveau = invitations.inviter("karim")
+        client = await a.client()
+        refuse = await client.get(f"/connexion?jeton={ancien}", allow_redirects=False)
+        assert refuse.status == 401 and "remplacé" in await refuse.text()
+
+        entree = await client.get(f"/connexion?jeton={nouveau}", allow_redirects=False)
+        assert entree.status == 303 and entree.headers["Location"] == "/"
+        assert (await client.get("/")).status == 200
+        session = await (await client.get("/api/session")).json()
+        assert session["utilisateur"]["id"] == "karim" and "personnes" not in session
+        assert (
+            await envoyer(client, session["csrf"], "r-00000001", type="texte", texte="aide") == 200
+        )
+        assert "critere" in texte((await fil(client))[-1])
+
+        # A token for someone not in the users file opens nothing.
+        assert (
+            await client.get(f"/connexion?jeton={invitations.inviter('mallory')}")
+        ).status == 401
+        await client.close()
+
+
+async def test_a_post_without_the_csrf_token_or_from_another_site_changes_nothing(
+    tmp_path: Path,
+) -> None:
+    async with appli(tmp_path) as a:
+        claire = await a.client()
+        csrf = await connecter(claire, "claire")
+        creer = {"type": "formulaire", "formulaire": "nouvelle", "valeurs": CREATION}
+        assert await envoyer(claire, "mauvais-jeton", "r-00000001", **creer) == 403
+        autre_site = await claire.post(
+            "/api/evenements",
+            json={"evenement": {"requete": "r-00000002", **creer}},
+            headers={"X-CSRF-Token": csrf, "Origin": "https://ailleurs.example"},
+        )
+        assert autre_site.status == 403
+        assert await a.service.store.evaluations() == []
+        assert await fil(claire) == []
+        await claire.close()
+
+
+async def test_events_are_answered_in_the_fil_and_pushed_live_to_the_people_concerned(
+    tmp_path: Path,
+) -> None:
+    async with appli(tmp_path) as a:
+        claire, karim, lea = await a.client(), await a.client(), await a.client()
+        csrf_claire = await connecter(claire, "claire")
+        csrf_karim = await connecter(karim, "karim")
+        await connecter(lea, "lea")
+        ws_karim = await karim.ws_connect("/api/flux")
+        ws_lea = await lea.ws_connect("/api/flux")
+
+        statut = await envoyer(
+            claire, csrf_claire, "r-creation", type="formulaire", formulaire="nouvelle",
+            valeurs=CREATION,
+        )  # fmt: skip
+        assert statut == 200
+        assert "créée" in texte((await fil(claire))[-1])
+        invitation_karim = await _pousse(ws_karim)
+        assert invitation_karim["type"] == "nouveau"
+        assert "C042" in texte(invitation_karim["entree"])
+        assert "Jeanne" not in texte(invitation_karim["entree"])
+        assert "C042" in texte((await _pousse(ws_lea))["entree"])
+
+        # Karim starts and scores: his pushes only, nothing of his grid reaches Léa.
+        commencer = boutons(invitation_karim["entree"])["Commencer la grille"]
+        await envoyer(
+            karim, csrf_karim, "r-commencer", type="choix", payload=commencer,
+            message=invitation_karim["entree"]["id"],
+        )  # fmt: skip
+        question = (await _pousse(ws_karim))["entree"]
+        assert "B1.C1.1" in texte(question)
+        acquis = next(p for label, p in boutons(question).items() if label.startswith("A "))
+        await envoyer(
+            karim, csrf_karim, "r-note-1", type="choix", payload=acquis, message=question["id"]
+        )
+        maj = await _pousse(ws_karim)  # the answered question, updated with the choice marked
+        assert maj["type"] == "maj" and maj["entree"]["id"] == question["id"]
+        [choisi] = [
+            b["label"]
+            for bloc in maj["entree"]["message"]["blocks"]
+            for b in bloc.get("buttons", ())
+            if b["selected"]
+        ]
+        assert choisi.startswith("A ")
+        suivante = await _pousse(ws_karim)
+        assert suivante["type"] == "nouveau" and "B1.C1.2" in texte(suivante["entree"])
+        await _rien_de_pousse(ws_lea)
+        dossier = await a.service.store.dossier(EV)
+        assert dossier is not None and [r.critere for r in dossier.reponses] == ["B1.C1.1"]
+
+        # The same click again (a retry): one answer stored, the fil unchanged.
+        avant = await fil(karim)
+        await envoyer(
+            karim, csrf_karim, "r-note-1", type="choix", payload=acquis, message=question["id"]
+        )
+        dossier = await a.service.store.dossier(EV)
+        assert dossier is not None and len(dossier.reponses) == 1
+        assert [texte(e) for e in await fil(karim)] == [texte(e) for e in avant]
+        for client in (claire, karim, lea):
+            await client.close()
+
+
+async def test_a_line_too_long_is_refused_in_french_and_nothing_is_stored(tmp_path: Path) -> None:
+    async with appli(tmp_path) as a:
+        claire = await a.client()
+        csrf = await connecter(claire, "claire")
+        assert await envoyer(claire, csrf, "r-00000001", type="texte", texte="x" * 10_001) == 200
+        dernier = (await fil(claire))[-1]
+        assert "trop long" in texte(dernier) and "Rien n'a été enregistré" in texte(dernier)
+        assert a.service.store is not None and await a.service.store.evaluations() == []
+        mal_forme = await claire.post(
+            "/api/evenements", data="pas du json", headers={"X-CSRF-Token": csrf}
+        )
+        assert mal_forme.status == 400 and "invalide" in (await mal_forme.json())["erreur"]
+        await claire.close()
+
+
+async def test_the_jury_export_is_downloadable_by_the_coordinateur_only(tmp_path: Path) -> None:
+    async with appli(tmp_path) as a:
+        claire, karim = await a.client(), await a.client()
+        csrf = await connecter(claire, "claire")
+        await connecter(karim, "karim")
+        await envoyer(
+            claire, csrf, "r-creation", type="formulaire", formulaire="nouvelle", valeurs=CREATION
+        )
+        await envoyer(claire, csrf, "r-export", type="texte", texte=f"export {EV}")
+        reponse = (await fil(claire))[-1]
+        # Blind until both grids are submitted: no file yet, a French reason instead.
+        assert reponse["fichier"] is None and "soumis" in texte(reponse)
+        await claire.close()
+        await karim.close()
+
+
+async def test_several_pages_of_one_person_all_receive_the_pushes(tmp_path: Path) -> None:
+    async with appli(tmp_path) as a:
+        claire: TestClient[Any, Any] = await a.client()
+        csrf = await connecter(claire, "claire")
+        ws1 = await claire.ws_connect("/api/flux")
+        ws2 = await claire.ws_connect("/api/flux")
+        await envoyer(claire, csrf, "r-00000001", type="texte", texte="bloc B1")
+        for ws in (ws1, ws2):
+            echo = await _pousse(ws)
+            assert echo["entree"]["auteur"] == "moi" and echo["entree"]["texte"] == "bloc B1"
+            reponse = await asyncio.wait_for(_pousse(ws), 2)
+            assert "B1.C1" in texte(reponse["entree"])
+        await claire.close()
