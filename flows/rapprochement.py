@@ -294,7 +294,12 @@ def accepter(
         to=Destination(kind="user", user=proposition.propose_par),
     )
     confirmation = say(txt.RAP_ACCEPTEE.format(critere=critere, valeur=valeur))
-    return Resultat((confirmation, info, liste(apres, bloc, utilisateur)), (accord,))
+    replies = [confirmation, info, liste(apres, bloc, utilisateur)]
+    if not a_rapprocher(comparer(apres, bloc), apres):
+        # The last gap closed: the proposer, too, is led to the consolidated proposal.
+        fin = _fin_du_rapprochement(dossier.evaluation.id)
+        replies.append(fin.model_copy(update={"to": info.to}))
+    return Resultat(tuple(replies), (accord,))
 
 
 def consolidation(dossier: Dossier, bloc: Bloc) -> Consolidation:

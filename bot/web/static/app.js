@@ -162,8 +162,11 @@ async function envoyer(evenement, boutons = []) {
     return true;
   } catch (erreur) {
     statut(`Non envoyé : ${erreur.message} Réessayez.`);
-    boutons.forEach((b) => { b.disabled = false; });
     return false;
+  } finally {
+    // Disabled while the request is on its way (no double click); a message that was
+    // not replaced by the answer keeps working buttons, as in any chat.
+    boutons.forEach((b) => { b.disabled = false; });
   }
 }
 

@@ -1,0 +1,199 @@
+"""The web chat in a real browser: Debian's Chromium, headless, driven by Playwright.
+
+Three people, three browser contexts (separate cookies, like three
+machines): the coordinatrice of the demo workspace, and the two évaluateurs
+who score bloc 1 to the end, disagree on two critères, reconcile them, give
+their visas; the coordinatrice then reads the posted result. A screenshot of
+each step goes to ``tests/artifacts/`` for a person to look at.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from aiohttp import web
+from playwright.async_api import Browser, Locator, Page, async_playwright, expect
+
+from bot.demo import COORDINATRICE, EVALUATEURS, evaluation_de_demo, preparer_dossier
+from bot.server import CHAT, create_app, service_for
+from bot.web.annuaire import Annuaire
+from referentiel import CodeValeur, default
+from storage.disk import open_store
+
+CHROMIUM = "/usr/bin/chromium"
+# Chromium's background services try to reach Google; this machine's network is closed.
+ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+ARTEFACTS = Path(__file__).resolve().parents[1] / "artifacts"
+BLOC_1 = default().blocs[0]
+# Léa differs from Karim (all A) on two critères; both are reconciled.
+ECARTS_LEA = {"B1.C1.2": CodeValeur.NA, "B1.C2.4": CodeValeur.ECA}
+
+
+@pytest.fixture
+async def adresse(tmp_path: Path) -> AsyncIterator[str]:
+    """The demo server, as ``cqp-bot demo`` starts it, on a free loopback port."""
+    preparer_dossier(tmp_path, tmp_path / "utilisateurs.yaml", reset=False)
+    annuaire = Annuaire.lire(tmp_path / "utilisateurs.yaml")
+    store = await open_store(tmp_path)
+    app = create_app(service_for(store, annuaire), annuaire, tmp_path, local=True)
+    await evaluation_de_demo(app[CHAT])
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    hote, port = runner.addresses[0][:2]
+    try:
+        yield f"http://{hote}:{port}"
+    finally:
+        await runner.cleanup()
+        await store.fermer()
+
+
+@pytest.fixture
+async def navigateur() -> AsyncIterator[Browser]:
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        yield browser
+        await browser.close()
+
+
+class Fenetre:
+    """One person's browser window on the chat, phone-sized."""
+
+    def __init__(self, page: Page, nom: str) -> None:
+        self.page = page
+        self.nom = nom
+        self.etape = 0
+
+    async def photo(self, quoi: str) -> None:
+        ARTEFACTS.mkdir(exist_ok=True)
+        self.etape += 1
+        await self.page.screenshot(path=ARTEFACTS / f"{self.nom}-{self.etape:02d}-{quoi}.png")
+
+    def dernier(self) -> Locator:
+        return self.page.locator("#fil-prive article.bot").last
+
+    async def attendre(self, texte: str) -> Locator:
+        bulle = self.dernier()
+        await expect(bulle).to_contain_text(texte)
+        return bulle
+
+    async def cliquer(self, bulle: Locator, libelle: str | re.Pattern[str]) -> None:
+        await bulle.get_by_role("button", name=libelle).click()
+
+    async def taper(self, texte: str) -> None:
+        saisie = self.page.get_by_label("Votre message ou une commande")
+        await saisie.fill(texte)
+        await saisie.press("Enter")
+        await expect(self.page.locator("#fil-prive article.moi").last).to_have_text(texte)
+
+
+async def ouvrir(navigateur: Browser, adresse: str, nom: str, qui: str) -> Fenetre:
+    contexte = await navigateur.new_context(viewport={"width": 390, "height": 844}, locale="fr-FR")
+    page = await contexte.new_page()
+    page.set_default_timeout(15_000)
+    erreurs: list[str] = []
+    page.on("pageerror", lambda e: erreurs.append(str(e)))
+    await page.goto(adresse)
+    await expect(page.get_by_role("heading", name="Qui êtes-vous ?")).to_be_visible()
+    await page.get_by_role("button", name=re.compile(re.escape(qui))).click()
+    await expect(page.locator("#qui-nom")).to_contain_text(qui)
+    fenetre = Fenetre(page, nom)
+    assert erreurs == []
+    return fenetre
+
+
+async def noter_le_bloc(f: Fenetre, ecarts: dict[str, CodeValeur]) -> None:
+    """Score bloc 1 in the browser, critère by critère, with a comment and précisions."""
+    await f.cliquer(await f.attendre("Commencer la grille"), "Commencer la grille")
+    for competence in BLOC_1.competences:
+        for critere in competence.criteres:
+            bulle = await f.attendre(f"{critere.id} —")
+            valeur = ecarts.get(critere.id, CodeValeur.A)
+            await f.cliquer(bulle, re.compile(rf"^{valeur.value} ·"))
+            if valeur in (CodeValeur.ECA, CodeValeur.NA):
+                await f.attendre("Un commentaire pour justifier")
+                await f.photo(f"commentaire-{critere.id}")
+                await f.taper(f"Constaté à l'entretien 2 ({critere.id}).")
+        await f.attendre(f"Compétence {competence.id} terminée")
+        await f.taper(f"{competence.id} : mise en œuvre constatée sur trois entretiens.")
+        await f.photo(f"precisions-{competence.id}")
+    bulle = await f.attendre("Soumettre la grille")
+    await f.photo("revue")
+    await f.cliquer(bulle, "Soumettre la grille")
+    await expect(f.page.locator("#fil-prive")).to_contain_text("Grille soumise et verrouillée")
+
+
+async def test_two_evaluateurs_score_bloc_1_reconcile_and_the_coordinatrice_reads_the_result(
+    adresse: str, navigateur: Browser
+) -> None:
+    karim = await ouvrir(navigateur, adresse, "1-karim", "Karim Haddad")
+    lea = await ouvrir(navigateur, adresse, "2-lea", "Léa Martin")
+    claire = await ouvrir(navigateur, adresse, "3-claire", COORDINATRICE.nom.split(" (")[0])
+    await karim.photo("invitation")
+    assert EVALUATEURS[0].id == "karim"
+
+    await noter_le_bloc(karim, {})
+    await karim.photo("soumise")
+    await noter_le_bloc(lea, ECARTS_LEA)
+
+    # The second grid in: both see the comparison, pushed live (Karim did nothing).
+    for f in (karim, lea):
+        bulle = await f.attendre("Les deux grilles sont soumises")
+        await expect(bulle).to_contain_text("B1.C1.2, B1.C2.4")
+        await f.photo("comparaison")
+
+    # B1.C1.2: Karim proposes A with a reason; Léa sees both positions and accepts.
+    await karim.cliquer(karim.dernier(), "Voir les écarts")
+    ecarts = await karim.attendre("2 restant(s)")
+    await expect(ecarts).to_contain_text("Constaté à l'entretien 2 (B1.C1.2).")  # Léa's comment
+    await karim.photo("ecarts")
+    await ecarts.locator(".choix").nth(0).get_by_role("button", name="Proposer A").click()
+    await karim.attendre("Écrivez votre justification")
+    await karim.taper("Reformulations présentes dans 4 entretiens sur 5.")
+    await karim.attendre("Proposition envoyée")
+    demande = await lea.attendre("propose A pour B1.C1.2")
+    await expect(demande).to_contain_text("Reformulations présentes dans 4 entretiens sur 5.")
+    await lea.photo("proposition-recue")
+    await lea.cliquer(demande, "Accepter A")
+    await expect(lea.page.locator("#fil-prive")).to_contain_text(
+        "Valeur commune enregistrée : B1.C1.2 = A."
+    )
+
+    # B1.C2.4, the one left: Léa proposes ECA; Karim accepts.
+    reste = await lea.attendre("1 restant(s)")
+    await reste.locator(".choix").nth(0).get_by_role("button", name="Proposer ECA").click()
+    await lea.attendre("Écrivez votre justification")
+    await lea.taper("Le contrôle interne n'est pas encore maîtrisé.")
+    demande = await karim.attendre("propose ECA pour B1.C2.4")
+    await karim.cliquer(demande, "Accepter ECA")
+    await expect(karim.page.locator("#fil-prive")).to_contain_text(
+        "Valeur commune enregistrée : B1.C2.4 = ECA."
+    )
+    await karim.attendre("Tous les écarts ont une valeur commune")
+    await karim.photo("accord")
+
+    # The consolidated proposal, and both visas.
+    for f in (karim, lea):
+        await f.page.get_by_role("button", name="Voir la proposition consolidée").last.click()
+        proposition = await f.attendre("Donner mon visa")
+        await f.photo("proposition")
+        await f.cliquer(proposition, "Donner mon visa")
+    await lea.attendre("Résultat proposé — candidat DEMO-001, bloc B1")
+
+    # Claire reads it in her conversation and in the « Résultats » fil, without reloading.
+    await claire.attendre("Résultat proposé — candidat DEMO-001, bloc B1")
+    await claire.page.get_by_role("tab", name=re.compile("Résultats")).click()
+    publie = claire.page.locator("#fil-resultats article.bot").last
+    await expect(publie).to_contain_text("Résultat proposé — candidat DEMO-001, bloc B1")
+    await expect(publie).not_to_contain_text("Sophie")  # the reference only, never the name
+    await claire.photo("resultat")
+    await expect(claire.page.locator("#fil-resultats article")).to_have_count(1)
+    await expect(claire.page.locator("#fil-prive")).to_be_hidden()
+    await expect(claire.page.locator("#nouveaux-resultats")).to_be_hidden()
