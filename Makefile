@@ -8,6 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 RUN_STAMP := $(VENV)/.installed-run
 DEV_STAMP := $(VENV)/.installed-dev
+CHROMIUM := /usr/bin/chromium
 PIP := $(BIN)/python -m pip --quiet --disable-pip-version-check
 
 .PHONY: run test check bench lock clean
@@ -15,7 +16,7 @@ PIP := $(BIN)/python -m pip --quiet --disable-pip-version-check
 run: $(RUN_STAMP)
 	$(BIN)/cqp-bot demo
 
-test: $(DEV_STAMP)
+test: $(DEV_STAMP) $(CHROMIUM)
 	$(BIN)/pytest
 
 check: $(DEV_STAMP)
@@ -28,6 +29,19 @@ bench: $(DEV_STAMP)
 	$(BIN)/python -m benchmarks.bench_referentiel
 	$(BIN)/python -m benchmarks.bench_store
 	$(BIN)/python -m benchmarks.bench_flows
+
+# The web chat's real-browser test drives Debian's Chromium (Playwright cannot download
+# its own browser on a closed network).
+$(CHROMIUM):
+	@echo "Installation de Chromium (paquet Debian) pour le test du chat web dans un vrai navigateur…"
+	@if [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	elif command -v sudo >/dev/null 2>&1; then \
+		sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	else \
+		echo "Installez le paquet Debian « chromium » (apt-get install chromium) : le test du chat web l'utilise."; \
+		exit 1; \
+	fi
 
 define venv
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "cqp-bot demande Python 3.11 ou plus récent.")'

@@ -178,7 +178,7 @@ def test_a_broken_referentiel_file_stops_with_the_place_of_the_problem(
 
 
 def test_the_interactive_lookup_answers_each_line_until_q() -> None:
-    """The README's run command: type codes or words, read answers, quit with « q »."""
+    """The interactive lookup (cqp-bot referentiel): type codes or words, read answers, « q »."""
     saisie = "acceuil\nB1.C6.1\nle la\naide\nq\nB2\n"
     proc = subprocess.run(
         [str(CQP_BOT), "referentiel"],

@@ -1,0 +1,119 @@
+"""``cqp-bot serve``, ``demo`` and ``users``: set-up mistakes end in French, nothing touched."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from bot.demo import evaluation_de_demo, preparer_dossier
+from bot.server import CHAT, WEB_DIR, create_app, service_for
+from bot.web.access import Invitations, secret_key
+from bot.web.annuaire import Annuaire
+from storage.disk import open_store
+from tests.store_outils import reponse
+
+
+def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, " ".join((out + err).split())
+
+
+def test_a_malformed_setting_stops_the_server_naming_the_variable(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("CQP_PORT", "huit-mille")
+    code, out = _run(capsys, "serve", "--dossier", str(tmp_path))
+    assert code == 2
+    assert "CQP_PORT" in out and "huit-mille" in out and "Traceback" not in out
+    assert not (tmp_path / "evaluations").exists()
+
+
+def test_a_damaged_users_file_stops_the_server_and_is_kept_as_it_is(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    fichier = tmp_path / "utilisateurs.yaml"
+    fichier.write_text("utilisateurs:\n  - {id: claire, nom: Claire, role: chef}\n")
+    code, out = _run(capsys, "serve", "--dossier", str(tmp_path), "--port", "0")
+    assert code == 2
+    assert "utilisateurs.yaml" in out and "coordinateur, evaluateur ou admin" in out
+    assert fichier.read_text() == "utilisateurs:\n  - {id: claire, nom: Claire, role: chef}\n"
+
+
+def test_users_add_list_invite_and_revoke(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    d = str(tmp_path)
+    code, out = _run(
+        capsys,
+        "users",
+        "--dossier",
+        d,
+        "add",
+        "claire",
+        "--nom",
+        "Claire Dubois",
+        "--role",
+        "coordinateur",
+    )
+    assert code == 0 and "claire (Claire Dubois, coordinateur)" in out
+    code, out = _run(
+        capsys, "users", "--dossier", d, "ajouter", "claire", "--nom", "Claire D.", "--role", "chef"
+    )
+    assert code == 2 and "valeur invalide pour « role »" in out
+    assert "Claire Dubois" in _run(capsys, "users", "--dossier", d, "list")[1]
+
+    code, out = _run(
+        capsys, "users", "--dossier", d, "invite", "claire", "--url", "https://cqp.mutuelle.example"
+    )
+    assert code == 0
+    lien = re.search(r"https://cqp\.mutuelle\.example/connexion\?jeton=(\S+)", out)
+    assert lien is not None
+    invitations = Invitations(tmp_path / WEB_DIR, secret_key(tmp_path / WEB_DIR))
+    assert invitations.verifier(lien.group(1)) == "claire"
+    code, out = _run(capsys, "users", "--dossier", d, "invite", "mallory")
+    assert code == 2 and "mallory" in out
+
+    assert _run(capsys, "users", "--dossier", d, "revoke", "claire")[0] == 0
+    assert invitations.verifier(lien.group(1)) is None
+
+
+def test_demo_refuses_a_directory_with_other_data_and_reset_erases_only_a_demo(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    reel = tmp_path / "reel"
+    reel.mkdir()
+    (reel / "precieux.json").write_text("{}")
+    code, out = _run(capsys, "demo", "--dossier", str(reel), "--reset", "--port", "0")
+    assert code == 2 and "autres données" in out
+    assert (reel / "precieux.json").read_text() == "{}"
+
+
+async def test_the_demo_workspace_is_kept_across_restarts_and_reset_starts_over(
+    tmp_path: Path,
+) -> None:
+    async def demarrer(reset: bool) -> list[str]:
+        preparer_dossier(tmp_path, tmp_path / "utilisateurs.yaml", reset=reset)
+        annuaire = Annuaire.lire(tmp_path / "utilisateurs.yaml")
+        store = await open_store(tmp_path)
+        try:
+            app = create_app(service_for(store, annuaire), annuaire, tmp_path, local=True)
+            await evaluation_de_demo(app[CHAT])
+            dossier = await store.dossier("ev-DEMO-001-B1")
+            assert dossier is not None
+            reponses = [r.critere for r in dossier.reponses]
+            return [e.id for e in await store.evaluations()] + reponses
+        finally:
+            await store.fermer()
+
+    assert await demarrer(reset=False) == ["ev-DEMO-001-B1"]
+    store = await open_store(tmp_path)
+    await store.enregistrer(
+        "ev-DEMO-001-B1", reponse(0).model_copy(update={"evaluateur": "karim"}), par="karim"
+    )
+    await store.fermer()
+    assert await demarrer(reset=False) == ["ev-DEMO-001-B1", "B1.C1.1"]  # kept
+    assert await demarrer(reset=True) == ["ev-DEMO-001-B1"]  # started over
