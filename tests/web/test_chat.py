@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ from aiohttp.test_utils import TestClient
 
 from bot.server import WEB_DIR
 from bot.web.access import Invitations, secret_key
+from bot.web.chat import STATIQUE
 from tests.web.outils import CREATION, EV, appli, boutons, connecter, envoyer, fil, texte
 
 
@@ -243,3 +245,26 @@ async def test_several_pages_of_one_person_all_receive_the_pushes(tmp_path: Path
             reponse = await asyncio.wait_for(_pousse(ws), 2)
             assert "B1.C1" in texte(reponse["entree"])
         await claire.close()
+
+
+async def test_a_websocket_from_another_site_is_refused(tmp_path: Path) -> None:
+    async with appli(tmp_path) as a:
+        claire = await a.client()
+        await connecter(claire, "claire")
+        reponse = await claire.get(
+            "/api/flux",
+            headers={
+                "Origin": "https://ailleurs.example", "Connection": "Upgrade",
+                "Upgrade": "websocket", "Sec-WebSocket-Version": "13",
+                "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==",
+            },
+        )  # fmt: skip
+        assert reponse.status == 403
+        await claire.close()
+
+
+def test_the_page_loads_nothing_from_another_site() -> None:
+    """The bot may run on a closed network: no CDN, no external font or script."""
+    for fichier in STATIQUE.iterdir():
+        contenu = fichier.read_text(encoding="utf-8")
+        assert not re.search(r"(?:https?:)?//[a-z0-9.-]+\.[a-z]{2,}", contenu), fichier.name

@@ -197,3 +197,39 @@ async def test_two_evaluateurs_score_bloc_1_reconcile_and_the_coordinatrice_read
     await expect(claire.page.locator("#fil-resultats article")).to_have_count(1)
     await expect(claire.page.locator("#fil-prive")).to_be_hidden()
     await expect(claire.page.locator("#nouveaux-resultats")).to_be_hidden()
+
+
+async def test_a_coordinatrice_creates_an_evaluation_with_the_keyboard_and_the_form(
+    adresse: str, navigateur: Browser
+) -> None:
+    contexte = await navigateur.new_context(viewport={"width": 390, "height": 844})
+    page = await contexte.new_page()
+    page.set_default_timeout(15_000)
+    await page.goto(adresse)
+    # Keyboard only: the person's button takes the focus and Enter picks it.
+    await page.get_by_role("button", name=re.compile("Claire Dubois")).focus()
+    await page.keyboard.press("Enter")
+    claire = Fenetre(page, "4-creation")
+    saisie = page.get_by_label("Votre message ou une commande")
+    await expect(saisie).to_be_focused()
+    await claire.taper("nouvelle")
+    formulaire = await claire.attendre("Nouvelle évaluation")
+    valeurs = {
+        "Nom du candidat": "Paul Durand", "Référence du candidat": "C077", "Bloc": "B9",
+        "Identifiant du premier évaluateur": "karim", "Rôle du premier évaluateur": "expert_habilite",
+        "Identifiant du second évaluateur": "lea", "Rôle du second évaluateur": "expert_interne",
+    }  # fmt: skip
+    for libelle, valeur in valeurs.items():
+        await formulaire.get_by_label(libelle).fill(valeur)
+    await claire.photo("formulaire")
+    await formulaire.get_by_role("button", name="Créer l'évaluation").click()
+    # A wrong bloc: said in French, the form comes back filled, nothing created.
+    erreur = await claire.attendre("L'évaluation n'a pas été créée")
+    await expect(erreur).to_contain_text("B9")
+    await expect(erreur.get_by_label("Nom du candidat")).to_have_value("Paul Durand")
+    await claire.photo("erreur")
+    await erreur.get_by_label("Bloc").fill("B1")
+    await erreur.get_by_label("Bloc").press("Enter")  # Enter in a field sends the form
+    await claire.attendre("Évaluation ev-C077-B1 créée")
+    await claire.photo("creee")
+    await contexte.close()

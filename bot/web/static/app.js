@@ -122,7 +122,9 @@ function placer(entree) {
     fil.append(nouvelle);
     if (entree.fil === "resultats" && ongletActif !== "resultats") $("nouveaux-resultats").hidden = false;
   }
-  fil.scrollTop = fil.scrollHeight;
+  // A long message (a form, the review) is shown from its top; a short one at the bottom.
+  if (nouvelle.offsetHeight > fil.clientHeight) nouvelle.scrollIntoView({ block: "start" });
+  else fil.scrollTop = fil.scrollHeight;
   if (focusApresReponse && entree.fil !== "resultats" && entree.auteur === "bot") {
     const premier = nouvelle.querySelector("button, input, textarea");
     if (premier) { premier.focus({ preventScroll: true }); focusApresReponse = false; }
