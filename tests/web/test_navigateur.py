@@ -216,7 +216,8 @@ async def test_a_coordinatrice_creates_an_evaluation_with_the_keyboard_and_the_f
     formulaire = await claire.attendre("Nouvelle évaluation")
     valeurs = {
         "Nom du candidat": "Paul Durand", "Référence du candidat": "C077", "Bloc": "B9",
-        "Identifiant du premier évaluateur": "karim", "Rôle du premier évaluateur": "expert_habilite",
+        "Identifiant du premier évaluateur": "karim",
+        "Rôle du premier évaluateur": "expert_habilite",
         "Identifiant du second évaluateur": "lea", "Rôle du second évaluateur": "expert_interne",
     }  # fmt: skip
     for libelle, valeur in valeurs.items():
