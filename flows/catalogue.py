@@ -147,6 +147,7 @@ REF_MODALITES: Final = "Modalités d'évaluation"
 REF_DANS_BLOC: Final = "Bloc {id} · {titre}"
 REF_DANS_COMPETENCE: Final = "Compétence {id} · {libelle}"
 REF_DANS_RUBRIQUE: Final = "Rubrique : {rubrique}"
+REF_ELEMENT_LIGNE: Final = "{id} — {libelle}"
 
 MOD_ENTRETIENS: Final = "Entretiens observés"
 MOD_ENTRETIENS_VALEUR: Final = "{min} à {max}"
@@ -338,6 +339,7 @@ NOTE_BOUTON_PAUSE: Final = "Pause"
 NOTE_BOUTON_SOUMETTRE: Final = "Soumettre la grille"
 NOTE_BOUTON_MODIFIER: Final = "Modifier {critere}"
 NOTE_BOUTON_REPRENDRE: Final = "Reprendre"
+NOTE_BOUTON_VALEUR: Final = "{code} · {libelle}"
 NOTE_COMMENTAIRE_DEMANDE: Final = (
     "{valeur} pour {critere}. Un commentaire pour justifier ? Écrivez-le, ou « Passer »."
 )
@@ -365,6 +367,7 @@ NOTE_REVUE_COMPLETE: Final = (
     "Grille complète : vous pouvez la soumettre. Après soumission, elle est verrouillée."
 )
 NOTE_SOUMISSION_INCOMPLETE: Final = "La grille n'est pas complète : {manque}. Rien n'a été soumis."
+NOTE_MANQUE_PRECISIONS: Final = "précisions {competence}"
 NOTE_SOUMISE: Final = (
     "Grille soumise et verrouillée ({total} critères). Vous serez prévenu quand l'autre "
     "évaluateur aura soumis la sienne."
@@ -395,9 +398,16 @@ CMD_AIDE: Final = (
 CMD_INCONNUE: Final = "Je ne connais pas la commande « {nom} »."
 CMD_VOULIEZ_VOUS: Final = "Vouliez-vous dire « {proposition} » ?"
 CMD_ARGUMENT_MANQUANT: Final = "Précisez {quoi} : par exemple « {exemple} »."
+CMD_CRITERE_QUOI: Final = "un code ou des mots"
+CMD_CRITERE_EXEMPLE: Final = "critere accueil"
+CMD_BLOC_QUOI: Final = "le bloc"
+CMD_BLOC_EXEMPLE: Final = "bloc B1"
+CMD_BLOC_COMPETENCE: Final = "{id} — {libelle} ({n} critères)"
 CMD_BLOC_INCONNU: Final = "Le bloc « {bloc} » n'existe pas : les blocs sont B1, B2, B3 et B4."
 CMD_CRITERE_RESULTATS: Final = "{n} résultat(s) pour « {requete} »"
 CMD_CRITERE_LIEU: Final = "Bloc {bloc} › {competence}"
+CMD_CRITERE_LIEU_RUBRIQUE: Final = "{competence} › {rubrique}"
+CMD_CRITERE_HORS_COMPETENCE: Final = "—"
 CMD_MES_EVALUATIONS_AUCUNE: Final = "Vous n'avez aucune évaluation en cours."
 CMD_MES_EVALUATIONS_TITRE: Final = "Vos évaluations"
 CMD_EVALUATION_LIGNE: Final = (
@@ -415,6 +425,10 @@ CMD_TEXTE_HORS_CONTEXTE: Final = (
     "Je n'attends pas de texte ici. Tapez « aide » pour voir les commandes."
 )
 CMD_NON_ENREGISTRE: Final = "Non enregistré : {raison} Réessayez."
+PUCE: Final = "• {texte}"
+FORMAT_DATE: Final = "%d/%m/%Y"
+"""How dates are typed and shown (JJ/MM/AAAA)."""
+FORMAT_DATE_COURTE: Final = "%d/%m"
 
 CMP_TITRE: Final = "Les deux grilles sont soumises — candidat {reference}, bloc {bloc}"
 CMP_ACCORD: Final = "Accord : {pourcentage} % des critères ({concordants}/{total})."
@@ -476,7 +490,8 @@ RAP_INTERDIT: Final = (
 RAP_TITRE: Final = "Écarts à rapprocher — candidat {reference}, bloc {bloc} ({n} restant(s))"
 RAP_VOUS: Final = "Vous"
 RAP_AUTRE: Final = "L'autre évaluateur"
-RAP_VALEUR_COMMENTAIRE: Final = "{valeur}{commentaire}"
+RAP_VALEUR: Final = "{valeur}"
+RAP_VALEUR_COMMENTAIRE: Final = "{valeur} — {commentaire}"
 RAP_EN_COURS: Final = "Proposition en cours"
 RAP_EN_COURS_VALEUR: Final = "{valeur} par {qui} : {justification}"
 RAP_BOUTON_PROPOSER: Final = "Proposer {valeur}"
@@ -540,9 +555,13 @@ PRV_CANAL_INVALIDE: Final = (
     "le canal « {valeur} » n'existe pas : telephone, face_a_face, tchat, mail ou courrier."
 )
 PRV_OUI_NON_INVALIDE: Final = "« {champ} » attend oui ou non."
+PRV_OUI: Final = frozenset({"oui", "o", "vrai", "yes"})
+PRV_NON: Final = frozenset({"non", "n", "faux", "no"})
+PRV_DATE_INVALIDE: Final = "la date « {valeur} » n'est pas une date JJ/MM/AAAA."
 PRV_ENREGISTRE: Final = "Entretien {numero} enregistré ({date}, {canal}, {reel})."
 PRV_REEL: Final = {True: "situation réelle", False: "simulée"}
 PRV_LISTE: Final = "Vos entretiens : {liste}."
+PRV_LISTE_ELEMENT: Final = "n°{numero} {date} {canal}"
 PRV_AVERTISSEMENTS: Final = "À vérifier (cela n'empêche pas de noter la grille) :"
 PRV_PEU_ENTRETIENS: Final = "{n} entretien(s) enregistré(s) ; le bloc en demande au moins {min}."
 PRV_TROP_ENTRETIENS: Final = "{n} entretiens enregistrés ; le bloc en prévoit au plus {max}."

@@ -65,7 +65,9 @@ def critere(recherche: SearchIndex, requete: str) -> Reply:
     """Look a critère or compétence up by code or words (the first thing anyone tries)."""
     if not requete.strip():
         return say(
-            txt.CMD_ARGUMENT_MANQUANT.format(quoi="un code ou des mots", exemple="critere accueil")
+            txt.CMD_ARGUMENT_MANQUANT.format(
+                quoi=txt.CMD_CRITERE_QUOI, exemple=txt.CMD_CRITERE_EXEMPLE
+            )
         )
     resultats = recherche.search(requete, limite=5)
     if not resultats:
@@ -84,15 +86,19 @@ def critere(recherche: SearchIndex, requete: str) -> Reply:
     ]
     for resultat in resultats:
         element = resultat.element
-        blocs.append(Paragraph(text=shorten(f"{element.id} — {element.libelle}", 3000)))
+        blocs.append(
+            Paragraph(
+                text=shorten(txt.REF_ELEMENT_LIGNE.format(id=element.id, libelle=element.libelle))
+            )
+        )
         ctx = resultat.contexte
         lieu = (
             ctx.competence.id
             if ctx.competence is not None and isinstance(element, Critere)
-            else "—"
+            else txt.CMD_CRITERE_HORS_COMPETENCE
         )
         if isinstance(element, Critere) and element.rubrique:
-            lieu += f" › {element.rubrique}"
+            lieu = txt.CMD_CRITERE_LIEU_RUBRIQUE.format(competence=lieu, rubrique=element.rubrique)
         blocs.append(
             Context(
                 text=shorten(txt.CMD_CRITERE_LIEU.format(bloc=ctx.bloc.id, competence=lieu), 2000)
@@ -104,7 +110,9 @@ def critere(recherche: SearchIndex, requete: str) -> Reply:
 def bloc(referentiel: Referentiel, code: str) -> Reply:
     """A bloc: its compétences and the modalités an évaluateur checks."""
     if not code.strip():
-        return say(txt.CMD_ARGUMENT_MANQUANT.format(quoi="le bloc", exemple="bloc B1"))
+        return say(
+            txt.CMD_ARGUMENT_MANQUANT.format(quoi=txt.CMD_BLOC_QUOI, exemple=txt.CMD_BLOC_EXEMPLE)
+        )
     b = referentiel.bloc(code.strip())
     if b is None:
         return say(txt.CMD_BLOC_INCONNU.format(bloc=shorten(code.strip(), 20)))
@@ -127,7 +135,11 @@ def bloc(referentiel: Referentiel, code: str) -> Reply:
     blocs: list[Heading | Paragraph | Fields] = [
         Heading(text=shorten(txt.REF_BLOC.format(id=b.id, titre=b.titre), MAX_HEADING)),
         *(
-            Paragraph(text=shorten(f"{c.id} — {c.libelle} ({len(c.criteres)} critères)", 3000))
+            Paragraph(
+                text=shorten(
+                    txt.CMD_BLOC_COMPETENCE.format(id=c.id, libelle=c.libelle, n=len(c.criteres))
+                )
+            )
             for c in b.competences
         ),
         Fields(

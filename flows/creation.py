@@ -29,6 +29,7 @@ from flows.messages import (
     Preuve,
     Reply,
     TextInput,
+    shorten,
 )
 from flows.notation import Aller
 from referentiel import Referentiel, RoleEvaluateur
@@ -54,7 +55,11 @@ def formulaire(valeurs: Mapping[str, str] | None = None, erreurs: Collection[str
     blocs: list[Heading | Paragraph | TextInput | Choices] = [Heading(text=txt.CRE_TITRE)]
     if erreurs:
         blocs.append(
-            Paragraph(text="\n".join([txt.CRE_ERREURS_TITRE, *(f"• {e}" for e in erreurs)])[:3000])
+            Paragraph(
+                text=shorten(
+                    "\n".join([txt.CRE_ERREURS_TITRE, *(txt.PUCE.format(texte=e) for e in erreurs)])
+                )
+            )
         )
     else:
         blocs.append(Paragraph(text=txt.CRE_INTRO))
@@ -83,7 +88,7 @@ def formulaire(valeurs: Mapping[str, str] | None = None, erreurs: Collection[str
 
 def _date(texte: str) -> date | None:
     try:
-        return datetime.strptime(texte.strip(), "%d/%m/%Y").date()
+        return datetime.strptime(texte.strip(), txt.FORMAT_DATE).date()
     except ValueError:
         return None
 
@@ -159,9 +164,9 @@ def invitations(ev: Evaluation, referentiel: Referentiel) -> tuple[Reply, ...]:
     assert bloc is not None
     mod = bloc.modalites
     entretiens = (
-        str(mod.entretiens_min)
+        txt.MOD_ENTRETIENS_EXACT.format(n=mod.entretiens_min)
         if mod.entretiens_min == mod.entretiens_max
-        else f"{mod.entretiens_min} à {mod.entretiens_max}"
+        else txt.MOD_ENTRETIENS_VALEUR.format(min=mod.entretiens_min, max=mod.entretiens_max)
     )
     texte = txt.CRE_INVITATION.format(
         reference=ev.candidat.reference, bloc=bloc.id, titre=bloc.titre, entretiens=entretiens

@@ -30,6 +30,7 @@ from pydantic import BaseModel, ConfigDict
 from flows import catalogue as txt
 from flows.evaluation import Dossier, Element, Precisions, Reponse, Soumission
 from flows.messages import (
+    MAX_BUTTON_LABEL,
     MAX_HEADING,
     Button,
     ChoiceEvent,
@@ -176,7 +177,9 @@ def question(ctx: _Ctx) -> Reply:
     if critere.rubrique:
         blocs.append(Context(text=txt.REF_RUBRIQUE.format(rubrique=critere.rubrique)))
     blocs += [
-        Paragraph(text=f"{critere.id} — {critere.libelle}"),
+        Paragraph(
+            text=shorten(txt.REF_ELEMENT_LIGNE.format(id=critere.id, libelle=critere.libelle))
+        ),
         Context(
             text=txt.NOTE_PROGRESSION.format(
                 k=k,
@@ -194,7 +197,10 @@ def question(ctx: _Ctx) -> Reply:
         Choices(
             buttons=tuple(
                 Button(
-                    label=f"{v.code.value} · {v.libelle}",
+                    label=shorten(
+                        txt.NOTE_BOUTON_VALEUR.format(code=v.code.value, libelle=v.libelle),
+                        MAX_BUTTON_LABEL,
+                    ),
                     payload=Noter(evaluation=ev, critere=critere.id, valeur=v.code).pack(),
                     selected=actuelle is not None and actuelle.valeur is v.code,
                 )
@@ -461,7 +467,9 @@ def _aller(ctx: _Ctx, evenement: Event, charge: Payload | None) -> Pas:
 def _soumettre(ctx: _Ctx) -> Pas:
     criteres, precisions = manques(ctx.grille, ctx.bloc)
     if criteres or precisions:
-        manque = ", ".join([*criteres[:10], *(f"précisions {c}" for c in precisions)])
+        manque = ", ".join(
+            [*criteres[:10], *(txt.NOTE_MANQUE_PRECISIONS.format(competence=c) for c in precisions)]
+        )
         etat = ctx.etat.model_copy(update={"attente": Attente.REVUE})
         refus = say(txt.NOTE_SOUMISSION_INCOMPLETE.format(manque=manque))
         return Pas(etat, (refus, revue(replace(ctx, etat=etat))))

@@ -14,12 +14,21 @@ from datetime import date, datetime
 
 from flows import catalogue as txt
 from flows.evaluation import Entretien, Evaluation
-from flows.messages import Button, Choices, Envoyer, Heading, Message, Paragraph, Reply, TextInput
+from flows.messages import (
+    Button,
+    Choices,
+    Envoyer,
+    Heading,
+    Message,
+    Paragraph,
+    Reply,
+    TextInput,
+    shorten,
+)
 from referentiel import Bloc, Canal
 
 PREFIXE_FORMULAIRE = "entretien/"
 MAX_ENTRETIENS = 20
-_OUI, _NON = {"oui", "o", "yes", "vrai"}, {"non", "n", "no", "faux"}
 
 
 def nom_formulaire(evaluation: str) -> str:
@@ -35,7 +44,11 @@ def formulaire(
     blocs: list[Heading | Paragraph | TextInput | Choices] = [Heading(text=titre[:150])]
     if erreurs:
         blocs.append(
-            Paragraph(text="\n".join([txt.PRV_ERREURS_TITRE, *(f"• {e}" for e in erreurs)])[:3000])
+            Paragraph(
+                text=shorten(
+                    "\n".join([txt.PRV_ERREURS_TITRE, *(txt.PUCE.format(texte=e) for e in erreurs)])
+                )
+            )
         )
     for nom, libelle in txt.PRV_CHAMPS.items():
         blocs.append(
@@ -50,7 +63,7 @@ def formulaire(
 
 def _oui_non(texte: str) -> bool | None:
     mot = texte.strip().lower()
-    return True if mot in _OUI else False if mot in _NON else None
+    return True if mot in txt.PRV_OUI else False if mot in txt.PRV_NON else None
 
 
 def lire(
@@ -63,10 +76,10 @@ def lire(
     if not 1 <= numero <= MAX_ENTRETIENS:
         erreurs.append(txt.PRV_NUMERO_INVALIDE.format(max=MAX_ENTRETIENS))
     try:
-        jour: date | None = datetime.strptime(v["date"], "%d/%m/%Y").date()
+        jour: date | None = datetime.strptime(v["date"], txt.FORMAT_DATE).date()
     except ValueError:
         jour = None
-        erreurs.append(txt.CRE_DATE_INVALIDE.format(valeur=v["date"][:20]))
+        erreurs.append(txt.PRV_DATE_INVALIDE.format(valeur=v["date"][:20]))
     try:
         canal: Canal | None = Canal(v["canal"].lower())
     except ValueError:
@@ -117,17 +130,22 @@ def bilan(entretien: Entretien, tous: Sequence[Entretien], bloc: Bloc) -> Reply:
     """Confirmation of one entretien, the list so far, and the warnings."""
     textes = [
         txt.PRV_ENREGISTRE.format(
-            numero=entretien.numero, date=entretien.date.strftime("%d/%m/%Y"),
+            numero=entretien.numero, date=entretien.date.strftime(txt.FORMAT_DATE),
             canal=txt.CANAUX[entretien.canal], reel=txt.PRV_REEL[entretien.reel],
         ),
         txt.PRV_LISTE.format(liste=", ".join(
-            f"n°{e.numero} {e.date.strftime('%d/%m')} {txt.CANAUX[e.canal]}"
+            txt.PRV_LISTE_ELEMENT.format(
+                numero=e.numero, date=e.date.strftime(txt.FORMAT_DATE_COURTE),
+                canal=txt.CANAUX[e.canal],
+            )
             for e in sorted(tous, key=lambda e: e.numero)
         )),
     ]  # fmt: skip
     alertes = avertissements(tous, bloc)
     if alertes:
-        textes.append("\n".join([txt.PRV_AVERTISSEMENTS, *(f"• {a}" for a in alertes)]))
+        textes.append(
+            "\n".join([txt.PRV_AVERTISSEMENTS, *(txt.PUCE.format(texte=a) for a in alertes)])
+        )
     return Reply(
         message=Message(summary=textes[0], blocks=tuple(Paragraph(text=t[:3000]) for t in textes))
     )

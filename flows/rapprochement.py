@@ -196,7 +196,9 @@ def liste(dossier: Dossier, bloc: Bloc, utilisateur: str) -> Reply:
                     ),
                 )
         blocs += [
-            Paragraph(text=shorten(f"{critere.id} — {critere.libelle}", 3000)),
+            Paragraph(
+                text=shorten(txt.REF_ELEMENT_LIGNE.format(id=critere.id, libelle=critere.libelle))
+            ),
             Fields(items=tuple(champs)),
             Choices(buttons=tuple(boutons)),
         ]
@@ -204,12 +206,9 @@ def liste(dossier: Dossier, bloc: Bloc, utilisateur: str) -> Reply:
 
 
 def _position(valeur: CodeValeur, commentaire: str) -> str:
-    return shorten(
-        txt.RAP_VALEUR_COMMENTAIRE.format(
-            valeur=valeur.value, commentaire=f" — {commentaire}" if commentaire else ""
-        ),
-        3000,
-    )
+    if not commentaire:
+        return txt.RAP_VALEUR.format(valeur=valeur.value)
+    return shorten(txt.RAP_VALEUR_COMMENTAIRE.format(valeur=valeur.value, commentaire=commentaire))
 
 
 def _fin_du_rapprochement(evaluation: str) -> Reply:
