@@ -461,9 +461,8 @@ CRE_CHAMPS: Final = {
 }
 CRE_ERREURS_TITRE: Final = "L'évaluation n'a pas été créée :"
 CRE_OBLIGATOIRE: Final = "« {champ} » est obligatoire."
-CRE_REFERENCE_INVALIDE: Final = (
-    "la référence ne doit contenir que des lettres, chiffres, « - » ou « _ » (64 au plus)."
-)
+CRE_REFERENCE_INVALIDE: Final = "la référence ne doit contenir que des lettres (sans accent), chiffres, « - » ou « _ », et commencer par une lettre ou un chiffre."
+CRE_TROP_LONG: Final = "« {champ} » est trop long : {n} caractères, {max} au plus."
 CRE_IDENTIFIANT_INVALIDE: Final = "l'identifiant « {valeur} » n'est pas valide."
 CRE_BLOC_INVALIDE: Final = "le bloc « {valeur} » n'existe pas : B1, B2, B3 ou B4."
 CRE_ROLE_INVALIDE: Final = "le rôle « {valeur} » n'existe pas : expert_habilite, expert_interne ou responsable_pedagogique."

@@ -45,8 +45,22 @@ OBLIGATOIRES = (
     "evaluateur_2",
     "role_2",
 )
-_IDENTIFIANT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
-_UTILISATEUR = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+LONGUEURS_MAX = {
+    "candidat_nom": 200,
+    "candidat_reference": 32,
+    "bloc": 10,
+    "evaluateur_1": 64,
+    "role_1": 40,
+    "evaluateur_2": 64,
+    "role_2": 40,
+    "echeance": 10,
+    "destination": 80,
+}
+"""Longest value of each field. The reference names files and the evaluation's id
+(``ev-<reference>-<bloc>[-n]``, 64 characters at most), hence 32; a results channel name
+is 80 at most on Slack; names and ids are what the records accept."""
+_REFERENCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+_UTILISATEUR = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 
 def formulaire(valeurs: Mapping[str, str] | None = None, erreurs: Collection[str] = ()) -> Reply:
@@ -70,6 +84,7 @@ def formulaire(valeurs: Mapping[str, str] | None = None, erreurs: Collection[str
                 label=libelle,
                 required=nom in OBLIGATOIRES,
                 initial=valeurs.get(nom, "")[:3000],
+                max_length=LONGUEURS_MAX[nom],
             )
         )
     blocs.append(
@@ -99,7 +114,13 @@ def verifier(valeurs: Mapping[str, str], referentiel: Referentiel) -> list[str]:
     erreurs = [
         txt.CRE_OBLIGATOIRE.format(champ=txt.CRE_CHAMPS[k]) for k in OBLIGATOIRES if not v[k]
     ]
-    if v["candidat_reference"] and not _IDENTIFIANT.match(v["candidat_reference"]):
+    for champ, maximum in LONGUEURS_MAX.items():
+        if len(v[champ]) > maximum:
+            erreurs.append(
+                txt.CRE_TROP_LONG.format(champ=txt.CRE_CHAMPS[champ], n=len(v[champ]), max=maximum)
+            )
+            v[champ] = ""  # too long: its other checks would only repeat the problem
+    if v["candidat_reference"] and not _REFERENCE.match(v["candidat_reference"]):
         erreurs.append(txt.CRE_REFERENCE_INVALIDE)
     for champ in ("evaluateur_1", "evaluateur_2"):
         if v[champ] and not _UTILISATEUR.match(v[champ]):

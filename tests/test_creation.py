@@ -130,3 +130,39 @@ async def test_a_resent_form_creates_once_and_a_second_evaluation_gets_its_own_i
     assert [e.id for e in await service.store.evaluations()] == ["ev-C042-B1"]
     await _envoyer(service, FORMULAIRE_VALIDE, requete="f2")
     assert [e.id for e in await service.store.evaluations()] == ["ev-C042-B1", "ev-C042-B1-2"]
+
+
+async def test_overlong_fields_are_named_with_their_limit_and_nothing_is_created(
+    service: Service,
+) -> None:
+    trop_long = {
+        **FORMULAIRE_VALIDE,
+        "candidat_nom": "Jeanne " + "M" * 300,
+        "candidat_reference": "C" * 33,
+        "evaluateur_2": "u" * 65,
+        "destination": "#" + "r" * 100,
+    }
+    replies = await _envoyer(service, trop_long)
+    texte = _textes(replies)
+    assert "« Nom du candidat » est trop long : 307 caractères, 200 au plus." in texte
+    assert "« Référence du candidat (pseudonyme, sans espace : C042…) » est trop long : 33" in texte
+    assert (
+        "« Identifiant du second évaluateur » est trop long : 65 caractères, 64 au plus." in texte
+    )
+    assert "« Où publier le résultat (canal privé, facultatif) » est trop long" in texte
+    assert "la référence ne doit contenir" not in texte  # one problem, said once
+    limites = {b.name: b.max_length for b in replies[0].message.blocks if isinstance(b, TextInput)}
+    assert limites["candidat_nom"] == 200 and limites["candidat_reference"] == 32
+    assert await service.store.evaluations() == []
+
+
+async def test_the_longest_accepted_reference_still_makes_a_valid_evaluation_id(
+    service: Service,
+) -> None:
+    reference = "R" * 32
+    await _envoyer(service, {**FORMULAIRE_VALIDE, "candidat_reference": reference}, requete="f1")
+    await _envoyer(service, {**FORMULAIRE_VALIDE, "candidat_reference": reference}, requete="f2")
+    assert [e.id for e in await service.store.evaluations()] == [
+        f"ev-{reference}-B1",
+        f"ev-{reference}-B1-2",
+    ]
