@@ -425,6 +425,9 @@ CMD_TEXTE_HORS_CONTEXTE: Final = (
     "Je n'attends pas de texte ici. Tapez « aide » pour voir les commandes."
 )
 CMD_NON_ENREGISTRE: Final = "Non enregistré : {raison} Réessayez."
+CMD_HORS_CONVERSATION: Final = (
+    "Ce formulaire ou ce bouton n'est pas (ou plus) attendu ici : rien n'a été enregistré."
+)
 PUCE: Final = "• {texte}"
 FORMAT_DATE: Final = "%d/%m/%Y"
 """How dates are typed and shown (JJ/MM/AAAA)."""
@@ -548,6 +551,8 @@ PRV_CHAMPS: Final = {
 }
 PRV_BOUTON_ENREGISTRER: Final = "Enregistrer l'entretien"
 PRV_BOUTON_SAISIR: Final = "Saisir un entretien"
+PRV_BOUTON_AUTRE: Final = "Saisir un autre entretien"
+PRV_BOUTON_GRILLE: Final = "Noter la grille"
 PRV_ERREURS_TITRE: Final = "L'entretien n'a pas été enregistré :"
 PRV_NUMERO_INVALIDE: Final = "le numéro doit être un nombre de 1 à {max}."
 PRV_CANAL_INVALIDE: Final = (
