@@ -390,10 +390,12 @@ CMD_AIDE: Final = (
     "• mes-evaluations : vos évaluations, pour commencer ou reprendre une grille\n"
     "• nouvelle : créer une évaluation (coordinateurs)\n"
     "• entretien <évaluation> : enregistrer un entretien observé (évaluateurs)\n"
-    "• statut <évaluation> : où en sont les deux grilles (nombres seulement avant les deux soumissions)\n"
+    "• statut <évaluation> : où en sont les deux grilles, en nombres (coordinateurs)\n"
     "• resultat <évaluation> : la proposition consolidée, puis le résultat une fois les deux visas donnés\n"
     "• rouvrir <évaluation> <raison> : rouvrir une évaluation soumise (coordinateurs)\n"
-    "• export <évaluation> : le fichier du candidat pour le jury (coordinateurs)"
+    "• export <évaluation> : le fichier du candidat pour le jury (coordinateurs)\n"
+    "<évaluation> : son identifiant (ev-C042-B1) ou la référence du candidat (C042) ; "
+    "sans rien, la liste des vôtres."
 )
 CMD_INCONNUE: Final = "Je ne connais pas la commande « {nom} »."
 CMD_VOULIEZ_VOUS: Final = "Vouliez-vous dire « {proposition} » ?"
@@ -402,8 +404,10 @@ CMD_CRITERE_QUOI: Final = "un code ou des mots"
 CMD_CRITERE_EXEMPLE: Final = "critere accueil"
 CMD_BLOC_QUOI: Final = "le bloc"
 CMD_BLOC_EXEMPLE: Final = "bloc B1"
+CMD_COMMANDE_BLOC: Final = "bloc {code}"
+CMD_COMMANDE_CRITERE: Final = "critere {code}"
 CMD_BLOC_COMPETENCE: Final = "{id} — {libelle} ({n} critères)"
-CMD_BLOC_INCONNU: Final = "Le bloc « {bloc} » n'existe pas : les blocs sont B1, B2, B3 et B4."
+CMD_BLOC_INCONNU: Final = "Le bloc « {bloc} » n'existe pas : les blocs sont {blocs}."
 CMD_CRITERE_RESULTATS: Final = "{n} résultat(s) pour « {requete} »"
 CMD_CRITERE_LIEU: Final = "Bloc {bloc} › {competence}"
 CMD_CRITERE_LIEU_RUBRIQUE: Final = "{competence} › {rubrique}"
@@ -418,6 +422,22 @@ CMD_BOUTON_NOTER: Final = "Noter {reference} ({bloc})"
 CMD_STATUT_TITRE: Final = "Évaluation {evaluation} — candidat {reference}, bloc {bloc}"
 CMD_STATUT_LIGNE: Final = "{faites}/{total} critères notés{soumise}"
 CMD_EVALUATION_INCONNUE: Final = "Aucune évaluation « {evaluation} » parmi les vôtres."
+CMD_STATUT_INTERDIT: Final = (
+    "Où en sont les deux grilles, seuls les coordinateurs le voient (chaque évaluateur note sans "
+    "voir l'autre). Votre propre grille : « mes-evaluations »."
+)
+DES_LIGNE: Final = "candidat {reference} · bloc {bloc}"
+DES_BOUTON: Final = "{commande} {evaluation}"
+DES_CHOISIR: Final = "Quelle évaluation ? Choisissez-la parmi les vôtres."
+DES_PLUSIEURS: Final = "{n} évaluations pour « {reference} » : choisissez-en une."
+DES_AUTRES: Final = "… et {n} autre(s) : tapez l'identifiant de l'évaluation."
+DES_AUCUNE: Final = "Vous n'avez aucune évaluation pour cette commande."
+DES_USAGE: Final = (
+    "Tapez « {commande} <évaluation ou référence du candidat> », "
+    "ou « {commande} » seul pour choisir parmi vos évaluations."
+)
+DES_VOULIEZ_VOUS: Final = "Vouliez-vous dire {propositions} ?"
+DES_PROPOSITION: Final = "« {nom} »"
 CMD_INTERDIT_NOTER: Final = (
     "Seuls les deux évaluateurs désignés peuvent noter cette évaluation : rien n'a été enregistré."
 )
@@ -584,6 +604,7 @@ PRV_SANS_SITUATION_DIFFICILE: Final = (
 
 ROUV_INTERDIT: Final = "Seuls les coordinateurs de cette évaluation peuvent la rouvrir."
 ROUV_RAISON: Final = "Donnez la raison de la réouverture : « rouvrir {evaluation} <raison> »."
+ROUV_USAGE: Final = "Tapez « rouvrir <évaluation ou référence du candidat> <raison> »."
 ROUV_FAITE: Final = (
     "Évaluation {evaluation} rouverte : « {raison} ». Les deux évaluateurs sont prévenus."
 )

@@ -8,6 +8,7 @@ these functions; none of them does I/O.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from rapidfuzz import process
@@ -33,6 +34,7 @@ from flows.notation import Aller
 from flows.rapprochement import Consolider, Rapprocher
 from referentiel import Bloc, Critere, Referentiel, SearchIndex
 
+MAX_SUGGESTIONS_IDS = 12
 COMMANDES = (
     "aide",
     "critere",
@@ -71,6 +73,13 @@ def critere(recherche: SearchIndex, requete: str) -> Reply:
         )
     resultats = recherche.search(requete, limite=5)
     if not resultats:
+        if recherche.looks_like_id(requete):  # « B1.C9 »: the codes that exist at that level
+            code = re.sub(r"\s+", "", requete).upper()
+            texte = txt.ID_INCONNU.format(id=shorten(code, 30))
+            proches = recherche.nearby_ids(code)
+            if proches:
+                texte += " " + txt.ID_PROCHES.format(ids=", ".join(proches[:MAX_SUGGESTIONS_IDS]))
+            return say(texte)
         proches = recherche.close_words(requete)
         texte = txt.RECHERCHE_RIEN.format(requete=shorten(requete.strip(), 100))
         if proches:
@@ -113,9 +122,9 @@ def bloc(referentiel: Referentiel, code: str) -> Reply:
         return say(
             txt.CMD_ARGUMENT_MANQUANT.format(quoi=txt.CMD_BLOC_QUOI, exemple=txt.CMD_BLOC_EXEMPLE)
         )
-    b = referentiel.bloc(code.strip())
+    b = referentiel.bloc(_code_de_bloc(code))
     if b is None:
-        return say(txt.CMD_BLOC_INCONNU.format(bloc=shorten(code.strip(), 20)))
+        return _bloc_inconnu(referentiel, code)
     mod = b.modalites
     entretiens = (
         txt.MOD_ENTRETIENS_EXACT.format(n=mod.entretiens_min)
@@ -159,6 +168,32 @@ def bloc(referentiel: Referentiel, code: str) -> Reply:
     titre = blocs[0]
     assert isinstance(titre, Heading)
     return Reply(message=Message(summary=titre.text, blocks=tuple(blocs)))
+
+
+def _code_de_bloc(texte: str) -> str:
+    """``B1`` from what people type: « b1 », « B 1 », « bloc 1 », « 1 »."""
+    code = re.sub(r"\s+", "", texte).upper().removeprefix("BLOC")
+    return f"B{code}" if code.isdigit() else code
+
+
+def _bloc_inconnu(referentiel: Referentiel, texte: str) -> Reply:
+    """No such bloc: the blocs there are; for a compétence or critère code, the command for it."""
+    code = _code_de_bloc(texte)
+    blocs = ", ".join(b.id for b in referentiel.blocs)
+    textes = [txt.CMD_BLOC_INCONNU.format(bloc=shorten(texte.strip(), 20), blocs=blocs)]
+    if referentiel.contexte(code) is not None:  # « bloc B1.C2 »: a compétence
+        textes.append(
+            txt.CMD_VOULIEZ_VOUS.format(proposition=txt.CMD_COMMANDE_CRITERE.format(code=code))
+        )
+    else:
+        proche = process.extractOne(code, [b.id for b in referentiel.blocs], score_cutoff=75)
+        if proche is not None:
+            textes.append(
+                txt.CMD_VOULIEZ_VOUS.format(
+                    proposition=txt.CMD_COMMANDE_BLOC.format(code=proche[0])
+                )
+            )
+    return say(*textes)
 
 
 def _avancement(dossier: Dossier, bloc_: Bloc, evaluateur: str) -> tuple[int, bool]:

@@ -23,7 +23,7 @@ from datetime import datetime
 from typing import Any
 
 from flows import catalogue as txt
-from flows import commandes, creation, preuves, rapprochement
+from flows import commandes, creation, designation, preuves, rapprochement
 from flows.autorisation import Action, autorise
 from flows.comparaison import comparer
 from flows.evaluation import Dossier, Element, EtatConversation, Reouverture, Soumission
@@ -148,10 +148,17 @@ class Service:
                         Preuve,
                         rapprochement.Rapprocher,
                         rapprochement.Consolider,
+                        designation.Commande,
                     ),
                 )
             except InvalidPayload:
                 return _dire(txt.NOTE_CHOIX_INVALIDE)
+            if isinstance(charge, designation.Commande):  # one evaluation chosen from a list
+                choisie = CommandEvent(
+                    origin=evenement.origin, request_id=evenement.request_id,
+                    name=charge.nom, args=charge.evaluation,
+                )  # fmt: skip
+                return await self._commande(choisie, donnees)
             if isinstance(charge, Envoyer | Preuve):  # Envoyer: a channel sent the button
                 if preuves.evaluation_visee(evenement) is not None:
                     return await self._preuves(evenement, donnees)
@@ -220,7 +227,12 @@ class Service:
     async def _entretien(
         self, commande: CommandEvent, donnees: dict[str, Any]
     ) -> tuple[Reply, ...]:
-        return await self._preuves(commande, donnees)
+        dossier = await self._designer(commande, Action.NOTER, txt.CMD_INTERDIT_NOTER)
+        if not isinstance(dossier, Dossier):
+            return dossier
+        return await self._preuves(
+            commande.model_copy(update={"args": dossier.evaluation.id}), donnees
+        )
 
     async def _mes_evaluations(
         self, commande: CommandEvent, _: dict[str, Any]
@@ -237,13 +249,30 @@ class Service:
     async def _statut(
         self, commande: CommandEvent, _conversation: dict[str, Any]
     ) -> tuple[Reply, ...]:
-        evaluation_id = commande.args.strip()
-        dossier = await self.store.dossier(evaluation_id) if evaluation_id else None
-        if dossier is None or not autorise(
-            dossier.evaluation, commande.origin.user, Action.SUIVRE, self.admins
-        ):
-            return _dire(txt.CMD_EVALUATION_INCONNUE.format(evaluation=evaluation_id[:64]))
+        dossier = await self._designer(commande, Action.SUIVRE, txt.CMD_STATUT_INTERDIT)
+        if not isinstance(dossier, Dossier):
+            return dossier
         return (commandes.statut(dossier, self.referentiel),)
+
+    async def _designer(
+        self,
+        commande: CommandEvent,
+        action: Action,
+        refus: str,
+        texte: str | None = None,
+        usage: str | None = None,
+    ) -> Dossier | tuple[Reply, ...]:
+        """The evaluation a command names (id or candidate reference), or the replies that help."""
+        choisie = designation.designer(
+            commande.args if texte is None else texte, await self.store.evaluations(),
+            commande.origin.user, action, commande.name, refus, self.admins, usage,
+        )  # fmt: skip
+        if isinstance(choisie, Reply):
+            return (choisie,)
+        dossier = await self.store.dossier(choisie.id)
+        if dossier is None:  # erased since
+            return _dire(txt.CMD_EVALUATION_INCONNUE.format(evaluation=choisie.id))
+        return dossier
 
     async def _dossier_rapprochable(
         self, evaluation_id: str, utilisateur: str
@@ -352,12 +381,10 @@ class Service:
         self, commande: CommandEvent, _conversation: dict[str, Any]
     ) -> tuple[Reply, ...]:
         """The result with both visas; before, the provisional proposal; before that, counts."""
-        evaluation_id = commande.args.strip()
-        dossier = await self.store.dossier(evaluation_id) if evaluation_id else None
-        if dossier is None or not autorise(
-            dossier.evaluation, commande.origin.user, Action.VOIR, self.admins
-        ):
-            return _dire(txt.CMD_EVALUATION_INCONNUE.format(evaluation=evaluation_id[:64]))
+        inconnue = txt.CMD_EVALUATION_INCONNUE.format(evaluation=commande.args.strip()[:64])
+        dossier = await self._designer(commande, Action.VOIR, inconnue)
+        if not isinstance(dossier, Dossier):
+            return dossier
         bloc = self.referentiel.bloc(dossier.evaluation.bloc)
         assert bloc is not None
         evaluateurs = {e.utilisateur for e in dossier.evaluation.evaluateurs}
@@ -373,13 +400,10 @@ class Service:
         self, commande: CommandEvent, _conversation: dict[str, Any]
     ) -> tuple[Reply, ...]:
         """The jury's file: the candidate's grids, remarks, evidence, agreement figures, history."""
-        evaluation_id = commande.args.strip()
         utilisateur = commande.origin.user
-        dossier = await self.store.dossier(evaluation_id) if evaluation_id else None
-        if dossier is None or not autorise(
-            dossier.evaluation, utilisateur, Action.EXPORTER, self.admins
-        ):
-            return _dire(txt.EXP_INTERDIT)
+        dossier = await self._designer(commande, Action.EXPORTER, txt.EXP_INTERDIT)
+        if not isinstance(dossier, Dossier):
+            return dossier
         if not _soumis_par_les_deux(dossier):
             return _dire(txt.EXP_PAS_ENCORE)  # the blind rule holds for coordinateurs too
         reference = dossier.evaluation.candidat.reference
@@ -424,13 +448,14 @@ class Service:
         self, commande: CommandEvent, _conversation: dict[str, Any]
     ) -> tuple[Reply, ...]:
         """A coordinateur re-opens an evaluation, with a reason; the évaluateurs are told why."""
-        evaluation_id, _, raison = commande.args.strip().partition(" ")
+        nom, _, raison = commande.args.strip().partition(" ")
         utilisateur = commande.origin.user
-        dossier = await self.store.dossier(evaluation_id) if evaluation_id else None
-        if dossier is None or not autorise(
-            dossier.evaluation, utilisateur, Action.ROUVRIR, self.admins
-        ):
-            return _dire(txt.ROUV_INTERDIT)
+        dossier = await self._designer(
+            commande, Action.ROUVRIR, txt.ROUV_INTERDIT, texte=nom, usage=txt.ROUV_USAGE
+        )
+        if not isinstance(dossier, Dossier):
+            return dossier
+        evaluation_id = dossier.evaluation.id
         if not raison.strip():
             return _dire(txt.ROUV_RAISON.format(evaluation=evaluation_id))
         reouverture = Reouverture(
