@@ -394,6 +394,7 @@ CMD_AIDE: Final = (
     "• resultat <évaluation> : la proposition consolidée, puis le résultat une fois les deux visas donnés\n"
     "• rouvrir <évaluation> <raison> : rouvrir une évaluation soumise (coordinateurs)\n"
     "• export <évaluation> : le fichier du candidat pour le jury (coordinateurs)\n"
+    "• accord [bloc] : l'accord entre évaluateurs par binôme et en tout, κ, AC1, PABAK (coordinateurs)\n"
     "<évaluation> : son identifiant (ev-C042-B1) ou la référence du candidat (C042) ; "
     "sans rien, la liste des vôtres."
 )
@@ -465,6 +466,25 @@ CMP_AUCUN_ECART: Final = "Aucun écart : les deux grilles concordent."
 CMP_AGENDA_TITRE: Final = "À aborder pendant l'entretien complémentaire ({minutes} min)"
 CMP_AGENDA_LIGNE: Final = "{competence} : {criteres}"
 CMP_SUITE: Final = "Chaque critère en écart devra recevoir une valeur commune, proposée par l'un et acceptée par l'autre."
+
+QUA_SANS_PAIRE: Final = (
+    "κ, AC1 et PABAK non calculables : aucun critère observé par les deux évaluateurs."
+)
+QUA_TITRE: Final = "Accord entre évaluateurs{bloc} — {n} évaluation(s) aux deux grilles soumises"
+QUA_DU_BLOC: Final = ", bloc {bloc}"
+QUA_ENSEMBLE: Final = "Ensemble : {ligne}"
+QUA_BINOME: Final = "{premier} + {second}"
+QUA_LIGNE: Final = "{n} évaluation(s) · accord {pourcentage} % ({concordants}/{total} critères) ·"
+QUA_AUTRES: Final = "… et {n} autre(s) binôme(s)."
+QUA_NOTE: Final = (
+    "Accord avant rapprochement, sur les évaluations que vous suivez. Pour le suivi qualité "
+    "seulement : ces chiffres ne décident rien pour un candidat."
+)
+QUA_AUCUNE: Final = (
+    "Pas encore de chiffres d'accord : aucune évaluation aux deux grilles soumises "
+    "parmi celles que vous suivez."
+)
+QUA_USAGE: Final = "Tapez « accord » pour toutes vos évaluations, ou « accord B1 » pour un bloc."
 
 CRE_TITRE: Final = "Nouvelle évaluation"
 CRE_INTRO: Final = (

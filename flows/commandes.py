@@ -1,9 +1,11 @@
 """The commands anyone can type (same words on every channel), as pure message builders.
 
 ``aide``, ``critere <code|mots>``, ``bloc <B1..B4>``, ``mes-evaluations``,
-``statut <évaluation>``. An unknown command gets the help, with the closest
-known command suggested. The service loads what a command needs and calls
-these functions; none of them does I/O.
+``statut <évaluation>``, and the comparison sent when both grids are in. An
+unknown command gets the help, with the closest known command suggested; an
+argument naming no evaluation is helped by :mod:`flows.designation`; ``accord``
+is built by :mod:`flows.qualite`. The service loads what a command needs and
+calls these functions; none of them does I/O.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from rapidfuzz import process
 
 from flows import catalogue as txt
 from flows.comparaison import Ecart, agenda, comparer
+from flows.designation import code_de_bloc
 from flows.evaluation import Dossier
 from flows.messages import (
     MAX_HEADING,
@@ -31,11 +34,13 @@ from flows.messages import (
     shorten,
 )
 from flows.notation import Aller
+from flows.qualite import textes_accord
 from flows.rapprochement import Consolider, Rapprocher
 from referentiel import Bloc, Critere, Referentiel, SearchIndex
 
 MAX_SUGGESTIONS_IDS = 12
 COMMANDES = (
+    "accord",
     "aide",
     "critere",
     "bloc",
@@ -122,7 +127,7 @@ def bloc(referentiel: Referentiel, code: str) -> Reply:
         return say(
             txt.CMD_ARGUMENT_MANQUANT.format(quoi=txt.CMD_BLOC_QUOI, exemple=txt.CMD_BLOC_EXEMPLE)
         )
-    b = referentiel.bloc(_code_de_bloc(code))
+    b = referentiel.bloc(code_de_bloc(code))
     if b is None:
         return _bloc_inconnu(referentiel, code)
     mod = b.modalites
@@ -170,15 +175,9 @@ def bloc(referentiel: Referentiel, code: str) -> Reply:
     return Reply(message=Message(summary=titre.text, blocks=tuple(blocs)))
 
 
-def _code_de_bloc(texte: str) -> str:
-    """``B1`` from what people type: « b1 », « B 1 », « bloc 1 », « 1 »."""
-    code = re.sub(r"\s+", "", texte).upper().removeprefix("BLOC")
-    return f"B{code}" if code.isdigit() else code
-
-
 def _bloc_inconnu(referentiel: Referentiel, texte: str) -> Reply:
     """No such bloc: the blocs there are; for a compétence or critère code, the command for it."""
-    code = _code_de_bloc(texte)
+    code = code_de_bloc(texte)
     blocs = ", ".join(b.id for b in referentiel.blocs)
     textes = [txt.CMD_BLOC_INCONNU.format(bloc=shorten(texte.strip(), 20), blocs=blocs)]
     if referentiel.contexte(code) is not None:  # « bloc B1.C2 »: a compétence
@@ -246,17 +245,11 @@ def comparaison(dossier: Dossier, bloc_: Bloc, destinataire: str) -> Reply:
     """The comparison and the complementary interview's agenda, sent to one évaluateur."""
     comp = comparer(dossier, bloc_)
     ev = dossier.evaluation
-    concordants = len(comp.par_ecart(Ecart.CONCORDANT))
     titre = txt.CMP_TITRE.format(reference=ev.candidat.reference, bloc=bloc_.id)
+    pourcentage, coefficients = textes_accord(comp)
     blocs: list[Heading | Paragraph | Fields | Context | Choices] = [
         Heading(text=shorten(titre, MAX_HEADING)),
-        Paragraph(
-            text=txt.CMP_ACCORD.format(
-                pourcentage=round(100 * comp.accord_observe),
-                concordants=concordants,
-                total=len(comp.lignes),
-            )
-        ),
+        Paragraph(text=pourcentage),
     ]
     ecarts = [
         (
@@ -267,19 +260,7 @@ def comparaison(dossier: Dossier, bloc_: Bloc, destinataire: str) -> Reply:
         if comp.par_ecart(e)
     ]
     blocs.append(Fields(items=tuple(ecarts)) if ecarts else Paragraph(text=txt.CMP_AUCUN_ECART))
-    coefficients = comp.accord()
-    if coefficients is not None:
-
-        def _f(x: float | None) -> str:
-            return txt.CMP_NON_DEFINI if x is None else f"{x:.2f}"
-
-        texte = txt.CMP_COEFFICIENTS.format(
-            kappa=_f(coefficients.kappa), ac1=_f(coefficients.ac1), pabak=_f(coefficients.pabak),
-            paires=coefficients.paires,
-        )  # fmt: skip
-        if not coefficients.echantillon_suffisant:
-            texte += " " + txt.CMP_COEFFICIENTS_PEU
-        blocs.append(Context(text=shorten(texte, 2000)))
+    blocs.append(Context(text=coefficients))
     points = agenda(comp, bloc_)
     if points:
         minutes = bloc_.modalites.entretien_complementaire_minutes

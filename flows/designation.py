@@ -1,4 +1,4 @@
-"""Which evaluation a command means: its id, or the candidate's pseudonymous reference.
+"""What a command's argument names: an evaluation (by id or candidate reference), a bloc.
 
 People say « statut C042 », not « statut ev-C042-B1 ». A command's argument
 is looked up among the evaluations the user may act on *for that command*
@@ -13,11 +13,14 @@ suggestion never reveals that someone else's evaluation exists. An
 evaluation the user can see but not act on this way (an évaluateur asking
 for both grids' counts) gets the command's own refusal.
 
+A bloc is typed « B1 », « b1 », « bloc 1 » or « 1 » (:func:`code_de_bloc`).
+
 Pure functions; the service loads the evaluations' headers.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Sequence
 from typing import Literal, get_args
 
@@ -73,6 +76,12 @@ def _boutons(commande: str, evaluations: Sequence[Evaluation]) -> Choices | None
             for ev in evaluations
         )
     )
+
+
+def code_de_bloc(texte: str) -> str:
+    """``B1`` from what people type: « b1 », « B 1 », « bloc 1 », « 1 »."""
+    code = re.sub(r"\s+", "", texte).upper().removeprefix("BLOC")
+    return f"B{code}" if code.isdigit() else code
 
 
 def _tri(ev: Evaluation) -> tuple[str, str, str]:

@@ -23,7 +23,7 @@ from datetime import datetime
 from typing import Any
 
 from flows import catalogue as txt
-from flows import commandes, creation, designation, preuves, rapprochement
+from flows import commandes, creation, designation, preuves, qualite, rapprochement
 from flows.autorisation import Action, autorise
 from flows.comparaison import comparer
 from flows.evaluation import Dossier, Element, EtatConversation, Reouverture, Soumission
@@ -233,6 +233,19 @@ class Service:
         return await self._preuves(
             commande.model_copy(update={"args": dossier.evaluation.id}), donnees
         )
+
+    async def _accord(
+        self, commande: CommandEvent, _conversation: dict[str, Any]
+    ) -> tuple[Reply, ...]:
+        """Pooled agreement per évaluateur pair and overall, over the evaluations one follows."""
+        utilisateur = commande.origin.user
+        dossiers = []
+        for ev in await self.store.evaluations():
+            if autorise(ev, utilisateur, Action.SUIVRE, self.admins):
+                dossier = await self.store.dossier(ev.id)
+                if dossier is not None:
+                    dossiers.append(dossier)
+        return (qualite.accord(dossiers, self.referentiel, commande.args),)
 
     async def _mes_evaluations(
         self, commande: CommandEvent, _: dict[str, Any]
@@ -562,6 +575,7 @@ class Service:
 CommandeAction = Callable[[Service, CommandEvent, dict[str, Any]], Awaitable[tuple[Reply, ...]]]
 
 COMMANDES: dict[str, CommandeAction] = {
+    "accord": Service._accord,
     "aide": Service._aide,
     "critere": Service._critere,
     "bloc": Service._bloc,
