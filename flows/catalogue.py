@@ -340,6 +340,18 @@ NOTE_BOUTON_SOUMETTRE: Final = "Soumettre la grille"
 NOTE_BOUTON_MODIFIER: Final = "Modifier {critere}"
 NOTE_BOUTON_REPRENDRE: Final = "Reprendre"
 NOTE_BOUTON_VALEUR: Final = "{code} · {libelle}"
+NOTE_BOUTON_COMPETENCE: Final = "{competence} ({faites}/{total})"
+NOTE_BOUTON_CRITERE: Final = "{critere} · {valeur}"
+NOTE_BOUTON_ECRIRE_PRECISIONS: Final = "Écrire les précisions"
+NOTE_BOUTON_MODIFIER_PRECISIONS: Final = "Modifier les précisions"
+NOTE_A_NOTER: Final = "à noter"
+NOTE_COMPETENCE_LIGNE: Final = "{id} — {libelle} : {valeur}"
+NOTE_PRECISIONS_ACTUELLES: Final = "Vos précisions : {texte}"
+NOTE_PRECISIONS_ABSENTES: Final = "Précisions : pas encore écrites."
+NOTE_PRECISIONS_MODIFIER: Final = (
+    "Vos précisions sur la compétence {competence} : « {texte} »\n"
+    "Écrivez le nouveau texte pour les remplacer, ou « Passer » pour les garder."
+)
 NOTE_COMMENTAIRE_DEMANDE: Final = (
     "{valeur} pour {critere}. Un commentaire pour justifier ? Écrivez-le, ou « Passer »."
 )
@@ -363,6 +375,9 @@ NOTE_REVUE_TITRE: Final = "Revue de la grille — bloc {bloc}"
 NOTE_REVUE_LIGNE: Final = "{faites}/{total} critères notés{precisions}"
 NOTE_REVUE_PRECISIONS_MANQUANTES: Final = " · précisions à écrire"
 NOTE_REVUE_MANQUANTS: Final = "À noter : {criteres}"
+NOTE_REVUE_CHANGER: Final = (
+    "Pour changer une réponse ou des précisions, ouvrez la compétence (avant de soumettre)."
+)
 NOTE_REVUE_COMPLETE: Final = (
     "Grille complète : vous pouvez la soumettre. Après soumission, elle est verrouillée."
 )
