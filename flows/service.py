@@ -49,6 +49,8 @@ from flows.store import RefusStore, Store
 from referentiel import Bloc, CodeValeur, Referentiel, SearchIndex
 
 FLOW = "cqp"
+Conversation = dict[str, Any]
+"""A user's conversation state: what the flows keep between two messages."""
 ATTENTES_DE_TEXTE = (Attente.COMMENTAIRE, Attente.PRECISIONS)
 
 
@@ -195,7 +197,7 @@ class Service:
             return await self._commande(evenement, donnees)
         return (commandes.aide(),)
 
-    async def _commande(self, commande: CommandEvent, donnees: dict[str, Any]) -> tuple[Reply, ...]:
+    async def _commande(self, commande: CommandEvent, donnees: Conversation) -> tuple[Reply, ...]:
         """A command, looked up in COMMANDES; an unknown one gets the help and a suggestion.
 
         ``donnees`` is the user's conversation state, for the commands that open a
@@ -206,27 +208,19 @@ class Service:
             return (commandes.aide(inconnue=commande.name),)
         return await action(self, commande, donnees)
 
-    async def _aide(
-        self, commande: CommandEvent, _conversation: dict[str, Any]
-    ) -> tuple[Reply, ...]:
+    async def _aide(self, commande: CommandEvent, _: Conversation) -> tuple[Reply, ...]:
         return (commandes.aide(),)
 
-    async def _critere(
-        self, commande: CommandEvent, _conversation: dict[str, Any]
-    ) -> tuple[Reply, ...]:
+    async def _critere(self, commande: CommandEvent, _: Conversation) -> tuple[Reply, ...]:
         return (commandes.critere(self.recherche, commande.args),)
 
-    async def _bloc(
-        self, commande: CommandEvent, _conversation: dict[str, Any]
-    ) -> tuple[Reply, ...]:
+    async def _bloc(self, commande: CommandEvent, _: Conversation) -> tuple[Reply, ...]:
         return (commandes.bloc(self.referentiel, commande.args),)
 
-    async def _nouvelle(self, commande: CommandEvent, donnees: dict[str, Any]) -> tuple[Reply, ...]:
+    async def _nouvelle(self, commande: CommandEvent, donnees: Conversation) -> tuple[Reply, ...]:
         return await self._creation(commande, donnees)
 
-    async def _entretien(
-        self, commande: CommandEvent, donnees: dict[str, Any]
-    ) -> tuple[Reply, ...]:
+    async def _entretien(self, commande: CommandEvent, donnees: Conversation) -> tuple[Reply, ...]:
         dossier = await self._designer(commande, Action.NOTER, txt.CMD_INTERDIT_NOTER)
         if not isinstance(dossier, Dossier):
             return dossier
@@ -234,9 +228,7 @@ class Service:
             commande.model_copy(update={"args": dossier.evaluation.id}), donnees
         )
 
-    async def _accord(
-        self, commande: CommandEvent, _conversation: dict[str, Any]
-    ) -> tuple[Reply, ...]:
+    async def _accord(self, commande: CommandEvent, _: Conversation) -> tuple[Reply, ...]:
         """Pooled agreement per évaluateur pair and overall, over the evaluations one follows."""
         utilisateur = commande.origin.user
         dossiers = []
@@ -247,9 +239,7 @@ class Service:
                     dossiers.append(dossier)
         return (qualite.accord(dossiers, self.referentiel, commande.args),)
 
-    async def _mes_evaluations(
-        self, commande: CommandEvent, _: dict[str, Any]
-    ) -> tuple[Reply, ...]:
+    async def _mes_evaluations(self, commande: CommandEvent, _: Conversation) -> tuple[Reply, ...]:
         utilisateur = commande.origin.user
         dossiers = []
         for ev in await self.store.evaluations():
@@ -259,9 +249,7 @@ class Service:
                     dossiers.append(dossier)
         return (commandes.mes_evaluations(utilisateur, dossiers, self.referentiel),)
 
-    async def _statut(
-        self, commande: CommandEvent, _conversation: dict[str, Any]
-    ) -> tuple[Reply, ...]:
+    async def _statut(self, commande: CommandEvent, _: Conversation) -> tuple[Reply, ...]:
         dossier = await self._designer(commande, Action.SUIVRE, txt.CMD_STATUT_INTERDIT)
         if not isinstance(dossier, Dossier):
             return dossier
@@ -390,9 +378,7 @@ class Service:
                 evaluation_id, enregistrement, par=par, requete=f"{requete}#{i}"
             )
 
-    async def _resultat(
-        self, commande: CommandEvent, _conversation: dict[str, Any]
-    ) -> tuple[Reply, ...]:
+    async def _resultat(self, commande: CommandEvent, _: Conversation) -> tuple[Reply, ...]:
         """The result with both visas; before, the provisional proposal; before that, counts."""
         inconnue = txt.CMD_EVALUATION_INCONNUE.format(evaluation=commande.args.strip()[:64])
         dossier = await self._designer(commande, Action.VOIR, inconnue)
@@ -409,9 +395,7 @@ class Service:
             return (*_dire(txt.RES_PAS_ENCORE), commandes.statut(dossier, self.referentiel))
         return _dire(txt.RES_PAS_ENCORE)
 
-    async def _export(
-        self, commande: CommandEvent, _conversation: dict[str, Any]
-    ) -> tuple[Reply, ...]:
+    async def _export(self, commande: CommandEvent, _: Conversation) -> tuple[Reply, ...]:
         """The jury's file: the candidate's grids, remarks, evidence, agreement figures, history."""
         utilisateur = commande.origin.user
         dossier = await self._designer(commande, Action.EXPORTER, txt.EXP_INTERDIT)
@@ -457,11 +441,9 @@ class Service:
             Reply(message=Message(summary=texte, blocks=(Paragraph(text=texte),)), fichier=fichier),
         )
 
-    async def _rouvrir(
-        self, commande: CommandEvent, _conversation: dict[str, Any]
-    ) -> tuple[Reply, ...]:
+    async def _rouvrir(self, commande: CommandEvent, _: Conversation) -> tuple[Reply, ...]:
         """A coordinateur re-opens an evaluation, with a reason; the évaluateurs are told why."""
-        nom, _, raison = commande.args.strip().partition(" ")
+        nom, _espace, raison = commande.args.strip().partition(" ")
         utilisateur = commande.origin.user
         dossier = await self._designer(
             commande, Action.ROUVRIR, txt.ROUV_INTERDIT, texte=nom, usage=txt.ROUV_USAGE
@@ -572,7 +554,7 @@ class Service:
         return tuple(commandes.comparaison(dossier, bloc, u) for u in evaluateurs)
 
 
-CommandeAction = Callable[[Service, CommandEvent, dict[str, Any]], Awaitable[tuple[Reply, ...]]]
+CommandeAction = Callable[[Service, CommandEvent, Conversation], Awaitable[tuple[Reply, ...]]]
 
 COMMANDES: dict[str, CommandeAction] = {
     "accord": Service._accord,
