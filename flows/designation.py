@@ -80,7 +80,7 @@ def _boutons(commande: str, evaluations: Sequence[Evaluation]) -> Choices | None
 
 def code_de_bloc(texte: str) -> str:
     """``B1`` from what people type: « b1 », « B 1 », « bloc 1 », « 1 »."""
-    code = re.sub(r"\s+", "", texte).upper().removeprefix("BLOC")
+    code = re.sub(r"\s+", "", texte).upper().removeprefix(txt.MOT_BLOC.upper())
     return f"B{code}" if code.isdigit() else code
 
 
