@@ -4,8 +4,8 @@ For quality monitoring only (BRIEF §3): how often two évaluateurs agree
 before reconciliation, never what a candidate gets. Per candidate the
 figure is the share of critères given the same value; Cohen's κ, Gwet's AC1
 and PABAK come with it, marked as indicative below 30 paired critères —
-one grid has 30 at most, so they mean something only pooled over several
-candidates: per évaluateur pair and over the whole cohort, which the
+one grid has 15 to 30 critères, so they mean something when pooled over
+several candidates: per évaluateur pair and over the whole cohort, which the
 ``accord`` command shows to coordinateurs.
 
 Only evaluations whose two grids are both submitted count (the blind rule:
