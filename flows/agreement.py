@@ -64,7 +64,7 @@ def mesurer_accord(paires: Sequence[tuple[str, str]], categories: Sequence[str])
     if q < 2:
         raise ValueError("at least two categories are needed")
     if not paires:
-        raise ValueError("no paired critère")
+        raise ValueError("no paired value")
     inconnues = {v for paire in paires for v in paire} - set(categories)
     if inconnues:
         raise ValueError(f"values outside the categories: {sorted(inconnues)}")

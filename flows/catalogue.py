@@ -147,6 +147,7 @@ REF_MODALITES: Final = "Modalités d'évaluation"
 REF_DANS_BLOC: Final = "Bloc {id} · {titre}"
 REF_DANS_COMPETENCE: Final = "Compétence {id} · {libelle}"
 REF_DANS_RUBRIQUE: Final = "Rubrique : {rubrique}"
+REF_ELEMENT_LIGNE: Final = "{id} — {libelle}"
 
 MOD_ENTRETIENS: Final = "Entretiens observés"
 MOD_ENTRETIENS_VALEUR: Final = "{min} à {max}"
@@ -338,6 +339,19 @@ NOTE_BOUTON_PAUSE: Final = "Pause"
 NOTE_BOUTON_SOUMETTRE: Final = "Soumettre la grille"
 NOTE_BOUTON_MODIFIER: Final = "Modifier {critere}"
 NOTE_BOUTON_REPRENDRE: Final = "Reprendre"
+NOTE_BOUTON_VALEUR: Final = "{code} · {libelle}"
+NOTE_BOUTON_COMPETENCE: Final = "{competence} ({faites}/{total})"
+NOTE_BOUTON_CRITERE: Final = "{critere} · {valeur}"
+NOTE_BOUTON_ECRIRE_PRECISIONS: Final = "Écrire les précisions"
+NOTE_BOUTON_MODIFIER_PRECISIONS: Final = "Modifier les précisions"
+NOTE_A_NOTER: Final = "à noter"
+NOTE_COMPETENCE_LIGNE: Final = "{id} — {libelle} : {valeur}"
+NOTE_PRECISIONS_ACTUELLES: Final = "Vos précisions : {texte}"
+NOTE_PRECISIONS_ABSENTES: Final = "Précisions : pas encore écrites."
+NOTE_PRECISIONS_MODIFIER: Final = (
+    "Vos précisions sur la compétence {competence} : « {texte} »\n"
+    "Écrivez le nouveau texte pour les remplacer, ou « Passer » pour les garder."
+)
 NOTE_COMMENTAIRE_DEMANDE: Final = (
     "{valeur} pour {critere}. Un commentaire pour justifier ? Écrivez-le, ou « Passer »."
 )
@@ -361,10 +375,14 @@ NOTE_REVUE_TITRE: Final = "Revue de la grille — bloc {bloc}"
 NOTE_REVUE_LIGNE: Final = "{faites}/{total} critères notés{precisions}"
 NOTE_REVUE_PRECISIONS_MANQUANTES: Final = " · précisions à écrire"
 NOTE_REVUE_MANQUANTS: Final = "À noter : {criteres}"
+NOTE_REVUE_CHANGER: Final = (
+    "Pour changer une réponse ou des précisions, ouvrez la compétence (avant de soumettre)."
+)
 NOTE_REVUE_COMPLETE: Final = (
     "Grille complète : vous pouvez la soumettre. Après soumission, elle est verrouillée."
 )
 NOTE_SOUMISSION_INCOMPLETE: Final = "La grille n'est pas complète : {manque}. Rien n'a été soumis."
+NOTE_MANQUE_PRECISIONS: Final = "précisions {competence}"
 NOTE_SOUMISE: Final = (
     "Grille soumise et verrouillée ({total} critères). Vous serez prévenu quand l'autre "
     "évaluateur aura soumis la sienne."
@@ -387,17 +405,31 @@ CMD_AIDE: Final = (
     "• mes-evaluations : vos évaluations, pour commencer ou reprendre une grille\n"
     "• nouvelle : créer une évaluation (coordinateurs)\n"
     "• entretien <évaluation> : enregistrer un entretien observé (évaluateurs)\n"
-    "• statut <évaluation> : où en sont les deux grilles (nombres seulement avant les deux soumissions)\n"
+    "• statut <évaluation> : où en sont les deux grilles, en nombres (coordinateurs)\n"
     "• resultat <évaluation> : la proposition consolidée, puis le résultat une fois les deux visas donnés\n"
     "• rouvrir <évaluation> <raison> : rouvrir une évaluation soumise (coordinateurs)\n"
-    "• export <évaluation> : le fichier du candidat pour le jury (coordinateurs)"
+    "• export <évaluation> : le fichier du candidat pour le jury (coordinateurs)\n"
+    "• accord [bloc] : l'accord entre évaluateurs par binôme et en tout, κ, AC1, PABAK (coordinateurs)\n"
+    "<évaluation> : son identifiant (ev-C042-B1) ou la référence du candidat (C042) ; "
+    "sans rien, la liste des vôtres."
 )
 CMD_INCONNUE: Final = "Je ne connais pas la commande « {nom} »."
 CMD_VOULIEZ_VOUS: Final = "Vouliez-vous dire « {proposition} » ?"
 CMD_ARGUMENT_MANQUANT: Final = "Précisez {quoi} : par exemple « {exemple} »."
-CMD_BLOC_INCONNU: Final = "Le bloc « {bloc} » n'existe pas : les blocs sont B1, B2, B3 et B4."
+CMD_CRITERE_QUOI: Final = "un code ou des mots"
+CMD_CRITERE_EXEMPLE: Final = "critere accueil"
+CMD_BLOC_QUOI: Final = "le bloc"
+CMD_BLOC_EXEMPLE: Final = "bloc B1"
+MOT_BLOC: Final = "bloc"
+"""Typed before a bloc's number: « bloc 1 »."""
+CMD_COMMANDE_BLOC: Final = "bloc {code}"
+CMD_COMMANDE_CRITERE: Final = "critere {code}"
+CMD_BLOC_COMPETENCE: Final = "{id} — {libelle} ({n} critères)"
+CMD_BLOC_INCONNU: Final = "Le bloc « {bloc} » n'existe pas : les blocs sont {blocs}."
 CMD_CRITERE_RESULTATS: Final = "{n} résultat(s) pour « {requete} »"
 CMD_CRITERE_LIEU: Final = "Bloc {bloc} › {competence}"
+CMD_CRITERE_LIEU_RUBRIQUE: Final = "{competence} › {rubrique}"
+CMD_CRITERE_HORS_COMPETENCE: Final = "—"
 CMD_MES_EVALUATIONS_AUCUNE: Final = "Vous n'avez aucune évaluation en cours."
 CMD_MES_EVALUATIONS_TITRE: Final = "Vos évaluations"
 CMD_EVALUATION_LIGNE: Final = (
@@ -408,6 +440,22 @@ CMD_BOUTON_NOTER: Final = "Noter {reference} ({bloc})"
 CMD_STATUT_TITRE: Final = "Évaluation {evaluation} — candidat {reference}, bloc {bloc}"
 CMD_STATUT_LIGNE: Final = "{faites}/{total} critères notés{soumise}"
 CMD_EVALUATION_INCONNUE: Final = "Aucune évaluation « {evaluation} » parmi les vôtres."
+CMD_STATUT_INTERDIT: Final = (
+    "Où en sont les deux grilles, seuls les coordinateurs le voient (chaque évaluateur note sans "
+    "voir l'autre). Votre propre grille : « mes-evaluations »."
+)
+DES_LIGNE: Final = "candidat {reference} · bloc {bloc}"
+DES_BOUTON: Final = "{commande} {evaluation}"
+DES_CHOISIR: Final = "Quelle évaluation ? Choisissez-la parmi les vôtres."
+DES_PLUSIEURS: Final = "{n} évaluations pour « {reference} » : choisissez-en une."
+DES_AUTRES: Final = "… et {n} autre(s) : tapez l'identifiant de l'évaluation."
+DES_AUCUNE: Final = "Vous n'avez aucune évaluation pour cette commande."
+DES_USAGE: Final = (
+    "Tapez « {commande} <évaluation ou référence du candidat> », "
+    "ou « {commande} » seul pour choisir parmi vos évaluations."
+)
+DES_VOULIEZ_VOUS: Final = "Vouliez-vous dire {propositions} ?"
+DES_PROPOSITION: Final = "« {nom} »"
 CMD_INTERDIT_NOTER: Final = (
     "Seuls les deux évaluateurs désignés peuvent noter cette évaluation : rien n'a été enregistré."
 )
@@ -415,6 +463,13 @@ CMD_TEXTE_HORS_CONTEXTE: Final = (
     "Je n'attends pas de texte ici. Tapez « aide » pour voir les commandes."
 )
 CMD_NON_ENREGISTRE: Final = "Non enregistré : {raison} Réessayez."
+CMD_HORS_CONVERSATION: Final = (
+    "Ce formulaire ou ce bouton n'est pas (ou plus) attendu ici : rien n'a été enregistré."
+)
+PUCE: Final = "• {texte}"
+FORMAT_DATE: Final = "%d/%m/%Y"
+"""How dates are typed and shown (JJ/MM/AAAA)."""
+FORMAT_DATE_COURTE: Final = "%d/%m"
 
 CMP_TITRE: Final = "Les deux grilles sont soumises — candidat {reference}, bloc {bloc}"
 CMP_ACCORD: Final = "Accord : {pourcentage} % des critères ({concordants}/{total})."
@@ -428,6 +483,25 @@ CMP_AUCUN_ECART: Final = "Aucun écart : les deux grilles concordent."
 CMP_AGENDA_TITRE: Final = "À aborder pendant l'entretien complémentaire ({minutes} min)"
 CMP_AGENDA_LIGNE: Final = "{competence} : {criteres}"
 CMP_SUITE: Final = "Chaque critère en écart devra recevoir une valeur commune, proposée par l'un et acceptée par l'autre."
+
+QUA_SANS_PAIRE: Final = (
+    "κ, AC1 et PABAK non calculables : aucun critère observé par les deux évaluateurs."
+)
+QUA_TITRE: Final = "Accord entre évaluateurs{bloc} — {n} évaluation(s) aux deux grilles soumises"
+QUA_DU_BLOC: Final = ", bloc {bloc}"
+QUA_ENSEMBLE: Final = "Ensemble : {ligne}"
+QUA_BINOME: Final = "{premier} + {second}"
+QUA_LIGNE: Final = "{n} évaluation(s) · accord {pourcentage} % ({concordants}/{total} critères) ·"
+QUA_AUTRES: Final = "… et {n} autre(s) binôme(s)."
+QUA_NOTE: Final = (
+    "Accord avant rapprochement, sur les évaluations que vous suivez. Pour le suivi qualité "
+    "seulement : ces chiffres ne décident rien pour un candidat."
+)
+QUA_AUCUNE: Final = (
+    "Pas encore de chiffres d'accord : aucune évaluation aux deux grilles soumises "
+    "parmi celles que vous suivez."
+)
+QUA_USAGE: Final = "Tapez « accord » pour toutes vos évaluations, ou « accord B1 » pour un bloc."
 
 CRE_TITRE: Final = "Nouvelle évaluation"
 CRE_INTRO: Final = (
@@ -447,9 +521,8 @@ CRE_CHAMPS: Final = {
 }
 CRE_ERREURS_TITRE: Final = "L'évaluation n'a pas été créée :"
 CRE_OBLIGATOIRE: Final = "« {champ} » est obligatoire."
-CRE_REFERENCE_INVALIDE: Final = (
-    "la référence ne doit contenir que des lettres, chiffres, « - » ou « _ » (64 au plus)."
-)
+CRE_REFERENCE_INVALIDE: Final = "la référence ne doit contenir que des lettres (sans accent), chiffres, « - » ou « _ », et commencer par une lettre ou un chiffre."
+CRE_TROP_LONG: Final = "« {champ} » est trop long : {n} caractères, {max} au plus."
 CRE_IDENTIFIANT_INVALIDE: Final = "l'identifiant « {valeur} » n'est pas valide."
 CRE_BLOC_INVALIDE: Final = "le bloc « {valeur} » n'existe pas : B1, B2, B3 ou B4."
 CRE_ROLE_INVALIDE: Final = "le rôle « {valeur} » n'existe pas : expert_habilite, expert_interne ou responsable_pedagogique."
@@ -476,7 +549,8 @@ RAP_INTERDIT: Final = (
 RAP_TITRE: Final = "Écarts à rapprocher — candidat {reference}, bloc {bloc} ({n} restant(s))"
 RAP_VOUS: Final = "Vous"
 RAP_AUTRE: Final = "L'autre évaluateur"
-RAP_VALEUR_COMMENTAIRE: Final = "{valeur}{commentaire}"
+RAP_VALEUR: Final = "{valeur}"
+RAP_VALEUR_COMMENTAIRE: Final = "{valeur} — {commentaire}"
 RAP_EN_COURS: Final = "Proposition en cours"
 RAP_EN_COURS_VALEUR: Final = "{valeur} par {qui} : {justification}"
 RAP_BOUTON_PROPOSER: Final = "Proposer {valeur}"
@@ -534,15 +608,21 @@ PRV_CHAMPS: Final = {
 }
 PRV_BOUTON_ENREGISTRER: Final = "Enregistrer l'entretien"
 PRV_BOUTON_SAISIR: Final = "Saisir un entretien"
+PRV_BOUTON_AUTRE: Final = "Saisir un autre entretien"
+PRV_BOUTON_GRILLE: Final = "Noter la grille"
 PRV_ERREURS_TITRE: Final = "L'entretien n'a pas été enregistré :"
 PRV_NUMERO_INVALIDE: Final = "le numéro doit être un nombre de 1 à {max}."
 PRV_CANAL_INVALIDE: Final = (
     "le canal « {valeur} » n'existe pas : telephone, face_a_face, tchat, mail ou courrier."
 )
 PRV_OUI_NON_INVALIDE: Final = "« {champ} » attend oui ou non."
+PRV_OUI: Final = frozenset({"oui", "o", "vrai", "yes"})
+PRV_NON: Final = frozenset({"non", "n", "faux", "no"})
+PRV_DATE_INVALIDE: Final = "la date « {valeur} » n'est pas une date JJ/MM/AAAA."
 PRV_ENREGISTRE: Final = "Entretien {numero} enregistré ({date}, {canal}, {reel})."
 PRV_REEL: Final = {True: "situation réelle", False: "simulée"}
 PRV_LISTE: Final = "Vos entretiens : {liste}."
+PRV_LISTE_ELEMENT: Final = "n°{numero} {date} {canal}"
 PRV_AVERTISSEMENTS: Final = "À vérifier (cela n'empêche pas de noter la grille) :"
 PRV_PEU_ENTRETIENS: Final = "{n} entretien(s) enregistré(s) ; le bloc en demande au moins {min}."
 PRV_TROP_ENTRETIENS: Final = "{n} entretiens enregistrés ; le bloc en prévoit au plus {max}."
@@ -561,6 +641,7 @@ PRV_SANS_SITUATION_DIFFICILE: Final = (
 
 ROUV_INTERDIT: Final = "Seuls les coordinateurs de cette évaluation peuvent la rouvrir."
 ROUV_RAISON: Final = "Donnez la raison de la réouverture : « rouvrir {evaluation} <raison> »."
+ROUV_USAGE: Final = "Tapez « rouvrir <évaluation ou référence du candidat> <raison> »."
 ROUV_FAITE: Final = (
     "Évaluation {evaluation} rouverte : « {raison} ». Les deux évaluateurs sont prévenus."
 )

@@ -1,19 +1,23 @@
 """The commands anyone can type (same words on every channel), as pure message builders.
 
 ``aide``, ``critere <code|mots>``, ``bloc <B1..B4>``, ``mes-evaluations``,
-``statut <évaluation>``. An unknown command gets the help, with the closest
-known command suggested. The service loads what a command needs and calls
-these functions; none of them does I/O.
+``statut <évaluation>``, and the comparison sent when both grids are in. An
+unknown command gets the help, with the closest known command suggested; an
+argument naming no evaluation is helped by :mod:`flows.designation`; ``accord``
+is built by :mod:`flows.qualite`. The service loads what a command needs and
+calls these functions; none of them does I/O.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from rapidfuzz import process
 
 from flows import catalogue as txt
 from flows.comparaison import Ecart, agenda, comparer
+from flows.designation import code_de_bloc
 from flows.evaluation import Dossier
 from flows.messages import (
     MAX_HEADING,
@@ -30,10 +34,13 @@ from flows.messages import (
     shorten,
 )
 from flows.notation import Aller
+from flows.qualite import textes_accord
 from flows.rapprochement import Consolider, Rapprocher
 from referentiel import Bloc, Critere, Referentiel, SearchIndex
 
+MAX_SUGGESTIONS_IDS = 12
 COMMANDES = (
+    "accord",
     "aide",
     "critere",
     "bloc",
@@ -65,10 +72,19 @@ def critere(recherche: SearchIndex, requete: str) -> Reply:
     """Look a critère or compétence up by code or words (the first thing anyone tries)."""
     if not requete.strip():
         return say(
-            txt.CMD_ARGUMENT_MANQUANT.format(quoi="un code ou des mots", exemple="critere accueil")
+            txt.CMD_ARGUMENT_MANQUANT.format(
+                quoi=txt.CMD_CRITERE_QUOI, exemple=txt.CMD_CRITERE_EXEMPLE
+            )
         )
     resultats = recherche.search(requete, limite=5)
     if not resultats:
+        if recherche.looks_like_id(requete):  # « B1.C9 »: the codes that exist at that level
+            code = re.sub(r"\s+", "", requete).upper()
+            texte = txt.ID_INCONNU.format(id=shorten(code, 30))
+            proches = recherche.nearby_ids(code)
+            if proches:
+                texte += " " + txt.ID_PROCHES.format(ids=", ".join(proches[:MAX_SUGGESTIONS_IDS]))
+            return say(texte)
         proches = recherche.close_words(requete)
         texte = txt.RECHERCHE_RIEN.format(requete=shorten(requete.strip(), 100))
         if proches:
@@ -84,15 +100,19 @@ def critere(recherche: SearchIndex, requete: str) -> Reply:
     ]
     for resultat in resultats:
         element = resultat.element
-        blocs.append(Paragraph(text=shorten(f"{element.id} — {element.libelle}", 3000)))
+        blocs.append(
+            Paragraph(
+                text=shorten(txt.REF_ELEMENT_LIGNE.format(id=element.id, libelle=element.libelle))
+            )
+        )
         ctx = resultat.contexte
         lieu = (
             ctx.competence.id
             if ctx.competence is not None and isinstance(element, Critere)
-            else "—"
+            else txt.CMD_CRITERE_HORS_COMPETENCE
         )
         if isinstance(element, Critere) and element.rubrique:
-            lieu += f" › {element.rubrique}"
+            lieu = txt.CMD_CRITERE_LIEU_RUBRIQUE.format(competence=lieu, rubrique=element.rubrique)
         blocs.append(
             Context(
                 text=shorten(txt.CMD_CRITERE_LIEU.format(bloc=ctx.bloc.id, competence=lieu), 2000)
@@ -104,10 +124,12 @@ def critere(recherche: SearchIndex, requete: str) -> Reply:
 def bloc(referentiel: Referentiel, code: str) -> Reply:
     """A bloc: its compétences and the modalités an évaluateur checks."""
     if not code.strip():
-        return say(txt.CMD_ARGUMENT_MANQUANT.format(quoi="le bloc", exemple="bloc B1"))
-    b = referentiel.bloc(code.strip())
+        return say(
+            txt.CMD_ARGUMENT_MANQUANT.format(quoi=txt.CMD_BLOC_QUOI, exemple=txt.CMD_BLOC_EXEMPLE)
+        )
+    b = referentiel.bloc(code_de_bloc(code))
     if b is None:
-        return say(txt.CMD_BLOC_INCONNU.format(bloc=shorten(code.strip(), 20)))
+        return _bloc_inconnu(referentiel, code)
     mod = b.modalites
     entretiens = (
         txt.MOD_ENTRETIENS_EXACT.format(n=mod.entretiens_min)
@@ -127,7 +149,11 @@ def bloc(referentiel: Referentiel, code: str) -> Reply:
     blocs: list[Heading | Paragraph | Fields] = [
         Heading(text=shorten(txt.REF_BLOC.format(id=b.id, titre=b.titre), MAX_HEADING)),
         *(
-            Paragraph(text=shorten(f"{c.id} — {c.libelle} ({len(c.criteres)} critères)", 3000))
+            Paragraph(
+                text=shorten(
+                    txt.CMD_BLOC_COMPETENCE.format(id=c.id, libelle=c.libelle, n=len(c.criteres))
+                )
+            )
             for c in b.competences
         ),
         Fields(
@@ -147,6 +173,26 @@ def bloc(referentiel: Referentiel, code: str) -> Reply:
     titre = blocs[0]
     assert isinstance(titre, Heading)
     return Reply(message=Message(summary=titre.text, blocks=tuple(blocs)))
+
+
+def _bloc_inconnu(referentiel: Referentiel, texte: str) -> Reply:
+    """No such bloc: the blocs there are; for a compétence or critère code, the command for it."""
+    code = code_de_bloc(texte)
+    blocs = ", ".join(b.id for b in referentiel.blocs)
+    textes = [txt.CMD_BLOC_INCONNU.format(bloc=shorten(texte.strip(), 20), blocs=blocs)]
+    if referentiel.contexte(code) is not None:  # « bloc B1.C2 »: a compétence
+        textes.append(
+            txt.CMD_VOULIEZ_VOUS.format(proposition=txt.CMD_COMMANDE_CRITERE.format(code=code))
+        )
+    else:
+        proche = process.extractOne(code, [b.id for b in referentiel.blocs], score_cutoff=75)
+        if proche is not None:
+            textes.append(
+                txt.CMD_VOULIEZ_VOUS.format(
+                    proposition=txt.CMD_COMMANDE_BLOC.format(code=proche[0])
+                )
+            )
+    return say(*textes)
 
 
 def _avancement(dossier: Dossier, bloc_: Bloc, evaluateur: str) -> tuple[int, bool]:
@@ -199,17 +245,11 @@ def comparaison(dossier: Dossier, bloc_: Bloc, destinataire: str) -> Reply:
     """The comparison and the complementary interview's agenda, sent to one évaluateur."""
     comp = comparer(dossier, bloc_)
     ev = dossier.evaluation
-    concordants = len(comp.par_ecart(Ecart.CONCORDANT))
     titre = txt.CMP_TITRE.format(reference=ev.candidat.reference, bloc=bloc_.id)
+    pourcentage, coefficients = textes_accord(comp)
     blocs: list[Heading | Paragraph | Fields | Context | Choices] = [
         Heading(text=shorten(titre, MAX_HEADING)),
-        Paragraph(
-            text=txt.CMP_ACCORD.format(
-                pourcentage=round(100 * comp.accord_observe),
-                concordants=concordants,
-                total=len(comp.lignes),
-            )
-        ),
+        Paragraph(text=pourcentage),
     ]
     ecarts = [
         (
@@ -220,19 +260,7 @@ def comparaison(dossier: Dossier, bloc_: Bloc, destinataire: str) -> Reply:
         if comp.par_ecart(e)
     ]
     blocs.append(Fields(items=tuple(ecarts)) if ecarts else Paragraph(text=txt.CMP_AUCUN_ECART))
-    coefficients = comp.accord()
-    if coefficients is not None:
-
-        def _f(x: float | None) -> str:
-            return txt.CMP_NON_DEFINI if x is None else f"{x:.2f}"
-
-        texte = txt.CMP_COEFFICIENTS.format(
-            kappa=_f(coefficients.kappa), ac1=_f(coefficients.ac1), pabak=_f(coefficients.pabak),
-            paires=coefficients.paires,
-        )  # fmt: skip
-        if not coefficients.echantillon_suffisant:
-            texte += " " + txt.CMP_COEFFICIENTS_PEU
-        blocs.append(Context(text=shorten(texte, 2000)))
+    blocs.append(Context(text=coefficients))
     points = agenda(comp, bloc_)
     if points:
         minutes = bloc_.modalites.entretien_complementaire_minutes

@@ -8,27 +8,42 @@ Every field is checked at once and every problem is listed, in French, with
 the form shown again as it was filled: nothing is created until all is
 right. The two évaluateurs' roles must form a pair the bloc's modalités
 allow (référentiel data), and they must be two different people.
+
+:func:`etape` is pure: ``(state, event, what the service loaded) -> (new
+state, replies, the evaluation to store)``; which handler answers is read in
+:data:`TABLE` by what the conversation waits for and what the event is.
+docs/flows.md draws the table.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict
 
 from flows import catalogue as txt
 from flows.evaluation import Candidat, Evaluateur, Evaluation
 from flows.messages import (
     Button,
+    ChoiceEvent,
     Choices,
+    CommandEvent,
     Destination,
     Envoyer,
+    Event,
+    FormEvent,
     Heading,
     Message,
     Paragraph,
     Preuve,
     Reply,
     TextInput,
+    say,
+    shorten,
 )
 from flows.notation import Aller
 from referentiel import Referentiel, RoleEvaluateur
@@ -44,8 +59,22 @@ OBLIGATOIRES = (
     "evaluateur_2",
     "role_2",
 )
-_IDENTIFIANT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
-_UTILISATEUR = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+LONGUEURS_MAX = {
+    "candidat_nom": 200,
+    "candidat_reference": 32,
+    "bloc": 10,
+    "evaluateur_1": 64,
+    "role_1": 40,
+    "evaluateur_2": 64,
+    "role_2": 40,
+    "echeance": 10,
+    "destination": 80,
+}
+"""Longest value of each field. The reference names files and the evaluation's id
+(``ev-<reference>-<bloc>[-n]``, 64 characters at most), hence 32; a results channel name
+is 80 at most on Slack; names and ids are what the records accept."""
+_REFERENCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+_UTILISATEUR = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 
 def formulaire(valeurs: Mapping[str, str] | None = None, erreurs: Collection[str] = ()) -> Reply:
@@ -54,7 +83,11 @@ def formulaire(valeurs: Mapping[str, str] | None = None, erreurs: Collection[str
     blocs: list[Heading | Paragraph | TextInput | Choices] = [Heading(text=txt.CRE_TITRE)]
     if erreurs:
         blocs.append(
-            Paragraph(text="\n".join([txt.CRE_ERREURS_TITRE, *(f"• {e}" for e in erreurs)])[:3000])
+            Paragraph(
+                text=shorten(
+                    "\n".join([txt.CRE_ERREURS_TITRE, *(txt.PUCE.format(texte=e) for e in erreurs)])
+                )
+            )
         )
     else:
         blocs.append(Paragraph(text=txt.CRE_INTRO))
@@ -65,6 +98,7 @@ def formulaire(valeurs: Mapping[str, str] | None = None, erreurs: Collection[str
                 label=libelle,
                 required=nom in OBLIGATOIRES,
                 initial=valeurs.get(nom, "")[:3000],
+                max_length=LONGUEURS_MAX[nom],
             )
         )
     blocs.append(
@@ -83,7 +117,7 @@ def formulaire(valeurs: Mapping[str, str] | None = None, erreurs: Collection[str
 
 def _date(texte: str) -> date | None:
     try:
-        return datetime.strptime(texte.strip(), "%d/%m/%Y").date()
+        return datetime.strptime(texte.strip(), txt.FORMAT_DATE).date()
     except ValueError:
         return None
 
@@ -94,7 +128,13 @@ def verifier(valeurs: Mapping[str, str], referentiel: Referentiel) -> list[str]:
     erreurs = [
         txt.CRE_OBLIGATOIRE.format(champ=txt.CRE_CHAMPS[k]) for k in OBLIGATOIRES if not v[k]
     ]
-    if v["candidat_reference"] and not _IDENTIFIANT.match(v["candidat_reference"]):
+    for champ, maximum in LONGUEURS_MAX.items():
+        if len(v[champ]) > maximum:
+            erreurs.append(
+                txt.CRE_TROP_LONG.format(champ=txt.CRE_CHAMPS[champ], n=len(v[champ]), max=maximum)
+            )
+            v[champ] = ""  # too long: its other checks would only repeat the problem
+    if v["candidat_reference"] and not _REFERENCE.match(v["candidat_reference"]):
         erreurs.append(txt.CRE_REFERENCE_INVALIDE)
     for champ in ("evaluateur_1", "evaluateur_2"):
         if v[champ] and not _UTILISATEUR.match(v[champ]):
@@ -159,9 +199,9 @@ def invitations(ev: Evaluation, referentiel: Referentiel) -> tuple[Reply, ...]:
     assert bloc is not None
     mod = bloc.modalites
     entretiens = (
-        str(mod.entretiens_min)
+        txt.MOD_ENTRETIENS_EXACT.format(n=mod.entretiens_min)
         if mod.entretiens_min == mod.entretiens_max
-        else f"{mod.entretiens_min} à {mod.entretiens_max}"
+        else txt.MOD_ENTRETIENS_VALEUR.format(min=mod.entretiens_min, max=mod.entretiens_max)
     )
     texte = txt.CRE_INVITATION.format(
         reference=ev.candidat.reference, bloc=bloc.id, titre=bloc.titre, entretiens=entretiens
@@ -181,3 +221,105 @@ def invitations(ev: Evaluation, referentiel: Referentiel) -> tuple[Reply, ...]:
         )
         for e in ev.evaluateurs
     )
+
+
+# --- the conversation -----------------------------------------------------------------
+
+
+class AttenteCreation(StrEnum):
+    """What the creation conversation waits for."""
+
+    RIEN = "rien"
+    FORMULAIRE = "formulaire"
+    """The form is shown; its submission is awaited."""
+
+
+class EtatCreation(BaseModel):
+    """Where a coordinateur stands in the creation (kept with the conversation state)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    attente: AttenteCreation = AttenteCreation.RIEN
+
+
+@dataclass(frozen=True)
+class Contexte:
+    """What a step reads besides the state and the event; the service loads it."""
+
+    utilisateur: str
+    createurs: frozenset[str]
+    """Who may create: the configured coordinateurs and admins."""
+    referentiel: Referentiel
+    existantes: frozenset[str]
+    """Evaluation ids already taken."""
+    maintenant: datetime
+
+
+@dataclass(frozen=True)
+class PasCreation:
+    """The outcome of a step: the new state, the replies, the evaluation to store first."""
+
+    etat: EtatCreation
+    replies: tuple[Reply, ...]
+    evaluation: Evaluation | None = None
+
+
+Handler = Callable[[EtatCreation, Event, Contexte], PasCreation]
+_FORMULAIRE_OUVERT = EtatCreation(attente=AttenteCreation.FORMULAIRE)
+
+
+def _refus() -> PasCreation:
+    return PasCreation(EtatCreation(), (say(txt.CRE_INTERDIT),))
+
+
+def _ouvrir(etat: EtatCreation, evenement: Event, ctx: Contexte) -> PasCreation:
+    """« nouvelle », or the form's button on a channel that sent the button: the empty form."""
+    if ctx.utilisateur not in ctx.createurs:
+        return _refus()
+    return PasCreation(_FORMULAIRE_OUVERT, (formulaire(),))
+
+
+def _envoyer(etat: EtatCreation, evenement: Event, ctx: Contexte) -> PasCreation:
+    """The filled form: every problem listed with the form as filled, or the evaluation."""
+    assert isinstance(evenement, FormEvent)
+    if ctx.utilisateur not in ctx.createurs:
+        return _refus()
+    erreurs = verifier(evenement.values, ctx.referentiel)
+    if erreurs:
+        return PasCreation(_FORMULAIRE_OUVERT, (formulaire(evenement.values, erreurs),))
+    ev = evaluation(evenement.values, ctx.utilisateur, ctx.existantes, ctx.maintenant)
+    confirmation = say(
+        txt.CRE_CREEE.format(evaluation=ev.id, reference=ev.candidat.reference, bloc=ev.bloc)
+    )
+    return PasCreation(EtatCreation(), (confirmation, *invitations(ev, ctx.referentiel)), ev)
+
+
+TABLE: dict[AttenteCreation, dict[str, Handler]] = {
+    AttenteCreation.RIEN: {"ouvrir": _ouvrir, "envoyer": _envoyer},
+    AttenteCreation.FORMULAIRE: {"ouvrir": _ouvrir, "envoyer": _envoyer},
+}
+"""For each thing awaited, which kind of event is answered by which handler.
+
+A form is answered even when no form is awaited: the conversation state is
+written without an fsync (it can be lost in a power cut while the form is
+still open on the screen), and a channel may open its own modal.
+"""
+
+
+def nature(evenement: Event) -> str | None:
+    """``ouvrir`` or ``envoyer`` for an event of this conversation; None for any other."""
+    if isinstance(evenement, FormEvent):
+        return "envoyer" if evenement.form == FORMULAIRE else None
+    if isinstance(evenement, CommandEvent):
+        return "ouvrir" if evenement.name == FORMULAIRE else None
+    if isinstance(evenement, ChoiceEvent):
+        return "ouvrir" if evenement.payload == Envoyer(formulaire=FORMULAIRE).pack() else None
+    return None
+
+
+def etape(etat: EtatCreation, evenement: Event, ctx: Contexte) -> PasCreation:
+    """One step of the creation. Pure: the evaluation comes back to be stored."""
+    handler = TABLE[etat.attente].get(nature(evenement) or "")
+    if handler is None:  # not an event of this conversation: nothing changes
+        return PasCreation(etat, (say(txt.CMD_HORS_CONVERSATION),))
+    return handler(etat, evenement, ctx)

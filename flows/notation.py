@@ -30,6 +30,10 @@ from pydantic import BaseModel, ConfigDict
 from flows import catalogue as txt
 from flows.evaluation import Dossier, Element, Precisions, Reponse, Soumission
 from flows.messages import (
+    MAX_BLOCKS,
+    MAX_BUTTON_LABEL,
+    MAX_BUTTONS,
+    MAX_CONTEXT,
     MAX_HEADING,
     Button,
     ChoiceEvent,
@@ -45,6 +49,7 @@ from flows.messages import (
     Payload,
     Reply,
     TextEvent,
+    paragraphs,
     say,
     shorten,
     unpack_any,
@@ -74,6 +79,8 @@ class EtatNotation(BaseModel):
     attente: Attente = Attente.VALEUR
     competence: str | None = None
     """The compétence whose précisions are awaited (attente PRECISIONS)."""
+    revue_apres: bool = False
+    """A critère or précisions opened from the review: once answered, back to the review."""
 
 
 class Noter(Payload):
@@ -86,11 +93,19 @@ class Noter(Payload):
 
 
 class Aller(Payload):
-    """Navigation button: back, skip, review, pause, submit, edit a critère, resume."""
+    """Navigation button: back, skip, review, pause, submit, edit a critère, resume.
+
+    From the review: ``competence`` opens a compétence's critères and précisions,
+    ``modifier`` a critère, ``precisions`` a compétence's précisions — ``critere``
+    then holds the compétence's id.
+    """
 
     PREFIX = "g"
     evaluation: str
-    action: Literal["retour", "passer", "revue", "pause", "soumettre", "modifier", "reprendre"]
+    action: Literal[
+        "retour", "passer", "revue", "pause", "soumettre", "modifier", "reprendre",
+        "competence", "precisions",
+    ]  # fmt: skip
     critere: str = "-"
 
 
@@ -149,6 +164,9 @@ class _Ctx:
             c for c in self.bloc.competences if any(cr.id == critere_id for cr in c.criteres)
         )
 
+    def competence(self, competence_id: str) -> Competence | None:
+        return next((c for c in self.bloc.competences if c.id == competence_id), None)
+
     @property
     def obligatoires(self) -> bool:
         return self.bloc.modalites.precisions_obligatoires
@@ -176,7 +194,9 @@ def question(ctx: _Ctx) -> Reply:
     if critere.rubrique:
         blocs.append(Context(text=txt.REF_RUBRIQUE.format(rubrique=critere.rubrique)))
     blocs += [
-        Paragraph(text=f"{critere.id} — {critere.libelle}"),
+        Paragraph(
+            text=shorten(txt.REF_ELEMENT_LIGNE.format(id=critere.id, libelle=critere.libelle))
+        ),
         Context(
             text=txt.NOTE_PROGRESSION.format(
                 k=k,
@@ -194,7 +214,10 @@ def question(ctx: _Ctx) -> Reply:
         Choices(
             buttons=tuple(
                 Button(
-                    label=f"{v.code.value} · {v.libelle}",
+                    label=shorten(
+                        txt.NOTE_BOUTON_VALEUR.format(code=v.code.value, libelle=v.libelle),
+                        MAX_BUTTON_LABEL,
+                    ),
                     payload=Noter(evaluation=ev, critere=critere.id, valeur=v.code).pack(),
                     selected=actuelle is not None and actuelle.valeur is v.code,
                 )
@@ -283,15 +306,12 @@ def revue(ctx: _Ctx) -> Reply:
             )
         )
     if precisions_manquantes:
-        # The précisions are asked after a compétence's last critère: going back to it
-        # (answering it again) brings the question back.
-        derniers = {c.id: c.criteres[-1].id for c in ctx.bloc.competences}
         blocs.append(
             Choices(
                 buttons=tuple(
                     Button(
                         label=txt.NOTE_BOUTON_PRECISIONS.format(competence=c),
-                        payload=Aller(evaluation=ev, action="modifier", critere=derniers[c]).pack(),
+                        payload=Aller(evaluation=ev, action="precisions", critere=c).pack(),
                     )
                     for c in precisions_manquantes[:20]
                 )
@@ -299,6 +319,23 @@ def revue(ctx: _Ctx) -> Reply:
         )
     if not criteres_manquants and not precisions_manquantes:
         blocs.append(Context(text=txt.NOTE_REVUE_COMPLETE))
+    # Any critère, any précisions: one button per compétence opens its critères.
+    blocs.append(Context(text=txt.NOTE_REVUE_CHANGER))
+    competences = [
+        Button(
+            label=shorten(
+                txt.NOTE_BOUTON_COMPETENCE.format(
+                    competence=c.id,
+                    faites=sum(cr.id in ctx.grille.reponses for cr in c.criteres),
+                    total=len(c.criteres),
+                ),
+                MAX_BUTTON_LABEL,
+            ),
+            payload=Aller(evaluation=ev, action="competence", critere=c.id).pack(),
+        )
+        for c in ctx.bloc.competences
+    ]
+    blocs += _rangees(competences)
     actions = (
         ("reprendre", "pause")
         if criteres_manquants or precisions_manquantes
@@ -309,15 +346,85 @@ def revue(ctx: _Ctx) -> Reply:
     return Reply(message=Message(summary=resume, blocks=tuple(blocs)))
 
 
+def _rangees(boutons: list[Button]) -> list[Choices]:
+    """Buttons in rows of at most MAX_BUTTONS (a channel's limit per row)."""
+    return [
+        Choices(buttons=tuple(boutons[i : i + MAX_BUTTONS]))
+        for i in range(0, len(boutons), MAX_BUTTONS)
+    ]
+
+
+def vue_competence(ctx: _Ctx, competence: Competence) -> Reply:
+    """One compétence from the review: each critère with its answer, a button to change any, and
+    the précisions to write or edit."""
+    ev = ctx.etat.evaluation
+    lignes = []
+    for critere in competence.criteres:
+        reponse = ctx.grille.reponses.get(critere.id)
+        valeur = reponse.valeur.value if reponse is not None else txt.NOTE_A_NOTER
+        lignes.append(
+            txt.NOTE_COMPETENCE_LIGNE.format(id=critere.id, libelle=critere.libelle, valeur=valeur)
+        )
+    precisions = ctx.grille.precisions.get(competence.id, "").strip()
+    titre = txt.NOTE_TITRE_COMPETENCE.format(id=competence.id, libelle=competence.libelle)
+    blocs: list[Heading | Paragraph | Context | Choices] = [
+        Heading(text=shorten(titre, MAX_HEADING)),
+        *paragraphs("\n".join(lignes))[: MAX_BLOCKS - 10],
+        Context(
+            text=shorten(
+                txt.NOTE_PRECISIONS_ACTUELLES.format(texte=precisions)
+                if precisions
+                else txt.NOTE_PRECISIONS_ABSENTES,
+                MAX_CONTEXT,
+            )
+        ),
+    ]
+    boutons = [
+        Button(
+            label=shorten(
+                txt.NOTE_BOUTON_CRITERE.format(
+                    critere=c.id,
+                    valeur=(
+                        r.valeur.value
+                        if (r := ctx.grille.reponses.get(c.id)) is not None
+                        else txt.NOTE_A_NOTER
+                    ),
+                ),
+                MAX_BUTTON_LABEL,
+            ),
+            payload=Aller(evaluation=ev, action="modifier", critere=c.id).pack(),
+        )
+        for c in competence.criteres
+    ]
+    blocs += _rangees(boutons)[:5]
+    ecrire = Button(
+        label=txt.NOTE_BOUTON_MODIFIER_PRECISIONS
+        if precisions
+        else txt.NOTE_BOUTON_ECRIRE_PRECISIONS,
+        payload=Aller(evaluation=ev, action="precisions", critere=competence.id).pack(),
+    )
+    revoir = Button(
+        label=txt.NOTE_BOUTON_REVUE, payload=Aller(evaluation=ev, action="revue").pack()
+    )
+    blocs.append(Choices(buttons=(ecrire, revoir)))
+    return Reply(message=Message(summary=shorten(titre), blocks=tuple(blocs)))
+
+
 def _demande_precisions(ctx: _Ctx, competence: Competence) -> Reply:
     statut = (
         txt.NOTE_PRECISIONS_OBLIGATOIRES if ctx.obligatoires else txt.NOTE_PRECISIONS_FACULTATIVES
     )
-    texte = txt.NOTE_PRECISIONS_DEMANDE.format(competence=competence.id, statut=statut)
-    actions = ("retour", "pause") if ctx.obligatoires else ("passer", "retour", "pause")
+    actuelles = ctx.grille.precisions.get(competence.id, "").strip()
+    if actuelles:  # already written: edited from the review
+        texte = txt.NOTE_PRECISIONS_MODIFIER.format(competence=competence.id, texte=actuelles)
+        actions: tuple[str, ...] = ("passer", "revue", "pause")
+    else:
+        texte = txt.NOTE_PRECISIONS_DEMANDE.format(competence=competence.id, statut=statut)
+        actions = ("retour", "pause") if ctx.obligatoires else ("passer", "retour", "pause")
     return Reply(
         message=Message(
-            summary=texte, blocks=(Paragraph(text=texte), _navigation(ctx.etat.evaluation, actions))
+            summary=shorten(texte),
+            blocks=(*paragraphs(texte)[:10], _navigation(ctx.etat.evaluation, actions)),
         )
     )
 
@@ -330,7 +437,9 @@ def _vers(
 ) -> Pas:
     """Show the critère at ``position``, or the review past the last one."""
     if position >= len(ctx.bloc.criteres):
-        etat = ctx.etat.model_copy(update={"attente": Attente.REVUE, "competence": None})
+        etat = ctx.etat.model_copy(
+            update={"attente": Attente.REVUE, "competence": None, "revue_apres": False}
+        )
         return Pas(etat, (*avant, revue(replace(ctx, etat=etat))), enregistrements)
     etat = ctx.etat.model_copy(
         update={"position": max(0, position), "attente": Attente.VALEUR, "competence": None}
@@ -348,7 +457,13 @@ def _apres(ctx: _Ctx, *avant: Reply, enregistrements: tuple[Element, ...] = ()) 
             update={"attente": Attente.PRECISIONS, "competence": competence.id}
         )
         return Pas(etat, (*avant, _demande_precisions(ctx, competence)), enregistrements)
-    return _vers(ctx, ctx.etat.position + 1, *avant, enregistrements=enregistrements)
+    return _suivant(ctx, *avant, enregistrements=enregistrements)
+
+
+def _suivant(ctx: _Ctx, *avant: Reply, enregistrements: tuple[Element, ...] = ()) -> Pas:
+    """On to the next critère — or back to the review, when the review opened this one."""
+    position = len(ctx.bloc.criteres) if ctx.etat.revue_apres else ctx.etat.position + 1
+    return _vers(ctx, position, *avant, enregistrements=enregistrements)
 
 
 # --- handlers ----------------------------------------------------------------------------
@@ -411,9 +526,9 @@ def _precisions(ctx: _Ctx, evenement: Event, charge: Payload | None) -> Pas:
     texte = evenement.text.strip()
     competence = ctx.etat.competence
     if not texte:
-        if ctx.obligatoires:
+        if ctx.obligatoires and not ctx.grille.precisions.get(competence, "").strip():
             return Pas(ctx.etat, (say(txt.NOTE_PRECISIONS_VIDES.format(competence=competence)),))
-        return _vers(ctx, ctx.etat.position + 1)
+        return _suivant(ctx)  # optional, or already written: kept as they are
     precisions = Precisions(
         competence=competence,
         evaluateur=ctx.etat.evaluateur,
@@ -422,7 +537,7 @@ def _precisions(ctx: _Ctx, evenement: Event, charge: Payload | None) -> Pas:
     )
     merci = say(txt.NOTE_PRECISIONS_ENREGISTREES.format(competence=competence))
     suite = replace(ctx, grille=ctx.grille.avec(precisions))
-    return _vers(suite, ctx.etat.position + 1, merci, enregistrements=(precisions,))
+    return _suivant(suite, merci, enregistrements=(precisions,))
 
 
 def _aller(ctx: _Ctx, evenement: Event, charge: Payload | None) -> Pas:
@@ -431,16 +546,36 @@ def _aller(ctx: _Ctx, evenement: Event, charge: Payload | None) -> Pas:
     if action == "retour":
         return _vers(ctx, ctx.etat.position - (0 if ctx.etat.attente is not Attente.VALEUR else 1))
     if action == "passer":
-        if ctx.etat.attente is Attente.PRECISIONS and ctx.obligatoires:
+        ecrites = ctx.grille.precisions.get(ctx.etat.competence or "", "").strip()
+        if ctx.etat.attente is Attente.PRECISIONS and ctx.obligatoires and not ecrites:
             return Pas(
                 ctx.etat, (say(txt.NOTE_PRECISIONS_VIDES.format(competence=ctx.etat.competence)),)
             )
         if ctx.etat.attente is Attente.COMMENTAIRE:
             return _apres(ctx)
-        return _vers(ctx, ctx.etat.position + 1)
+        return _suivant(ctx)
     if action == "revue":
-        etat = ctx.etat.model_copy(update={"attente": Attente.REVUE, "competence": None})
+        etat = ctx.etat.model_copy(
+            update={"attente": Attente.REVUE, "competence": None, "revue_apres": False}
+        )
         return Pas(etat, (revue(replace(ctx, etat=etat)),))
+    if action in ("competence", "precisions"):
+        competence = ctx.competence(charge.critere)
+        if competence is None:
+            return Pas(ctx.etat, (say(txt.NOTE_CHOIX_INVALIDE),))
+        if action == "competence":
+            etat = ctx.etat.model_copy(
+                update={"attente": Attente.REVUE, "competence": None, "revue_apres": False}
+            )
+            return Pas(etat, (vue_competence(replace(ctx, etat=etat), competence),))
+        derniere = [c.id for c in ctx.bloc.criteres].index(competence.criteres[-1].id)
+        etat = ctx.etat.model_copy(
+            update={
+                "attente": Attente.PRECISIONS, "competence": competence.id,
+                "position": derniere, "revue_apres": True,
+            }
+        )  # fmt: skip
+        return Pas(etat, (_demande_precisions(replace(ctx, etat=etat), competence),))
     if action == "pause":
         faites = len(ctx.grille.reponses)
         return Pas(
@@ -452,7 +587,8 @@ def _aller(ctx: _Ctx, evenement: Event, charge: Payload | None) -> Pas:
         )
         if position is None:
             return Pas(ctx.etat, (say(txt.NOTE_CHOIX_INVALIDE),))
-        return _vers(ctx, position)
+        # A jump from the review (or an older review's button): once answered, back to it.
+        return _vers(replace(ctx, etat=ctx.etat.model_copy(update={"revue_apres": True})), position)
     if action == "soumettre":
         return _soumettre(ctx)
     return reprendre(ctx)
@@ -461,7 +597,9 @@ def _aller(ctx: _Ctx, evenement: Event, charge: Payload | None) -> Pas:
 def _soumettre(ctx: _Ctx) -> Pas:
     criteres, precisions = manques(ctx.grille, ctx.bloc)
     if criteres or precisions:
-        manque = ", ".join([*criteres[:10], *(f"précisions {c}" for c in precisions)])
+        manque = ", ".join(
+            [*criteres[:10], *(txt.NOTE_MANQUE_PRECISIONS.format(competence=c) for c in precisions)]
+        )
         etat = ctx.etat.model_copy(update={"attente": Attente.REVUE})
         refus = say(txt.NOTE_SOUMISSION_INCOMPLETE.format(manque=manque))
         return Pas(etat, (refus, revue(replace(ctx, etat=etat))))
@@ -494,7 +632,8 @@ def reprendre(ctx: _Ctx) -> Pas:
     if attente is Attente.REVUE:
         return Pas(ctx.etat, (revue(ctx),))
     if attente is Attente.PRECISIONS:
-        return Pas(ctx.etat, (_demande_precisions(ctx, ctx.competence_de(ctx.critere.id)),))
+        competence = ctx.competence(ctx.etat.competence or "") or ctx.competence_de(ctx.critere.id)
+        return Pas(ctx.etat, (_demande_precisions(ctx, competence),))
     return Pas(ctx.etat, (question(ctx),))
 
 

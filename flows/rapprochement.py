@@ -29,6 +29,7 @@ from flows.consolidation import Consolidation, consolider
 from flows.consolidation import Proposition as PropositionBloc
 from flows.evaluation import Accord, Dossier, Element, Proposition, Visa
 from flows.messages import (
+    MAX_CONTEXT,
     MAX_HEADING,
     Button,
     Choices,
@@ -43,6 +44,7 @@ from flows.messages import (
     say,
     shorten,
 )
+from flows.qualite import texte_coefficients
 from referentiel import Bloc, CodeValeur
 
 
@@ -196,7 +198,9 @@ def liste(dossier: Dossier, bloc: Bloc, utilisateur: str) -> Reply:
                     ),
                 )
         blocs += [
-            Paragraph(text=shorten(f"{critere.id} — {critere.libelle}", 3000)),
+            Paragraph(
+                text=shorten(txt.REF_ELEMENT_LIGNE.format(id=critere.id, libelle=critere.libelle))
+            ),
             Fields(items=tuple(champs)),
             Choices(buttons=tuple(boutons)),
         ]
@@ -204,12 +208,9 @@ def liste(dossier: Dossier, bloc: Bloc, utilisateur: str) -> Reply:
 
 
 def _position(valeur: CodeValeur, commentaire: str) -> str:
-    return shorten(
-        txt.RAP_VALEUR_COMMENTAIRE.format(
-            valeur=valeur.value, commentaire=f" — {commentaire}" if commentaire else ""
-        ),
-        3000,
-    )
+    if not commentaire:
+        return txt.RAP_VALEUR.format(valeur=valeur.value)
+    return shorten(txt.RAP_VALEUR_COMMENTAIRE.format(valeur=valeur.value, commentaire=commentaire))
 
 
 def _fin_du_rapprochement(evaluation: str) -> Reply:
@@ -335,6 +336,11 @@ def proposition_consolidee(dossier: Dossier, bloc: Bloc) -> Reply:
                 )
             )
         )
+    comparaison = comparer(dossier, bloc)
+    accord = txt.RES_ACCORD.format(pourcentage=round(100 * comparaison.accord_observe))
+    blocs.append(
+        Context(text=shorten(f"{accord} {texte_coefficients(comparaison.accord())}", MAX_CONTEXT))
+    )
     blocs.append(
         Choices(
             buttons=(
@@ -380,11 +386,12 @@ def message_resultat(dossier: Dossier, bloc: Bloc) -> Message:
     cons = consolidation(dossier, bloc)
     ev = dossier.evaluation
     titre = txt.RES_TITRE.format(reference=ev.candidat.reference, bloc=bloc.id)
-    accord = comparer(dossier, bloc).accord_observe
+    comparaison = comparer(dossier, bloc)
     non_acquises = [c for c, p in cons.competences.items() if p is not PropositionBloc.VALIDE]
     textes = [
         txt.CONS_BLOC.format(proposition=txt.CONS_PROPOSITIONS[cons.proposition.value]),
-        txt.RES_ACCORD.format(pourcentage=round(100 * accord)),
+        txt.RES_ACCORD.format(pourcentage=round(100 * comparaison.accord_observe)),
+        texte_coefficients(comparaison.accord()),
     ]
     if non_acquises:
         textes.append(txt.RES_NON_ACQUISES.format(competences=", ".join(non_acquises)))

@@ -23,7 +23,7 @@ from datetime import datetime
 from typing import Any
 
 from flows import catalogue as txt
-from flows import commandes, creation, preuves, rapprochement
+from flows import commandes, creation, designation, preuves, qualite, rapprochement
 from flows.autorisation import Action, autorise
 from flows.comparaison import comparer
 from flows.evaluation import Dossier, Element, EtatConversation, Reouverture, Soumission
@@ -49,6 +49,8 @@ from flows.store import RefusStore, Store
 from referentiel import Bloc, CodeValeur, Referentiel, SearchIndex
 
 FLOW = "cqp"
+Conversation = dict[str, Any]
+"""A user's conversation state: what the flows keep between two messages."""
 ATTENTES_DE_TEXTE = (Attente.COMMENTAIRE, Attente.PRECISIONS)
 
 
@@ -134,7 +136,9 @@ class Service:
 
     async def _router(self, evenement: Event, donnees: dict[str, Any]) -> tuple[Reply, ...]:
         if isinstance(evenement, FormEvent):
-            return await self._formulaire(evenement)
+            if preuves.evaluation_visee(evenement) is not None:
+                return await self._preuves(evenement, donnees)
+            return await self._creation(evenement, donnees)
         if isinstance(evenement, ChoiceEvent):
             try:
                 charge = unpack_any(
@@ -146,15 +150,21 @@ class Service:
                         Preuve,
                         rapprochement.Rapprocher,
                         rapprochement.Consolider,
+                        designation.Commande,
                     ),
                 )
             except InvalidPayload:
                 return _dire(txt.NOTE_CHOIX_INVALIDE)
-            if isinstance(charge, Envoyer):  # a channel that sent the button, not the form
-                return await self._formulaire_a_remplir(evenement.origin.user, charge.formulaire)
-            if isinstance(charge, Preuve):
-                nom = preuves.nom_formulaire(charge.evaluation)
-                return await self._formulaire_a_remplir(evenement.origin.user, nom)
+            if isinstance(charge, designation.Commande):  # one evaluation chosen from a list
+                choisie = CommandEvent(
+                    origin=evenement.origin, request_id=evenement.request_id,
+                    name=charge.nom, args=charge.evaluation,
+                )  # fmt: skip
+                return await self._commande(choisie, donnees)
+            if isinstance(charge, Envoyer | Preuve):  # Envoyer: a channel sent the button
+                if preuves.evaluation_visee(evenement) is not None:
+                    return await self._preuves(evenement, donnees)
+                return await self._creation(evenement, donnees)
             if isinstance(charge, rapprochement.Rapprocher | rapprochement.Consolider):
                 return await self._rapprocher(evenement, charge, donnees)
             assert isinstance(charge, Noter | Aller)
@@ -164,7 +174,9 @@ class Service:
             # flow keeps waiting, untouched.
             commande = CommandEvent.parse(evenement.origin, evenement.request_id, evenement.text)
             return (
-                await self._commande(commande) if commande else _dire(txt.CMD_TEXTE_HORS_CONTEXTE)
+                await self._commande(commande, donnees)
+                if commande
+                else _dire(txt.CMD_TEXTE_HORS_CONTEXTE)
             )
         if isinstance(evenement, TextEvent):
             en_attente = donnees.get("justification")
@@ -182,33 +194,52 @@ class Service:
                 return _dire(txt.CMD_TEXTE_HORS_CONTEXTE)
             evenement = commande
         if isinstance(evenement, CommandEvent):
-            return await self._commande(evenement)
+            return await self._commande(evenement, donnees)
         return (commandes.aide(),)
 
-    async def _commande(self, commande: CommandEvent) -> tuple[Reply, ...]:
-        """A command, looked up in COMMANDES; an unknown one gets the help and a suggestion."""
+    async def _commande(self, commande: CommandEvent, donnees: Conversation) -> tuple[Reply, ...]:
+        """A command, looked up in COMMANDES; an unknown one gets the help and a suggestion.
+
+        ``donnees`` is the user's conversation state, for the commands that open a
+        conversation (``nouvelle``, ``entretien``).
+        """
         action = COMMANDES.get(commande.name)
         if action is None:
             return (commandes.aide(inconnue=commande.name),)
-        return await action(self, commande)
+        return await action(self, commande, donnees)
 
-    async def _aide(self, commande: CommandEvent) -> tuple[Reply, ...]:
+    async def _aide(self, commande: CommandEvent, _: Conversation) -> tuple[Reply, ...]:
         return (commandes.aide(),)
 
-    async def _critere(self, commande: CommandEvent) -> tuple[Reply, ...]:
+    async def _critere(self, commande: CommandEvent, _: Conversation) -> tuple[Reply, ...]:
         return (commandes.critere(self.recherche, commande.args),)
 
-    async def _bloc(self, commande: CommandEvent) -> tuple[Reply, ...]:
+    async def _bloc(self, commande: CommandEvent, _: Conversation) -> tuple[Reply, ...]:
         return (commandes.bloc(self.referentiel, commande.args),)
 
-    async def _nouvelle(self, commande: CommandEvent) -> tuple[Reply, ...]:
-        return await self._formulaire_a_remplir(commande.origin.user, creation.FORMULAIRE)
+    async def _nouvelle(self, commande: CommandEvent, donnees: Conversation) -> tuple[Reply, ...]:
+        return await self._creation(commande, donnees)
 
-    async def _entretien(self, commande: CommandEvent) -> tuple[Reply, ...]:
-        nom = preuves.nom_formulaire(commande.args.strip())
-        return await self._formulaire_a_remplir(commande.origin.user, nom)
+    async def _entretien(self, commande: CommandEvent, donnees: Conversation) -> tuple[Reply, ...]:
+        dossier = await self._designer(commande, Action.NOTER, txt.CMD_INTERDIT_NOTER)
+        if not isinstance(dossier, Dossier):
+            return dossier
+        return await self._preuves(
+            commande.model_copy(update={"args": dossier.evaluation.id}), donnees
+        )
 
-    async def _mes_evaluations(self, commande: CommandEvent) -> tuple[Reply, ...]:
+    async def _accord(self, commande: CommandEvent, _: Conversation) -> tuple[Reply, ...]:
+        """Pooled agreement per évaluateur pair and overall, over the evaluations one follows."""
+        utilisateur = commande.origin.user
+        dossiers = []
+        for ev in await self.store.evaluations():
+            if autorise(ev, utilisateur, Action.SUIVRE, self.admins):
+                dossier = await self.store.dossier(ev.id)
+                if dossier is not None:
+                    dossiers.append(dossier)
+        return (qualite.accord(dossiers, self.referentiel, commande.args),)
+
+    async def _mes_evaluations(self, commande: CommandEvent, _: Conversation) -> tuple[Reply, ...]:
         utilisateur = commande.origin.user
         dossiers = []
         for ev in await self.store.evaluations():
@@ -218,14 +249,31 @@ class Service:
                     dossiers.append(dossier)
         return (commandes.mes_evaluations(utilisateur, dossiers, self.referentiel),)
 
-    async def _statut(self, commande: CommandEvent) -> tuple[Reply, ...]:
-        evaluation_id = commande.args.strip()
-        dossier = await self.store.dossier(evaluation_id) if evaluation_id else None
-        if dossier is None or not autorise(
-            dossier.evaluation, commande.origin.user, Action.SUIVRE, self.admins
-        ):
-            return _dire(txt.CMD_EVALUATION_INCONNUE.format(evaluation=evaluation_id[:64]))
+    async def _statut(self, commande: CommandEvent, _: Conversation) -> tuple[Reply, ...]:
+        dossier = await self._designer(commande, Action.SUIVRE, txt.CMD_STATUT_INTERDIT)
+        if not isinstance(dossier, Dossier):
+            return dossier
         return (commandes.statut(dossier, self.referentiel),)
+
+    async def _designer(
+        self,
+        commande: CommandEvent,
+        action: Action,
+        refus: str,
+        texte: str | None = None,
+        usage: str | None = None,
+    ) -> Dossier | tuple[Reply, ...]:
+        """The evaluation a command names (id or candidate reference), or the replies that help."""
+        choisie = designation.designer(
+            commande.args if texte is None else texte, await self.store.evaluations(),
+            commande.origin.user, action, commande.name, refus, self.admins, usage,
+        )  # fmt: skip
+        if isinstance(choisie, Reply):
+            return (choisie,)
+        dossier = await self.store.dossier(choisie.id)
+        if dossier is None:  # erased since
+            return _dire(txt.CMD_EVALUATION_INCONNUE.format(evaluation=choisie.id))
+        return dossier
 
     async def _dossier_rapprochable(
         self, evaluation_id: str, utilisateur: str
@@ -330,14 +378,12 @@ class Service:
                 evaluation_id, enregistrement, par=par, requete=f"{requete}#{i}"
             )
 
-    async def _resultat(self, commande: CommandEvent) -> tuple[Reply, ...]:
+    async def _resultat(self, commande: CommandEvent, _: Conversation) -> tuple[Reply, ...]:
         """The result with both visas; before, the provisional proposal; before that, counts."""
-        evaluation_id = commande.args.strip()
-        dossier = await self.store.dossier(evaluation_id) if evaluation_id else None
-        if dossier is None or not autorise(
-            dossier.evaluation, commande.origin.user, Action.VOIR, self.admins
-        ):
-            return _dire(txt.CMD_EVALUATION_INCONNUE.format(evaluation=evaluation_id[:64]))
+        inconnue = txt.CMD_EVALUATION_INCONNUE.format(evaluation=commande.args.strip()[:64])
+        dossier = await self._designer(commande, Action.VOIR, inconnue)
+        if not isinstance(dossier, Dossier):
+            return dossier
         bloc = self.referentiel.bloc(dossier.evaluation.bloc)
         assert bloc is not None
         evaluateurs = {e.utilisateur for e in dossier.evaluation.evaluateurs}
@@ -349,15 +395,12 @@ class Service:
             return (*_dire(txt.RES_PAS_ENCORE), commandes.statut(dossier, self.referentiel))
         return _dire(txt.RES_PAS_ENCORE)
 
-    async def _export(self, commande: CommandEvent) -> tuple[Reply, ...]:
+    async def _export(self, commande: CommandEvent, _: Conversation) -> tuple[Reply, ...]:
         """The jury's file: the candidate's grids, remarks, evidence, agreement figures, history."""
-        evaluation_id = commande.args.strip()
         utilisateur = commande.origin.user
-        dossier = await self.store.dossier(evaluation_id) if evaluation_id else None
-        if dossier is None or not autorise(
-            dossier.evaluation, utilisateur, Action.EXPORTER, self.admins
-        ):
-            return _dire(txt.EXP_INTERDIT)
+        dossier = await self._designer(commande, Action.EXPORTER, txt.EXP_INTERDIT)
+        if not isinstance(dossier, Dossier):
+            return dossier
         if not _soumis_par_les_deux(dossier):
             return _dire(txt.EXP_PAS_ENCORE)  # the blind rule holds for coordinateurs too
         reference = dossier.evaluation.candidat.reference
@@ -398,15 +441,16 @@ class Service:
             Reply(message=Message(summary=texte, blocks=(Paragraph(text=texte),)), fichier=fichier),
         )
 
-    async def _rouvrir(self, commande: CommandEvent) -> tuple[Reply, ...]:
+    async def _rouvrir(self, commande: CommandEvent, _: Conversation) -> tuple[Reply, ...]:
         """A coordinateur re-opens an evaluation, with a reason; the évaluateurs are told why."""
-        evaluation_id, _, raison = commande.args.strip().partition(" ")
+        nom, _espace, raison = commande.args.strip().partition(" ")
         utilisateur = commande.origin.user
-        dossier = await self.store.dossier(evaluation_id) if evaluation_id else None
-        if dossier is None or not autorise(
-            dossier.evaluation, utilisateur, Action.ROUVRIR, self.admins
-        ):
-            return _dire(txt.ROUV_INTERDIT)
+        dossier = await self._designer(
+            commande, Action.ROUVRIR, txt.ROUV_INTERDIT, texte=nom, usage=txt.ROUV_USAGE
+        )
+        if not isinstance(dossier, Dossier):
+            return dossier
+        evaluation_id = dossier.evaluation.id
         if not raison.strip():
             return _dire(txt.ROUV_RAISON.format(evaluation=evaluation_id))
         reouverture = Reouverture(
@@ -428,58 +472,43 @@ class Service:
             ),
         )
 
-    def _peut_creer(self, utilisateur: str) -> bool:
-        return utilisateur in self.coordinateurs or utilisateur in self.admins
-
-    async def _formulaire_a_remplir(self, utilisateur: str, nom: str) -> tuple[Reply, ...]:
-        """An empty form: the creation form, or an evidence form of an evaluation."""
-        if nom.startswith(preuves.PREFIXE_FORMULAIRE):
-            dossier = await self.store.dossier(nom.removeprefix(preuves.PREFIXE_FORMULAIRE))
-            if dossier is None or not autorise(dossier.evaluation, utilisateur, Action.NOTER):
-                return _dire(txt.CMD_INTERDIT_NOTER)
-            return (preuves.formulaire(dossier.evaluation),)
-        if not self._peut_creer(utilisateur):
-            return _dire(txt.CRE_INTERDIT)
-        return (creation.formulaire(),)
-
-    async def _preuve(self, evenement: FormEvent) -> tuple[Reply, ...]:
-        """An evidence form submitted: the entretien recorded, with what to check."""
+    async def _creation(self, evenement: Event, donnees: dict[str, Any]) -> tuple[Reply, ...]:
+        """A step of the creation (flows.creation); the evaluation is stored before the replies."""
         utilisateur = evenement.origin.user
-        dossier = await self.store.dossier(evenement.form.removeprefix(preuves.PREFIXE_FORMULAIRE))
-        if dossier is None or not autorise(dossier.evaluation, utilisateur, Action.NOTER):
-            return _dire(txt.CMD_INTERDIT_NOTER)
-        entretien, erreurs = preuves.lire(evenement.values, utilisateur, self.horloge())
-        if entretien is None:
-            return (preuves.formulaire(dossier.evaluation, evenement.values, erreurs),)
-        await self._enregistrer(
-            dossier.evaluation.id, (entretien,), utilisateur, evenement.request_id
+        ctx = creation.Contexte(
+            utilisateur=utilisateur,
+            createurs=self.coordinateurs | self.admins,
+            referentiel=self.referentiel,
+            existantes=frozenset(e.id for e in await self.store.evaluations()),
+            maintenant=self.horloge(),
         )
-        autres = [
-            e
-            for e in dossier.entretiens
-            if e.evaluateur == utilisateur and e.numero != entretien.numero
-        ]
-        bloc = self.referentiel.bloc(dossier.evaluation.bloc)
-        assert bloc is not None
-        return (preuves.bilan(entretien, [*autres, entretien], bloc),)
+        etat = creation.EtatCreation.model_validate(donnees.get("creation", {}))
+        pas = creation.etape(etat, evenement, ctx)
+        if pas.evaluation is not None:
+            await self.store.creer(pas.evaluation, par=utilisateur, requete=evenement.request_id)
+        donnees["creation"] = pas.etat.model_dump(mode="json")
+        return pas.replies
 
-    async def _formulaire(self, evenement: FormEvent) -> tuple[Reply, ...]:
-        """A submitted form: an evaluation to create, or an entretien observed."""
+    async def _preuves(self, evenement: Event, donnees: dict[str, Any]) -> tuple[Reply, ...]:
+        """A step of the evidence (flows.preuves); the entretien is stored before the replies."""
         utilisateur = evenement.origin.user
-        if evenement.form.startswith(preuves.PREFIXE_FORMULAIRE):
-            return await self._preuve(evenement)
-        if evenement.form != creation.FORMULAIRE or not self._peut_creer(utilisateur):
-            return _dire(txt.CRE_INTERDIT)
-        erreurs = creation.verifier(evenement.values, self.referentiel)
-        if erreurs:
-            return (creation.formulaire(evenement.values, erreurs),)
-        existantes = {e.id for e in await self.store.evaluations()}
-        ev = creation.evaluation(evenement.values, utilisateur, existantes, self.horloge())
-        await self.store.creer(ev, par=utilisateur, requete=evenement.request_id)
-        confirmation = txt.CRE_CREEE.format(
-            evaluation=ev.id, reference=ev.candidat.reference, bloc=ev.bloc
+        evaluation_id = preuves.evaluation_visee(evenement)
+        dossier = await self.store.dossier(evaluation_id) if evaluation_id else None
+        ctx = preuves.Contexte(
+            utilisateur=utilisateur,
+            dossier=dossier,
+            bloc=self.referentiel.bloc(dossier.evaluation.bloc) if dossier else None,
+            maintenant=self.horloge(),
         )
-        return (*_dire(confirmation), *creation.invitations(ev, self.referentiel))
+        pas = preuves.etape(
+            preuves.EtatPreuve.model_validate(donnees.get("preuves", {})), evenement, ctx
+        )
+        if pas.entretien is not None and dossier is not None:
+            await self._enregistrer(
+                dossier.evaluation.id, (pas.entretien,), utilisateur, evenement.request_id
+            )
+        donnees["preuves"] = pas.etat.model_dump(mode="json")
+        return pas.replies
 
     async def _noter(
         self, evenement: Event, evaluation_id: str, donnees: dict[str, Any]
@@ -525,9 +554,10 @@ class Service:
         return tuple(commandes.comparaison(dossier, bloc, u) for u in evaluateurs)
 
 
-CommandeAction = Callable[[Service, CommandEvent], Awaitable[tuple[Reply, ...]]]
+CommandeAction = Callable[[Service, CommandEvent, Conversation], Awaitable[tuple[Reply, ...]]]
 
 COMMANDES: dict[str, CommandeAction] = {
+    "accord": Service._accord,
     "aide": Service._aide,
     "critere": Service._critere,
     "bloc": Service._bloc,

@@ -6,7 +6,16 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from flows.messages import ChoiceEvent, FormEvent, Origin, Paragraph, TextEvent, TextInput
+from flows import creation
+from flows.messages import (
+    ChoiceEvent,
+    CommandEvent,
+    FormEvent,
+    Origin,
+    Paragraph,
+    TextEvent,
+    TextInput,
+)
 from flows.service import Service
 from referentiel import default
 from storage.memory import MemoryStore
@@ -130,3 +139,113 @@ async def test_a_resent_form_creates_once_and_a_second_evaluation_gets_its_own_i
     assert [e.id for e in await service.store.evaluations()] == ["ev-C042-B1"]
     await _envoyer(service, FORMULAIRE_VALIDE, requete="f2")
     assert [e.id for e in await service.store.evaluations()] == ["ev-C042-B1", "ev-C042-B1-2"]
+
+
+async def test_overlong_fields_are_named_with_their_limit_and_nothing_is_created(
+    service: Service,
+) -> None:
+    trop_long = {
+        **FORMULAIRE_VALIDE,
+        "candidat_nom": "Jeanne " + "M" * 300,
+        "candidat_reference": "C" * 33,
+        "evaluateur_2": "u" * 65,
+        "destination": "#" + "r" * 100,
+    }
+    replies = await _envoyer(service, trop_long)
+    texte = _textes(replies)
+    assert "« Nom du candidat » est trop long : 307 caractères, 200 au plus." in texte
+    assert "« Référence du candidat (pseudonyme, sans espace : C042…) » est trop long : 33" in texte
+    assert (
+        "« Identifiant du second évaluateur » est trop long : 65 caractères, 64 au plus." in texte
+    )
+    assert "« Où publier le résultat (canal privé, facultatif) » est trop long" in texte
+    assert "la référence ne doit contenir" not in texte  # one problem, said once
+    limites = {b.name: b.max_length for b in replies[0].message.blocks if isinstance(b, TextInput)}
+    assert limites["candidat_nom"] == 200 and limites["candidat_reference"] == 32
+    assert await service.store.evaluations() == []
+
+
+async def test_the_longest_accepted_reference_still_makes_a_valid_evaluation_id(
+    service: Service,
+) -> None:
+    reference = "R" * 32
+    await _envoyer(service, {**FORMULAIRE_VALIDE, "candidat_reference": reference}, requete="f1")
+    await _envoyer(service, {**FORMULAIRE_VALIDE, "candidat_reference": reference}, requete="f2")
+    assert [e.id for e in await service.store.evaluations()] == [
+        f"ev-{reference}-B1",
+        f"ev-{reference}-B1-2",
+    ]
+
+
+def _contexte(utilisateur: str = "u-coord", existantes: frozenset[str] = frozenset()):
+    return creation.Contexte(
+        utilisateur=utilisateur,
+        createurs=frozenset({"u-coord"}),
+        referentiel=default(),
+        existantes=existantes,
+        maintenant=_horloge(),
+    )
+
+
+def test_the_creation_is_a_pure_step_from_the_empty_form_to_the_evaluation() -> None:
+    ouvrir = CommandEvent(origin=_origine("u-coord"), request_id="c1", name="nouvelle")
+    pas = creation.etape(creation.EtatCreation(), ouvrir, _contexte())
+    assert pas.etat.attente is creation.AttenteCreation.FORMULAIRE and pas.evaluation is None
+    assert any(isinstance(b, TextInput) for b in pas.replies[0].message.blocks)
+
+    mauvais = FormEvent(
+        origin=_origine("u-coord"),
+        request_id="f0",
+        form="nouvelle",
+        values={**FORMULAIRE_VALIDE, "bloc": "B7"},
+    )
+    pas = creation.etape(pas.etat, mauvais, _contexte())
+    assert pas.etat.attente is creation.AttenteCreation.FORMULAIRE and pas.evaluation is None
+    assert "le bloc « B7 » n'existe pas" in _textes(pas.replies)
+
+    bon = mauvais.model_copy(update={"values": FORMULAIRE_VALIDE})
+    pas = creation.etape(pas.etat, bon, _contexte(existantes=frozenset({"ev-C042-B1"})))
+    assert pas.etat.attente is creation.AttenteCreation.RIEN
+    assert pas.evaluation is not None and pas.evaluation.id == "ev-C042-B1-2"
+    assert [r.to.user for r in pas.replies[1:]] == ["u-expert", "u-interne"]
+
+
+def test_a_form_is_answered_even_when_the_open_form_was_not_kept() -> None:
+    """The state is written without an fsync: a power cut may lose it, not the screen's form."""
+    bon = FormEvent(
+        origin=_origine("u-coord"), request_id="f1", form="nouvelle", values=FORMULAIRE_VALIDE
+    )
+    pas = creation.etape(creation.EtatCreation(), bon, _contexte())
+    assert pas.evaluation is not None
+
+
+def test_only_coordinateurs_open_or_send_the_creation_form() -> None:
+    ouvrir = CommandEvent(origin=_origine("u-expert"), request_id="c1", name="nouvelle")
+    pas = creation.etape(creation.EtatCreation(), ouvrir, _contexte("u-expert"))
+    assert pas.etat.attente is creation.AttenteCreation.RIEN
+    assert "Seuls les coordinateurs" in _textes(pas.replies)
+    envoi = FormEvent(
+        origin=_origine("u-expert"), request_id="f1", form="nouvelle", values=FORMULAIRE_VALIDE
+    )
+    ouvert = creation.EtatCreation(attente=creation.AttenteCreation.FORMULAIRE)
+    pas = creation.etape(ouvert, envoi, _contexte("u-expert"))
+    assert pas.evaluation is None and "Seuls les coordinateurs" in _textes(pas.replies)
+
+
+async def test_the_service_keeps_the_creation_state_with_the_conversation(
+    service: Service,
+) -> None:
+    await service.handle(TextEvent(origin=_origine("u-coord"), request_id="t1", text="nouvelle"))
+    etat = await service.store.etat("web", "u-coord")
+    assert etat is not None and etat.donnees["creation"] == {"attente": "formulaire"}
+    await _envoyer(service, FORMULAIRE_VALIDE, requete="f9")
+    etat = await service.store.etat("web", "u-coord")
+    assert etat is not None and etat.donnees["creation"] == {"attente": "rien"}
+
+
+async def test_a_form_nobody_asked_for_creates_nothing(service: Service) -> None:
+    replies = await service.handle(
+        FormEvent(origin=_origine("u-coord"), request_id="x1", form="autre", values={})
+    )
+    assert "n'est pas (ou plus) attendu ici : rien n'a été enregistré" in _textes(replies)
+    assert await service.store.evaluations() == []

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from flows import commandes, notation, rapprochement
+from flows import commandes, creation, notation, preuves, rapprochement
 from flows.service import COMMANDES
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "flows.md"
@@ -42,3 +42,21 @@ def test_the_commands_documented_are_the_commands_the_service_knows() -> None:
     texte = DOC.read_text(encoding="utf-8").split("## Commands", 1)[1]
     documentees = set(re.findall(r"^\| `([a-z-]+)", texte, re.M))
     assert documentees == set(COMMANDES) == set(commandes.COMMANDES)
+
+
+def test_the_creation_diagram_lists_exactly_the_entries_of_its_table() -> None:
+    table = {
+        (attente.value, nature)
+        for attente, handlers in creation.TABLE.items()
+        for nature in handlers
+    }
+    assert _transitions("Creation") == table
+
+
+def test_the_evidence_diagram_lists_exactly_the_entries_of_its_table() -> None:
+    table = {
+        (attente.value, nature)
+        for attente, handlers in preuves.TABLE.items()
+        for nature in handlers
+    }
+    assert _transitions("Evidence") == table

@@ -277,3 +277,98 @@ def test_skipped_mandatory_precisions_can_be_written_from_the_review() -> None:
     assert e.etat.attente is Attente.PRECISIONS
     e.ecrire("Accueil structuré.")
     assert e.grille.precisions["B1.C1"] == "Accueil structuré."
+
+
+def _bouton(pas: Pas, libelle: str) -> str:
+    """The payload of the button labelled ``libelle`` in the last replies."""
+    return next(
+        b.payload
+        for r in pas.replies
+        for bloc in r.message.blocks
+        if isinstance(bloc, Choices)
+        for b in bloc.buttons
+        if b.label == libelle
+    )
+
+
+def test_from_the_review_any_critere_can_be_changed_and_the_review_comes_back() -> None:
+    e = Evaluateur()
+    for _ in BLOC_1.competences:
+        e.noter_competence(valeur=A)
+    assert e.etat.attente is Attente.REVUE
+    assert "B1.C3 (4/4)" in e.texte()
+    e.cliquer(_bouton(e.pas, "B1.C3 (4/4)"))
+    texte = e.texte()
+    assert "B1.C3.2 — " in texte and " : A" in texte
+    assert "Vos précisions : Posture très professionnelle." in texte
+    assert "B1.C3.2 · A" in texte and "Modifier les précisions" in texte
+    e.cliquer(_bouton(e.pas, "B1.C3.2 · A"))
+    assert "B1.C3.2 —" in e.texte() and e.etat.attente is Attente.VALEUR
+    e.noter(NA)
+    e.ecrire("Questions fermées seulement.")
+    assert e.grille.reponses["B1.C3.2"].valeur is NA
+    assert e.grille.reponses["B1.C3.2"].commentaire == "Questions fermées seulement."
+    assert e.etat.attente is Attente.REVUE and "Revue de la grille" in e.texte()
+    assert not e.etat.revue_apres
+    e.aller("soumettre")
+    assert e.etat.attente is Attente.SOUMISE
+
+
+def test_written_precisions_are_edited_from_the_review_and_skipping_keeps_them() -> None:
+    e = Evaluateur()
+    e.noter_competence(precisions="Premier jet.")
+    e.aller("revue")
+    e.cliquer(_bouton(e.pas, "B1.C1 (7/7)"))
+    e.cliquer(_bouton(e.pas, "Modifier les précisions"))
+    assert e.etat.attente is Attente.PRECISIONS and e.etat.competence == "B1.C1"
+    assert "« Premier jet. »" in e.texte() and "« Passer » pour les garder" in e.texte()
+    pas = e.aller("passer")  # mandatory in bloc 1, but already written: kept
+    assert pas.enregistrements == () and e.grille.precisions["B1.C1"] == "Premier jet."
+    assert e.etat.attente is Attente.REVUE
+    e.cliquer(Aller(evaluation=EV, action="precisions", critere="B1.C1").pack())
+    assert e.ecrire("   ").enregistrements == ()  # empty: the written ones stay
+    e.cliquer(Aller(evaluation=EV, action="precisions", critere="B1.C1").pack())
+    e.ecrire("Accueil structuré, reformulation systématique.")
+    assert e.grille.precisions["B1.C1"] == "Accueil structuré, reformulation systématique."
+    assert e.etat.attente is Attente.REVUE and "Précisions enregistrées pour B1.C1." in e.texte()
+
+
+def test_missing_precisions_are_written_straight_from_the_review_button() -> None:
+    e = Evaluateur()
+    for _ in range(7):
+        e.noter(A)
+    e.aller("revue")  # the précisions of B1.C1 not written
+    e.cliquer(_bouton(e.pas, "Précisions B1.C1"))
+    assert e.etat.attente is Attente.PRECISIONS and "obligatoires pour ce bloc" in e.texte()
+    e.ecrire("Accueil structuré.")
+    assert e.grille.precisions["B1.C1"] == "Accueil structuré."
+    assert e.etat.attente is Attente.REVUE
+
+
+def test_an_unknown_competence_from_a_forged_button_changes_nothing() -> None:
+    e = Evaluateur()
+    pas = e.cliquer(Aller(evaluation=EV, action="competence", critere="B1.C9").pack())
+    assert pas.enregistrements == () and "ne correspond plus" in e.texte()
+    pas = e.cliquer(Aller(evaluation=EV, action="precisions", critere="B7.C1").pack())
+    assert pas.enregistrements == () and e.etat.attente is Attente.VALEUR
+
+
+@pytest.mark.parametrize("bloc", default().blocs, ids=lambda b: b.id)
+def test_the_review_opens_every_competence_and_every_critere_within_the_channel_limits(
+    bloc,
+) -> None:
+    """The message model refuses more than 50 blocks or 25 buttons a row: built, they fit."""
+    e = Evaluateur(bloc)
+    e.aller("revue")
+    for competence in bloc.competences:
+        pas = e.cliquer(_bouton(e.pas, f"{competence.id} (0/{len(competence.criteres)})"))
+        modifier = {
+            Aller.unpack(b.payload).critere
+            for r in pas.replies
+            for blk in r.message.blocks
+            if isinstance(blk, Choices)
+            for b in blk.buttons
+            if b.payload.startswith("g:") and Aller.unpack(b.payload).action == "modifier"
+        }
+        assert modifier == {c.id for c in competence.criteres}
+        e.aller("revue")

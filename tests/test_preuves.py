@@ -4,9 +4,17 @@ from __future__ import annotations
 
 from datetime import date
 
-from flows.evaluation import Entretien
-from flows.messages import ChoiceEvent, FormEvent, Origin, Paragraph, Preuve, TextInput
-from flows.preuves import avertissements
+from flows.evaluation import Dossier, Entretien
+from flows.messages import (
+    ChoiceEvent,
+    CommandEvent,
+    FormEvent,
+    Origin,
+    Paragraph,
+    Preuve,
+    TextInput,
+)
+from flows.preuves import AttentePreuve, Contexte, EtatPreuve, avertissements, etape
 from flows.service import Service
 from referentiel import Canal, default
 from storage.memory import MemoryStore
@@ -108,3 +116,51 @@ async def test_an_evaluateur_records_an_entretien_through_the_form() -> None:
         FormEvent(origin=intrus, request_id="p4", form=f"entretien/{EV}", values=bon)
     )
     assert "Seuls les deux évaluateurs" in replies[0].message.summary
+
+
+def _ctx(utilisateur: str = "u-expert", entretiens: tuple[Entretien, ...] = ()) -> Contexte:
+    dossier = Dossier(evaluation=evaluation(), entretiens=entretiens)
+    return Contexte(utilisateur=utilisateur, dossier=dossier, bloc=BLOC_1, maintenant=T0)
+
+
+ORIGINE = Origin(channel="web", conversation="dm", user="u-expert")
+BON = {
+    "numero": "2",
+    "date": "03/11/2026",
+    "canal": "mail",
+    "reel": "non",
+    "situation_difficile": "oui",
+}
+
+
+def test_recording_evidence_is_a_pure_step_from_the_form_to_the_entretien() -> None:
+    ouvrir = ChoiceEvent(origin=ORIGINE, request_id="p1", payload=Preuve(evaluation=EV).pack())
+    pas = etape(EtatPreuve(), ouvrir, _ctx())
+    assert pas.etat == EtatPreuve(attente=AttentePreuve.FORMULAIRE, evaluation=EV)
+    assert pas.entretien is None
+
+    mauvais = FormEvent(
+        origin=ORIGINE, request_id="p2", form=f"entretien/{EV}", values={**BON, "date": "hier"}
+    )
+    pas = etape(pas.etat, mauvais, _ctx())
+    assert pas.etat.attente is AttentePreuve.FORMULAIRE and pas.entretien is None
+    assert "la date « hier » n'est pas une date JJ/MM/AAAA" in pas.replies[0].message.blocks[1].text  # type: ignore[union-attr]
+
+    bon = mauvais.model_copy(update={"values": BON})
+    pas = etape(pas.etat, bon, _ctx(entretiens=(_entretien(1, 2),)))
+    assert pas.etat == EtatPreuve() and pas.entretien is not None
+    assert pas.entretien.numero == 2 and pas.entretien.situation_difficile
+    lu = " | ".join(
+        getattr(b, "text", "") or " ".join(x.label for x in getattr(b, "buttons", ()))
+        for b in pas.replies[0].message.blocks
+    )
+    assert "Vos entretiens : n°1 02/11 téléphone, n°2 03/11 mail." in lu
+    assert "Saisir un autre entretien" in lu and "Noter la grille" in lu
+
+
+def test_only_the_evaluateurs_of_the_evaluation_record_evidence() -> None:
+    ouvrir = CommandEvent(origin=ORIGINE, request_id="c1", name="entretien", args=EV)
+    for ctx in (_ctx("u-coord"), Contexte("u-expert", None, None, T0)):
+        pas = etape(EtatPreuve(), ouvrir, ctx)
+        assert pas.etat == EtatPreuve() and pas.entretien is None
+        assert "Seuls les deux évaluateurs" in pas.replies[0].message.summary
