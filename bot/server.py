@@ -10,19 +10,24 @@ from __future__ import annotations
 
 import asyncio
 import signal
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Protocol
 
 from aiohttp import web
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
 from bot import textes
 from bot.settings import Settings
+from bot.slack.channel import SlackChannel
+from bot.slack.settings import SlackSettings
 from bot.web.access import Invitations, Sessions, secret_key
 from bot.web.annuaire import Annuaire, Role
 from bot.web.chat import WebChat, voit_resultats
 from bot.web.hub import Hub
 from flows.service import Service
+from flows.store import Store
 from referentiel import default as referentiel_par_defaut
 from storage.disk import open_store
 
@@ -30,6 +35,7 @@ WEB_DIR = "web"
 """Sub-directory of the data directory for the web chat's secret key and sign-in nonces."""
 
 CHAT = web.AppKey("chat", WebChat)
+CANAUX = web.AppKey("canaux", tuple[str, ...])
 
 SECURITE = {
     "Content-Security-Policy": (
@@ -56,16 +62,34 @@ async def _entetes(
     return reponse
 
 
+class Channel(Protocol):
+    """A channel that mounts its routes on the server (Slack, Teams)."""
+
+    CHANNEL: str
+
+    def mount(self, app: web.Application) -> None: ...
+
+
 async def _healthz(request: web.Request) -> web.Response:
-    return web.json_response(
-        {"statut": "ok", "canaux": {"web": True, "slack": False, "teams": False}}
-    )
+    canaux = {"web": True, "slack": False, "teams": False}
+    actifs: tuple[str, ...] = request.app[CANAUX]
+    canaux.update(dict.fromkeys(actifs, True))
+    return web.json_response({"statut": "ok", "canaux": canaux})
 
 
-def create_app(service: Service, annuaire: Annuaire, donnees: Path, local: bool) -> web.Application:
-    """The application: health check and web chat, over ``service``."""
+def create_app(
+    service: Service,
+    annuaire: Annuaire,
+    donnees: Path,
+    local: bool,
+    canaux: Sequence[Channel] = (),
+) -> web.Application:
+    """The application: health check, web chat, and the other configured channels."""
     app = web.Application(middlewares=[_entetes], client_max_size=1024 * 1024)
     app.router.add_get("/healthz", _healthz)
+    app[CANAUX] = tuple(c.CHANNEL for c in canaux)
+    for canal in canaux:
+        canal.mount(app)
     cle = secret_key(donnees / WEB_DIR)
     chat = WebChat(
         service=service,
@@ -80,14 +104,20 @@ def create_app(service: Service, annuaire: Annuaire, donnees: Path, local: bool)
     return app
 
 
-def service_for(store: object, annuaire: Annuaire) -> Service:
-    """The application service, the local users' roles giving the rights."""
+def service_for(
+    store: Store,
+    annuaire: Annuaire,
+    coordinateurs: frozenset[str] = frozenset(),
+    admins: frozenset[str] = frozenset(),
+) -> Service:
+    """The application service; the local users' roles and the channels' settings give rights."""
+    admins = admins | annuaire.ids(Role.ADMIN)
     return Service(
-        store,  # type: ignore[arg-type]
+        store,
         referentiel_par_defaut(),
         horloge=lambda: datetime.now(UTC),
-        admins=annuaire.ids(Role.ADMIN),
-        coordinateurs=annuaire.ids(Role.COORDINATEUR) | annuaire.ids(Role.ADMIN),
+        admins=admins,
+        coordinateurs=coordinateurs | annuaire.ids(Role.COORDINATEUR) | admins,
     )
 
 
@@ -96,13 +126,21 @@ async def serve(
     annuaire: Annuaire,
     dire: Callable[[str], None],
     pret: Callable[[WebChat], Awaitable[None]] | None = None,
+    slack: SlackSettings | None = None,
+    socket_mode: bool = False,
 ) -> None:
     """Listen until Ctrl+C or SIGTERM, then close the store (every write already durable)."""
     store = await open_store(settings.data_dir)
     runner: web.AppRunner | None = None
+    socket: AsyncSocketModeHandler | None = None
     try:
-        service = service_for(store, annuaire)
-        app = create_app(service, annuaire, settings.data_dir, settings.loopback)
+        slack = slack or SlackSettings()
+        service = service_for(store, annuaire, slack.coordinateurs, slack.admins)
+        canal_slack = SlackChannel(service, slack) if slack.active else None
+        app = create_app(
+            service, annuaire, settings.data_dir, settings.loopback,
+            () if canal_slack is None or socket_mode else (canal_slack,),
+        )  # fmt: skip
         if pret is not None:
             await pret(app[CHAT])
         runner = web.AppRunner(app, access_log=None)
@@ -124,10 +162,17 @@ async def serve(
         if not annuaire.personnes:
             dire(textes.SERVE_SANS_UTILISATEURS.format(fichier=settings.annuaire))
         dire(textes.SERVE_CANAUX)
+        dire(textes.SLACK_ACTIF if canal_slack is not None else textes.SLACK_INACTIF)
+        if canal_slack is not None and socket_mode:
+            socket = AsyncSocketModeHandler(canal_slack.app, slack.app_token)
+            await socket.connect_async()  # type: ignore[no-untyped-call]
+            dire(textes.SLACK_SOCKET)
         dire(textes.SERVE_PRET.format(url=settings.url))
         await arret.wait()
         dire(textes.SERVE_ARRET)
     finally:
+        if socket is not None:
+            await socket.close_async()  # type: ignore[no-untyped-call]
         if runner is not None:
             await runner.cleanup()
         await store.fermer()

@@ -34,7 +34,7 @@ SERVE_LOCAL: Final = (
 )
 SERVE_RESEAU: Final = "Accessible depuis le réseau : chaque personne se connecte avec son lien (cqp-bot users invite ID)."
 SERVE_SANS_UTILISATEURS: Final = "Aucun utilisateur dans {fichier} : ajoutez-en avec « cqp-bot users add ID --nom NOM --role coordinateur »."
-SERVE_CANAUX: Final = "Canaux : chat web activé ; Slack désactivé ; Teams désactivé."
+SERVE_CANAUX: Final = "Chat web : activé."
 SERVE_ARRET: Final = "cqp-bot s'arrête."
 SERVE_PORT_PRIS: Final = "Impossible d'écouter sur {hote}:{port} : {detail}. Choisissez un autre port (--port ou CQP_PORT)."
 DEMO_RESET_REFUSE: Final = "--reset n'efface qu'un dossier de démonstration ; {dossier} contient d'autres données. Choisissez un autre dossier (--dossier)."
@@ -78,3 +78,22 @@ WEB_PAGE_401: Final = """<!doctype html>
 <body class="page-simple"><main><h1>Connexion requise</h1><p>{raison}</p>
 <p>Votre coordinateur obtient votre lien avec la commande <code>cqp-bot users invite VOTRE_ID</code>.</p></main></body></html>
 """
+
+SLACK_TITRE_FORMULAIRE: Final = "cqp-bot"
+SLACK_ENVOYER: Final = "Envoyer"
+SLACK_ANNULER: Final = "Annuler"
+SLACK_OBLIGATOIRE: Final = "Ce champ est obligatoire."
+SLACK_NON_ENREGISTRE: Final = "Non enregistré : {raison} Réessayez dans un instant."
+SLACK_CANAL_PUBLIC: Final = "Le résultat de {evaluation} n'a pas été publié dans {canal} : ce canal n'est pas privé, et un résultat de certification ne se publie que dans un canal privé. Choisissez un canal privé (SLACK_RESULTS_CHANNEL ou la destination de l'évaluation)."
+SLACK_CANAL_INTROUVABLE: Final = (
+    "Le résultat n'a pas été publié dans {canal} : canal introuvable ou bot non invité ({erreur})."
+)
+SLACK_ACTIF: Final = "Slack : activé (POST /slack/events)."
+SLACK_INACTIF: Final = "Slack : désactivé (SLACK_BOT_TOKEN et SLACK_SIGNING_SECRET non définis)."
+SLACK_REGLAGE_MANQUANT: Final = (
+    "Réglage manquant : {variable}. Slack demande SLACK_BOT_TOKEN et SLACK_SIGNING_SECRET ensemble."
+)
+SLACK_ACCUEIL_TITRE: Final = "Mes évaluations"
+SLACK_SOCKET: Final = "Slack : connecté en Socket Mode (SLACK_APP_TOKEN)."
+SLACK_SOCKET_SANS_JETON: Final = "--socket-mode demande SLACK_APP_TOKEN (xapp-…) et Slack configuré (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET)."
+OPTION_SOCKET: Final = "Slack en Socket Mode (SLACK_APP_TOKEN) : pas besoin d'adresse publique."

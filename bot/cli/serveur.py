@@ -19,6 +19,7 @@ from bot.cli.french import FrenchCommand
 from bot.demo import NotADemoDirectory, evaluation_de_demo, preparer_dossier
 from bot.server import PortUnavailable, serve
 from bot.settings import InvalidSettings, Settings, load_settings
+from bot.slack.settings import load_slack_settings
 from bot.web.annuaire import Annuaire, InvalidAnnuaire
 from bot.web.chat import WebChat
 from flows import catalogue as txt
@@ -46,10 +47,20 @@ def reglages(**options: object) -> Settings:
         raise _arreter(str(exc)) from None
 
 
-def _lancer(settings: Settings, pret: Callable[[WebChat], Awaitable[None]] | None = None) -> None:
+def _lancer(
+    settings: Settings,
+    pret: Callable[[WebChat], Awaitable[None]] | None = None,
+    socket_mode: bool = False,
+) -> None:
+    try:
+        slack = load_slack_settings()
+    except InvalidSettings as exc:
+        raise _arreter(str(exc)) from None
+    if socket_mode and (slack.app_token is None or not slack.active):
+        raise _arreter(textes.SLACK_SOCKET_SANS_JETON)
     try:
         annuaire = Annuaire.lire(settings.annuaire)
-        asyncio.run(serve(settings, annuaire, lambda m: click.echo(m), pret))
+        asyncio.run(serve(settings, annuaire, lambda m: click.echo(m), pret, slack, socket_mode))
     except (InvalidAnnuaire, PortUnavailable) as exc:
         raise _arreter(str(exc)) from None
     except StoreError as exc:
@@ -58,8 +69,11 @@ def _lancer(settings: Settings, pret: Callable[[WebChat], Awaitable[None]] | Non
 
 @click.command("serve", cls=FrenchCommand, help=textes.SERVE_AIDE)
 @_options
-def serve_command(host: str | None, port: int | None, data_dir: Path | None) -> None:
-    _lancer(reglages(host=host, port=port, data_dir=data_dir))
+@click.option("--socket-mode", is_flag=True, help=textes.OPTION_SOCKET)
+def serve_command(
+    host: str | None, port: int | None, data_dir: Path | None, socket_mode: bool
+) -> None:
+    _lancer(reglages(host=host, port=port, data_dir=data_dir), socket_mode=socket_mode)
 
 
 @click.command("demo", cls=FrenchCommand, help=textes.DEMO_AIDE)

@@ -1,0 +1,140 @@
+"""The message model as Block Kit: messages, and forms as modals.
+
+Every text goes out as ``plain_text``: a comment typed by an évaluateur is
+shown as typed, and nothing in it (``<!channel>``, ``*``, ``<url|label>``)
+can become a mention, a format or a link. The message model already keeps
+within Slack's limits (50 blocks, 3,000 characters a text, 75 a button
+label, 25 buttons an actions block, 10 fields); the few limits Slack has
+beyond the model (a header's 150 characters, a field's 2,000, a modal
+title's 24) are applied here.
+
+Slack has no text input in a message, only in a modal: a message with
+inputs is shown without them, its submit button (:class:`Envoyer`) opening
+the modal that holds them (:func:`modal`).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from bot import textes
+from flows.messages import (
+    Choices,
+    Context,
+    Divider,
+    Envoyer,
+    Fields,
+    Heading,
+    InvalidPayload,
+    Message,
+    Paragraph,
+    TextInput,
+)
+
+ACTION_PREFIX = "cqp:"
+"""Every button's action_id starts with this: one listener handles them all."""
+FORM_CALLBACK = "cqp-formulaire"
+INPUT_ACTION = "valeur"
+
+
+def _texte(texte: str, limite: int = 3000) -> dict[str, Any]:
+    if len(texte) > limite:
+        texte = texte[: limite - 1] + "…"
+    return {"type": "plain_text", "text": texte, "emoji": True}
+
+
+def formulaire_de(bouton_payload: str) -> str | None:
+    """The form a button submits, if it is a form's submit button."""
+    try:
+        return Envoyer.unpack(bouton_payload).formulaire
+    except InvalidPayload:
+        return None
+
+
+def _boutons(bloc: Choices, index: int) -> dict[str, Any]:
+    elements = []
+    for i, bouton in enumerate(bloc.buttons):
+        libelle = f"✓ {bouton.label}" if bouton.selected else bouton.label
+        element: dict[str, Any] = {
+            "type": "button",
+            "action_id": f"{ACTION_PREFIX}{index}.{i}",
+            "text": _texte(libelle, 75),
+            "value": bouton.payload,
+        }
+        style = "primary" if bouton.selected else bouton.style
+        if style is not None:
+            element["style"] = style
+        elements.append(element)
+    return {"type": "actions", "block_id": f"choix-{index}", "elements": elements}
+
+
+def blocks(message: Message) -> list[dict[str, Any]]:
+    """The message's blocks in Block Kit (inputs left to the modal their form opens)."""
+    sortie: list[dict[str, Any]] = []
+    for index, bloc in enumerate(message.blocks):
+        if isinstance(bloc, Heading):
+            sortie.append({"type": "header", "text": _texte(bloc.text, 150)})
+        elif isinstance(bloc, Paragraph):
+            sortie.append({"type": "section", "text": _texte(bloc.text)})
+        elif isinstance(bloc, Fields):
+            champs = [_texte(f"{libelle}\n{valeur}", 2000) for libelle, valeur in bloc.items]
+            sortie.append({"type": "section", "fields": champs})
+        elif isinstance(bloc, Choices):
+            sortie.append(_boutons(bloc, index))
+        elif isinstance(bloc, Context):
+            sortie.append({"type": "context", "elements": [_texte(bloc.text, 2000)]})
+        elif isinstance(bloc, Divider):
+            sortie.append({"type": "divider"})
+        # TextInput: only in the modal (see ``modal``).
+    return sortie
+
+
+def has_inputs(message: Message) -> bool:
+    return any(isinstance(b, TextInput) for b in message.blocks)
+
+
+def modal(message: Message, formulaire: str, metadata: dict[str, str]) -> dict[str, Any]:
+    """A form message as a modal: its text, its inputs; Slack's own submit button sends it."""
+    sortie: list[dict[str, Any]] = []
+    titre = textes.SLACK_TITRE_FORMULAIRE
+    for bloc in message.blocks:
+        if isinstance(bloc, Heading):
+            titre = bloc.text
+            sortie.append({"type": "header", "text": _texte(bloc.text, 150)})
+        elif isinstance(bloc, Paragraph):
+            sortie.append({"type": "section", "text": _texte(bloc.text)})
+        elif isinstance(bloc, Context):
+            sortie.append({"type": "context", "elements": [_texte(bloc.text, 2000)]})
+        elif isinstance(bloc, TextInput):
+            element: dict[str, Any] = {
+                "type": "plain_text_input",
+                "action_id": INPUT_ACTION,
+                "multiline": bloc.multiline,
+                "max_length": bloc.max_length,
+            }
+            if bloc.initial:
+                element["initial_value"] = bloc.initial
+            sortie.append({
+                "type": "input", "block_id": bloc.name, "optional": not bloc.required,
+                "label": _texte(bloc.label, 2000), "element": element,
+            })  # fmt: skip
+    return {
+        "type": "modal",
+        "callback_id": FORM_CALLBACK,
+        "private_metadata": json.dumps({**metadata, "formulaire": formulaire}),
+        "title": _texte(titre, 24),
+        "submit": _texte(textes.SLACK_ENVOYER, 24),
+        "close": _texte(textes.SLACK_ANNULER, 24),
+        "blocks": sortie[:100],
+    }
+
+
+def valeurs(view: dict[str, Any]) -> dict[str, str]:
+    """A submitted modal's values by input name (an empty input is an empty string)."""
+    etat = view.get("state", {}).get("values", {})
+    return {
+        nom: str((champ.get(INPUT_ACTION) or {}).get("value") or "")
+        for nom, champ in etat.items()
+        if isinstance(champ, dict)
+    }

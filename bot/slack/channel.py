@@ -1,0 +1,379 @@
+"""Slack, as a thin channel: Slack payloads in, flows events through the service, Block Kit out.
+
+Every interaction follows the same order, so that a click is never lost nor
+half-applied: the event is validated and handled by the service (its
+records durable in the store), *then* acknowledged to Slack (well within
+its 3 seconds: a step takes about a millisecond), *then* the replies are
+sent (``chat.update`` / ``chat.postMessage`` / ``respond``). If the store
+refuses, the service's answer is « non enregistré » and nothing was
+applied; a retry (Slack's, or the person's) applies once.
+
+Idempotency: Slack's retries of an event carry the same ids, which become
+the flows' request id; two clicks on the same button within
+DOUBLE_CLICK_WINDOW seconds get the same request id, so the second one
+changes nothing. Requests are authenticated by slack-bolt (signature and
+a timestamp within 5 minutes, else 401); who may do what is decided by the
+flows, so a forwarded button payload from an outsider is refused there.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import re
+import time
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Iterable
+from typing import Any
+
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.async_app import AsyncApp, AsyncRespond
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+)
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot import textes
+from bot.slack import blockkit
+from bot.slack.settings import SlackSettings
+from flows.messages import (
+    ChoiceEvent,
+    CommandEvent,
+    Event,
+    FormEvent,
+    Message,
+    Origin,
+    Reply,
+    TextEvent,
+    TextInput,
+)
+from flows.service import Service
+
+CHANNEL = "slack"
+DOUBLE_CLICK_WINDOW = 5.0
+log = logging.getLogger(__name__)
+
+
+def web_client(settings: SlackSettings) -> AsyncWebClient:
+    """Slack's Web API client, retrying on ``ratelimited`` (after Retry-After) and dropped links."""
+    return AsyncWebClient(
+        token=settings.bot_token,
+        base_url=settings.api_base_url,
+        retry_handlers=[
+            AsyncRateLimitErrorRetryHandler(max_retry_count=3),
+            AsyncConnectionErrorRetryHandler(max_retry_count=2),
+        ],
+    )
+
+
+class _Clics:
+    """Recent clicks: the same button twice within a few seconds is one request."""
+
+    def __init__(self) -> None:
+        self._vus: OrderedDict[str, tuple[str, float]] = OrderedDict()
+
+    def requete(self, cle: str, nouvelle: str) -> str:
+        maintenant = time.monotonic()
+        while self._vus and next(iter(self._vus.values()))[1] < maintenant - DOUBLE_CLICK_WINDOW:
+            self._vus.popitem(last=False)
+        connue = self._vus.get(cle)
+        if connue is not None:
+            return connue[0]
+        self._vus[cle] = (nouvelle, maintenant)
+        return nouvelle
+
+
+class SlackChannel:
+    """The slack-bolt app wired to the service, and the sending of replies."""
+
+    CHANNEL = CHANNEL
+
+    def __init__(
+        self, service: Service, settings: SlackSettings, client: AsyncWebClient | None = None
+    ) -> None:
+        self.service = service
+        self.settings = settings
+        self.client = client or web_client(settings)
+        self.app = AsyncApp(
+            token=settings.bot_token,
+            signing_secret=settings.signing_secret,
+            client=self.client,
+            # Our listeners ack themselves, after the durable write.
+            process_before_response=False,
+        )
+        self._dms: dict[str, str] = {}
+        self._clics = _Clics()
+        self._envois: set[asyncio.Task[None]] = set()
+        self.app.command("/cqp")(self._commande)
+        self.app.action(re.compile(f"^{re.escape(blockkit.ACTION_PREFIX)}"))(self._action)
+        self.app.view(blockkit.FORM_CALLBACK)(self._formulaire)
+        self.app.event("message")(self._message)
+        self.app.event("app_home_opened")(self._accueil)
+
+    # --- the HTTP endpoint ----------------------------------------------------------------
+
+    async def endpoint(self, request: web.Request) -> web.Response:
+        reponse = await self.app.async_dispatch(await to_bolt_request(request))
+        return await to_aiohttp_response(reponse)
+
+    def mount(self, app: web.Application) -> None:
+        app.router.add_post("/slack/events", self.endpoint)
+        app.on_shutdown.append(self._attendre_envois)
+
+    async def _attendre_envois(self, app: web.Application) -> None:
+        if self._envois:
+            await asyncio.wait(self._envois, timeout=10)
+
+    # --- listeners --------------------------------------------------------------------------
+
+    async def _commande(
+        self, ack: Callable[..., Awaitable[None]], command: dict[str, Any], respond: AsyncRespond
+    ) -> None:
+        origine = Origin(
+            channel=CHANNEL, conversation=command["channel_id"], user=command["user_id"]
+        )
+        texte = str(command.get("text") or "aide")[:1000]
+        evenement = CommandEvent.parse(origine, f"slack-cmd-{command['trigger_id']}"[:200], texte)
+        if evenement is None:
+            evenement_texte: Event = TextEvent(
+                origin=origine, request_id=f"slack-cmd-{command['trigger_id']}"[:200], text=texte
+            )
+            replies = await self.service.handle(evenement_texte)
+        else:
+            replies = await self.service.handle(evenement)
+        formulaire = _formulaire_a_ouvrir(replies)
+        if formulaire is not None:
+            await self._ouvrir_modal(command["trigger_id"], formulaire, command["channel_id"])
+            replies = tuple(r for r in replies if r is not formulaire[0])
+        await ack()
+        await self._livrer(origine, replies, respond=respond, ephemere=True)
+
+    async def _action(
+        self,
+        ack: Callable[..., Awaitable[None]],
+        body: dict[str, Any],
+        action: dict[str, Any],
+        respond: AsyncRespond,
+    ) -> None:
+        utilisateur = body["user"]["id"]
+        conteneur = body.get("container") or {}
+        canal = conteneur.get("channel_id") or (body.get("channel") or {}).get("id") or "accueil"
+        message_ts = conteneur.get("message_ts")
+        payload = str(action.get("value") or "")[:200]
+        cle = f"{utilisateur}|{canal}|{message_ts}|{payload}"
+        requete = self._clics.requete(cle, f"slack-act-{action.get('action_ts')}-{utilisateur}")
+        origine = Origin(channel=CHANNEL, conversation=canal, user=utilisateur)
+        replies = await self.service.handle(
+            ChoiceEvent(origin=origine, request_id=requete[:200], payload=payload or "-")
+        )
+        formulaire = _formulaire_a_ouvrir(replies)
+        if formulaire is not None and body.get("trigger_id"):
+            await self._ouvrir_modal(body["trigger_id"], formulaire, canal)
+            replies = tuple(r for r in replies if r is not formulaire[0])
+        await ack()
+        ephemere = bool(conteneur.get("is_ephemeral"))
+        await self._livrer(
+            origine, replies, respond=respond, ephemere=ephemere,
+            message_ts=None if ephemere else message_ts,
+        )  # fmt: skip
+
+    async def _formulaire(
+        self, ack: Callable[..., Awaitable[None]], body: dict[str, Any], view: dict[str, Any]
+    ) -> None:
+        utilisateur = body["user"]["id"]
+        try:
+            meta = json.loads(view.get("private_metadata") or "{}")
+            formulaire, canal = str(meta["formulaire"]), str(meta["canal"])
+        except (ValueError, KeyError, TypeError):
+            await ack()
+            return
+        valeurs = blockkit.valeurs(view)
+        obligatoires = [
+            b["block_id"]
+            for b in view.get("blocks", ())
+            if b.get("type") == "input" and not b.get("optional") and b.get("block_id")
+        ]
+        vides = {
+            nom: textes.SLACK_OBLIGATOIRE
+            for nom in obligatoires
+            if not valeurs.get(nom, "").strip()
+        }
+        if vides:
+            await ack(response_action="errors", errors=vides)
+            return
+        origine = Origin(channel=CHANNEL, conversation=canal, user=utilisateur)
+        requete = f"slack-view-{view.get('id')}-{view.get('hash')}"[:200]
+        replies = await self.service.handle(
+            FormEvent(origin=origine, request_id=requete, form=formulaire, values=valeurs)
+        )
+        encore = _formulaire_a_ouvrir(replies)
+        if encore is not None:
+            # The flows refused some value: the same modal, with the flows' French list on top.
+            await ack(
+                response_action="update",
+                view=blockkit.modal(encore[0].message, encore[1], {"canal": canal}),
+            )
+            replies = tuple(r for r in replies if r is not encore[0])
+        else:
+            await ack()
+        await self._livrer(origine, replies)
+
+    async def _message(self, event: dict[str, Any], ack: Callable[..., Awaitable[None]]) -> None:
+        await ack()
+        if (
+            event.get("channel_type") != "im"
+            or event.get("subtype")
+            or event.get("bot_id")
+            or not event.get("user")
+        ):
+            return
+        origine = Origin(channel=CHANNEL, conversation=event["channel"], user=event["user"])
+        texte = str(event.get("text") or "")
+        requete = f"slack-msg-{event.get('client_msg_id') or event.get('ts')}"[:200]
+        if len(texte) > 10_000:
+            texte = texte[:10_000]
+        replies = await self.service.handle(
+            TextEvent(origin=origine, request_id=requete, text=texte)
+        )
+        await self._livrer(origine, replies)
+
+    async def _accueil(self, event: dict[str, Any], ack: Callable[..., Awaitable[None]]) -> None:
+        await ack()
+        if event.get("tab", "home") != "home":
+            return
+        utilisateur = event["user"]
+        origine = Origin(channel=CHANNEL, conversation="accueil", user=utilisateur)
+        replies = await self.service.handle(
+            CommandEvent(
+                origin=origine,
+                request_id=f"slack-home-{utilisateur}-{event.get('event_ts')}"[:200],
+                name="mes-evaluations",
+            )
+        )
+        blocs: list[dict[str, Any]] = [
+            {"type": "header", "text": {"type": "plain_text", "text": textes.SLACK_ACCUEIL_TITRE}}
+        ]
+        for reply in replies:
+            blocs.extend(blockkit.blocks(reply.message))
+        await self._appeler(
+            self.client.views_publish, user_id=utilisateur,
+            view={"type": "home", "blocks": blocs[:100]},
+        )  # fmt: skip
+
+    # --- sending -------------------------------------------------------------------------
+
+    async def _ouvrir_modal(
+        self, trigger_id: str, formulaire: tuple[Reply, str], canal: str
+    ) -> None:
+        vue = blockkit.modal(formulaire[0].message, formulaire[1], {"canal": canal})
+        await self._appeler(self.client.views_open, trigger_id=trigger_id, view=vue)
+
+    async def _dm(self, utilisateur: str) -> str | None:
+        if utilisateur not in self._dms:
+            reponse = await self._appeler(self.client.conversations_open, users=utilisateur)
+            if reponse is None:
+                return None
+            self._dms[utilisateur] = str(reponse["channel"]["id"])
+        return self._dms[utilisateur]
+
+    async def _livrer(
+        self,
+        origine: Origin,
+        replies: Iterable[Reply],
+        respond: AsyncRespond | None = None,
+        ephemere: bool = False,
+        message_ts: str | None = None,
+    ) -> None:
+        """Send each reply where it is addressed. A failure is logged: the records are stored."""
+        for reply in replies:
+            texte, blocs = reply.message.summary, blockkit.blocks(reply.message)
+            if reply.to.kind == "results":
+                await self._publier_resultat(reply, origine)
+            elif reply.to.kind == "user" and reply.to.user and reply.to.user != origine.user:
+                canal = await self._dm(reply.to.user)
+                if canal is not None:
+                    await self._appeler(
+                        self.client.chat_postMessage, channel=canal, text=texte, blocks=blocs
+                    )
+            elif ephemere and respond is not None:
+                await respond(
+                    text=texte, blocks=blocs, response_type="ephemeral",
+                    replace_original=reply.to.replace,
+                )  # fmt: skip
+            elif reply.to.replace and message_ts is not None:
+                await self._appeler(
+                    self.client.chat_update, channel=origine.conversation, ts=message_ts,
+                    text=texte, blocks=blocs,
+                )  # fmt: skip
+            else:
+                canal = (
+                    origine.conversation
+                    if origine.conversation.startswith("D")
+                    else await self._dm(origine.user)
+                )
+                if canal is not None:
+                    await self._appeler(
+                        self.client.chat_postMessage, channel=canal, text=texte, blocks=blocs
+                    )
+
+    async def _publier_resultat(self, reply: Reply, origine: Origin) -> None:
+        """Post a result only in a private channel; otherwise tell the coordinateurs why not."""
+        canal = getattr(reply.to, "target", None) or self.settings.results_channel
+        if not canal:
+            return
+        info = await self._appeler(self.client.conversations_info, channel=canal)
+        if info is None:
+            await self._prevenir(textes.SLACK_CANAL_INTROUVABLE.format(canal=canal, erreur="—"))
+            return
+        conversation = info["channel"]
+        if not (
+            conversation.get("is_private")
+            or conversation.get("is_im")
+            or conversation.get("is_mpim")
+        ):
+            await self._prevenir(
+                textes.SLACK_CANAL_PUBLIC.format(evaluation=_titre(reply.message), canal=canal)
+            )
+            return
+        await self._appeler(
+            self.client.chat_postMessage, channel=canal, text=reply.message.summary,
+            blocks=blockkit.blocks(reply.message),
+        )  # fmt: skip
+
+    async def _prevenir(self, texte: str) -> None:
+        for coordinateur in sorted(self.settings.coordinateurs | self.settings.admins):
+            canal = await self._dm(coordinateur)
+            if canal is not None:
+                await self._appeler(self.client.chat_postMessage, channel=canal, text=texte)
+
+    async def _appeler(self, methode: Callable[..., Awaitable[Any]], **args: Any) -> Any | None:
+        try:
+            return await methode(**args)
+        except SlackApiError as exc:
+            log.warning(
+                "Slack API %s: %s", getattr(methode, "__name__", "?"), exc.response.get("error")
+            )
+            return None
+
+
+def _titre(message: Message) -> str:
+    return message.summary[:80]
+
+
+def _formulaire_a_ouvrir(replies: tuple[Reply, ...]) -> tuple[Reply, str] | None:
+    """A reply to the origin that is a form (inputs and a submit button), with the form's name."""
+    for reply in replies:
+        if reply.to.kind != "origin" or not any(
+            isinstance(b, TextInput) for b in reply.message.blocks
+        ):
+            continue
+        for bloc in reply.message.blocks:
+            for bouton in getattr(bloc, "buttons", ()):
+                nom = blockkit.formulaire_de(bouton.payload)
+                if nom is not None:
+                    return reply, nom
+    return None

@@ -1,0 +1,109 @@
+"""A loopback fake of Slack's Web API: an aiohttp app on 127.0.0.1 that answers and records.
+
+The bot's real ``AsyncWebClient`` talks to it through ``base_url``; each
+call is recorded with its arguments (form or JSON, JSON-in-form decoded) for
+the tests to read what Slack would have received. ``echecs`` makes a method
+fail the way Slack does (``ratelimited`` with Retry-After, ``channel_not_found``).
+Slash commands' and actions' ``response_url`` point at ``/reponse/<id>`` here.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+from aiohttp.test_utils import TestServer
+
+BOT_USER = "UBOTCQP"
+
+
+@dataclass
+class Appel:
+    methode: str
+    args: dict[str, Any]
+
+
+@dataclass
+class FauxSlack:
+    appels: list[Appel] = field(default_factory=list)
+    echecs: dict[str, list[tuple[str, int | None]]] = field(default_factory=dict)
+    """Per method, errors to answer first, in order: (error, Retry-After or None)."""
+    canaux_publics: set[str] = field(default_factory=set)
+    serveur: TestServer | None = None
+    _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+
+    @property
+    def base_url(self) -> str:
+        assert self.serveur is not None
+        return str(self.serveur.make_url("/api/"))
+
+    def url_reponse(self, nom: str) -> str:
+        assert self.serveur is not None
+        return str(self.serveur.make_url(f"/reponse/{nom}"))
+
+    def de(self, methode: str) -> list[dict[str, Any]]:
+        return [a.args for a in self.appels if a.methode == methode]
+
+    async def demarrer(self) -> None:
+        app = web.Application()
+        app.router.add_post("/api/{methode}", self._api)
+        app.router.add_post("/reponse/{nom}", self._reponse)
+        self.serveur = TestServer(app, host="127.0.0.1")
+        await self.serveur.start_server()
+
+    async def arreter(self) -> None:
+        if self.serveur is not None:
+            await self.serveur.close()
+
+    async def _lire(self, request: web.Request) -> dict[str, Any]:
+        if request.content_type == "application/json":
+            return dict(await request.json())
+        donnees: dict[str, Any] = dict(await request.post())
+        for cle in ("blocks", "view", "attachments"):
+            if isinstance(donnees.get(cle), str):
+                donnees[cle] = json.loads(donnees[cle])
+        return donnees
+
+    async def _reponse(self, request: web.Request) -> web.Response:
+        self.appels.append(
+            Appel(f"response_url:{request.match_info['nom']}", await self._lire(request))
+        )
+        return web.Response(text="ok")
+
+    async def _api(self, request: web.Request) -> web.Response:
+        methode = request.match_info["methode"]
+        args = await self._lire(request)
+        self.appels.append(Appel(methode, args))
+        file = self.echecs.get(methode)
+        if file:
+            erreur, attente = file.pop(0)
+            if erreur == "ratelimited":
+                return web.json_response(
+                    {"ok": False, "error": "ratelimited"}, status=429,
+                    headers={"Retry-After": str(attente or 1)},
+                )  # fmt: skip
+            return web.json_response({"ok": False, "error": erreur})
+        return web.json_response({"ok": True, **self._resultat(methode, args)})
+
+    def _resultat(self, methode: str, args: dict[str, Any]) -> dict[str, Any]:
+        if methode == "auth.test":
+            return {"user_id": BOT_USER, "bot_id": "BCQP", "team_id": "T0CQP", "url": "https://x/"}
+        if methode in ("chat.postMessage", "chat.update"):
+            ts = args.get("ts") or f"1700000000.{next(self._ts):06d}"
+            return {"channel": args.get("channel"), "ts": ts, "message": {"ts": ts}}
+        if methode == "chat.postEphemeral":
+            return {"message_ts": f"1700000000.{next(self._ts):06d}"}
+        if methode == "conversations.open":
+            return {"channel": {"id": f"D{args['users']}"}}
+        if methode == "conversations.info":
+            canal = str(args.get("channel"))
+            prive = canal not in self.canaux_publics
+            return {"channel": {"id": canal, "is_private": prive, "is_channel": not prive}}
+        if methode == "users.info":
+            return {"user": {"id": args.get("user"), "real_name": f"Nom de {args.get('user')}"}}
+        if methode.startswith("views."):
+            return {"view": {"id": f"V{next(self._ts)}", **(args.get("view") or {})}}
+        return {}
