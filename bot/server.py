@@ -83,6 +83,7 @@ def create_app(
     donnees: Path,
     local: bool,
     canaux: Sequence[Channel] = (),
+    public_url: str | None = None,
 ) -> web.Application:
     """The application: health check, web chat, and the other configured channels."""
     app = web.Application(middlewares=[_entetes], client_max_size=1024 * 1024)
@@ -98,6 +99,7 @@ def create_app(
         invitations=Invitations(donnees / WEB_DIR, cle),
         local=local,
         hub=Hub(voit_resultats(annuaire)),
+        public_url=public_url,
     )
     chat.routes(app)
     app[CHAT] = chat
@@ -140,6 +142,7 @@ async def serve(
         app = create_app(
             service, annuaire, settings.data_dir, settings.loopback,
             () if canal_slack is None or socket_mode else (canal_slack,),
+            settings.public_url,
         )  # fmt: skip
         if pret is not None:
             await pret(app[CHAT])

@@ -54,7 +54,10 @@ USERS_INCONNU: Final = "Aucun utilisateur « {id} » dans {fichier} (cqp-bot use
 USERS_INVITE: Final = (
     "Lien de connexion de {nom} (à lui transmettre, il remplace le précédent) :\n{url}"
 )
-USERS_REVOQUE: Final = "Les liens de connexion de {id} ne fonctionnent plus."
+USERS_REVOQUE: Final = "Les liens de connexion de {id} ne fonctionnent plus, et les sessions qu'ils ont ouvertes sont fermées."
+USERS_RIEN_A_REVOQUER: Final = "{id} n'a aucun lien de connexion actif : rien à révoquer."
+USERS_URL_REQUISE: Final = "Précisez l'adresse que les personnes ouvriront dans leur navigateur : --url https://cqp.ma-mutuelle.fr (ou la variable CQP_PUBLIC_URL)."
+USERS_LIEN_LOCAL: Final = "Attention : ce lien ne fonctionne que sur cette machine (adresse locale). Pour un serveur accessible depuis le réseau, précisez --url ou CQP_PUBLIC_URL."
 USERS_OPTION_NOM: Final = "Nom affiché (« Claire Dubois »)."
 USERS_OPTION_ROLE: Final = "Rôle : coordinateur, evaluateur ou admin."
 USERS_OPTION_URL: Final = (
@@ -63,14 +66,13 @@ USERS_OPTION_URL: Final = (
 
 WEB_CSRF: Final = "Requête refusée : rechargez la page et recommencez."
 WEB_NON_CONNECTE: Final = "Vous n'êtes pas connecté : rechargez la page."
-WEB_CHOIX_INTERDIT: Final = (
-    "Ce serveur est accessible depuis le réseau : connectez-vous avec votre lien personnel."
+WEB_HOTE_INCONNU: Final = (
+    "Ce serveur local ne répond qu'aux adresses de cette machine (127.0.0.1, localhost)."
 )
-WEB_PERSONNE_INCONNUE: Final = "Cette personne n'est pas dans la liste des utilisateurs."
 WEB_EVENEMENT_INVALIDE: Final = "Requête invalide : rechargez la page et recommencez."
 WEB_TEXTE_TROP_LONG: Final = "Message trop long : 10 000 caractères au plus. Rien n'a été enregistré ; raccourcissez-le et renvoyez-le."
 WEB_FICHIER_INCONNU: Final = "Ce fichier n'existe plus : redemandez l'export."
-WEB_LIEN_INVALIDE: Final = "Ce lien de connexion n'est pas valide ou a été remplacé. Demandez un nouveau lien à votre coordinateur."
+WEB_LIEN_INVALIDE: Final = "Ce lien de connexion n'est pas valide, a expiré ou a été remplacé. Demandez un nouveau lien à votre coordinateur."
 WEB_PAS_DE_SESSION: Final = "Ce serveur est accessible depuis le réseau : il faut votre lien de connexion personnel pour entrer."
 WEB_PAGE_401: Final = """<!doctype html>
 <html lang="fr"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import click
 
@@ -10,7 +11,7 @@ from bot import textes
 from bot.cli.french import FrenchGroup
 from bot.cli.serveur import _arreter, reglages
 from bot.server import WEB_DIR
-from bot.settings import Settings
+from bot.settings import Settings, is_loopback
 from bot.web.access import Invitations, secret_key
 from bot.web.annuaire import Annuaire, InvalidAnnuaire, Personne, Role
 
@@ -80,8 +81,14 @@ def inviter(settings: Settings, identifiant: str, public_url: str | None) -> Non
         raise _arreter(textes.USERS_INCONNU.format(id=identifiant, fichier=settings.annuaire))
     dossier = settings.data_dir / WEB_DIR
     jeton = Invitations(dossier, secret_key(dossier)).inviter(personne.id)
-    base = (public_url or settings.url).rstrip("/")
+    base = (public_url or settings.public_url or "").rstrip("/")
+    if not base and not settings.loopback:
+        # 0.0.0.0 or a LAN address: only the person who deploys knows the address people open.
+        raise _arreter(textes.USERS_URL_REQUISE)
+    base = base or settings.url
     click.echo(textes.USERS_INVITE.format(nom=personne.nom, url=f"{base}/connexion?jeton={jeton}"))
+    if is_loopback(urlsplit(base).hostname or ""):
+        click.echo(textes.USERS_LIEN_LOCAL)
 
 
 @users_group.command("revoke", help=textes.USERS_REVOKE_AIDE)
@@ -89,5 +96,7 @@ def inviter(settings: Settings, identifiant: str, public_url: str | None) -> Non
 @click.pass_obj
 def revoquer(settings: Settings, identifiant: str) -> None:
     dossier = settings.data_dir / WEB_DIR
-    Invitations(dossier, secret_key(dossier)).revoquer(identifiant)
-    click.echo(textes.USERS_REVOQUE.format(id=identifiant))
+    if Invitations(dossier, secret_key(dossier)).revoquer(identifiant):
+        click.echo(textes.USERS_REVOQUE.format(id=identifiant))
+    else:
+        click.echo(textes.USERS_RIEN_A_REVOQUER.format(id=identifiant))

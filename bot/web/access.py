@@ -6,9 +6,10 @@ the data directory (mode 0600) and kept across restarts, so sessions and
 links survive them.
 
 *Sign-in links*: ``cqp-bot users invite ID`` draws a new random nonce for the
-person, stores it, and prints a link carrying ``{id, nonce}`` signed. A link
-is accepted while its nonce is the person's current one: inviting again
-revokes the old link.
+person, stores it, and prints a link carrying ``{id, nonce}`` signed and
+timestamped. A link is accepted for LINK_MAX_AGE while its nonce is the
+person's current one; the session it opens carries the nonce too, so
+inviting again or ``users revoke`` ends the sessions it opened as well.
 
 *Sessions*: a signed, timestamped cookie with the person's id (or none yet)
 and a random CSRF token. Every POST must send that token back in a header;
@@ -24,12 +25,14 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
-from itsdangerous import BadSignature, URLSafeSerializer, URLSafeTimedSerializer
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from storage.files import write_atomic
 
 SESSION_MAX_AGE = 7 * 24 * 3600
 """A week: an évaluateur signs in on Monday and scores until Friday."""
+LINK_MAX_AGE = 14 * 24 * 3600
+"""A sign-in link works two weeks (on each of the person's devices); then a new one is needed."""
 
 
 def secret_key(dossier: Path) -> bytes:
@@ -52,7 +55,7 @@ class Invitations:
 
     def __init__(self, dossier: Path, cle: bytes) -> None:
         self.chemin = dossier / "invitations.json"
-        self._signer = URLSafeSerializer(cle, salt="cqp-invitation")
+        self._signer = URLSafeTimedSerializer(cle, salt="cqp-invitation")
 
     def _lire(self) -> dict[str, str]:
         try:
@@ -79,28 +82,36 @@ class Invitations:
         write_atomic(self.chemin, json.dumps(nonces, indent=1).encode())
         return True
 
-    def verifier(self, jeton: str) -> str | None:
-        """The person a token signs in, or None (forged, revoked, malformed)."""
+    def actuel(self, identifiant: str) -> str | None:
+        """The person's current nonce (None: never invited, or revoked)."""
         try:
-            donnees = self._signer.loads(jeton)
-        except BadSignature:
+            return self._lire().get(identifiant)
+        except (OSError, ValueError):
+            return None
+
+    def verifier(self, jeton: str) -> tuple[str, str] | None:
+        """The person a link signs in and its nonce, or None (forged, revoked, expired)."""
+        try:
+            donnees = self._signer.loads(jeton, max_age=LINK_MAX_AGE)
+        except BadSignature:  # includes SignatureExpired
             return None
         if not isinstance(donnees, dict):
             return None
         identifiant, nonce = donnees.get("u"), donnees.get("n")
         if not isinstance(identifiant, str) or not isinstance(nonce, str):
             return None
-        try:
-            actuel = self._lire().get(identifiant)
-        except (OSError, ValueError):
+        actuel = self.actuel(identifiant)
+        if actuel is None or not secrets.compare_digest(actuel, nonce):
             return None
-        return identifiant if actuel is not None and secrets.compare_digest(actuel, nonce) else None
+        return identifiant, nonce
 
 
 @dataclass(frozen=True)
 class Session:
     utilisateur: str | None
     csrf: str
+    nonce: str | None = None
+    """The sign-in link's nonce: when it is no longer the person's current one, the session ends."""
 
 
 class Sessions:
@@ -112,11 +123,11 @@ class Sessions:
         self._signer = URLSafeTimedSerializer(cle, salt="cqp-session")
         self.max_age = max_age
 
-    def nouvelle(self, utilisateur: str | None = None) -> Session:
-        return Session(utilisateur=utilisateur, csrf=secrets.token_urlsafe(24))
+    def nouvelle(self, utilisateur: str | None = None, nonce: str | None = None) -> Session:
+        return Session(utilisateur=utilisateur, csrf=secrets.token_urlsafe(24), nonce=nonce)
 
     def encoder(self, session: Session) -> str:
-        return self._signer.dumps({"u": session.utilisateur, "c": session.csrf})
+        return self._signer.dumps({"u": session.utilisateur, "c": session.csrf, "n": session.nonce})
 
     def decoder(self, valeur: str | None) -> Session | None:
         if not valeur:
@@ -130,4 +141,9 @@ class Sessions:
         utilisateur = donnees.get("u")
         if utilisateur is not None and not isinstance(utilisateur, str):
             return None
-        return Session(utilisateur=utilisateur, csrf=donnees["c"])
+        nonce = donnees.get("n")
+        return Session(
+            utilisateur=utilisateur,
+            csrf=donnees["c"],
+            nonce=nonce if isinstance(nonce, str) else None,
+        )

@@ -22,6 +22,7 @@ import asyncio
 import contextlib
 import html
 import json
+import secrets
 import weakref
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -48,10 +49,12 @@ from flows.messages import (
 from flows.service import Service
 
 STATIQUE = Path(__file__).parent / "static"
+HEADER_UTILISATEUR = "X-CQP-Utilisateur"
+HOTES_LOCAUX = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
 CHANNEL = "web"
 
 _RequestId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{8,64}$")]
-_MessageId = Annotated[str, StringConstraints(pattern=r"^m[0-9]{1,12}$")]
+_MessageId = Annotated[str, StringConstraints(pattern=r"^m[0-9a-z]{1,16}-[0-9]{1,12}$")]
 
 
 class _Entrant(BaseModel):
@@ -96,6 +99,8 @@ class WebChat:
     local: bool
     """Listening on loopback only: a person picks who they are, no sign-in link needed."""
     hub: Hub
+    public_url: str | None = None
+    """The address people open, when a reverse proxy stands in front (``CQP_PUBLIC_URL``)."""
 
     def __post_init__(self) -> None:
         self._echos: OrderedDict[str, None] = OrderedDict()
@@ -109,34 +114,67 @@ class WebChat:
         return self.sessions.decoder(request.cookies.get(Sessions.COOKIE))
 
     def personne(self, request: web.Request) -> Personne | None:
+        """Who is asking, or None.
+
+        Local mode: the person the *page* picked, sent with each request
+        (``X-CQP-Utilisateur``, or ``?utilisateur=`` for the WebSocket), so that two
+        windows of one browser can be two people. Otherwise: the session a sign-in
+        link opened, while that link's nonce is still the person's current one.
+        """
+        if self.local:
+            identifiant = request.headers.get(HEADER_UTILISATEUR) or request.query.get(
+                "utilisateur"
+            )
+            return self.annuaire.personne(identifiant) if identifiant else None
         session = self.session(request)
-        if session is None or session.utilisateur is None:
+        if session is None or session.utilisateur is None or session.nonce is None:
             return None
+        actuel = self.invitations.actuel(session.utilisateur)
+        if actuel is None or not secrets.compare_digest(actuel, session.nonce):
+            return None  # invited again, or revoked: this session ends
         return self.annuaire.personne(session.utilisateur)
 
     def _poser_cookie(
         self, reponse: web.StreamResponse, request: web.Request, session: Session
     ) -> None:
+        # Lax, not Strict: a sign-in link opened from a mail or another app must arrive
+        # signed in; every POST carries the CSRF token anyway.
+        securise = request.secure or (self.public_url or "").startswith("https://")
         reponse.set_cookie(
             Sessions.COOKIE, self.sessions.encoder(session), max_age=SESSION_MAX_AGE,
-            httponly=True, samesite="Strict", secure=request.secure, path="/",
+            httponly=True, samesite="Lax", secure=securise, path="/",
         )  # fmt: skip
 
     def _meme_origine(self, request: web.Request) -> bool:
-        """No ``Origin``, or ours: a page of another site cannot post or listen."""
+        """No ``Origin``, or ours (as requested, or the public address behind a proxy)."""
         origine = request.headers.get("Origin")
         if origine is None:
             return True
-        return urlsplit(origine).netloc == request.host
+        nous = {request.host}
+        if self.public_url:
+            nous.add(urlsplit(self.public_url).netloc)
+        return urlsplit(origine).netloc in nous
+
+    def _verifier_hote(self, request: web.Request) -> None:
+        """Local mode answers only to a loopback name: no DNS rebinding onto a local server."""
+        if self.local and request.url.host not in HOTES_LOCAUX:
+            raise _erreur(web.HTTPMisdirectedRequest, textes.WEB_HOTE_INCONNU)
 
     def _verifier_post(self, request: web.Request) -> Session:
+        self._verifier_hote(request)
         session = self.session(request)
         jeton = request.headers.get("X-CSRF-Token", "")
-        if session is None or not self._meme_origine(request) or not jeton or jeton != session.csrf:
+        if (
+            session is None
+            or not self._meme_origine(request)
+            or not jeton
+            or not secrets.compare_digest(jeton, session.csrf)
+        ):
             raise _erreur(web.HTTPForbidden, textes.WEB_CSRF)
         return session
 
     def _identifie(self, request: web.Request) -> Personne:
+        self._verifier_hote(request)
         personne = self.personne(request)
         if personne is None:
             raise _erreur(web.HTTPUnauthorized, textes.WEB_NON_CONNECTE)
@@ -145,8 +183,9 @@ class WebChat:
     # --- pages -------------------------------------------------------------------------
 
     async def page(self, request: web.Request) -> web.StreamResponse:
+        self._verifier_hote(request)
         session = self.session(request)
-        if not self.local and (session is None or self.personne(request) is None):
+        if not self.local and self.personne(request) is None:
             return page_401()
         reponse = web.FileResponse(STATIQUE / "index.html")
         reponse.headers["Cache-Control"] = "no-store"
@@ -155,23 +194,25 @@ class WebChat:
         return reponse
 
     async def connexion(self, request: web.Request) -> web.StreamResponse:
-        identifiant = self.invitations.verifier(request.query.get("jeton", ""))
-        if identifiant is None or self.annuaire.personne(identifiant) is None:
+        lien = self.invitations.verifier(request.query.get("jeton", ""))
+        if lien is None or self.annuaire.personne(lien[0]) is None:
             return page_401(textes.WEB_LIEN_INVALIDE)
         reponse = web.Response(status=303, headers={"Location": "/"})
-        self._poser_cookie(reponse, request, self.sessions.nouvelle(identifiant))
+        self._poser_cookie(reponse, request, self.sessions.nouvelle(*lien))
         return reponse
 
     # --- api ---------------------------------------------------------------------------
 
     async def lire_session(self, request: web.Request) -> web.Response:
+        """The CSRF token to post with, who is signed in, and (local mode) who can be picked."""
+        self._verifier_hote(request)
         session = self.session(request)
+        personne = self.personne(request)
+        if not self.local and personne is None:
+            raise _erreur(web.HTTPUnauthorized, textes.WEB_NON_CONNECTE)
         nouvelle = session is None
         if session is None:
-            if not self.local:
-                raise _erreur(web.HTTPUnauthorized, textes.WEB_NON_CONNECTE)
             session = self.sessions.nouvelle()
-        personne = self.personne(request) if not nouvelle else None
         corps: dict[str, Any] = {
             "csrf": session.csrf,
             "local": self.local,
@@ -182,24 +223,6 @@ class WebChat:
         reponse = web.json_response(corps, headers={"Cache-Control": "no-store"})
         if nouvelle:
             self._poser_cookie(reponse, request, session)
-        return reponse
-
-    async def choisir(self, request: web.Request) -> web.Response:
-        """Local mode: the person says who they are (no one else can reach a loopback server)."""
-        session = self._verifier_post(request)
-        if not self.local:
-            raise _erreur(web.HTTPForbidden, textes.WEB_CHOIX_INTERDIT)
-        donnees = await _json(request)
-        identifiant = donnees.get("utilisateur")
-        if identifiant is None:
-            personne = None
-        else:
-            personne = self.annuaire.personne(str(identifiant))
-            if personne is None:
-                raise _erreur(web.HTTPBadRequest, textes.WEB_PERSONNE_INCONNUE)
-        reponse = web.json_response({"utilisateur": _personne_json(personne)})
-        nouvelle = Session(utilisateur=personne.id if personne else None, csrf=session.csrf)
-        self._poser_cookie(reponse, request, nouvelle)
         return reponse
 
     async def fils(self, request: web.Request) -> web.Response:
@@ -249,7 +272,7 @@ class WebChat:
 
     async def flux(self, request: web.Request) -> web.WebSocketResponse:
         personne = self._identifie(request)
-        if not self._meme_origine(request):
+        if self.session(request) is None or not self._meme_origine(request):
             raise _erreur(web.HTTPForbidden, textes.WEB_CSRF)
         ws = web.WebSocketResponse(heartbeat=30)
         await ws.prepare(request)
@@ -294,7 +317,6 @@ class WebChat:
         app.router.add_get("/", self.page)
         app.router.add_get("/connexion", self.connexion)
         app.router.add_get("/api/session", self.lire_session)
-        app.router.add_post("/api/session", self.choisir)
         app.router.add_get("/api/fils", self.fils)
         app.router.add_post("/api/evenements", self.evenement)
         app.router.add_get("/api/flux", self.flux)

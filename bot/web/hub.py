@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import itertools
+import secrets
 from collections import OrderedDict, defaultdict, deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -27,6 +28,8 @@ from flows.messages import Choices, Envoyer, Fichier, InvalidPayload, Message, R
 MAX_ENTREES = 300
 MAX_FICHIERS = 100
 RESULTATS = "resultats"
+_CLE_RESULTATS = "@resultats"
+"""The results fil's key: no person's id starts with « @ », so none can read it as theirs."""
 
 
 def message_json(message: Message) -> dict[str, Any]:
@@ -75,15 +78,24 @@ class Hub:
         self._fils: dict[str, deque[Entree]] = defaultdict(lambda: deque(maxlen=MAX_ENTREES))
         self._abonnes: set[_Abonne] = set()
         self._ids = itertools.count(1)
+        # Ids differ from one run of the server to the next: a page kept open across a
+        # restart never mistakes a new message for one it already shows.
+        self._demarrage = secrets.token_hex(3)
         self._fichiers: OrderedDict[str, tuple[str, Fichier]] = OrderedDict()
+
+    def _nouvel_id(self) -> str:
+        return f"m{self._demarrage}-{next(self._ids)}"
 
     # --- reading ---------------------------------------------------------------------
 
-    def fils(self, utilisateur: str) -> dict[str, list[dict[str, Any]]]:
+    def fils(self, utilisateur: str) -> dict[str, Any]:
         """What ``utilisateur`` sees: their conversation, and the results if they may."""
-        vus = {"prive": [e.json() for e in self._fils[utilisateur]]}
+        vus: dict[str, Any] = {
+            "demarrage": self._demarrage,
+            "prive": [e.json() for e in self._fils[utilisateur]],
+        }
         if self._voit_resultats(utilisateur):
-            vus[RESULTATS] = [e.json() for e in self._fils[RESULTATS]]
+            vus[RESULTATS] = [e.json() for e in self._fils[_CLE_RESULTATS]]
         return vus
 
     def fichier(self, utilisateur: str, identifiant: str) -> Fichier | None:
@@ -121,7 +133,7 @@ class Hub:
 
     def ecrit(self, utilisateur: str, texte: str) -> Entree:
         """A line the person typed, shown in their conversation like any chat."""
-        entree = Entree(id=f"m{next(self._ids)}", fil="prive", auteur="moi", texte=texte)
+        entree = Entree(id=self._nouvel_id(), fil="prive", auteur="moi", texte=texte)
         return self._nouvelle(utilisateur, entree, [utilisateur])
 
     def livrer(self, origine: str, replies: Iterable[Reply], repondu: str | None = None) -> None:
@@ -130,10 +142,8 @@ class Hub:
             contenu = message_json(reply.message)
             fichier = self._garder_fichier(reply, origine)
             if reply.to.kind == "results":
-                entree = Entree(
-                    id=f"m{next(self._ids)}", fil=RESULTATS, auteur="bot", message=contenu
-                )
-                self._nouvelle(RESULTATS, entree, None)
+                entree = Entree(id=self._nouvel_id(), fil=RESULTATS, auteur="bot", message=contenu)
+                self._nouvelle(_CLE_RESULTATS, entree, None)
                 continue
             destinataire = reply.to.user if reply.to.kind == "user" and reply.to.user else origine
             if reply.to.replace and repondu is not None and destinataire == origine:
@@ -147,7 +157,7 @@ class Hub:
                 if repondu is not None:
                     continue
             entree = Entree(
-                id=f"m{next(self._ids)}", fil="prive", auteur="bot", message=contenu,
+                id=self._nouvel_id(), fil="prive", auteur="bot", message=contenu,
                 fichier=fichier,
             )  # fmt: skip
             self._nouvelle(destinataire, entree, [destinataire])
@@ -156,7 +166,7 @@ class Hub:
         if reply.fichier is None:
             return None
         proprietaire = reply.to.user if reply.to.kind == "user" and reply.to.user else origine
-        identifiant = f"f{next(self._ids)}"
+        identifiant = f"f{self._demarrage}-{next(self._ids)}"
         self._fichiers[identifiant] = (proprietaire, reply.fichier)
         while len(self._fichiers) > MAX_FICHIERS:
             self._fichiers.popitem(last=False)

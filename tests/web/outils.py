@@ -57,29 +57,33 @@ async def appli(dossier: Path, local: bool = True) -> AsyncIterator[Appli]:
         await store.fermer()
 
 
-async def connecter(client: TestClient[Any, Any], qui: str) -> str:
-    """Local mode: open the page, pick ``qui``; the CSRF token to post with."""
+async def connecter(client: TestClient[Any, Any], qui: str) -> dict[str, str]:
+    """Local mode: open the page, pick ``qui``; the headers this page sends with each request."""
     await client.get("/")
     session = await (await client.get("/api/session")).json()
-    reponse = await client.post(
-        "/api/session", json={"utilisateur": qui}, headers={"X-CSRF-Token": session["csrf"]}
-    )
-    assert reponse.status == 200
-    return str(session["csrf"])
+    assert qui in [p["id"] for p in session["personnes"]]
+    return {"X-CSRF-Token": session["csrf"], "X-CQP-Utilisateur": qui}
 
 
-async def envoyer(client: TestClient[Any, Any], csrf: str, requete: str, **evenement: Any) -> int:
+async def envoyer(
+    client: TestClient[Any, Any], entetes: dict[str, str], requete: str, **evenement: Any
+) -> int:
     reponse = await client.post(
-        "/api/evenements",
-        json={"evenement": {"requete": requete, **evenement}},
-        headers={"X-CSRF-Token": csrf},
+        "/api/evenements", json={"evenement": {"requete": requete, **evenement}}, headers=entetes
     )
     return reponse.status
 
 
-async def fil(client: TestClient[Any, Any], nom: str = "prive") -> list[dict[str, Any]]:
-    fils = await (await client.get("/api/fils")).json()
+async def fil(
+    client: TestClient[Any, Any], entetes: dict[str, str], nom: str = "prive"
+) -> list[dict[str, Any]]:
+    fils = await (await client.get("/api/fils", headers=entetes)).json()
     return list(fils.get(nom, []))
+
+
+async def flux(client: TestClient[Any, Any], qui: str) -> Any:
+    """The page's WebSocket, as person ``qui`` (local mode)."""
+    return await client.ws_connect(f"/api/flux?utilisateur={qui}")
 
 
 def texte(entree: dict[str, Any]) -> str:

@@ -2,18 +2,28 @@
 
 from __future__ import annotations
 
-import asyncio
 import re
 from pathlib import Path
 from typing import Any
 
 from aiohttp import WSMsgType
-from aiohttp.test_utils import TestClient
 
 from bot.server import WEB_DIR
 from bot.web.access import Invitations, secret_key
 from bot.web.chat import STATIQUE
-from tests.web.outils import CREATION, EV, appli, boutons, connecter, envoyer, fil, texte
+from flows.notation import Aller
+from tests.harnais import Utilisateur
+from tests.web.outils import (
+    CREATION,
+    EV,
+    appli,
+    boutons,
+    connecter,
+    envoyer,
+    fil,
+    flux,
+    texte,
+)
 
 
 async def _pousse(ws: Any, timeout: float = 2.0) -> dict[str, Any]:
@@ -42,35 +52,52 @@ async def test_healthz_says_the_server_is_up_and_which_channels_are_on(tmp_path:
         await client.close()
 
 
-async def test_local_mode_lists_the_people_and_a_pick_needs_the_csrf_token(tmp_path: Path) -> None:
+async def test_local_mode_each_page_says_who_it_is_and_posts_need_the_csrf_token(
+    tmp_path: Path,
+) -> None:
     async with appli(tmp_path) as a:
         client = await a.client()
         page = await client.get("/")
         assert page.status == 200 and "cqp-bot" in await page.text()
-        assert (
-            "HttpOnly" in page.headers["Set-Cookie"]
-            and "SameSite=Strict" in page.headers["Set-Cookie"]
-        )
+        cookie = page.headers["Set-Cookie"]
+        assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
         session = await (await client.get("/api/session")).json()
         assert session["utilisateur"] is None and session["local"] is True
         assert [p["id"] for p in session["personnes"]] == ["claire", "karim", "lea"]
 
-        sans_jeton = await client.post("/api/session", json={"utilisateur": "claire"})
-        assert sans_jeton.status == 403
-        assert "rechargez la page" in (await sans_jeton.json())["erreur"]
-        assert (await (await client.get("/api/session")).json())["utilisateur"] is None
+        # Nobody picked, or someone not in the users file: not signed in.
+        assert (await client.get("/api/fils")).status == 401
+        inconnu = await client.get("/api/fils", headers={"X-CQP-Utilisateur": "mallory"})
+        assert inconnu.status == 401
 
-        inconnu = await client.post(
-            "/api/session",
-            json={"utilisateur": "mallory"},
-            headers={"X-CSRF-Token": session["csrf"]},
-        )
-        assert inconnu.status == 400
-        csrf = await connecter(client, "claire")
-        assert (await (await client.get("/api/session")).json())["utilisateur"][
-            "nom"
-        ] == "Claire Dubois"
-        assert csrf == session["csrf"]  # the same session, now signed in
+        # Two pages of one browser, two people: each request says which.
+        claire = {"X-CSRF-Token": session["csrf"], "X-CQP-Utilisateur": "claire"}
+        karim = {"X-CSRF-Token": session["csrf"], "X-CQP-Utilisateur": "karim"}
+        assert await envoyer(client, claire, "r-00000001", type="texte", texte="bloc B1") == 200
+        assert await envoyer(client, karim, "r-00000002", type="texte", texte="aide") == 200
+        assert "B1.C1" in texte((await fil(client, claire))[-1])
+        assert "critere" in texte((await fil(client, karim))[-1])
+        assert "bloc B1" not in [texte(e) for e in await fil(client, karim)]
+
+        sans_jeton = {"X-CQP-Utilisateur": "claire"}
+        assert await envoyer(client, sans_jeton, "r-00000003", type="texte", texte="aide") == 403
+        assert len(await fil(client, claire)) == 2
+        await client.close()
+
+
+async def test_local_mode_answers_only_to_loopback_names(tmp_path: Path) -> None:
+    """A site rebinding its name onto 127.0.0.1 does not get a page that acts for someone."""
+    async with appli(tmp_path) as a:
+        client = await a.client()
+        entetes = await connecter(client, "claire")
+        ailleurs = {"Host": "evil.example:8080", "Origin": "http://evil.example:8080"}
+        assert (await client.get("/api/session", headers=ailleurs)).status == 421
+        statut = await envoyer(
+            client, {**entetes, **ailleurs}, "r-00000001", type="formulaire",
+            formulaire="nouvelle", valeurs=CREATION,
+        )  # fmt: skip
+        assert statut == 421
+        assert await a.service.store.evaluations() == []
         await client.close()
 
 
@@ -83,41 +110,42 @@ async def test_off_loopback_a_page_without_a_sign_in_link_is_a_401(tmp_path: Pat
         assert (await client.get("/api/fils")).status == 401
         assert (await client.get("/api/session")).status == 401
         assert (await client.get("/connexion?jeton=faux")).status == 401
-
-        # Picking who you are is for loopback only.
-        await client.get("/")
-        choix = await client.post("/api/session", json={"utilisateur": "claire"})
-        assert choix.status in (401, 403)
-        assert (await client.get("/")).status == 401
+        # Saying who you are is for loopback only.
+        assert (
+            await client.get("/api/fils", headers={"X-CQP-Utilisateur": "claire"})
+        ).status == 401
         await client.close()
 
 
-async def test_a_sign_in_link_opens_a_session_and_a_new_invitation_revokes_the_old(
+async def test_a_sign_in_link_opens_a_session_and_a_new_invitation_ends_the_old_one(
     tmp_path: Path,
 ) -> None:
     async with appli(tmp_path, local=False) as a:
         invitations = Invitations(tmp_path / WEB_DIR, secret_key(tmp_path / WEB_DIR))
         ancien = invitations.inviter("karim")
-        nouveau = invitations.inviter("karim")
         client = await a.client()
-        refuse = await client.get(f"/connexion?jeton={ancien}", allow_redirects=False)
-        assert refuse.status == 401 and "remplacé" in await refuse.text()
-
-        entree = await client.get(f"/connexion?jeton={nouveau}", allow_redirects=False)
+        entree = await client.get(f"/connexion?jeton={ancien}", allow_redirects=False)
         assert entree.status == 303 and entree.headers["Location"] == "/"
         assert (await client.get("/")).status == 200
         session = await (await client.get("/api/session")).json()
         assert session["utilisateur"]["id"] == "karim" and "personnes" not in session
-        assert (
-            await envoyer(client, session["csrf"], "r-00000001", type="texte", texte="aide") == 200
-        )
-        assert "critere" in texte((await fil(client))[-1])
+        entetes = {"X-CSRF-Token": session["csrf"]}
+        assert await envoyer(client, entetes, "r-00000001", type="texte", texte="aide") == 200
+        assert "critere" in texte((await fil(client, entetes))[-1])
+
+        # Invited again (a lost phone): the old link and the session it opened both end.
+        nouveau = invitations.inviter("karim")
+        assert (await client.get("/")).status == 401
+        assert await envoyer(client, entetes, "r-00000002", type="texte", texte="aide") == 401
+        refuse = await client.get(f"/connexion?jeton={ancien}", allow_redirects=False)
+        assert refuse.status == 401 and "remplacé" in await refuse.text()
+        assert (await client.get(f"/connexion?jeton={nouveau}")).status == 200
 
         # A token for someone not in the users file opens nothing.
-        assert (
-            await client.get(f"/connexion?jeton={invitations.inviter('mallory')}")
-        ).status == 401
+        autre = await a.client()
+        assert (await autre.get(f"/connexion?jeton={invitations.inviter('mallory')}")).status == 401
         await client.close()
+        await autre.close()
 
 
 async def test_a_post_without_the_csrf_token_or_from_another_site_changes_nothing(
@@ -125,17 +153,14 @@ async def test_a_post_without_the_csrf_token_or_from_another_site_changes_nothin
 ) -> None:
     async with appli(tmp_path) as a:
         claire = await a.client()
-        csrf = await connecter(claire, "claire")
+        entetes = await connecter(claire, "claire")
         creer = {"type": "formulaire", "formulaire": "nouvelle", "valeurs": CREATION}
-        assert await envoyer(claire, "mauvais-jeton", "r-00000001", **creer) == 403
-        autre_site = await claire.post(
-            "/api/evenements",
-            json={"evenement": {"requete": "r-00000002", **creer}},
-            headers={"X-CSRF-Token": csrf, "Origin": "https://ailleurs.example"},
-        )
-        assert autre_site.status == 403
+        mauvais = {**entetes, "X-CSRF-Token": "mauvais-jeton"}
+        assert await envoyer(claire, mauvais, "r-00000001", **creer) == 403
+        autre_site = {**entetes, "Origin": "https://ailleurs.example"}
+        assert await envoyer(claire, autre_site, "r-00000002", **creer) == 403
         assert await a.service.store.evaluations() == []
-        assert await fil(claire) == []
+        assert await fil(claire, entetes) == []
         await claire.close()
 
 
@@ -144,18 +169,18 @@ async def test_events_are_answered_in_the_fil_and_pushed_live_to_the_people_conc
 ) -> None:
     async with appli(tmp_path) as a:
         claire, karim, lea = await a.client(), await a.client(), await a.client()
-        csrf_claire = await connecter(claire, "claire")
-        csrf_karim = await connecter(karim, "karim")
+        h_claire = await connecter(claire, "claire")
+        h_karim = await connecter(karim, "karim")
         await connecter(lea, "lea")
-        ws_karim = await karim.ws_connect("/api/flux")
-        ws_lea = await lea.ws_connect("/api/flux")
+        ws_karim = await flux(karim, "karim")
+        ws_lea = await flux(lea, "lea")
 
         statut = await envoyer(
-            claire, csrf_claire, "r-creation", type="formulaire", formulaire="nouvelle",
+            claire, h_claire, "r-creation", type="formulaire", formulaire="nouvelle",
             valeurs=CREATION,
         )  # fmt: skip
         assert statut == 200
-        assert "créée" in texte((await fil(claire))[-1])
+        assert "créée" in texte((await fil(claire, h_claire))[-1])
         invitation_karim = await _pousse(ws_karim)
         assert invitation_karim["type"] == "nouveau"
         assert "C042" in texte(invitation_karim["entree"])
@@ -165,14 +190,14 @@ async def test_events_are_answered_in_the_fil_and_pushed_live_to_the_people_conc
         # Karim starts and scores: his pushes only, nothing of his grid reaches Léa.
         commencer = boutons(invitation_karim["entree"])["Commencer la grille"]
         await envoyer(
-            karim, csrf_karim, "r-commencer", type="choix", payload=commencer,
+            karim, h_karim, "r-commencer", type="choix", payload=commencer,
             message=invitation_karim["entree"]["id"],
         )  # fmt: skip
         question = (await _pousse(ws_karim))["entree"]
         assert "B1.C1.1" in texte(question)
         acquis = next(p for label, p in boutons(question).items() if label.startswith("A "))
         await envoyer(
-            karim, csrf_karim, "r-note-1", type="choix", payload=acquis, message=question["id"]
+            karim, h_karim, "r-note-1", type="choix", payload=acquis, message=question["id"]
         )
         maj = await _pousse(ws_karim)  # the answered question, updated with the choice marked
         assert maj["type"] == "maj" and maj["entree"]["id"] == question["id"]
@@ -190,13 +215,13 @@ async def test_events_are_answered_in_the_fil_and_pushed_live_to_the_people_conc
         assert dossier is not None and [r.critere for r in dossier.reponses] == ["B1.C1.1"]
 
         # The same click again (a retry): one answer stored, the fil unchanged.
-        avant = await fil(karim)
+        avant = await fil(karim, h_karim)
         await envoyer(
-            karim, csrf_karim, "r-note-1", type="choix", payload=acquis, message=question["id"]
+            karim, h_karim, "r-note-1", type="choix", payload=acquis, message=question["id"]
         )
         dossier = await a.service.store.dossier(EV)
         assert dossier is not None and len(dossier.reponses) == 1
-        assert [texte(e) for e in await fil(karim)] == [texte(e) for e in avant]
+        assert [texte(e) for e in await fil(karim, h_karim)] == [texte(e) for e in avant]
         for client in (claire, karim, lea):
             await client.close()
 
@@ -204,46 +229,64 @@ async def test_events_are_answered_in_the_fil_and_pushed_live_to_the_people_conc
 async def test_a_line_too_long_is_refused_in_french_and_nothing_is_stored(tmp_path: Path) -> None:
     async with appli(tmp_path) as a:
         claire = await a.client()
-        csrf = await connecter(claire, "claire")
-        assert await envoyer(claire, csrf, "r-00000001", type="texte", texte="x" * 10_001) == 200
-        dernier = (await fil(claire))[-1]
+        entetes = await connecter(claire, "claire")
+        assert await envoyer(claire, entetes, "r-00000001", type="texte", texte="x" * 10_001) == 200
+        dernier = (await fil(claire, entetes))[-1]
         assert "trop long" in texte(dernier) and "Rien n'a été enregistré" in texte(dernier)
-        assert a.service.store is not None and await a.service.store.evaluations() == []
-        mal_forme = await claire.post(
-            "/api/evenements", data="pas du json", headers={"X-CSRF-Token": csrf}
-        )
+        assert await a.service.store.evaluations() == []
+        mal_forme = await claire.post("/api/evenements", data="pas du json", headers=entetes)
         assert mal_forme.status == 400 and "invalide" in (await mal_forme.json())["erreur"]
         await claire.close()
 
 
-async def test_the_jury_export_is_downloadable_by_the_coordinateur_only(tmp_path: Path) -> None:
+async def test_the_jury_export_is_downloadable_by_its_coordinateur_only(tmp_path: Path) -> None:
     async with appli(tmp_path) as a:
         claire, karim = await a.client(), await a.client()
-        csrf = await connecter(claire, "claire")
-        await connecter(karim, "karim")
+        h_claire = await connecter(claire, "claire")
+        h_karim = await connecter(karim, "karim")
         await envoyer(
-            claire, csrf, "r-creation", type="formulaire", formulaire="nouvelle", valeurs=CREATION
-        )
-        await envoyer(claire, csrf, "r-export", type="texte", texte=f"export {EV}")
-        reponse = (await fil(claire))[-1]
+            claire, h_claire, "r-creation", type="formulaire", formulaire="nouvelle",
+            valeurs=CREATION,
+        )  # fmt: skip
+        await envoyer(claire, h_claire, "r-export-1", type="texte", texte=f"export {EV}")
+        avant = (await fil(claire, h_claire))[-1]
         # Blind until both grids are submitted: no file yet, a French reason instead.
-        assert reponse["fichier"] is None and "soumis" in texte(reponse)
+        assert avant["fichier"] is None and "soumis" in texte(avant)
+
+        bloc = a.service.referentiel.bloc("B1")
+        assert bloc is not None
+        for qui in ("karim", "lea"):  # both grids, straight through the service
+            u = Utilisateur(a.service, qui)
+            await u.cliquer(Aller(evaluation=EV, action="reprendre").pack())
+            for competence in bloc.competences:
+                for critere in competence.criteres:
+                    await u.cliquer(f"v:{EV}:{critere.id}:A")
+                await u.taper(f"{competence.id} : constaté.")
+            await u.cliquer(Aller(evaluation=EV, action="soumettre").pack())
+
+        await envoyer(claire, h_claire, "r-export-2", type="texte", texte=f"export {EV}")
+        pret = (await fil(claire, h_claire))[-1]
+        assert pret["fichier"] is not None and pret["fichier"]["nom"] == "cqp-C042.json"
+        telecharge = await claire.get(pret["fichier"]["url"], headers=h_claire)
+        assert telecharge.status == 200
+        assert "attachment" in telecharge.headers["Content-Disposition"]
+        assert '"reference": "C042"' in await telecharge.text()
+        refuse = await karim.get(pret["fichier"]["url"], headers=h_karim)
+        assert refuse.status == 404 and "export" in (await refuse.json())["erreur"]
         await claire.close()
         await karim.close()
 
 
 async def test_several_pages_of_one_person_all_receive_the_pushes(tmp_path: Path) -> None:
     async with appli(tmp_path) as a:
-        claire: TestClient[Any, Any] = await a.client()
-        csrf = await connecter(claire, "claire")
-        ws1 = await claire.ws_connect("/api/flux")
-        ws2 = await claire.ws_connect("/api/flux")
-        await envoyer(claire, csrf, "r-00000001", type="texte", texte="bloc B1")
+        claire = await a.client()
+        entetes = await connecter(claire, "claire")
+        ws1, ws2 = await flux(claire, "claire"), await flux(claire, "claire")
+        await envoyer(claire, entetes, "r-00000001", type="texte", texte="bloc B1")
         for ws in (ws1, ws2):
             echo = await _pousse(ws)
             assert echo["entree"]["auteur"] == "moi" and echo["entree"]["texte"] == "bloc B1"
-            reponse = await asyncio.wait_for(_pousse(ws), 2)
-            assert "B1.C1" in texte(reponse["entree"])
+            assert "B1.C1" in texte((await _pousse(ws))["entree"])
         await claire.close()
 
 
@@ -252,7 +295,7 @@ async def test_a_websocket_from_another_site_is_refused(tmp_path: Path) -> None:
         claire = await a.client()
         await connecter(claire, "claire")
         reponse = await claire.get(
-            "/api/flux",
+            "/api/flux?utilisateur=claire",
             headers={
                 "Origin": "https://ailleurs.example", "Connection": "Upgrade",
                 "Upgrade": "websocket", "Sec-WebSocket-Version": "13",

@@ -73,12 +73,28 @@ def test_users_add_list_invite_and_revoke(
     lien = re.search(r"https://cqp\.mutuelle\.example/connexion\?jeton=(\S+)", out)
     assert lien is not None
     invitations = Invitations(tmp_path / WEB_DIR, secret_key(tmp_path / WEB_DIR))
-    assert invitations.verifier(lien.group(1)) == "claire"
+    assert invitations.verifier(lien.group(1)) is not None
+    assert invitations.verifier(lien.group(1))[0] == "claire"  # type: ignore[index]
     code, out = _run(capsys, "users", "--dossier", d, "invite", "mallory")
     assert code == 2 and "mallory" in out
 
-    assert _run(capsys, "users", "--dossier", d, "revoke", "claire")[0] == 0
+    code, out = _run(capsys, "users", "--dossier", d, "revoke", "claire")
+    assert code == 0 and "sessions qu'ils ont ouvertes sont fermées" in out
     assert invitations.verifier(lien.group(1)) is None
+    assert "rien à révoquer" in _run(capsys, "users", "--dossier", d, "revoke", "claire")[1]
+
+
+def test_an_invitation_for_a_server_open_to_the_network_needs_its_public_address(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    d = str(tmp_path)
+    _run(capsys, "users", "--dossier", d, "add", "karim", "--nom", "Karim", "--role", "evaluateur")
+    monkeypatch.setenv("CQP_HOST", "0.0.0.0")
+    code, out = _run(capsys, "users", "--dossier", d, "invite", "karim")
+    assert code == 2 and "--url" in out and "CQP_PUBLIC_URL" in out
+    monkeypatch.setenv("CQP_PUBLIC_URL", "https://cqp.mutuelle.example/")
+    code, out = _run(capsys, "users", "--dossier", d, "invite", "karim")
+    assert code == 0 and "https://cqp.mutuelle.example/connexion?jeton=" in out
 
 
 def test_demo_refuses_a_directory_with_other_data_and_reset_erases_only_a_demo(

@@ -234,3 +234,32 @@ async def test_a_coordinatrice_creates_an_evaluation_with_the_keyboard_and_the_f
     await claire.attendre("Évaluation ev-C077-B1 créée")
     await claire.photo("creee")
     await contexte.close()
+
+
+async def test_two_tabs_of_one_browser_are_two_people_and_the_keyboard_follows_the_grid(
+    adresse: str, navigateur: Browser
+) -> None:
+    contexte = await navigateur.new_context(viewport={"width": 390, "height": 844})
+    onglet_karim, onglet_lea = await contexte.new_page(), await contexte.new_page()
+    for page, qui in ((onglet_karim, "Karim Haddad"), (onglet_lea, "Léa Martin")):
+        page.set_default_timeout(15_000)
+        await page.goto(adresse)
+        await page.get_by_role("button", name=re.compile(qui)).click()
+        await expect(page.locator("#qui-nom")).to_contain_text(qui)
+    karim, lea = Fenetre(onglet_karim, "5-karim-onglet"), Fenetre(onglet_lea, "5-lea-onglet")
+
+    # Karim's tab acts as Karim even though Léa was picked last in the same browser.
+    await karim.taper("mes-evaluations")
+    await karim.cliquer(await karim.attendre("DEMO-001"), re.compile("DEMO-001"))
+    question = await karim.attendre("B1.C1.1 —")
+    await expect(lea.page.locator("#fil-prive")).not_to_contain_text("B1.C1.1 —")
+
+    # Keyboard: Enter on « A » answers; the focus moves to the next question's first button.
+    await question.get_by_role("button", name=re.compile(r"^A ·")).focus()
+    await karim.page.keyboard.press("Enter")
+    suivante = await karim.attendre("B1.C1.2 —")
+    await expect(suivante.get_by_role("button", name=re.compile(r"^A ·"))).to_be_focused()
+    await karim.page.keyboard.press("Enter")  # and Enter again answers that one
+    await karim.attendre("B1.C1.3 —")
+    await karim.photo("clavier")
+    await contexte.close()

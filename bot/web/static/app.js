@@ -8,6 +8,11 @@ let session = null;            // {csrf, local, utilisateur, personnes}
 let flux = null;               // the WebSocket
 let ongletActif = "prive";
 let focusApresReponse = false; // move focus to the newest buttons after a click (keyboard use)
+let enAttente = null;          // pushes received while the fils load, applied after them
+let demarrage = null;          // the server run the page last loaded from
+let tentatives = 0;            // reconnections in a row, for the back-off
+const CLE_PERSONNE = "cqp-utilisateur"; // local mode: who this tab is (two tabs, two people)
+const ROLES = { coordinateur: "coordinateur", evaluateur: "évaluateur", admin: "administrateur" };
 
 function nouvelleRequete() {
   if (crypto.randomUUID) return crypto.randomUUID();
@@ -15,13 +20,33 @@ function nouvelleRequete() {
   return Array.from(octets, (o) => o.toString(16).padStart(2, "0")).join("");
 }
 
+const ERREURS_HTTP = {
+  401: "Vous n'êtes plus connecté : rechargez la page.",
+  403: "Requête refusée : rechargez la page et recommencez.",
+  413: "Message trop volumineux.",
+  429: "Trop de requêtes : patientez un instant.",
+};
+
+class ErreurApi extends Error {
+  constructor(message, statut) { super(message); this.statut = statut; }
+}
+
 async function api(chemin, options = {}) {
   const entetes = { "Content-Type": "application/json" };
   if (session) entetes["X-CSRF-Token"] = session.csrf;
-  const reponse = await fetch(chemin, { credentials: "same-origin", ...options, headers: entetes });
+  if (session && session.local && session.utilisateur) entetes["X-CQP-Utilisateur"] = session.utilisateur.id;
+  let reponse;
+  try {
+    reponse = await fetch(chemin, { credentials: "same-origin", ...options, headers: entetes });
+  } catch {
+    throw new ErreurApi("le serveur est injoignable (réseau ou serveur arrêté).", 0);
+  }
   let corps = null;
   try { corps = await reponse.json(); } catch { corps = null; }
-  if (!reponse.ok) throw new Error((corps && corps.erreur) || `Erreur ${reponse.status}`);
+  if (!reponse.ok) {
+    const message = (corps && corps.erreur) || ERREURS_HTTP[reponse.status] || `erreur du serveur (${reponse.status}).`;
+    throw new ErreurApi(message, reponse.status);
+  }
   return corps;
 }
 
@@ -112,7 +137,7 @@ function rendreEntree(entree) {
   return bulle;
 }
 
-function placer(entree) {
+function placer(entree, nouveau = true) {
   const fil = $(entree.fil === "resultats" ? "fil-resultats" : "fil-prive");
   const nouvelle = rendreEntree(entree);
   const ancienne = document.getElementById(nouvelle.id);
@@ -125,7 +150,9 @@ function placer(entree) {
   // A long message (a form, the review) is shown from its top; a short one at the bottom.
   if (nouvelle.offsetHeight > fil.clientHeight) nouvelle.scrollIntoView({ block: "start" });
   else fil.scrollTop = fil.scrollHeight;
-  if (focusApresReponse && entree.fil !== "resultats" && entree.auteur === "bot") {
+  // The answered message updated in place ("maj") keeps its place; the focus goes to the
+  // next question, the first new message with something to act on.
+  if (nouveau && focusApresReponse && entree.fil !== "resultats" && entree.auteur === "bot") {
     const premier = nouvelle.querySelector("button, input, textarea");
     if (premier) { premier.focus({ preventScroll: true }); focusApresReponse = false; }
   }
@@ -142,16 +169,33 @@ function accueil() {
   fil.append(bulle);
 }
 
+function avis(texte) {
+  const bulle = element("article", "bulle bot avis");
+  bulle.append(element("p", "contexte", texte));
+  $("fil-prive").append(bulle);
+}
+
 async function chargerFils() {
-  const fils = await api("/api/fils");
-  $("fil-prive").replaceChildren();
-  $("fil-resultats").replaceChildren();
-  for (const entree of fils.prive) placer(entree);
-  if (fils.resultats) {
-    $("onglet-resultats").hidden = false;
-    for (const entree of fils.resultats) placer(entree);
+  // Pushes that arrive while the fils load wait, then apply in order: nothing is lost
+  // and nothing is placed twice (entries are placed by id).
+  enAttente = [];
+  try {
+    const fils = await api("/api/fils");
+    if (demarrage && fils.demarrage !== demarrage && $("fil-prive").children.length) {
+      avis("Le serveur a redémarré. Vos réponses sont enregistrées : tapez « mes-evaluations » pour reprendre là où vous en étiez.");
+    }
+    demarrage = fils.demarrage;
+    for (const entree of fils.prive) placer(entree, false);
+    if (fils.resultats) {
+      $("onglet-resultats").hidden = false;
+      for (const entree of fils.resultats) placer(entree, false);
+    }
+    accueil();
+  } finally {
+    const attente = enAttente;
+    enAttente = null;
+    for (const donnees of attente) placer(donnees.entree, donnees.type === "nouveau");
   }
-  accueil();
 }
 
 // --- sending ------------------------------------------------------------------------
@@ -164,6 +208,7 @@ async function envoyer(evenement, boutons = []) {
     return true;
   } catch (erreur) {
     statut(`Non envoyé : ${erreur.message} Réessayez.`);
+    if (erreur.statut === 401) arreter();
     return false;
   } finally {
     // Disabled while the request is on its way (no double click); a message that was
@@ -205,16 +250,37 @@ async function envoyerTexte(texte) {
 
 function ecouter() {
   const protocole = location.protocol === "https:" ? "wss:" : "ws:";
-  flux = new WebSocket(`${protocole}//${location.host}/api/flux`);
-  flux.addEventListener("open", () => { chargerFils().catch((e) => statut(e.message)); });
-  flux.addEventListener("message", (ev) => {
+  const qui = session.local ? `?utilisateur=${encodeURIComponent(session.utilisateur.id)}` : "";
+  const ws = new WebSocket(`${protocole}//${location.host}/api/flux${qui}`);
+  flux = ws;
+  ws.addEventListener("open", () => {
+    tentatives = 0;
+    statut("");
+    chargerFils().catch((e) => statut(e.message));
+  });
+  ws.addEventListener("message", (ev) => {
     const donnees = JSON.parse(ev.data);
-    placer(donnees.entree);
+    if (enAttente) enAttente.push(donnees);
+    else placer(donnees.entree, donnees.type === "nouveau");
   });
-  flux.addEventListener("close", () => {
+  ws.addEventListener("close", async () => {
+    if (flux !== ws) return; // closed on purpose (another person picked)
     flux = null;
-    if (session && session.utilisateur) setTimeout(ecouter, 1000);
+    tentatives += 1;
+    if (tentatives > 1) statut("Connexion perdue : nouvelle tentative…");
+    // Still signed in? Otherwise say so, instead of retrying forever.
+    try {
+      await api("/api/session");
+    } catch (erreur) {
+      if (erreur.statut === 401) { arreter(); return; }
+    }
+    setTimeout(() => { if (!flux && session && session.utilisateur) ecouter(); }, Math.min(1000 * tentatives, 10000));
   });
+}
+
+function arreter() {
+  if (flux) { const f = flux; flux = null; f.close(); }
+  statut("Vous n'êtes plus connecté : rechargez la page (ou rouvrez votre lien de connexion).");
 }
 
 // --- who am I ---------------------------------------------------------------------
@@ -229,6 +295,15 @@ function montrerOnglet(nom) {
 }
 
 function choixPersonne() {
+  if (flux) { const f = flux; flux = null; f.close(); }
+  sessionStorage.removeItem(CLE_PERSONNE);
+  session.utilisateur = null;
+  demarrage = null;
+  $("fil-prive").replaceChildren();
+  $("fil-resultats").replaceChildren();
+  $("onglet-resultats").hidden = true;
+  montrerOnglet("prive");
+  $("chargement").hidden = true;
   $("choix-personne").hidden = false;
   $("chat").hidden = true;
   $("qui").hidden = true;
@@ -236,11 +311,11 @@ function choixPersonne() {
   liste.replaceChildren();
   for (const p of session.personnes) {
     const li = element("li");
-    const b = element("button", "", `${p.nom} — ${p.role}`);
+    const b = element("button", "", `${p.nom} — ${ROLES[p.role] || p.role}`);
     b.type = "button";
-    b.addEventListener("click", async () => {
-      const r = await api("/api/session", { method: "POST", body: JSON.stringify({ utilisateur: p.id }) });
-      session.utilisateur = r.utilisateur;
+    b.addEventListener("click", () => {
+      sessionStorage.setItem(CLE_PERSONNE, p.id);
+      session.utilisateur = p;
       demarrer();
     });
     li.append(b);
@@ -251,7 +326,11 @@ function choixPersonne() {
 
 function demarrer() {
   $("chargement").hidden = true;
-  if (!session.utilisateur) { choixPersonne(); return; }
+  if (!session.utilisateur) {
+    if (session.local) choixPersonne();
+    else $("chargement").hidden = false;
+    return;
+  }
   $("choix-personne").hidden = true;
   $("chat").hidden = false;
   $("qui").hidden = false;
@@ -278,12 +357,12 @@ async function init() {
   }
   $("onglet-prive").addEventListener("click", () => montrerOnglet("prive"));
   $("onglet-resultats").addEventListener("click", () => montrerOnglet("resultats"));
-  $("changer").addEventListener("click", async () => {
-    const r = await api("/api/session", { method: "POST", body: JSON.stringify({ utilisateur: null }) });
-    session.utilisateur = r.utilisateur;
-    if (flux) { const f = flux; flux = null; session.utilisateur = null; f.close(); }
-    choixPersonne();
-  });
+  $("changer").addEventListener("click", choixPersonne);
+  if (session.local) {
+    // This tab's person, if it picked one before (a reload keeps it; a new tab asks).
+    const id = sessionStorage.getItem(CLE_PERSONNE);
+    session.utilisateur = session.personnes.find((p) => p.id === id) || null;
+  }
   demarrer();
 }
 
