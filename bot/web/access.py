@@ -14,7 +14,7 @@ inviting again or ``users revoke`` ends the sessions it opened as well.
 *Sessions*: a signed, timestamped cookie with the person's id (or none yet)
 and a random CSRF token. Every POST must send that token back in a header;
 a page of another site can neither read it nor set that header, and the
-cookie is ``SameSite=Strict`` as well.
+cookie is ``SameSite=Lax`` as well (Lax: a sign-in link from a mail must arrive signed in).
 """
 
 from __future__ import annotations

@@ -13,7 +13,8 @@ Routes (mounted on the server of :mod:`bot.server`):
 
 Every POST carries the session's CSRF token in ``X-CSRF-Token``; requests
 whose ``Origin`` is another site are refused; cookies are ``HttpOnly`` and
-``SameSite=Strict``.
+``SameSite=Lax``. In local mode each page says who it is (``X-CQP-Utilisateur``)
+and only loopback ``Host`` names are answered.
 """
 
 from __future__ import annotations
