@@ -81,7 +81,7 @@ class Slack:
     async def cliquer(
         self, utilisateur: str, message: dict[str, Any], libelle: str, **options: Any
     ) -> ClientResponse:
-        """Press the button labelled ``libelle`` (prefix) of ``message`` (a chat.postMessage call)."""
+        """Press the button labelled ``libelle`` (a prefix) of ``message`` (a call's args)."""
         for bloc in message["blocks"]:
             for element in bloc.get("elements", ()):
                 if element.get("type") == "button" and element["text"]["text"].startswith(libelle):
