@@ -586,3 +586,11 @@ RAP_VISE: Final = (
     "Les deux visas sont donnés : la proposition est close. Un coordinateur peut la rouvrir."
 )
 NOTE_BOUTON_PRECISIONS: Final = "Précisions {competence}"
+
+
+# --- service robustness ---
+
+SRV_DESTINATION_TROP_LONGUE: Final = (
+    "la destination des résultats fait {n} caractères ; {max} au plus "
+    "(le nom ou l'identifiant d'un canal)."
+)

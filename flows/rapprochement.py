@@ -366,7 +366,8 @@ def viser(dossier: Dossier, bloc: Bloc, utilisateur: str, maintenant: datetime) 
         for c in dossier.evaluation.coordinateurs
     ]
     if dossier.evaluation.destination_resultats:
-        envois.append(Reply(message=resultat, to=Destination(kind="results")))
+        cible = Destination(kind="results", target=dossier.evaluation.destination_resultats)
+        envois.append(Reply(message=resultat, to=cible))
     return Resultat((Reply(message=resultat), *envois), (visa,))
 
 

@@ -130,3 +130,14 @@ async def test_a_resent_form_creates_once_and_a_second_evaluation_gets_its_own_i
     assert [e.id for e in await service.store.evaluations()] == ["ev-C042-B1"]
     await _envoyer(service, FORMULAIRE_VALIDE, requete="f2")
     assert [e.id for e in await service.store.evaluations()] == ["ev-C042-B1", "ev-C042-B1-2"]
+
+
+async def test_a_results_destination_too_long_to_post_to_is_refused_and_nothing_created(
+    service: Service,
+) -> None:
+    replies = await _envoyer(service, {**FORMULAIRE_VALIDE, "destination": "c" * 201})
+    assert "la destination des résultats fait 201 caractères ; 200 au plus" in _textes(replies)
+    assert await service.store.evaluations() == []
+    await _envoyer(service, {**FORMULAIRE_VALIDE, "destination": "c" * 200}, requete="f2")
+    [creee] = await service.store.evaluations()
+    assert creee.destination_resultats == "c" * 200
