@@ -15,9 +15,11 @@ visas, results) plug into the same routing.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
-from collections.abc import Awaitable, Callable, Collection, Sequence
+from collections import Counter
+from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Sequence
 from dataclasses import asdict
 from datetime import datetime
 from typing import Any
@@ -76,8 +78,42 @@ class _Refus(Exception):
         self.replies = replies
 
 
+class Verrous:
+    """One ``asyncio.Lock`` per key, kept only while someone holds or awaits it.
+
+    The service holds an evaluation's lock from reading its records to writing
+    the step's ones (and reading them back to decide what follows), so two
+    clicks on one evaluation at the same instant are handled one after the
+    other; clicks on different evaluations never wait for each other.
+    """
+
+    def __init__(self) -> None:
+        self._verrous: dict[str, asyncio.Lock] = {}
+        self._usagers: Counter[str] = Counter()
+
+    @contextlib.asynccontextmanager
+    async def tenir(self, cle: str) -> AsyncIterator[None]:
+        verrou = self._verrous.setdefault(cle, asyncio.Lock())
+        self._usagers[cle] += 1
+        try:
+            async with verrou:
+                yield
+        finally:
+            self._usagers[cle] -= 1
+            if not self._usagers[cle]:
+                del self._usagers[cle], self._verrous[cle]
+
+    def __len__(self) -> int:
+        """How many keys are held or awaited now."""
+        return len(self._verrous)
+
+
 class Service:
-    """Handles channel-neutral events for every channel, over the store port."""
+    """Handles channel-neutral events for every channel, over the store port.
+
+    Lock order, to rule out deadlocks: the user's conversation, then one
+    evaluation (never two at once), or the creation lock.
+    """
 
     def __init__(
         self,
@@ -93,9 +129,19 @@ class Service:
         self.recherche = SearchIndex(referentiel)
         self.horloge = horloge
         self.admins = frozenset(admins)
+        self.conversations = Verrous()
+        """One lock per user and channel: their state is read, stepped and written in turn."""
+        self.evaluations = Verrous()
+        """One lock per evaluation: read → decide → write of every action on it."""
+        self._creation = asyncio.Lock()
 
     async def handle(self, evenement: Event) -> tuple[Reply, ...]:
         """The replies to ``evenement``, after its effects are stored."""
+        origine = evenement.origin
+        async with self.conversations.tenir(f"{origine.channel}|{origine.user}"):
+            return await self._traiter(evenement)
+
+    async def _traiter(self, evenement: Event) -> tuple[Reply, ...]:
         origine = evenement.origin
         etat = await self.store.etat(origine.channel, origine.user)
         donnees: dict[str, Any] = dict(etat.donnees) if etat is not None else {}
@@ -249,6 +295,15 @@ class Service:
         charge: rapprochement.Rapprocher | rapprochement.Consolider,
         donnees: dict[str, Any],
     ) -> tuple[Reply, ...]:
+        async with self.evaluations.tenir(charge.evaluation):
+            return await self._rapprocher_verrouille(evenement, charge, donnees)
+
+    async def _rapprocher_verrouille(
+        self,
+        evenement: ChoiceEvent,
+        charge: rapprochement.Rapprocher | rapprochement.Consolider,
+        donnees: dict[str, Any],
+    ) -> tuple[Reply, ...]:
         utilisateur = evenement.origin.user
         try:
             dossier, bloc = await self._dossier_rapprochable(charge.evaluation, utilisateur)
@@ -294,6 +349,12 @@ class Service:
         return resultat.replies
 
     async def _justifier(
+        self, evenement: TextEvent, en_attente: dict[str, str], donnees: dict[str, Any]
+    ) -> tuple[Reply, ...]:
+        async with self.evaluations.tenir(en_attente["evaluation"]):
+            return await self._justifier_verrouille(evenement, en_attente, donnees)
+
+    async def _justifier_verrouille(
         self, evenement: TextEvent, en_attente: dict[str, str], donnees: dict[str, Any]
     ) -> tuple[Reply, ...]:
         utilisateur = evenement.origin.user
@@ -401,6 +462,12 @@ class Service:
     async def _rouvrir(self, commande: CommandEvent) -> tuple[Reply, ...]:
         """A coordinateur re-opens an evaluation, with a reason; the évaluateurs are told why."""
         evaluation_id, _, raison = commande.args.strip().partition(" ")
+        async with self.evaluations.tenir(evaluation_id):
+            return await self._rouvrir_verrouille(commande, evaluation_id, raison)
+
+    async def _rouvrir_verrouille(
+        self, commande: CommandEvent, evaluation_id: str, raison: str
+    ) -> tuple[Reply, ...]:
         utilisateur = commande.origin.user
         dossier = await self.store.dossier(evaluation_id) if evaluation_id else None
         if dossier is None or not autorise(
@@ -444,8 +511,15 @@ class Service:
 
     async def _preuve(self, evenement: FormEvent) -> tuple[Reply, ...]:
         """An evidence form submitted: the entretien recorded, with what to check."""
+        evaluation_id = evenement.form.removeprefix(preuves.PREFIXE_FORMULAIRE)
+        async with self.evaluations.tenir(evaluation_id):
+            return await self._preuve_verrouillee(evenement, evaluation_id)
+
+    async def _preuve_verrouillee(
+        self, evenement: FormEvent, evaluation_id: str
+    ) -> tuple[Reply, ...]:
         utilisateur = evenement.origin.user
-        dossier = await self.store.dossier(evenement.form.removeprefix(preuves.PREFIXE_FORMULAIRE))
+        dossier = await self.store.dossier(evaluation_id)
         if dossier is None or not autorise(dossier.evaluation, utilisateur, Action.NOTER):
             return _dire(txt.CMD_INTERDIT_NOTER)
         entretien, erreurs = preuves.lire(evenement.values, utilisateur, self.horloge())
@@ -473,9 +547,10 @@ class Service:
         erreurs = creation.verifier(evenement.values, self.referentiel)
         if erreurs:
             return (creation.formulaire(evenement.values, erreurs),)
-        existantes = {e.id for e in await self.store.evaluations()}
-        ev = creation.evaluation(evenement.values, utilisateur, existantes, self.horloge())
-        await self.store.creer(ev, par=utilisateur, requete=evenement.request_id)
+        async with self._creation:  # two forms at once never pick the same id
+            existantes = {e.id for e in await self.store.evaluations()}
+            ev = creation.evaluation(evenement.values, utilisateur, existantes, self.horloge())
+            await self.store.creer(ev, par=utilisateur, requete=evenement.request_id)
         confirmation = txt.CRE_CREEE.format(
             evaluation=ev.id, reference=ev.candidat.reference, bloc=ev.bloc
         )
@@ -485,6 +560,12 @@ class Service:
         self, evenement: Event, evaluation_id: str, donnees: dict[str, Any]
     ) -> tuple[Reply, ...]:
         """One step of the scoring of ``evaluation_id``, for the évaluateur who sent it."""
+        async with self.evaluations.tenir(evaluation_id):
+            return await self._noter_verrouille(evenement, evaluation_id, donnees)
+
+    async def _noter_verrouille(
+        self, evenement: Event, evaluation_id: str, donnees: dict[str, Any]
+    ) -> tuple[Reply, ...]:
         utilisateur = evenement.origin.user
         dossier = await self.store.dossier(evaluation_id)
         if dossier is None or not autorise(dossier.evaluation, utilisateur, Action.NOTER):
