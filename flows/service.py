@@ -1,9 +1,11 @@
 """The application service: ``handle(event) -> replies``, the one place with effects.
 
-For each event: if it is a retry of the last request the user sent (same
-request id), the replies already given are returned and nothing is applied
-again. Otherwise the user's conversation state is loaded, the event is
-routed (a command, or the scoring conversation it belongs to), the
+For each event: if it is a retry of one of the user's recent requests (same
+request id, among the last MAX_REQUETES_MEMORISEES of the last day), the
+replies already given are returned and nothing is applied again; a creation
+is also recognised by the request id the store recorded with it, even once
+that memory is lost. Otherwise the user's conversation state is loaded, the
+event is routed (a command, or the scoring conversation it belongs to), the
 authorisation is checked in the domain, the flow steps, its records are
 stored — each durable before anything is answered — then the new state, and
 the replies are returned for the channel to send.
@@ -21,14 +23,23 @@ import json
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Sequence
 from dataclasses import asdict
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
+
+from pydantic import TypeAdapter
 
 from flows import catalogue as txt
 from flows import commandes, creation, preuves, rapprochement
 from flows.autorisation import Action, autorise
 from flows.comparaison import comparer
-from flows.evaluation import Dossier, Element, EtatConversation, Reouverture, Soumission
+from flows.evaluation import (
+    Dossier,
+    Element,
+    EtatConversation,
+    Evaluation,
+    Reouverture,
+    Soumission,
+)
 from flows.messages import (
     ChoiceEvent,
     CommandEvent,
@@ -52,6 +63,45 @@ from referentiel import Bloc, CodeValeur, Referentiel, SearchIndex
 
 FLOW = "cqp"
 ATTENTES_DE_TEXTE = (Attente.COMMENTAIRE, Attente.PRECISIONS)
+MAX_REQUETES_MEMORISEES = 32
+"""Recent requests of a user whose replies the conversation state keeps, to answer a retry."""
+DUREE_MEMOIRE = timedelta(hours=24)
+"""How long they are kept: as long as the store recognises a retried write (storage.base)."""
+
+
+_REPONSES = TypeAdapter(tuple[Reply, ...])
+
+
+def _recentes(donnees: dict[str, Any], maintenant: datetime) -> list[dict[str, Any]]:
+    """The user's recent requests (oldest first) still remembered at ``maintenant``."""
+    limite = maintenant - DUREE_MEMOIRE
+    return [r for r in donnees.get("recentes", ()) if datetime.fromisoformat(r["quand"]) > limite]
+
+
+def _memoriser(
+    recentes: list[dict[str, Any]], requete: str, replies: tuple[Reply, ...], maintenant: datetime
+) -> list[dict[str, Any]]:
+    """``recentes`` with this request's replies added, at most MAX_REQUETES_MEMORISEES.
+
+    The replies are kept as one JSON string per request: the state is written
+    on every event, and a string costs nothing to carry over. Only the newest
+    entry keeps an attached file (a jury export can be megabytes): an older
+    request that carried one is remembered as to be run again — an export only
+    reads.
+    """
+    anciennes = [
+        {"requete": r["requete"], "quand": r["quand"], "rejouer": True} if r.get("fichier") else r
+        for r in recentes
+        if r["requete"] != requete
+    ]
+    entree: dict[str, Any] = {
+        "requete": requete,
+        "quand": maintenant.isoformat(),
+        "reponses": _REPONSES.dump_json(replies).decode(),
+    }
+    if any(r.fichier is not None for r in replies):
+        entree["fichier"] = True
+    return [*anciennes, entree][-MAX_REQUETES_MEMORISEES:]
 
 
 def _dire(texte: str) -> tuple[Reply, ...]:
@@ -145,21 +195,23 @@ class Service:
         origine = evenement.origin
         etat = await self.store.etat(origine.channel, origine.user)
         donnees: dict[str, Any] = dict(etat.donnees) if etat is not None else {}
-        if (
-            donnees.get("requete") == evenement.request_id
-        ):  # a retry: the same answer, nothing again
-            return tuple(Reply.model_validate(r) for r in donnees.get("reponses", ()))
+        maintenant = self.horloge()
+        recentes = _recentes(donnees, maintenant)
+        deja = next((r for r in recentes if r["requete"] == evenement.request_id), None)
+        if deja is not None and not deja.get("rejouer"):  # a retry: the same answer, nothing again
+            return _REPONSES.validate_json(deja["reponses"])
         try:
             replies = await self._router(evenement, donnees)
         except RefusStore as exc:
             # Nothing half-applied is acknowledged, and the request id is not recorded:
             # the same request again (a retry, or the user clicking again) tries again.
             return _dire(txt.CMD_NON_ENREGISTRE.format(raison=txt.erreur_stockage(exc)))
-        donnees.update(
-            requete=evenement.request_id, reponses=[r.model_dump(mode="json") for r in replies]
-        )
-        # The records are stored; if the state cannot be, only the cursor and the retry
-        # memory are lost — both are rebuilt from the records — so the replies still go out.
+        donnees["recentes"] = _memoriser(recentes, evenement.request_id, replies, maintenant)
+        for avant in ("requete", "reponses"):  # the memory of the last request only, before
+            donnees.pop(avant, None)
+        # The records are stored; if the state cannot be, only the cursor and the memory of
+        # replies are lost — the cursor is rebuilt from the records, and the store still knows
+        # the request ids it applied — so the replies still go out.
         with contextlib.suppress(RefusStore):
             await self._sauver_etat(origine.channel, origine.user, donnees)
         return replies
@@ -548,13 +600,36 @@ class Service:
         if erreurs:
             return (creation.formulaire(evenement.values, erreurs),)
         async with self._creation:  # two forms at once never pick the same id
-            existantes = {e.id for e in await self.store.evaluations()}
-            ev = creation.evaluation(evenement.values, utilisateur, existantes, self.horloge())
-            await self.store.creer(ev, par=utilisateur, requete=evenement.request_id)
+            existantes = await self.store.evaluations()
+            ev = await self._deja_creee(evenement, existantes)
+            if ev is None:
+                ev = creation.evaluation(
+                    evenement.values, utilisateur, {e.id for e in existantes}, self.horloge()
+                )
+                await self.store.creer(ev, par=utilisateur, requete=evenement.request_id)
         confirmation = txt.CRE_CREEE.format(
             evaluation=ev.id, reference=ev.candidat.reference, bloc=ev.bloc
         )
         return (*_dire(confirmation), *creation.invitations(ev, self.referentiel))
+
+    async def _deja_creee(
+        self, evenement: FormEvent, existantes: Sequence[Evaluation]
+    ) -> Evaluation | None:
+        """The evaluation this very request created, if it is a retry (the store knows its id).
+
+        Only the evaluations this form could have created are asked: its
+        coordinateur's, with the id the form's candidate and bloc lead to.
+        """
+        base = creation.evaluation(evenement.values, evenement.origin.user, (), self.horloge()).id
+        for ev in existantes:
+            suffixe = ev.id.removeprefix(base)
+            if (
+                (suffixe == "" or (suffixe[:1] == "-" and suffixe[1:].isdigit()))
+                and evenement.origin.user in ev.coordinateurs
+                and await self.store.requete_traitee(ev.id, evenement.request_id)
+            ):
+                return ev
+        return None
 
     async def _noter(
         self, evenement: Event, evaluation_id: str, donnees: dict[str, Any]
