@@ -29,7 +29,7 @@ from typing import Any
 from pydantic import TypeAdapter
 
 from flows import catalogue as txt
-from flows import commandes, creation, preuves, rapprochement
+from flows import commandes, creation, preuves, rapprochement, saisie
 from flows.autorisation import Action, autorise
 from flows.comparaison import comparer
 from flows.evaluation import (
@@ -41,6 +41,7 @@ from flows.evaluation import (
     Soumission,
 )
 from flows.messages import (
+    Button,
     ChoiceEvent,
     CommandEvent,
     Destination,
@@ -63,6 +64,8 @@ from referentiel import Bloc, CodeValeur, Referentiel, SearchIndex
 
 FLOW = "cqp"
 ATTENTES_DE_TEXTE = (Attente.COMMENTAIRE, Attente.PRECISIONS)
+DELAI_JUSTIFICATION = timedelta(minutes=30)
+"""How long a proposal waits for its justification, unless ``Service(delai_justification=…)``."""
 MAX_REQUETES_MEMORISEES = 32
 """Recent requests of a user whose replies the conversation state keeps, to answer a retry."""
 DUREE_MEMOIRE = timedelta(hours=24)
@@ -102,6 +105,15 @@ def _memoriser(
     if any(r.fichier is not None for r in replies):
         entree["fichier"] = True
     return [*anciennes, entree][-MAX_REQUETES_MEMORISEES:]
+
+
+def _commande_tapee(texte: str) -> bool:
+    """Whether a typed line is a command even while a flow waits for text (flows.saisie)."""
+    return texte.lstrip().startswith("/") or saisie.est_commande(texte)
+
+
+def _meme_proposition(une: dict[str, str], autre: dict[str, str]) -> bool:
+    return all(une[cle] == autre[cle] for cle in ("evaluation", "critere", "valeur"))
 
 
 def _dire(texte: str) -> tuple[Reply, ...]:
@@ -172,8 +184,11 @@ class Service:
         horloge: Callable[[], datetime],
         admins: Collection[str] = (),
         coordinateurs: Collection[str] = (),
+        delai_justification: timedelta = DELAI_JUSTIFICATION,
     ) -> None:
         self.store = store
+        self.delai_justification = delai_justification
+        """How long a proposal waits for its justification before it expires."""
         self.coordinateurs = frozenset(coordinateurs)
         self.referentiel = referentiel
         self.recherche = SearchIndex(referentiel)
@@ -231,6 +246,76 @@ class Service:
         )
 
     async def _router(self, evenement: Event, donnees: dict[str, Any]) -> tuple[Reply, ...]:
+        """The event routed; a pending justification that expired or was left is dropped first."""
+        ancienne = donnees.get("justification")
+        avis = self._fin_de_justification(evenement, donnees)
+        if avis and isinstance(evenement, TextEvent) and not _commande_tapee(evenement.text):
+            return avis  # the text was for the proposal dropped: it is not taken as anything else
+        replies = await self._aiguiller(evenement, donnees)
+        nouvelle = donnees.get("justification")
+        if ancienne is not None and nouvelle is not None and _meme_proposition(ancienne, nouvelle):
+            avis = ()  # the same proposal clicked again: it simply waits again
+        return (*avis, *replies)
+
+    def _fin_de_justification(self, evenement: Event, donnees: dict[str, Any]) -> tuple[Reply, ...]:
+        """A pending justification past its delay, or left for a click elsewhere: dropped, told."""
+        en_attente = donnees.get("justification")
+        if en_attente is None:
+            return ()
+        depuis = en_attente.get("depuis")
+        expiree = (
+            depuis is None
+            or self.horloge() - datetime.fromisoformat(depuis) > self.delai_justification
+        )
+        if not expiree and not isinstance(evenement, ChoiceEvent | FormEvent):
+            return ()
+        del donnees["justification"]
+        quoi = {"valeur": en_attente["valeur"], "critere": en_attente["critere"]}
+        if not expiree:
+            return _dire(txt.SRV_JUSTIFICATION_ABANDONNEE.format(**quoi))
+        ecarts = Button(
+            label=txt.RAP_BOUTON_LISTE,
+            payload=rapprochement.Rapprocher(
+                evaluation=en_attente["evaluation"], action="liste"
+            ).pack(),
+        )
+        texte = txt.SRV_JUSTIFICATION_EXPIREE.format(**quoi, minutes=self._minutes())
+        return (say(texte, buttons=(ecarts,)),)
+
+    def _minutes(self) -> int:
+        return max(1, int(self.delai_justification.total_seconds() // 60))
+
+    def _texte_attendu(self, donnees: dict[str, Any]) -> bool:
+        """Whether a flow waits for free text from this user (a justification, a comment…)."""
+        if donnees.get("justification") is not None:
+            return True
+        actif = donnees.get("actif")
+        notation = donnees.get("notation", {}).get(actif) if actif else None
+        return (
+            notation is not None
+            and EtatNotation.model_validate(notation).attente in ATTENTES_DE_TEXTE
+        )
+
+    async def _rappel(self, donnees: dict[str, Any]) -> tuple[Reply, ...]:
+        """What a flow still waits for, after a command typed meanwhile; nothing if nothing."""
+        en_attente = donnees.get("justification")
+        if en_attente is not None:
+            texte = txt.SRV_RAPPEL_JUSTIFICATION.format(
+                valeur=en_attente["valeur"], critere=en_attente["critere"]
+            )
+            return _dire(texte)
+        if not self._texte_attendu(donnees):
+            return ()
+        etat = EtatNotation.model_validate(donnees["notation"][donnees["actif"]])
+        if etat.attente is Attente.PRECISIONS:
+            return _dire(txt.SRV_RAPPEL_PRECISIONS.format(competence=etat.competence))
+        dossier = await self.store.dossier(etat.evaluation)
+        bloc = self.referentiel.bloc(dossier.evaluation.bloc) if dossier is not None else None
+        if bloc is None or not 0 <= etat.position < len(bloc.criteres):
+            return ()
+        return _dire(txt.SRV_RAPPEL_COMMENTAIRE.format(critere=bloc.criteres[etat.position].id))
+
+    async def _aiguiller(self, evenement: Event, donnees: dict[str, Any]) -> tuple[Reply, ...]:
         if isinstance(evenement, FormEvent):
             return await self._formulaire(evenement)
         if isinstance(evenement, ChoiceEvent):
@@ -258,29 +343,35 @@ class Service:
             assert isinstance(charge, Noter | Aller)
             return await self._noter(evenement, charge.evaluation, donnees)
         if isinstance(evenement, TextEvent) and evenement.text.lstrip().startswith("/"):
-            # « /cqp … » is always a command, even while a flow waits for text: the
-            # flow keeps waiting, untouched.
-            commande = CommandEvent.parse(evenement.origin, evenement.request_id, evenement.text)
-            return (
-                await self._commande(commande) if commande else _dire(txt.CMD_TEXTE_HORS_CONTEXTE)
-            )
-        if isinstance(evenement, TextEvent):
-            en_attente = donnees.get("justification")
-            if en_attente is not None:
-                return await self._justifier(evenement, en_attente, donnees)
-            actif = donnees.get("actif")
-            notation = donnees.get("notation", {}).get(actif) if actif else None
-            if (
-                notation is not None
-                and EtatNotation.model_validate(notation).attente in ATTENTES_DE_TEXTE
-            ):
-                return await self._noter(evenement, str(actif), donnees)
             commande = CommandEvent.parse(evenement.origin, evenement.request_id, evenement.text)
             if commande is None:
                 return _dire(txt.CMD_TEXTE_HORS_CONTEXTE)
             evenement = commande
+        annulation = isinstance(evenement, CommandEvent) and saisie.est_annulation(
+            f"{evenement.name} {evenement.args}"
+        )
+        if annulation:  # « /cqp annuler » is « annuler »
+            evenement = TextEvent(
+                origin=evenement.origin, request_id=evenement.request_id, text=saisie.ANNULER
+            )
+        if isinstance(evenement, TextEvent):
+            texte = evenement.text
+            attendu = self._texte_attendu(donnees)
+            if attendu and not _commande_tapee(texte):
+                # The text awaited (or « annuler »): the justification first, it is the newest.
+                en_attente = donnees.get("justification")
+                if en_attente is not None:
+                    return await self._justifier(evenement, en_attente, donnees)
+                return await self._noter(evenement, str(donnees["actif"]), donnees)
+            if not attendu and saisie.est_annulation(texte):
+                return _dire(txt.SRV_RIEN_A_ANNULER)
+            commande = CommandEvent.parse(evenement.origin, evenement.request_id, texte)
+            if commande is None:
+                return _dire(txt.CMD_TEXTE_HORS_CONTEXTE)
+            evenement = commande
         if isinstance(evenement, CommandEvent):
-            return await self._commande(evenement)
+            # A command while a flow waits for text: answered, and the flow keeps waiting.
+            return (*await self._commande(evenement), *await self._rappel(donnees))
         return (commandes.aide(),)
 
     async def _commande(self, commande: CommandEvent) -> tuple[Reply, ...]:
@@ -387,10 +478,12 @@ class Service:
                 )
             donnees["justification"] = {
                 "evaluation": charge.evaluation, "critere": charge.critere, "valeur": charge.valeur,
+                "depuis": maintenant.isoformat(),
             }  # fmt: skip
-            return (
-                rapprochement.demander_justification(charge.critere, CodeValeur(charge.valeur)),
+            demande = rapprochement.demander_justification(
+                charge.critere, CodeValeur(charge.valeur), self._minutes()
             )
+            return (demande,)
         else:
             resultat = rapprochement.accepter(
                 dossier, bloc, utilisateur, charge.critere, charge.valeur, maintenant
@@ -403,6 +496,13 @@ class Service:
     async def _justifier(
         self, evenement: TextEvent, en_attente: dict[str, str], donnees: dict[str, Any]
     ) -> tuple[Reply, ...]:
+        if saisie.est_annulation(evenement.text):
+            del donnees["justification"]
+            return _dire(
+                txt.SRV_JUSTIFICATION_ANNULEE.format(
+                    valeur=en_attente["valeur"], critere=en_attente["critere"]
+                )
+            )
         async with self.evaluations.tenir(en_attente["evaluation"]):
             return await self._justifier_verrouille(evenement, en_attente, donnees)
 
