@@ -18,8 +18,10 @@ visas, results) plug into the same routing.
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import json
+import zlib
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Sequence
 from dataclasses import asdict
@@ -75,6 +77,19 @@ DUREE_MEMOIRE = timedelta(hours=24)
 _REPONSES = TypeAdapter(tuple[Reply, ...])
 
 
+def _emballer(replies: tuple[Reply, ...]) -> str:
+    """Replies as a short JSON-safe string: compressed JSON in base64 (a third of the size)."""
+    return base64.b64encode(zlib.compress(_REPONSES.dump_json(replies), 1)).decode("ascii")
+
+
+def _deballer(emballees: str) -> tuple[Reply, ...] | None:
+    """The replies packed by _emballer; None if they cannot be read (then the request runs)."""
+    try:
+        return _REPONSES.validate_json(zlib.decompress(base64.b64decode(emballees)))
+    except (ValueError, zlib.error):  # binascii.Error and ValidationError are ValueErrors
+        return None
+
+
 def _recentes(donnees: dict[str, Any], maintenant: datetime) -> list[dict[str, Any]]:
     """The user's recent requests (oldest first) still remembered at ``maintenant``."""
     limite = maintenant - DUREE_MEMOIRE
@@ -86,8 +101,8 @@ def _memoriser(
 ) -> list[dict[str, Any]]:
     """``recentes`` with this request's replies added, at most MAX_REQUETES_MEMORISEES.
 
-    The replies are kept as one JSON string per request: the state is written
-    on every event, and a string costs nothing to carry over. Only the newest
+    The replies are kept compressed, one string per request: the state is
+    written on every event, and its cost grows with its size. Only the newest
     entry keeps an attached file (a jury export can be megabytes): an older
     request that carried one is remembered as to be run again — an export only
     reads.
@@ -100,7 +115,7 @@ def _memoriser(
     entree: dict[str, Any] = {
         "requete": requete,
         "quand": maintenant.isoformat(),
-        "reponses": _REPONSES.dump_json(replies).decode(),
+        "reponses": _emballer(replies),
     }
     if any(r.fichier is not None for r in replies):
         entree["fichier"] = True
@@ -214,7 +229,9 @@ class Service:
         recentes = _recentes(donnees, maintenant)
         deja = next((r for r in recentes if r["requete"] == evenement.request_id), None)
         if deja is not None and not deja.get("rejouer"):  # a retry: the same answer, nothing again
-            return _REPONSES.validate_json(deja["reponses"])
+            memorisees = _deballer(deja["reponses"])
+            if memorisees is not None:
+                return memorisees
         try:
             replies = await self._router(evenement, donnees)
         except RefusStore as exc:

@@ -129,3 +129,16 @@ async def test_an_older_export_retried_is_made_again_and_the_state_does_not_keep
     assert etat is not None and fichier.contenu not in json.dumps(etat.donnees)
     await coordinateur.taper(f"export {EV}", requete="exp-1")
     assert coordinateur.replies[0].fichier == fichier
+
+
+async def test_a_memory_entry_that_cannot_be_read_is_run_again_not_crashed(
+    service: Service,
+) -> None:
+    expert = Utilisateur(service, "u-expert")
+    await expert.taper("aide", requete="t-1")
+    etat = await service.store.etat("web", "u-expert")
+    assert etat is not None
+    [entree] = etat.donnees["recentes"]
+    abimee = {**etat.donnees, "recentes": [{**entree, "reponses": "pas du base64 !"}]}
+    await service.store.sauver_etat(etat.model_copy(update={"donnees": abimee}))
+    assert "mes-evaluations" in await expert.taper("aide", requete="t-1")
