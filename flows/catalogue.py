@@ -667,3 +667,46 @@ RAP_VISE: Final = (
     "Les deux visas sont donnés : la proposition est close. Un coordinateur peut la rouvrir."
 )
 NOTE_BOUTON_PRECISIONS: Final = "Précisions {competence}"
+
+
+# --- service robustness ---
+
+SRV_DESTINATION_TROP_LONGUE: Final = (
+    "la destination des résultats fait {n} caractères ; {max} au plus "
+    "(le nom ou l'identifiant d'un canal)."
+)
+SRV_RAPPEL_COMMENTAIRE: Final = (
+    "Toujours en attente : votre commentaire sur {critere}. "
+    "Tapez-le, ou « annuler » pour ne pas en mettre."
+)
+SRV_RAPPEL_PRECISIONS: Final = (
+    "Toujours en attente : vos précisions sur la compétence {competence}. "
+    "Tapez-les, ou « annuler » pour y revenir plus tard."
+)
+SRV_RAPPEL_JUSTIFICATION: Final = (
+    "Toujours en attente : la justification de votre proposition {valeur} pour {critere}. "
+    "Tapez-la, ou « annuler » pour abandonner cette proposition."
+)
+SRV_RIEN_A_ANNULER: Final = "Rien n'est en attente : il n'y a rien à annuler."
+SRV_COMMENTAIRE_ANNULE: Final = "Pas de commentaire sur {critere} : sa valeur reste enregistrée."
+SRV_PRECISIONS_ANNULEES: Final = "Précisions sur {competence} laissées pour plus tard."
+SRV_PRECISIONS_ANNULEES_OBLIGATOIRES: Final = (
+    "Précisions sur {competence} laissées pour plus tard : elles sont obligatoires pour "
+    "soumettre la grille, la revue y ramène."
+)
+SRV_JUSTIFICATION_CONSIGNE: Final = (
+    "Tapez « annuler » pour abandonner cette proposition ; "
+    "sans justification dans les {minutes} min, elle expire."
+)
+SRV_JUSTIFICATION_ANNULEE: Final = (
+    "Proposition {valeur} pour {critere} abandonnée : rien n'a été enregistré."
+)
+SRV_JUSTIFICATION_EXPIREE: Final = (
+    "Votre proposition {valeur} pour {critere} attendait sa justification depuis plus de "
+    "{minutes} min : elle a expiré et rien n'a été enregistré. Pour la reprendre, proposez-la "
+    "de nouveau depuis les écarts."
+)
+SRV_JUSTIFICATION_ABANDONNEE: Final = (
+    "La proposition {valeur} pour {critere} attendait sa justification : vous êtes passé à "
+    "autre chose, elle est abandonnée et rien n'a été enregistré."
+)

@@ -28,6 +28,7 @@ from pydantic import BaseModel, ConfigDict
 from flows import catalogue as txt
 from flows.evaluation import Candidat, Evaluateur, Evaluation
 from flows.messages import (
+    MAX_TARGET,
     Button,
     ChoiceEvent,
     Choices,
@@ -156,6 +157,10 @@ def verifier(valeurs: Mapping[str, str], referentiel: Referentiel) -> list[str]:
         erreurs.append(txt.CRE_MEME_EVALUATEUR)
     if v["echeance"] and _date(v["echeance"]) is None:
         erreurs.append(txt.CRE_DATE_INVALIDE.format(valeur=v["echeance"][:20]))
+    if len(v["destination"]) > MAX_TARGET:
+        erreurs.append(
+            txt.SRV_DESTINATION_TROP_LONGUE.format(n=len(v["destination"]), max=MAX_TARGET)
+        )
     return erreurs
 
 

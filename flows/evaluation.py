@@ -27,6 +27,12 @@ Identifiant = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_
 IdentifiantFichier = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")]
 """IDs of evaluations and candidates' references: they name files and directories, so no dot."""
 
+DestinationResultats = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)
+]
+"""Where an evaluation's result is posted (a channel's name or id): as long as a reply's
+``Destination.target`` may be (``flows.messages.MAX_TARGET``), so that it can always be posted."""
+
 TexteLibre = Annotated[str, StringConstraints(strip_whitespace=True, max_length=10_000)]
 """What a person types: comments, précisions, reasons. Bounded, may be empty."""
 
@@ -72,7 +78,7 @@ class Evaluation(_Record):
     evaluateurs: tuple[Evaluateur, Evaluateur]
     coordinateurs: tuple[Identifiant, ...] = Field(min_length=1)
     echeance: date | None = None
-    destination_resultats: str | None = None
+    destination_resultats: DestinationResultats | None = None
     statut: StatutEvaluation = StatutEvaluation.EN_COURS
     horodatage: AwareDatetime
 

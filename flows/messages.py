@@ -35,7 +35,14 @@ from __future__ import annotations
 import re
 from typing import Annotated, ClassVar, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    model_validator,
+)
 
 MAX_BLOCKS = 50
 MAX_TEXT = 3000
@@ -271,13 +278,34 @@ def paragraphs(text: str) -> tuple[Paragraph, ...]:
 # --- replies -------------------------------------------------------------------------
 
 
+MAX_TARGET = 200
+"""Longest results destination (a channel's name or id, as the coordinateur gave it)."""
+Target = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TARGET)
+]
+
+
 class Destination(_Model):
-    """Where a reply goes: back to the origin, to a user's DM, or to the results destination."""
+    """Where a reply goes: back to the origin, to a user's DM, or to the results destination.
+
+    ``user`` is set exactly when ``kind`` is ``"user"``, ``target`` exactly when it is
+    ``"results"``: an adapter never has to guess where to post.
+    """
 
     kind: Literal["origin", "user", "results"] = "origin"
     user: Short | None = None
+    target: Target | None = None
+    """The evaluation's results destination (kind ``"results"``): where the adapter posts."""
     replace: bool = False
     """Update the message that was answered instead of posting a new one, where the channel can."""
+
+    @model_validator(mode="after")
+    def _one_place(self) -> Self:
+        if (self.kind == "user") != (self.user is not None):
+            raise ValueError("a user destination, and only it, names a user")
+        if (self.kind == "results") != (self.target is not None):
+            raise ValueError("a results destination, and only it, names a target")
+        return self
 
 
 class Fichier(_Model):

@@ -4,7 +4,8 @@ The conversation is a *cursor over the bloc's list of critères* (not one
 state per question) plus what it is waiting for: a value, an optional
 comment (prompted after ECA or NA), the précisions remark after the last
 critère of a compétence (mandatory where the bloc's modalités say so), the
-review, or nothing (the grid is submitted and locked).
+review, or nothing (the grid is submitted and locked). « annuler » typed
+instead of a comment or précisions goes back to the critère, storing nothing.
 
 :func:`etape` is pure: ``(state, event, the évaluateur's stored grid) ->
 (new state, replies, records to store)``. Which handler answers is read in
@@ -54,6 +55,7 @@ from flows.messages import (
     shorten,
     unpack_any,
 )
+from flows.saisie import est_annulation
 from referentiel import Bloc, CodeValeur, Competence, Critere
 
 
@@ -608,6 +610,20 @@ def _soumettre(ctx: _Ctx) -> Pas:
     return Pas(etat, (say(txt.NOTE_SOUMISE.format(total=len(ctx.bloc.criteres))),), (soumission,))
 
 
+def _annuler(ctx: _Ctx, evenement: Event, charge: Payload | None) -> Pas:
+    """« annuler » typed instead of a comment or précisions: back to the critère, nothing stored."""
+    if ctx.etat.attente is Attente.COMMENTAIRE:
+        dit = txt.SRV_COMMENTAIRE_ANNULE.format(critere=ctx.critere.id)
+    else:
+        modele = (
+            txt.SRV_PRECISIONS_ANNULEES_OBLIGATOIRES
+            if ctx.obligatoires
+            else txt.SRV_PRECISIONS_ANNULEES
+        )
+        dit = modele.format(competence=ctx.etat.competence)
+    return _vers(ctx, ctx.etat.position, say(dit))
+
+
 def _rappel(ctx: _Ctx, evenement: Event, charge: Payload | None) -> Pas:
     """Something the flow does not expect now: say what it expects, change nothing."""
     if ctx.etat.attente is Attente.VALEUR:
@@ -641,8 +657,18 @@ def reprendre(ctx: _Ctx) -> Pas:
 
 TABLE: dict[Attente, dict[str, Handler]] = {
     Attente.VALEUR: {"noter": _noter, "aller": _aller},
-    Attente.COMMENTAIRE: {"texte": _commentaire, "noter": _noter, "aller": _aller},
-    Attente.PRECISIONS: {"texte": _precisions, "noter": _noter, "aller": _aller},
+    Attente.COMMENTAIRE: {
+        "texte": _commentaire,
+        "annuler": _annuler,
+        "noter": _noter,
+        "aller": _aller,
+    },
+    Attente.PRECISIONS: {
+        "texte": _precisions,
+        "annuler": _annuler,
+        "noter": _noter,
+        "aller": _aller,
+    },
     Attente.REVUE: {"noter": _noter, "aller": _aller},
     Attente.SOUMISE: {},
 }
@@ -663,7 +689,7 @@ def _nature(evenement: Event, evaluation: str) -> tuple[str, Payload | None]:
             return "invalide", None
         return ("noter" if isinstance(charge, Noter) else "aller"), charge
     if isinstance(evenement, TextEvent):
-        return "texte", None
+        return ("annuler" if est_annulation(evenement.text) else "texte"), None
     return "autre", None
 
 

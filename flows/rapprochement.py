@@ -222,8 +222,12 @@ def _fin_du_rapprochement(evaluation: str) -> Reply:
     return say(txt.RAP_TOUT_RAPPROCHE, buttons=(bouton,))
 
 
-def demander_justification(critere: str, valeur: CodeValeur) -> Reply:
-    return say(txt.RAP_JUSTIFIER.format(valeur=valeur.value, critere=critere))
+def demander_justification(critere: str, valeur: CodeValeur, minutes: int) -> Reply:
+    """Ask for the rationale of a proposal, saying how to drop it and when it expires."""
+    return say(
+        txt.RAP_JUSTIFIER.format(valeur=valeur.value, critere=critere),
+        txt.SRV_JUSTIFICATION_CONSIGNE.format(minutes=minutes),
+    )
 
 
 def proposer(
@@ -377,7 +381,8 @@ def viser(dossier: Dossier, bloc: Bloc, utilisateur: str, maintenant: datetime) 
         for c in dossier.evaluation.coordinateurs
     ]
     if dossier.evaluation.destination_resultats:
-        envois.append(Reply(message=resultat, to=Destination(kind="results")))
+        cible = Destination(kind="results", target=dossier.evaluation.destination_resultats)
+        envois.append(Reply(message=resultat, to=cible))
     return Resultat((Reply(message=resultat), *envois), (visa,))
 
 

@@ -1,9 +1,11 @@
 """The application service: ``handle(event) -> replies``, the one place with effects.
 
-For each event: if it is a retry of the last request the user sent (same
-request id), the replies already given are returned and nothing is applied
-again. Otherwise the user's conversation state is loaded, the event is
-routed (a command, or the scoring conversation it belongs to), the
+For each event: if it is a retry of one of the user's recent requests (same
+request id, among the last MAX_REQUETES_MEMORISEES of the last day), the
+replies already given are returned and nothing is applied again; a creation
+is also recognised by the request id the store recorded with it, even once
+that memory is lost. Otherwise the user's conversation state is loaded, the
+event is routed (a command, or the scoring conversation it belongs to), the
 authorisation is checked in the domain, the flow steps, its records are
 stored — each durable before anything is answered — then the new state, and
 the replies are returned for the channel to send.
@@ -15,19 +17,33 @@ visas, results) plug into the same routing.
 
 from __future__ import annotations
 
+import asyncio
+import base64
 import contextlib
 import json
-from collections.abc import Awaitable, Callable, Collection, Sequence
+import zlib
+from collections import Counter
+from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Sequence
 from dataclasses import asdict
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
+from pydantic import TypeAdapter
+
 from flows import catalogue as txt
-from flows import commandes, creation, designation, preuves, qualite, rapprochement
+from flows import commandes, creation, designation, preuves, qualite, rapprochement, saisie
 from flows.autorisation import Action, autorise
 from flows.comparaison import comparer
-from flows.evaluation import Dossier, Element, EtatConversation, Reouverture, Soumission
+from flows.evaluation import (
+    Dossier,
+    Element,
+    EtatConversation,
+    Evaluation,
+    Reouverture,
+    Soumission,
+)
 from flows.messages import (
+    Button,
     ChoiceEvent,
     CommandEvent,
     Destination,
@@ -52,6 +68,69 @@ FLOW = "cqp"
 Conversation = dict[str, Any]
 """A user's conversation state: what the flows keep between two messages."""
 ATTENTES_DE_TEXTE = (Attente.COMMENTAIRE, Attente.PRECISIONS)
+DELAI_JUSTIFICATION = timedelta(minutes=30)
+"""How long a proposal waits for its justification, unless ``Service(delai_justification=…)``."""
+MAX_REQUETES_MEMORISEES = 32
+"""Recent requests of a user whose replies the conversation state keeps, to answer a retry."""
+DUREE_MEMOIRE = timedelta(hours=24)
+"""How long they are kept: as long as the store recognises a retried write (storage.base)."""
+
+
+_REPONSES = TypeAdapter(tuple[Reply, ...])
+
+
+def _emballer(replies: tuple[Reply, ...]) -> str:
+    """Replies as a short JSON-safe string: compressed JSON in base64 (a third of the size)."""
+    return base64.b64encode(zlib.compress(_REPONSES.dump_json(replies), 1)).decode("ascii")
+
+
+def _deballer(emballees: str) -> tuple[Reply, ...] | None:
+    """The replies packed by _emballer; None if they cannot be read (then the request runs)."""
+    try:
+        return _REPONSES.validate_json(zlib.decompress(base64.b64decode(emballees)))
+    except (ValueError, zlib.error):  # binascii.Error and ValidationError are ValueErrors
+        return None
+
+
+def _recentes(donnees: dict[str, Any], maintenant: datetime) -> list[dict[str, Any]]:
+    """The user's recent requests (oldest first) still remembered at ``maintenant``."""
+    limite = maintenant - DUREE_MEMOIRE
+    return [r for r in donnees.get("recentes", ()) if datetime.fromisoformat(r["quand"]) > limite]
+
+
+def _memoriser(
+    recentes: list[dict[str, Any]], requete: str, replies: tuple[Reply, ...], maintenant: datetime
+) -> list[dict[str, Any]]:
+    """``recentes`` with this request's replies added, at most MAX_REQUETES_MEMORISEES.
+
+    The replies are kept compressed, one string per request: the state is
+    written on every event, and its cost grows with its size. Only the newest
+    entry keeps an attached file (a jury export can be megabytes): an older
+    request that carried one is remembered as to be run again — an export only
+    reads.
+    """
+    anciennes = [
+        {"requete": r["requete"], "quand": r["quand"], "rejouer": True} if r.get("fichier") else r
+        for r in recentes
+        if r["requete"] != requete
+    ]
+    entree: dict[str, Any] = {
+        "requete": requete,
+        "quand": maintenant.isoformat(),
+        "reponses": _emballer(replies),
+    }
+    if any(r.fichier is not None for r in replies):
+        entree["fichier"] = True
+    return [*anciennes, entree][-MAX_REQUETES_MEMORISEES:]
+
+
+def _commande_tapee(texte: str) -> bool:
+    """Whether a typed line is a command even while a flow waits for text (flows.saisie)."""
+    return texte.lstrip().startswith("/") or saisie.est_commande(texte)
+
+
+def _meme_proposition(une: dict[str, str], autre: dict[str, str]) -> bool:
+    return all(une[cle] == autre[cle] for cle in ("evaluation", "critere", "valeur"))
 
 
 def _dire(texte: str) -> tuple[Reply, ...]:
@@ -78,8 +157,42 @@ class _Refus(Exception):
         self.replies = replies
 
 
+class Verrous:
+    """One ``asyncio.Lock`` per key, kept only while someone holds or awaits it.
+
+    The service holds an evaluation's lock from reading its records to writing
+    the step's ones (and reading them back to decide what follows), so two
+    clicks on one evaluation at the same instant are handled one after the
+    other; clicks on different evaluations never wait for each other.
+    """
+
+    def __init__(self) -> None:
+        self._verrous: dict[str, asyncio.Lock] = {}
+        self._usagers: Counter[str] = Counter()
+
+    @contextlib.asynccontextmanager
+    async def tenir(self, cle: str) -> AsyncIterator[None]:
+        verrou = self._verrous.setdefault(cle, asyncio.Lock())
+        self._usagers[cle] += 1
+        try:
+            async with verrou:
+                yield
+        finally:
+            self._usagers[cle] -= 1
+            if not self._usagers[cle]:
+                del self._usagers[cle], self._verrous[cle]
+
+    def __len__(self) -> int:
+        """How many keys are held or awaited now."""
+        return len(self._verrous)
+
+
 class Service:
-    """Handles channel-neutral events for every channel, over the store port."""
+    """Handles channel-neutral events for every channel, over the store port.
+
+    Lock order, to rule out deadlocks: the user's conversation, then one
+    evaluation (never two at once), or the creation lock.
+    """
 
     def __init__(
         self,
@@ -88,34 +201,51 @@ class Service:
         horloge: Callable[[], datetime],
         admins: Collection[str] = (),
         coordinateurs: Collection[str] = (),
+        delai_justification: timedelta = DELAI_JUSTIFICATION,
     ) -> None:
         self.store = store
+        self.delai_justification = delai_justification
+        """How long a proposal waits for its justification before it expires."""
         self.coordinateurs = frozenset(coordinateurs)
         self.referentiel = referentiel
         self.recherche = SearchIndex(referentiel)
         self.horloge = horloge
         self.admins = frozenset(admins)
+        self.conversations = Verrous()
+        """One lock per user and channel: their state is read, stepped and written in turn."""
+        self.evaluations = Verrous()
+        """One lock per evaluation: read → decide → write of every action on it."""
+        self._verrou_creation = asyncio.Lock()
 
     async def handle(self, evenement: Event) -> tuple[Reply, ...]:
         """The replies to ``evenement``, after its effects are stored."""
         origine = evenement.origin
+        async with self.conversations.tenir(f"{origine.channel}|{origine.user}"):
+            return await self._traiter(evenement)
+
+    async def _traiter(self, evenement: Event) -> tuple[Reply, ...]:
+        origine = evenement.origin
         etat = await self.store.etat(origine.channel, origine.user)
         donnees: dict[str, Any] = dict(etat.donnees) if etat is not None else {}
-        if (
-            donnees.get("requete") == evenement.request_id
-        ):  # a retry: the same answer, nothing again
-            return tuple(Reply.model_validate(r) for r in donnees.get("reponses", ()))
+        maintenant = self.horloge()
+        recentes = _recentes(donnees, maintenant)
+        deja = next((r for r in recentes if r["requete"] == evenement.request_id), None)
+        if deja is not None and not deja.get("rejouer"):  # a retry: the same answer, nothing again
+            memorisees = _deballer(deja["reponses"])
+            if memorisees is not None:
+                return memorisees
         try:
             replies = await self._router(evenement, donnees)
         except RefusStore as exc:
             # Nothing half-applied is acknowledged, and the request id is not recorded:
             # the same request again (a retry, or the user clicking again) tries again.
             return _dire(txt.CMD_NON_ENREGISTRE.format(raison=txt.erreur_stockage(exc)))
-        donnees.update(
-            requete=evenement.request_id, reponses=[r.model_dump(mode="json") for r in replies]
-        )
-        # The records are stored; if the state cannot be, only the cursor and the retry
-        # memory are lost — both are rebuilt from the records — so the replies still go out.
+        donnees["recentes"] = _memoriser(recentes, evenement.request_id, replies, maintenant)
+        for avant in ("requete", "reponses"):  # the memory of the last request only, before
+            donnees.pop(avant, None)
+        # The records are stored; if the state cannot be, only the cursor and the memory of
+        # replies are lost — the cursor is rebuilt from the records, and the store still knows
+        # the request ids it applied — so the replies still go out.
         with contextlib.suppress(RefusStore):
             await self._sauver_etat(origine.channel, origine.user, donnees)
         return replies
@@ -135,6 +265,76 @@ class Service:
         )
 
     async def _router(self, evenement: Event, donnees: dict[str, Any]) -> tuple[Reply, ...]:
+        """The event routed; a pending justification that expired or was left is dropped first."""
+        ancienne = donnees.get("justification")
+        avis = self._fin_de_justification(evenement, donnees)
+        if avis and isinstance(evenement, TextEvent) and not _commande_tapee(evenement.text):
+            return avis  # the text was for the proposal dropped: it is not taken as anything else
+        replies = await self._aiguiller(evenement, donnees)
+        nouvelle = donnees.get("justification")
+        if ancienne is not None and nouvelle is not None and _meme_proposition(ancienne, nouvelle):
+            avis = ()  # the same proposal clicked again: it simply waits again
+        return (*avis, *replies)
+
+    def _fin_de_justification(self, evenement: Event, donnees: dict[str, Any]) -> tuple[Reply, ...]:
+        """A pending justification past its delay, or left for a click elsewhere: dropped, told."""
+        en_attente = donnees.get("justification")
+        if en_attente is None:
+            return ()
+        depuis = en_attente.get("depuis")
+        expiree = (
+            depuis is None
+            or self.horloge() - datetime.fromisoformat(depuis) > self.delai_justification
+        )
+        if not expiree and not isinstance(evenement, ChoiceEvent | FormEvent):
+            return ()
+        del donnees["justification"]
+        quoi = {"valeur": en_attente["valeur"], "critere": en_attente["critere"]}
+        if not expiree:
+            return _dire(txt.SRV_JUSTIFICATION_ABANDONNEE.format(**quoi))
+        ecarts = Button(
+            label=txt.RAP_BOUTON_LISTE,
+            payload=rapprochement.Rapprocher(
+                evaluation=en_attente["evaluation"], action="liste"
+            ).pack(),
+        )
+        texte = txt.SRV_JUSTIFICATION_EXPIREE.format(**quoi, minutes=self._minutes())
+        return (say(texte, buttons=(ecarts,)),)
+
+    def _minutes(self) -> int:
+        return max(1, int(self.delai_justification.total_seconds() // 60))
+
+    def _texte_attendu(self, donnees: dict[str, Any]) -> bool:
+        """Whether a flow waits for free text from this user (a justification, a comment…)."""
+        if donnees.get("justification") is not None:
+            return True
+        actif = donnees.get("actif")
+        notation = donnees.get("notation", {}).get(actif) if actif else None
+        return (
+            notation is not None
+            and EtatNotation.model_validate(notation).attente in ATTENTES_DE_TEXTE
+        )
+
+    async def _rappel(self, donnees: dict[str, Any]) -> tuple[Reply, ...]:
+        """What a flow still waits for, after a command typed meanwhile; nothing if nothing."""
+        en_attente = donnees.get("justification")
+        if en_attente is not None:
+            texte = txt.SRV_RAPPEL_JUSTIFICATION.format(
+                valeur=en_attente["valeur"], critere=en_attente["critere"]
+            )
+            return _dire(texte)
+        if not self._texte_attendu(donnees):
+            return ()
+        etat = EtatNotation.model_validate(donnees["notation"][donnees["actif"]])
+        if etat.attente is Attente.PRECISIONS:
+            return _dire(txt.SRV_RAPPEL_PRECISIONS.format(competence=etat.competence))
+        dossier = await self.store.dossier(etat.evaluation)
+        bloc = self.referentiel.bloc(dossier.evaluation.bloc) if dossier is not None else None
+        if bloc is None or not 0 <= etat.position < len(bloc.criteres):
+            return ()
+        return _dire(txt.SRV_RAPPEL_COMMENTAIRE.format(critere=bloc.criteres[etat.position].id))
+
+    async def _aiguiller(self, evenement: Event, donnees: dict[str, Any]) -> tuple[Reply, ...]:
         if isinstance(evenement, FormEvent):
             if preuves.evaluation_visee(evenement) is not None:
                 return await self._preuves(evenement, donnees)
@@ -170,31 +370,35 @@ class Service:
             assert isinstance(charge, Noter | Aller)
             return await self._noter(evenement, charge.evaluation, donnees)
         if isinstance(evenement, TextEvent) and evenement.text.lstrip().startswith("/"):
-            # « /cqp … » is always a command, even while a flow waits for text: the
-            # flow keeps waiting, untouched.
-            commande = CommandEvent.parse(evenement.origin, evenement.request_id, evenement.text)
-            return (
-                await self._commande(commande, donnees)
-                if commande
-                else _dire(txt.CMD_TEXTE_HORS_CONTEXTE)
-            )
-        if isinstance(evenement, TextEvent):
-            en_attente = donnees.get("justification")
-            if en_attente is not None:
-                return await self._justifier(evenement, en_attente, donnees)
-            actif = donnees.get("actif")
-            notation = donnees.get("notation", {}).get(actif) if actif else None
-            if (
-                notation is not None
-                and EtatNotation.model_validate(notation).attente in ATTENTES_DE_TEXTE
-            ):
-                return await self._noter(evenement, str(actif), donnees)
             commande = CommandEvent.parse(evenement.origin, evenement.request_id, evenement.text)
             if commande is None:
                 return _dire(txt.CMD_TEXTE_HORS_CONTEXTE)
             evenement = commande
+        annulation = isinstance(evenement, CommandEvent) and saisie.est_annulation(
+            f"{evenement.name} {evenement.args}"
+        )
+        if annulation:  # « /cqp annuler » is « annuler »
+            evenement = TextEvent(
+                origin=evenement.origin, request_id=evenement.request_id, text=saisie.ANNULER
+            )
+        if isinstance(evenement, TextEvent):
+            texte = evenement.text
+            attendu = self._texte_attendu(donnees)
+            if attendu and not _commande_tapee(texte):
+                # The text awaited (or « annuler »): the justification first, it is the newest.
+                en_attente = donnees.get("justification")
+                if en_attente is not None:
+                    return await self._justifier(evenement, en_attente, donnees)
+                return await self._noter(evenement, str(donnees["actif"]), donnees)
+            if not attendu and saisie.est_annulation(texte):
+                return _dire(txt.SRV_RIEN_A_ANNULER)
+            commande = CommandEvent.parse(evenement.origin, evenement.request_id, texte)
+            if commande is None:
+                return _dire(txt.CMD_TEXTE_HORS_CONTEXTE)
+            evenement = commande
         if isinstance(evenement, CommandEvent):
-            return await self._commande(evenement, donnees)
+            # A command while a flow waits for text: answered, and the flow keeps waiting.
+            return (*await self._commande(evenement, donnees), *await self._rappel(donnees))
         return (commandes.aide(),)
 
     async def _commande(self, commande: CommandEvent, donnees: Conversation) -> tuple[Reply, ...]:
@@ -297,6 +501,15 @@ class Service:
         charge: rapprochement.Rapprocher | rapprochement.Consolider,
         donnees: dict[str, Any],
     ) -> tuple[Reply, ...]:
+        async with self.evaluations.tenir(charge.evaluation):
+            return await self._rapprocher_verrouille(evenement, charge, donnees)
+
+    async def _rapprocher_verrouille(
+        self,
+        evenement: ChoiceEvent,
+        charge: rapprochement.Rapprocher | rapprochement.Consolider,
+        donnees: dict[str, Any],
+    ) -> tuple[Reply, ...]:
         utilisateur = evenement.origin.user
         try:
             dossier, bloc = await self._dossier_rapprochable(charge.evaluation, utilisateur)
@@ -328,10 +541,12 @@ class Service:
                 )
             donnees["justification"] = {
                 "evaluation": charge.evaluation, "critere": charge.critere, "valeur": charge.valeur,
+                "depuis": maintenant.isoformat(),
             }  # fmt: skip
-            return (
-                rapprochement.demander_justification(charge.critere, CodeValeur(charge.valeur)),
+            demande = rapprochement.demander_justification(
+                charge.critere, CodeValeur(charge.valeur), self._minutes()
             )
+            return (demande,)
         else:
             resultat = rapprochement.accepter(
                 dossier, bloc, utilisateur, charge.critere, charge.valeur, maintenant
@@ -342,6 +557,19 @@ class Service:
         return resultat.replies
 
     async def _justifier(
+        self, evenement: TextEvent, en_attente: dict[str, str], donnees: dict[str, Any]
+    ) -> tuple[Reply, ...]:
+        if saisie.est_annulation(evenement.text):
+            del donnees["justification"]
+            return _dire(
+                txt.SRV_JUSTIFICATION_ANNULEE.format(
+                    valeur=en_attente["valeur"], critere=en_attente["critere"]
+                )
+            )
+        async with self.evaluations.tenir(en_attente["evaluation"]):
+            return await self._justifier_verrouille(evenement, en_attente, donnees)
+
+    async def _justifier_verrouille(
         self, evenement: TextEvent, en_attente: dict[str, str], donnees: dict[str, Any]
     ) -> tuple[Reply, ...]:
         utilisateur = evenement.origin.user
@@ -456,7 +684,8 @@ class Service:
         reouverture = Reouverture(
             par=utilisateur, raison=raison.strip()[:2000], horodatage=self.horloge()
         )
-        await self._enregistrer(evaluation_id, (reouverture,), utilisateur, commande.request_id)
+        async with self.evaluations.tenir(evaluation_id):
+            await self._enregistrer(evaluation_id, (reouverture,), utilisateur, commande.request_id)
         info = txt.ROUV_INFO.format(
             evaluation=evaluation_id, reference=dossier.evaluation.candidat.reference,
             par=utilisateur, raison=reouverture.raison,
@@ -473,26 +702,48 @@ class Service:
         )
 
     async def _creation(self, evenement: Event, donnees: dict[str, Any]) -> tuple[Reply, ...]:
-        """A step of the creation (flows.creation); the evaluation is stored before the replies."""
+        """A step of the creation (flows.creation); the evaluation is stored before the replies.
+
+        Under one lock (two forms at once never pick the same id). A form already
+        applied — a retry whose state memory was lost — is recognised by the request
+        id the store recorded with the evaluation: the same replies, nothing created.
+        """
         utilisateur = evenement.origin.user
-        ctx = creation.Contexte(
-            utilisateur=utilisateur,
-            createurs=self.coordinateurs | self.admins,
-            referentiel=self.referentiel,
-            existantes=frozenset(e.id for e in await self.store.evaluations()),
-            maintenant=self.horloge(),
-        )
-        etat = creation.EtatCreation.model_validate(donnees.get("creation", {}))
-        pas = creation.etape(etat, evenement, ctx)
-        if pas.evaluation is not None:
-            await self.store.creer(pas.evaluation, par=utilisateur, requete=evenement.request_id)
+        async with self._verrou_creation:
+            existantes = await self.store.evaluations()
+            deja = (
+                await self._deja_creee(evenement, existantes)
+                if isinstance(evenement, FormEvent)
+                else None
+            )
+            ctx = creation.Contexte(
+                utilisateur=utilisateur,
+                createurs=self.coordinateurs | self.admins,
+                referentiel=self.referentiel,
+                existantes=frozenset(e.id for e in existantes if deja is None or e.id != deja.id),
+                maintenant=self.horloge(),
+            )
+            etat = creation.EtatCreation.model_validate(donnees.get("creation", {}))
+            pas = creation.etape(etat, evenement, ctx)
+            if pas.evaluation is not None and deja is None:
+                await self.store.creer(
+                    pas.evaluation, par=utilisateur, requete=evenement.request_id
+                )
         donnees["creation"] = pas.etat.model_dump(mode="json")
         return pas.replies
 
     async def _preuves(self, evenement: Event, donnees: dict[str, Any]) -> tuple[Reply, ...]:
         """A step of the evidence (flows.preuves); the entretien is stored before the replies."""
-        utilisateur = evenement.origin.user
         evaluation_id = preuves.evaluation_visee(evenement)
+        if evaluation_id is None:
+            return await self._preuves_verrouillees(evenement, None, donnees)
+        async with self.evaluations.tenir(evaluation_id):
+            return await self._preuves_verrouillees(evenement, evaluation_id, donnees)
+
+    async def _preuves_verrouillees(
+        self, evenement: Event, evaluation_id: str | None, donnees: dict[str, Any]
+    ) -> tuple[Reply, ...]:
+        utilisateur = evenement.origin.user
         dossier = await self.store.dossier(evaluation_id) if evaluation_id else None
         ctx = preuves.Contexte(
             utilisateur=utilisateur,
@@ -510,10 +761,40 @@ class Service:
         donnees["preuves"] = pas.etat.model_dump(mode="json")
         return pas.replies
 
+    async def _deja_creee(
+        self, evenement: FormEvent, existantes: Sequence[Evaluation]
+    ) -> Evaluation | None:
+        """The evaluation this very request created, if it is a retry (the store knows its id).
+
+        Only the evaluations this form could have created are asked: its
+        coordinateur's, with the id the form's candidate and bloc lead to.
+        """
+        try:
+            base = creation.evaluation(
+                evenement.values, evenement.origin.user, (), self.horloge()
+            ).id
+        except ValueError:  # a form with problems created nothing (creation.etape says why)
+            return None
+        for ev in existantes:
+            suffixe = ev.id.removeprefix(base)
+            if (
+                (suffixe == "" or (suffixe[:1] == "-" and suffixe[1:].isdigit()))
+                and evenement.origin.user in ev.coordinateurs
+                and await self.store.requete_traitee(ev.id, evenement.request_id)
+            ):
+                return ev
+        return None
+
     async def _noter(
         self, evenement: Event, evaluation_id: str, donnees: dict[str, Any]
     ) -> tuple[Reply, ...]:
         """One step of the scoring of ``evaluation_id``, for the évaluateur who sent it."""
+        async with self.evaluations.tenir(evaluation_id):
+            return await self._noter_verrouille(evenement, evaluation_id, donnees)
+
+    async def _noter_verrouille(
+        self, evenement: Event, evaluation_id: str, donnees: dict[str, Any]
+    ) -> tuple[Reply, ...]:
         utilisateur = evenement.origin.user
         dossier = await self.store.dossier(evaluation_id)
         if dossier is None or not autorise(dossier.evaluation, utilisateur, Action.NOTER):

@@ -97,6 +97,15 @@ class Store(Protocol):
         """Everything stored about an evaluation, or None if there is no such evaluation."""
         ...
 
+    async def requete_traitee(self, evaluation_id: str, requete: str) -> bool:
+        """Whether a write of request ``requete`` was applied to this evaluation.
+
+        The ids are remembered as long as the store recognises a retry (a day):
+        the service asks this to recognise a retried creation after the
+        conversation state, and its memory of replies, were lost.
+        """
+        ...
+
     async def evaluations(self) -> list[Evaluation]:
         """Every evaluation's header."""
         ...

@@ -274,6 +274,10 @@ class ShardedStore(abc.ABC):
                 deplace_vers=(),
             ) from exc
 
+    async def requete_traitee(self, evaluation_id: str, requete: str) -> bool:
+        shard = await self._shard(evaluation_id)
+        return shard is not None and self._request_seen(shard, requete)
+
     async def evaluations(self) -> list[Evaluation]:
         systeme = await self._system()
         return [Evaluation.model_validate(doc) for _, doc in sorted(systeme.items(T_INDEX))]

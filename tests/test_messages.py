@@ -7,12 +7,14 @@ from pydantic import TypeAdapter, ValidationError
 
 from flows.messages import (
     MAX_BLOCKS,
+    MAX_TARGET,
     MAX_TEXT,
     Button,
     ChoiceEvent,
     Choices,
     CommandEvent,
     Context,
+    Destination,
     Event,
     InvalidPayload,
     Message,
@@ -126,3 +128,19 @@ def test_an_adapter_builds_events_from_plain_data() -> None:
                 "text": "x" * 10_001,
             }
         )
+
+
+def test_a_results_destination_always_says_where_to_post_within_bounds() -> None:
+    cible = Destination(kind="results", target="  resultats-cqp ")
+    assert cible.target == "resultats-cqp"
+    assert Destination(kind="results", target="c" * MAX_TARGET).target == "c" * MAX_TARGET
+    for incomplete in (
+        {"kind": "results"},
+        {"kind": "results", "target": "   "},
+        {"kind": "results", "target": "c" * (MAX_TARGET + 1)},
+        {"kind": "origin", "target": "resultats-cqp"},
+        {"kind": "user"},
+        {"kind": "results", "target": "resultats-cqp", "user": "U42"},
+    ):
+        with pytest.raises(ValidationError):
+            Destination.model_validate(incomplete)

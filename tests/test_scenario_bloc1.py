@@ -36,7 +36,9 @@ async def _noter_la_grille(u: Utilisateur, differences: dict[str, CodeValeur]) -
 
 
 def _destinataires(replies: tuple[Reply, ...]) -> list[str]:
-    return sorted(f"{r.to.kind}:{r.to.user or ''}" for r in replies if r.to.kind != "origin")
+    return sorted(
+        f"{r.to.kind}:{r.to.user or r.to.target or ''}" for r in replies if r.to.kind != "origin"
+    )
 
 
 async def test_a_whole_evaluation_of_bloc_1_from_creation_to_the_posted_result() -> None:
@@ -118,7 +120,7 @@ async def test_a_whole_evaluation_of_bloc_1_from_creation_to_the_posted_result()
         Consolider(evaluation=EV, action="viser").pack()
     )
     resultat = await interne.cliquer(Consolider(evaluation=EV, action="viser").pack())
-    assert _destinataires(interne.replies) == ["results:", "user:u-coord"]
+    assert _destinataires(interne.replies) == ["results:resultats-cqp", "user:u-coord"]
     assert "Résultat proposé — candidat C042, bloc B1" in resultat
     assert "Compétences non validées ou à compléter : B1.C3, B1.C5." in resultat
     assert "Jeanne" not in resultat  # the reference only, wherever it is posted

@@ -113,6 +113,19 @@ async def test_a_request_id_is_forgotten_after_a_day(store: ShardedStore, clock:
     )
 
 
+async def test_the_store_says_which_request_ids_it_applied_to_an_evaluation(
+    store: ShardedStore, clock: Clock
+) -> None:
+    await store.creer(evaluation(), par="u-coord", requete="form-1")
+    await store.enregistrer("ev-C042-1", reponse(0), par="u-expert", requete="clic-1")
+    assert await store.requete_traitee("ev-C042-1", "form-1")
+    assert await store.requete_traitee("ev-C042-1", "clic-1")
+    assert not await store.requete_traitee("ev-C042-1", "clic-2")
+    assert not await store.requete_traitee("ev-inconnue", "form-1")
+    clock.utc_now += timedelta(hours=25)
+    assert not await store.requete_traitee("ev-C042-1", "form-1")
+
+
 async def test_an_evaluation_id_cannot_be_taken_twice(store: ShardedStore) -> None:
     assert await store.creer(evaluation(), par="u-coord") is Ecriture.APPLIQUEE
     assert await store.creer(evaluation(), par="u-coord") is Ecriture.INCHANGEE

@@ -1,0 +1,144 @@
+"""Retries, through the service: an older request sent again gets the same replies and writes
+nothing; a creation sent again is recognised by the store even after the state is lost."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from flows.evaluation import EtatConversation, Reponse, Soumission
+from flows.messages import FormEvent, Origin, Reply, TextEvent
+from flows.notation import Aller
+from flows.service import MAX_REQUETES_MEMORISEES, Service
+from referentiel import CodeValeur, default
+from storage.memory import MemoryStore
+from tests.harnais import Horloge, Utilisateur
+from tests.store_outils import T0, evaluation
+
+EV = "ev-C042-1"
+CRITERES = [c.id for c in default().blocs[0].criteres]
+FORMULAIRE = {
+    "candidat_nom": "Jeanne Martin", "candidat_reference": "C042", "bloc": "B1",
+    "evaluateur_1": "u-expert", "role_1": "expert_habilite",
+    "evaluateur_2": "u-interne", "role_2": "expert_interne",
+}  # fmt: skip
+COORDINATEUR = Origin(channel="web", conversation="dm-u-coord", user="u-coord")
+
+
+@pytest.fixture
+async def service() -> Service:
+    store = MemoryStore()
+    await store.creer(evaluation(), par="u-coord")
+    return Service(store, default(), Horloge(), coordinateurs=("u-coord",))
+
+
+async def _nombre_d_ecritures(service: Service) -> int:
+    return len(await service.store.historique(EV))
+
+
+async def test_a_retry_of_an_older_request_gets_the_same_replies_and_writes_nothing(
+    service: Service,
+) -> None:
+    expert = Utilisateur(service, "u-expert")
+    await expert.cliquer(Aller(evaluation=EV, action="reprendre").pack())
+    await expert.noter(CRITERES[0], CodeValeur.A, requete="clic-1")
+    premieres = expert.replies
+    for i, critere in enumerate(CRITERES[1:6], start=2):
+        await expert.noter(critere, CodeValeur.A, requete=f"clic-{i}")
+    ecritures, apres = await _nombre_d_ecritures(service), expert.lu()
+
+    await expert.noter(CRITERES[0], CodeValeur.NA, requete="clic-1")  # a late retry of clic-1
+    assert expert.replies == premieres
+    assert await _nombre_d_ecritures(service) == ecritures
+    # The conversation has not moved back: the next critère is still the one shown before.
+    lu = await expert.cliquer(Aller(evaluation=EV, action="reprendre").pack())
+    assert f"{CRITERES[6]} —" in lu and f"{CRITERES[6]} —" in apres
+
+
+async def test_the_memory_of_replies_is_bounded_and_the_store_still_applies_nothing_twice(
+    service: Service,
+) -> None:
+    expert = Utilisateur(service, "u-expert")
+    await expert.cliquer(Aller(evaluation=EV, action="reprendre").pack())
+    envoyees: dict[str, tuple[Reply, ...]] = {}
+    for i in range(MAX_REQUETES_MEMORISEES + 8):
+        await expert.noter(CRITERES[i % 25], CodeValeur.A, requete=f"clic-{i}")
+        envoyees[f"clic-{i}"] = expert.replies
+    etat = await service.store.etat("web", "u-expert")
+    assert etat is not None and len(etat.donnees["recentes"]) == MAX_REQUETES_MEMORISEES
+
+    ecritures = await _nombre_d_ecritures(service)
+    await expert.noter(CRITERES[9], CodeValeur.NA, requete="clic-9")  # still remembered
+    assert expert.replies == envoyees["clic-9"]
+    await expert.noter(CRITERES[0], CodeValeur.NA, requete="clic-0")  # forgotten by the service
+    assert await _nombre_d_ecritures(service) == ecritures  # … not by the store
+    dossier = await service.store.dossier(EV)
+    assert dossier is not None and {r.valeur for r in dossier.reponses} == {CodeValeur.A}
+
+
+async def _creer(service: Service, requete: str) -> tuple[Reply, ...]:
+    return await service.handle(
+        FormEvent(origin=COORDINATEUR, request_id=requete, form="nouvelle", values=FORMULAIRE)
+    )
+
+
+async def test_a_creation_retried_after_another_request_creates_one_evaluation() -> None:
+    service = Service(MemoryStore(), default(), Horloge(), coordinateurs=("u-coord",))
+    premieres = await _creer(service, "form-1")
+    await service.handle(TextEvent(origin=COORDINATEUR, request_id="t-1", text="aide"))
+    assert await _creer(service, "form-1") == premieres
+    assert [e.id for e in await service.store.evaluations()] == ["ev-C042-B1"]
+
+
+async def test_a_creation_retried_after_the_state_is_lost_creates_one_evaluation() -> None:
+    horloge = Horloge()
+    service = Service(MemoryStore(), default(), horloge, coordinateurs=("u-coord",))
+    await _creer(service, "form-0")  # an earlier evaluation of the same candidate and bloc
+    premieres = await _creer(service, "form-1")
+    assert "ev-C042-B1-2" in premieres[0].message.summary
+    # The conversation state (and its memory of replies) is lost: written afresh, empty.
+    await service.store.sauver_etat(
+        EtatConversation(canal="web", utilisateur="u-coord", flow="cqp", horodatage=horloge.t)
+    )
+
+    assert await _creer(service, "form-1") == premieres
+    assert [e.id for e in await service.store.evaluations()] == ["ev-C042-B1", "ev-C042-B1-2"]
+    await _creer(service, "form-2")  # a new request is a new evaluation
+    assert len(await service.store.evaluations()) == 3
+
+
+async def test_an_older_export_retried_is_made_again_and_the_state_does_not_keep_the_file(
+    service: Service,
+) -> None:
+    for u in ("u-expert", "u-interne"):
+        for critere in CRITERES:
+            await service.store.enregistrer(
+                EV,
+                Reponse(critere=critere, evaluateur=u, valeur=CodeValeur.A, horodatage=T0),
+                par=u,
+            )
+        await service.store.enregistrer(EV, Soumission(evaluateur=u, horodatage=T0), par=u)
+    coordinateur = Utilisateur(service, "u-coord")
+    await coordinateur.taper(f"export {EV}", requete="exp-1")
+    fichier = coordinateur.replies[0].fichier
+    assert fichier is not None and "B1.C1.1" in fichier.contenu
+    await coordinateur.taper("aide", requete="aide-1")
+
+    etat = await service.store.etat("web", "u-coord")
+    assert etat is not None and fichier.contenu not in json.dumps(etat.donnees)
+    await coordinateur.taper(f"export {EV}", requete="exp-1")
+    assert coordinateur.replies[0].fichier == fichier
+
+
+async def test_a_memory_entry_that_cannot_be_read_is_run_again_not_crashed(
+    service: Service,
+) -> None:
+    expert = Utilisateur(service, "u-expert")
+    await expert.taper("aide", requete="t-1")
+    etat = await service.store.etat("web", "u-expert")
+    assert etat is not None
+    [entree] = etat.donnees["recentes"]
+    abimee = {**etat.donnees, "recentes": [{**entree, "reponses": "pas du base64 !"}]}
+    await service.store.sauver_etat(etat.model_copy(update={"donnees": abimee}))
+    assert "mes-evaluations" in await expert.taper("aide", requete="t-1")
