@@ -22,6 +22,7 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -51,6 +52,12 @@ from referentiel import Referentiel, RoleEvaluateur
 
 FORMULAIRE = "nouvelle"
 CHAMPS = tuple(txt.CRE_CHAMPS)
+GENRES: dict[str, Literal["user", "channel"]] = {
+    "evaluateur_1": "user",
+    "evaluateur_2": "user",
+    "destination": "channel",
+}
+"""The fields that name a person or a conversation: a channel with pickers shows one."""
 OBLIGATOIRES = (
     "candidat_nom",
     "candidat_reference",
@@ -100,6 +107,7 @@ def formulaire(valeurs: Mapping[str, str] | None = None, erreurs: Collection[str
                 required=nom in OBLIGATOIRES,
                 initial=valeurs.get(nom, "")[:3000],
                 max_length=LONGUEURS_MAX[nom],
+                kind=GENRES.get(nom, "text"),
             )
         )
     blocs.append(

@@ -233,6 +233,10 @@ class TextInput(_Model):
     required: bool = False
     initial: Annotated[str, StringConstraints(max_length=MAX_TEXT)] = ""
     max_length: int = Field(default=MAX_TEXT, ge=1, le=MAX_TEXT)
+    kind: Literal["text", "user", "channel"] = "text"
+    """What the value names: free text, a person, or a conversation. A channel that has
+    pickers shows one (Slack's user and conversation selects, the web chat's list of people);
+    the value is always the id, as text."""
 
 
 class Divider(_Model):

@@ -36,11 +36,13 @@ from flows.messages import (
     MAX_BUTTONS,
     MAX_CONTEXT,
     MAX_HEADING,
+    MAX_TEXT,
     Button,
     ChoiceEvent,
     Choices,
     Context,
     Destination,
+    Envoyer,
     Event,
     Fields,
     Heading,
@@ -50,6 +52,7 @@ from flows.messages import (
     Payload,
     Reply,
     TextEvent,
+    TextInput,
     paragraphs,
     say,
     shorten,
@@ -255,6 +258,29 @@ def _navigation(evaluation: str, actions: tuple[str, ...]) -> Choices:
     )
 
 
+FORMULAIRE_TEXTE = "texte/"
+"""Prefix of the form that carries an awaited text (``texte/<evaluation>``): a channel that
+cannot take typed text where it shows the prompt (a Slack modal) sends it this way."""
+CHAMP_TEXTE = "texte"
+
+
+def formulaire_texte(evaluation: str) -> str:
+    return f"{FORMULAIRE_TEXTE}{evaluation}"
+
+
+def _saisie(evaluation: str, libelle: str, obligatoire: bool) -> tuple[TextInput, Choices]:
+    """The input for an awaited text, with its send button; typing it in the chat works too."""
+    champ = TextInput(
+        name=CHAMP_TEXTE, label=libelle, multiline=True, required=obligatoire, max_length=MAX_TEXT
+    )
+    envoyer = Button(
+        label=txt.NOTE_BOUTON_ENVOYER_TEXTE,
+        payload=Envoyer(formulaire=formulaire_texte(evaluation)).pack(),
+        style="primary",
+    )
+    return champ, Choices(buttons=(envoyer,))
+
+
 def manques(grille: Grille, bloc: Bloc) -> tuple[list[str], list[str]]:
     """Critères without a value, and compétences without the précisions they require."""
     criteres = [c.id for c in bloc.criteres if c.id not in grille.reponses]
@@ -412,6 +438,21 @@ def vue_competence(ctx: _Ctx, competence: Competence) -> Reply:
     return Reply(message=Message(summary=shorten(titre), blocks=tuple(blocs)))
 
 
+def _demande_commentaire(evaluation: str, critere: str, valeur: CodeValeur) -> Reply:
+    """The optional comment after a value that suggests one (ECA, NA: référentiel data)."""
+    texte = txt.NOTE_COMMENTAIRE_DEMANDE.format(valeur=valeur.value, critere=critere)
+    return Reply(
+        message=Message(
+            summary=texte,
+            blocks=(
+                Paragraph(text=texte),
+                *_saisie(evaluation, txt.NOTE_CHAMP_COMMENTAIRE, False),
+                _navigation(evaluation, ("passer", "retour")),
+            ),
+        )
+    )
+
+
 def _demande_precisions(ctx: _Ctx, competence: Competence) -> Reply:
     statut = (
         txt.NOTE_PRECISIONS_OBLIGATOIRES if ctx.obligatoires else txt.NOTE_PRECISIONS_FACULTATIVES
@@ -423,10 +464,15 @@ def _demande_precisions(ctx: _Ctx, competence: Competence) -> Reply:
     else:
         texte = txt.NOTE_PRECISIONS_DEMANDE.format(competence=competence.id, statut=statut)
         actions = ("retour", "pause") if ctx.obligatoires else ("passer", "retour", "pause")
+    saisie = _saisie(ctx.etat.evaluation, txt.NOTE_CHAMP_PRECISIONS, ctx.obligatoires)
     return Reply(
         message=Message(
             summary=shorten(texte),
-            blocks=(*paragraphs(texte)[:10], _navigation(ctx.etat.evaluation, actions)),
+            blocks=(
+                *paragraphs(texte)[:10],
+                *saisie,
+                _navigation(ctx.etat.evaluation, actions),
+            ),
         )
     )
 
@@ -494,18 +540,7 @@ def _noter(ctx: _Ctx, evenement: Event, charge: Payload | None) -> Pas:
         return Pas(ctx.etat, (confirme, question(suite)), (reponse,))
     if ctx.bloc.modalites.echelle.valeur(charge.valeur).commentaire_suggere:
         etat = ctx.etat.model_copy(update={"attente": Attente.COMMENTAIRE})
-        texte = txt.NOTE_COMMENTAIRE_DEMANDE.format(
-            valeur=charge.valeur.value, critere=charge.critere
-        )
-        demande = Reply(
-            message=Message(
-                summary=texte,
-                blocks=(
-                    Paragraph(text=texte),
-                    _navigation(ctx.etat.evaluation, ("passer", "retour")),
-                ),
-            )
-        )
+        demande = _demande_commentaire(ctx.etat.evaluation, charge.critere, charge.valeur)
         return Pas(etat, (demande,), (reponse,))
     # Where the channel can, the answered message is updated in place with the value marked.
     marque = Reply(message=question(suite).message, to=Destination(replace=True))
@@ -650,6 +685,11 @@ def reprendre(ctx: _Ctx) -> Pas:
     if attente is Attente.PRECISIONS:
         competence = ctx.competence(ctx.etat.competence or "") or ctx.competence_de(ctx.critere.id)
         return Pas(ctx.etat, (_demande_precisions(ctx, competence),))
+    repondu = ctx.grille.reponses.get(ctx.critere.id)
+    if attente is Attente.COMMENTAIRE and repondu is not None:
+        return Pas(
+            ctx.etat, (_demande_commentaire(ctx.etat.evaluation, repondu.critere, repondu.valeur),)
+        )
     return Pas(ctx.etat, (question(ctx),))
 
 

@@ -60,7 +60,18 @@ from flows.messages import (
     say,
     unpack_any,
 )
-from flows.notation import Aller, Attente, EtatNotation, Grille, Noter, Pas, commencer, etape
+from flows.notation import (
+    CHAMP_TEXTE,
+    FORMULAIRE_TEXTE,
+    Aller,
+    Attente,
+    EtatNotation,
+    Grille,
+    Noter,
+    Pas,
+    commencer,
+    etape,
+)
 from flows.store import RefusStore, Store
 from referentiel import Bloc, CodeValeur, Referentiel, SearchIndex
 
@@ -335,6 +346,15 @@ class Service:
         return _dire(txt.SRV_RAPPEL_COMMENTAIRE.format(critere=bloc.criteres[etat.position].id))
 
     async def _aiguiller(self, evenement: Event, donnees: dict[str, Any]) -> tuple[Reply, ...]:
+        if isinstance(evenement, FormEvent) and evenement.form.startswith(FORMULAIRE_TEXTE):
+            # The awaited text, sent from a form (a Slack modal): taken as typed, never as a
+            # command; if nothing waits for it any more, the scoring says what it expects.
+            evaluation_id = evenement.form.removeprefix(FORMULAIRE_TEXTE)
+            saisi = TextEvent(
+                origin=evenement.origin, request_id=evenement.request_id,
+                text=evenement.values.get(CHAMP_TEXTE, ""),
+            )  # fmt: skip
+            return await self._noter(saisi, evaluation_id, donnees)
         if isinstance(evenement, FormEvent):
             if preuves.evaluation_visee(evenement) is not None:
                 return await self._preuves(evenement, donnees)
@@ -361,6 +381,13 @@ class Service:
                     name=charge.nom, args=charge.evaluation,
                 )  # fmt: skip
                 return await self._commande(choisie, donnees)
+            if isinstance(charge, Envoyer) and charge.formulaire.startswith(FORMULAIRE_TEXTE):
+                # A channel that opens the prompt's input elsewhere (a modal): the prompt again.
+                evaluation_id = charge.formulaire.removeprefix(FORMULAIRE_TEXTE)
+                reprendre = evenement.model_copy(
+                    update={"payload": Aller(evaluation=evaluation_id, action="reprendre").pack()}
+                )
+                return await self._noter(reprendre, evaluation_id, donnees)
             if isinstance(charge, Envoyer | Preuve):  # Envoyer: a channel sent the button
                 if preuves.evaluation_visee(evenement) is not None:
                     return await self._preuves(evenement, donnees)

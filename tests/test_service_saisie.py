@@ -236,3 +236,30 @@ async def test_clicking_something_else_drops_the_pending_justification(
     assert "B1.C1.1 — La posture d'accueil" in lu  # and the click is answered
     assert "Je ne connais pas la commande « sourire »" in await expert.taper("Sourire présent.")
     assert await _propositions(rapprochement) == []
+
+
+async def test_the_awaited_text_can_come_from_the_prompt_form_and_is_never_a_command(
+    service: Service,
+) -> None:
+    """A channel that sends the prompt's field (a Slack modal, the web chat's bubble)."""
+    from flows.messages import Envoyer, FormEvent, TextInput
+    from flows.notation import formulaire_texte
+
+    expert = await _commentaire_attendu(service)
+    [champ] = [b for b in expert.replies[0].message.blocks if isinstance(b, TextInput)]
+    assert champ.name == "texte" and not champ.required  # a comment is optional
+
+    # The send button pressed where the field is not shown: the prompt comes back, unchanged.
+    envoyer = Envoyer(formulaire=formulaire_texte(EV)).pack()
+    assert "Un commentaire pour justifier ?" in await expert.cliquer(envoyer)
+
+    envoi = FormEvent(
+        origin=expert.origine, request_id="form-1", form=formulaire_texte(EV),
+        values={"texte": "aide"},  # a command's word: here it is the comment
+    )  # fmt: skip
+    expert.replies = await service.handle(envoi)
+    assert "Commentaire enregistré pour B1.C1.1" in expert.lu()
+    dossier = await service.store.dossier(EV)
+    assert dossier is not None
+    [reponse] = [r for r in dossier.reponses if r.critere == "B1.C1.1"]
+    assert reponse.commentaire == "aide"

@@ -107,14 +107,7 @@ def modal(message: Message, formulaire: str, metadata: dict[str, str]) -> dict[s
         elif isinstance(bloc, Context):
             sortie.append({"type": "context", "elements": [_texte(bloc.text, 2000)]})
         elif isinstance(bloc, TextInput):
-            element: dict[str, Any] = {
-                "type": "plain_text_input",
-                "action_id": INPUT_ACTION,
-                "multiline": bloc.multiline,
-                "max_length": bloc.max_length,
-            }
-            if bloc.initial:
-                element["initial_value"] = bloc.initial
+            element = _champ(bloc)
             sortie.append({
                 "type": "input", "block_id": bloc.name, "optional": not bloc.required,
                 "label": _texte(bloc.label, 2000), "element": element,
@@ -130,11 +123,43 @@ def modal(message: Message, formulaire: str, metadata: dict[str, str]) -> dict[s
     }
 
 
+def _champ(bloc: TextInput) -> dict[str, Any]:
+    """The input's element: a user or conversation picker where the value names one."""
+    if bloc.kind == "user":
+        element: dict[str, Any] = {"type": "users_select", "action_id": INPUT_ACTION}
+        if bloc.initial:
+            element["initial_user"] = bloc.initial
+        return element
+    if bloc.kind == "channel":
+        element = {
+            "type": "conversations_select", "action_id": INPUT_ACTION,
+            "filter": {"include": ["private", "mpim"], "exclude_bot_users": True},
+        }  # fmt: skip
+        if bloc.initial:
+            element["initial_conversation"] = bloc.initial
+        return element
+    element = {
+        "type": "plain_text_input", "action_id": INPUT_ACTION, "multiline": bloc.multiline,
+        "max_length": bloc.max_length,
+    }  # fmt: skip
+    if bloc.initial:
+        element["initial_value"] = bloc.initial
+    return element
+
+
 def valeurs(view: dict[str, Any]) -> dict[str, str]:
     """A submitted modal's values by input name (an empty input is an empty string)."""
     etat = view.get("state", {}).get("values", {})
-    return {
-        nom: str((champ.get(INPUT_ACTION) or {}).get("value") or "")
-        for nom, champ in etat.items()
-        if isinstance(champ, dict)
-    }
+    sortie = {}
+    for nom, champ in etat.items():
+        element = champ.get(INPUT_ACTION) if isinstance(champ, dict) else None
+        if not isinstance(element, dict):
+            continue
+        valeur = (
+            element.get("value")
+            or element.get("selected_user")
+            or element.get("selected_conversation")
+            or ""
+        )
+        sortie[str(nom)] = str(valeur)
+    return sortie

@@ -118,9 +118,16 @@ async def noter_le_bloc(f: Fenetre, ecarts: dict[str, CodeValeur]) -> None:
             valeur = ecarts.get(critere.id, CodeValeur.A)
             await f.cliquer(bulle, re.compile(rf"^{valeur.value} ·"))
             if valeur in (CodeValeur.ECA, CodeValeur.NA):
-                await f.attendre("Un commentaire pour justifier")
+                # The comment in the prompt's own field (the chat's input works too: précisions).
+                demande = await f.attendre("Un commentaire pour justifier")
+                await demande.get_by_label("Votre commentaire").fill(
+                    f"Constaté à l'entretien 2 ({critere.id})."
+                )
                 await f.photo(f"commentaire-{critere.id}")
-                await f.taper(f"Constaté à l'entretien 2 ({critere.id}).")
+                await demande.get_by_role("button", name="Envoyer").click()
+                await expect(f.page.locator("#fil-prive")).to_contain_text(
+                    f"Commentaire enregistré pour {critere.id}"
+                )
         await f.attendre(f"Compétence {competence.id} terminée")
         await f.taper(f"{competence.id} : mise en œuvre constatée sur trois entretiens.")
         await f.photo(f"precisions-{competence.id}")
