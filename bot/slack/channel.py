@@ -148,7 +148,6 @@ class SlackChannel:
         formulaire = _formulaire_a_ouvrir(replies)
         if formulaire is not None:
             await self._ouvrir_modal(command["trigger_id"], formulaire, command["channel_id"])
-            replies = tuple(r for r in replies if r is not formulaire[0])
         await ack()
         await self._livrer(origine, replies, respond=respond, ephemere=True)
 
@@ -173,7 +172,6 @@ class SlackChannel:
         formulaire = _formulaire_a_ouvrir(replies)
         if formulaire is not None and body.get("trigger_id"):
             await self._ouvrir_modal(body["trigger_id"], formulaire, canal)
-            replies = tuple(r for r in replies if r is not formulaire[0])
         await ack()
         ephemere = bool(conteneur.get("is_ephemeral"))
         await self._livrer(
@@ -354,9 +352,8 @@ class SlackChannel:
         try:
             return await methode(**args)
         except SlackApiError as exc:
-            log.warning(
-                "Slack API %s: %s", getattr(methode, "__name__", "?"), exc.response.get("error")
-            )
+            donnees = exc.response.data if isinstance(exc.response.data, dict) else {}
+            log.warning("Slack API %s: %s", getattr(methode, "__name__", "?"), donnees.get("error"))
             return None
 
 
@@ -365,11 +362,19 @@ def _titre(message: Message) -> str:
 
 
 def _formulaire_a_ouvrir(replies: tuple[Reply, ...]) -> tuple[Reply, str] | None:
-    """A reply to the origin that is a form (inputs and a submit button), with the form's name."""
-    for reply in replies:
-        if reply.to.kind != "origin" or not any(
-            isinstance(b, TextInput) for b in reply.message.blocks
-        ):
+    """The form to open as a modal, with its name: a form that is the whole answer to the origin.
+
+    « /cqp nouvelle », « Saisir un entretien », the comment after NA, a prompt's « Envoyer »:
+    the answer is the form alone, opened as a modal at once (and posted as well, so that its
+    other buttons — « Passer », « Retour » — and its « Envoyer », which opens the modal again,
+    stay at hand if the modal is closed). A form that comes with other replies (the précisions
+    prompt after the last critère of a compétence) is only posted; its button opens the modal.
+    """
+    a_l_origine = [r for r in replies if r.to.kind == "origin"]
+    if len(a_l_origine) != 1:
+        return None
+    for reply in a_l_origine:
+        if not any(isinstance(b, TextInput) for b in reply.message.blocks):
             continue
         for bloc in reply.message.blocks:
             for bouton in getattr(bloc, "buttons", ()):

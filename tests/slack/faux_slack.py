@@ -50,6 +50,7 @@ class FauxSlack:
     async def demarrer(self) -> None:
         app = web.Application()
         app.router.add_post("/api/{methode}", self._api)
+        app.router.add_get("/api/{methode}", self._api)  # the SDK reads some methods by GET
         app.router.add_post("/reponse/{nom}", self._reponse)
         self.serveur = TestServer(app, host="127.0.0.1")
         await self.serveur.start_server()
@@ -59,9 +60,11 @@ class FauxSlack:
             await self.serveur.close()
 
     async def _lire(self, request: web.Request) -> dict[str, Any]:
+        # The SDK sends some methods' arguments in the query string, others in the body.
+        donnees: dict[str, Any] = dict(request.query)
         if request.content_type == "application/json":
-            return dict(await request.json())
-        donnees: dict[str, Any] = dict(await request.post())
+            return {**donnees, **dict(await request.json())}
+        donnees.update(await request.post())
         for cle in ("blocks", "view", "attachments"):
             if isinstance(donnees.get(cle), str):
                 donnees[cle] = json.loads(donnees[cle])
@@ -86,7 +89,10 @@ class FauxSlack:
                     headers={"Retry-After": str(attente or 1)},
                 )  # fmt: skip
             return web.json_response({"ok": False, "error": erreur})
-        return web.json_response({"ok": True, **self._resultat(methode, args)})
+        resultat = self._resultat(methode, args)
+        if methode == "chat.postMessage":
+            args["ts"] = resultat["ts"]  # so that a test can press this message's buttons
+        return web.json_response({"ok": True, **resultat})
 
     def _resultat(self, methode: str, args: dict[str, Any]) -> dict[str, Any]:
         if methode == "auth.test":

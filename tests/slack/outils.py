@@ -112,9 +112,17 @@ class Slack:
     async def soumettre_vue(
         self, utilisateur: str, vue: dict[str, Any], valeurs: dict[str, str]
     ) -> ClientResponse:
-        etat = {
-            nom: {"valeur": {"type": "plain_text_input", "value": v}} for nom, v in valeurs.items()
+        types = {
+            b["block_id"]: b["element"]["type"]
+            for b in vue.get("blocks", ())
+            if b["type"] == "input"
         }
+        cles = {"users_select": "selected_user", "conversations_select": "selected_conversation"}
+        etat = {
+            nom: {"valeur": {"type": types.get(nom, "plain_text_input"),
+                             cles.get(types.get(nom, ""), "value"): v}}
+            for nom, v in valeurs.items()
+        }  # fmt: skip
         payload = {
             "type": "view_submission", "team": {"id": "T0CQP"}, "user": {"id": utilisateur},
             "api_app_id": "A0CQP", "token": "x", "trigger_id": f"{next(self._ids)}.trigger",
@@ -153,6 +161,13 @@ class Slack:
 
     def messages_a(self, canal: str) -> list[dict[str, Any]]:
         return [a for a in self.faux.de("chat.postMessage") if a["channel"] == canal]
+
+    def dernier_a(self, canal: str, contenant: str = "") -> dict[str, Any]:
+        """The last message posted to ``canal`` (containing ``contenant``)."""
+        for message in reversed(self.messages_a(canal)):
+            if contenant in textes_de(message):
+                return message
+        raise AssertionError(f"nothing with {contenant!r} posted to {canal}")
 
 
 def textes_de(message: dict[str, Any]) -> str:

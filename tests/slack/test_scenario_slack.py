@@ -1,0 +1,130 @@
+"""The whole evaluation of bloc 1 in Slack, asserted from what the fake Slack API received.
+
+A coordinateur creates the evaluation in a modal (user pickers); the two
+évaluateurs score every critère by button clicks in their DMs, with comments
+in modals and précisions typed in the DM; they disagree on two critères,
+reconcile them, give their visas; the result lands in the private results
+channel and in the coordinateur's DM.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from referentiel import default
+from tests.slack.outils import COORD, EXPERT, INTERNE, RESULTATS, Slack, slack, textes_de
+
+BLOC_1 = default().blocs[0]
+ECARTS = {"B1.C1.2": "NA", "B1.C2.4": "ECA"}
+
+
+async def _attendre_dm(s: Slack, utilisateur: str, contenant: str, n_avant: int) -> dict:
+    canal = f"D{utilisateur}"
+    await s.attendre(lambda: any(contenant in textes_de(m) for m in s.messages_a(canal)[n_avant:]))
+    return s.dernier_a(canal, contenant)
+
+
+async def _noter(s: Slack, utilisateur: str, ecarts: dict[str, str]) -> None:
+    canal = f"D{utilisateur}"
+    invitation = s.dernier_a(canal, "Commencer la grille")
+    n = len(s.messages_a(canal))
+    await s.cliquer(utilisateur, invitation, "Commencer la grille")
+    for competence in BLOC_1.competences:
+        for critere in competence.criteres:
+            question = await _attendre_dm(s, utilisateur, f"{critere.id} —", n)
+            n = len(s.messages_a(canal))
+            valeur = ecarts.get(critere.id, "A")
+            mises_a_jour = len(s.faux.de("chat.update"))
+            assert (await s.cliquer(utilisateur, question, f"{valeur} ·")).status == 200
+            if valeur in ("ECA", "NA"):
+                demande = await _attendre_dm(s, utilisateur, "Un commentaire pour justifier", n)
+                n = len(s.messages_a(canal))
+                ouvertures = len(s.faux.de("views.open"))
+                await s.cliquer(utilisateur, demande, "Envoyer")
+                await s.attendre(lambda: len(s.faux.de("views.open")) > ouvertures)  # noqa: B023
+                vue = s.faux.de("views.open")[-1]["view"]
+                assert [b["block_id"] for b in vue["blocks"] if b["type"] == "input"] == ["texte"]
+                await s.soumettre_vue(
+                    utilisateur, vue, {"texte": f"Vu à l'entretien 2 ({critere.id})."}
+                )
+                await _attendre_dm(s, utilisateur, f"Commentaire enregistré pour {critere.id}", n)
+            else:
+                # The answered message is updated in place, the chosen value marked.
+                await s.attendre(lambda: len(s.faux.de("chat.update")) > mises_a_jour)  # noqa: B023
+                marque = s.faux.de("chat.update")[-1]
+                assert marque["ts"] == question["ts"] and "✓ A · Acquis" in textes_de(marque)
+        await _attendre_dm(s, utilisateur, f"Compétence {competence.id} terminée", n)
+        n = len(s.messages_a(canal))
+        await s.ecrire(
+            utilisateur, f"{competence.id} : mise en œuvre constatée sur trois entretiens."
+        )
+        await _attendre_dm(s, utilisateur, f"Précisions enregistrées pour {competence.id}", n)
+    revue = await _attendre_dm(s, utilisateur, "Soumettre la grille", 0)
+    n = len(s.messages_a(canal))
+    await s.cliquer(utilisateur, revue, "Soumettre la grille")
+    await _attendre_dm(s, utilisateur, "Grille soumise et verrouillée", n)
+
+
+async def test_a_whole_evaluation_of_bloc_1_in_slack(tmp_path: Path) -> None:
+    async with slack(tmp_path) as s:
+        # Creation: the modal, with user pickers for the évaluateurs.
+        await s.commande(COORD, "nouvelle", canal=f"D{COORD}")
+        await s.attendre(lambda: bool(s.faux.de("views.open")))
+        vue = s.faux.de("views.open")[-1]["view"]
+        elements = {
+            b["block_id"]: b["element"]["type"] for b in vue["blocks"] if b["type"] == "input"
+        }
+        assert elements["evaluateur_1"] == elements["evaluateur_2"] == "users_select"
+        reponse = await s.soumettre_vue(COORD, vue, {
+            "candidat_nom": "Jeanne Martin", "candidat_reference": "C042", "bloc": "B1",
+            "evaluateur_1": EXPERT, "role_1": "expert_habilite",
+            "evaluateur_2": INTERNE, "role_2": "expert_interne", "destination": RESULTATS,
+            "echeance": "",
+        })  # fmt: skip
+        assert reponse.status == 200
+        for u in (EXPERT, INTERNE):
+            await _attendre_dm(s, u, "Commencer la grille", 0)
+            assert "Jeanne" not in textes_de(s.dernier_a(f"D{u}", "Commencer la grille"))
+
+        await _noter(s, EXPERT, {})
+        await _noter(s, INTERNE, ECARTS)
+        for u in (EXPERT, INTERNE):
+            comparaison = await _attendre_dm(s, u, "Les deux grilles sont soumises", 0)
+            assert "B1.C1.2, B1.C2.4" in textes_de(comparaison)
+
+        # Reconciliation: the expert proposes A for B1.C1.2, the other accepts.
+        n = len(s.messages_a(f"D{EXPERT}"))
+        await s.cliquer(EXPERT, s.dernier_a(f"D{EXPERT}", "Voir les écarts"), "Voir les écarts")
+        ecarts = await _attendre_dm(s, EXPERT, "2 restant(s)", n)
+        assert "Vu à l'entretien 2 (B1.C1.2)." in textes_de(ecarts)  # the other's comment
+        await s.cliquer(EXPERT, ecarts, "Proposer A")
+        await _attendre_dm(s, EXPERT, "justification", n)
+        await s.ecrire(EXPERT, "Reformulations présentes dans 4 entretiens sur 5.")
+        demande = await _attendre_dm(s, INTERNE, "propose A pour B1.C1.2", 0)
+        n_interne = len(s.messages_a(f"D{INTERNE}"))
+        await s.cliquer(INTERNE, demande, "Accepter A")
+        reste = await _attendre_dm(s, INTERNE, "1 restant(s)", n_interne)
+
+        # B1.C2.4: the other évaluateur proposes ECA; the expert accepts.
+        await s.cliquer(INTERNE, reste, "Proposer A")
+        await _attendre_dm(s, INTERNE, "justification", n_interne)
+        await s.ecrire(INTERNE, "Procédure vérifiée sur dossier.")
+        demande = await _attendre_dm(s, EXPERT, "propose A pour B1.C2.4", 0)
+        await s.cliquer(EXPERT, demande, "Accepter A")
+        for u in (EXPERT, INTERNE):
+            fin = await _attendre_dm(s, u, "Voir la proposition consolidée", 0)
+            n = len(s.messages_a(f"D{u}"))
+            await s.cliquer(u, fin, "Voir la proposition consolidée")
+            proposition = await _attendre_dm(s, u, "Donner mon visa", n)
+            await s.cliquer(u, proposition, "Donner mon visa")
+
+        await s.attendre(lambda: bool(s.messages_a(RESULTATS)))
+        [publie] = s.messages_a(RESULTATS)
+        assert "Résultat proposé — candidat C042, bloc B1" in textes_de(publie)
+        assert "Jeanne" not in textes_de(publie)
+        assert {"channel": RESULTATS} in [
+            {"channel": a["channel"]} for a in s.faux.de("conversations.info")
+        ]
+        await _attendre_dm(s, COORD, "Résultat proposé — candidat C042, bloc B1", 0)
+        dossier = await s.service.store.dossier("ev-C042-B1")
+        assert dossier is not None and len(dossier.reponses) == 60 and len(dossier.visas) == 2
