@@ -166,7 +166,7 @@ class Slack:
         """The last message posted to ``canal`` (containing ``contenant``)."""
         for message in reversed(self.messages_a(canal)):
             if contenant in textes_de(message):
-                return message
+                return dict(message)
         raise AssertionError(f"nothing with {contenant!r} posted to {canal}")
 
 

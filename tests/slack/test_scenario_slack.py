@@ -10,6 +10,7 @@ channel and in the coordinateur's DM.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from referentiel import default
 from tests.slack.outils import COORD, EXPERT, INTERNE, RESULTATS, Slack, slack, textes_de
@@ -18,7 +19,7 @@ BLOC_1 = default().blocs[0]
 ECARTS = {"B1.C1.2": "NA", "B1.C2.4": "ECA"}
 
 
-async def _attendre_dm(s: Slack, utilisateur: str, contenant: str, n_avant: int) -> dict:
+async def _attendre_dm(s: Slack, utilisateur: str, contenant: str, n_avant: int) -> dict[str, Any]:
     canal = f"D{utilisateur}"
     await s.attendre(lambda: any(contenant in textes_de(m) for m in s.messages_a(canal)[n_avant:]))
     return s.dernier_a(canal, contenant)
