@@ -76,15 +76,16 @@ class _Clics:
     def __init__(self) -> None:
         self._vus: OrderedDict[str, tuple[str, float]] = OrderedDict()
 
-    def requete(self, cle: str, nouvelle: str) -> str:
+    def requete(self, cle: str, nouvelle: str) -> tuple[str, bool]:
+        """The request id for this click, and whether it repeats one just made."""
         maintenant = time.monotonic()
         while self._vus and next(iter(self._vus.values()))[1] < maintenant - DOUBLE_CLICK_WINDOW:
             self._vus.popitem(last=False)
         connue = self._vus.get(cle)
         if connue is not None:
-            return connue[0]
+            return connue[0], True
         self._vus[cle] = (nouvelle, maintenant)
-        return nouvelle
+        return nouvelle, False
 
 
 class SlackChannel:
@@ -107,6 +108,7 @@ class SlackChannel:
         )
         self._dms: dict[str, str] = {}
         self._clics = _Clics()
+        self._evenements: OrderedDict[str, None] = OrderedDict()
         self._envois: set[asyncio.Task[None]] = set()
         self.app.command("/cqp")(self._commande)
         self.app.action(re.compile(f"^{re.escape(blockkit.ACTION_PREFIX)}"))(self._action)
@@ -149,7 +151,7 @@ class SlackChannel:
         if formulaire is not None:
             await self._ouvrir_modal(command["trigger_id"], formulaire, command["channel_id"])
         await ack()
-        await self._livrer(origine, replies, respond=respond, ephemere=True)
+        await self.livrer(origine, replies, respond=respond, ephemere=True)
 
     async def _action(
         self,
@@ -164,7 +166,9 @@ class SlackChannel:
         message_ts = conteneur.get("message_ts")
         payload = str(action.get("value") or "")[:200]
         cle = f"{utilisateur}|{canal}|{message_ts}|{payload}"
-        requete = self._clics.requete(cle, f"slack-act-{action.get('action_ts')}-{utilisateur}")
+        requete, repete = self._clics.requete(
+            cle, f"slack-act-{action.get('action_ts')}-{utilisateur}"
+        )
         origine = Origin(channel=CHANNEL, conversation=canal, user=utilisateur)
         replies = await self.service.handle(
             ChoiceEvent(origin=origine, request_id=requete[:200], payload=payload or "-")
@@ -173,8 +177,10 @@ class SlackChannel:
         if formulaire is not None and body.get("trigger_id"):
             await self._ouvrir_modal(body["trigger_id"], formulaire, canal)
         await ack()
+        if repete:  # a double click: applied once by the service, answered once here
+            return
         ephemere = bool(conteneur.get("is_ephemeral"))
-        await self._livrer(
+        await self.livrer(
             origine, replies, respond=respond, ephemere=ephemere,
             message_ts=None if ephemere else message_ts,
         )  # fmt: skip
@@ -218,10 +224,14 @@ class SlackChannel:
             replies = tuple(r for r in replies if r is not encore[0])
         else:
             await ack()
-        await self._livrer(origine, replies)
+        await self.livrer(origine, replies)
 
-    async def _message(self, event: dict[str, Any], ack: Callable[..., Awaitable[None]]) -> None:
+    async def _message(
+        self, event: dict[str, Any], body: dict[str, Any], ack: Callable[..., Awaitable[None]]
+    ) -> None:
         await ack()
+        if self._deja_vu(body):
+            return
         if (
             event.get("channel_type") != "im"
             or event.get("subtype")
@@ -237,11 +247,13 @@ class SlackChannel:
         replies = await self.service.handle(
             TextEvent(origin=origine, request_id=requete, text=texte)
         )
-        await self._livrer(origine, replies)
+        await self.livrer(origine, replies)
 
-    async def _accueil(self, event: dict[str, Any], ack: Callable[..., Awaitable[None]]) -> None:
+    async def _accueil(
+        self, event: dict[str, Any], body: dict[str, Any], ack: Callable[..., Awaitable[None]]
+    ) -> None:
         await ack()
-        if event.get("tab", "home") != "home":
+        if self._deja_vu(body) or event.get("tab", "home") != "home":
             return
         utilisateur = event["user"]
         origine = Origin(channel=CHANNEL, conversation="accueil", user=utilisateur)
@@ -262,6 +274,18 @@ class SlackChannel:
             view={"type": "home", "blocks": blocs[:100]},
         )  # fmt: skip
 
+    def _deja_vu(self, body: dict[str, Any]) -> bool:
+        """Whether Slack already delivered this event (a retry, X-Slack-Retry-Num): once only."""
+        identifiant = str(body.get("event_id") or "")
+        if not identifiant:
+            return False
+        if identifiant in self._evenements:
+            return True
+        self._evenements[identifiant] = None
+        while len(self._evenements) > 10_000:
+            self._evenements.popitem(last=False)
+        return False
+
     # --- sending -------------------------------------------------------------------------
 
     async def _ouvrir_modal(
@@ -278,7 +302,7 @@ class SlackChannel:
             self._dms[utilisateur] = str(reponse["channel"]["id"])
         return self._dms[utilisateur]
 
-    async def _livrer(
+    async def livrer(
         self,
         origine: Origin,
         replies: Iterable[Reply],

@@ -38,6 +38,7 @@ class Slack:
         self.faux = faux
         self.service = service
         self._ids = itertools.count(1)
+        self.canal: SlackChannel | None = None
 
     # --- requests as Slack sends them -----------------------------------------------------
 
@@ -202,7 +203,9 @@ async def slack(dossier: Path, **reglages: Any) -> AsyncIterator[Slack]:
     client: TestClient[Any, Any] = TestClient(serveur)
     await client.start_server()
     try:
-        yield Slack(client, faux, service)
+        resultat = Slack(client, faux, service)
+        resultat.canal = canal
+        yield resultat
     finally:
         await client.close()
         await store.fermer()

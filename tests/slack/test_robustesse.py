@@ -1,0 +1,177 @@
+"""Slack when things go wrong: retries, double clicks, forged clicks, API errors, restarts."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from flows.messages import Destination, FormEvent, Origin, Reply, say
+from flows.notation import Aller, Noter
+from tests.slack.outils import COORD, EXPERT, INTERNE, INTRUS, RESULTATS, Slack, slack, textes_de
+
+EV = "ev-C042-B1"
+DM = f"D{EXPERT}"
+VALEURS = {
+    "candidat_nom": "Jeanne Martin", "candidat_reference": "C042", "bloc": "B1",
+    "evaluateur_1": EXPERT, "role_1": "expert_habilite",
+    "evaluateur_2": INTERNE, "role_2": "expert_interne", "destination": RESULTATS,
+}  # fmt: skip
+MESSAGE = {"channel": DM, "ts": "1700000000.000001", "blocks": []}
+
+
+async def _creer(s: Slack) -> None:
+    origine = Origin(channel="slack", conversation=f"D{COORD}", user=COORD)
+    await s.service.handle(
+        FormEvent(origin=origine, request_id="creation", form="nouvelle", values=VALEURS)
+    )
+
+
+async def _commencer(s: Slack) -> None:
+    await _creer(s)
+    payload = Aller(evaluation=EV, action="reprendre").pack()
+    await s.cliquer_valeur(EXPERT, MESSAGE, "cqp:0.0", payload)
+    await s.attendre(lambda: any("B1.C1.1 —" in textes_de(m) for m in s.messages_a(DM)))
+
+
+async def _reponses(s: Slack, qui: str = EXPERT) -> list[str]:
+    dossier = await s.service.store.dossier(EV)
+    assert dossier is not None
+    return [r.critere for r in dossier.reponses if r.evaluateur == qui]
+
+
+async def test_a_retried_event_and_a_double_click_apply_and_answer_once(tmp_path: Path) -> None:
+    async with slack(tmp_path) as s:
+        await _commencer(s)
+        a = Noter(evaluation=EV, critere="B1.C1.1", valeur="A").pack()
+        avant = len(s.messages_a(DM))
+        # Two clicks on the same button, a few milliseconds apart.
+        await s.cliquer_valeur(EXPERT, MESSAGE, "cqp:4.0", a, action_ts="1700000001.000001")
+        await s.cliquer_valeur(EXPERT, MESSAGE, "cqp:4.0", a, action_ts="1700000001.000002")
+        await s.attendre(lambda: len(s.messages_a(DM)) > avant)
+        assert await _reponses(s) == ["B1.C1.1"]
+        suivantes = [m for m in s.messages_a(DM)[avant:] if "B1.C1.2 —" in textes_de(m)]
+        assert len(suivantes) == 1
+
+        # An event delivered twice (Slack's retry, same event id): one answer.
+        evenement = {
+            "type": "message", "channel": DM, "user": EXPERT, "text": "aide",
+            "ts": "1700000200.000001", "channel_type": "im", "client_msg_id": "m-aide",
+        }  # fmt: skip
+        avant = len(s.messages_a(DM))
+        assert (await s.evenement(evenement, event_id="EvAIDE")).status == 200
+        retry = await s.evenement(
+            evenement, event_id="EvAIDE", entetes={"X-Slack-Retry-Num": "1",
+                                                   "X-Slack-Retry-Reason": "http_timeout"},
+        )  # fmt: skip
+        assert retry.status == 200
+        await s.attendre(lambda: len(s.messages_a(DM)) > avant)
+        await _pause()
+        assert len([m for m in s.messages_a(DM)[avant:] if "critere" in textes_de(m)]) == 1
+
+
+async def _pause() -> None:
+    """Replies go out after the ack: give the ones that must *not* come the time to come."""
+    await asyncio.sleep(0.3)
+
+
+async def test_an_outsider_forwarding_a_button_is_refused_and_nothing_is_stored(
+    tmp_path: Path,
+) -> None:
+    async with slack(tmp_path) as s:
+        await _creer(s)
+        forge = Noter(evaluation=EV, critere="B1.C1.1", valeur="NA").pack()
+        message = {"channel": f"D{INTRUS}", "ts": "1.1", "blocks": []}
+        assert (await s.cliquer_valeur(INTRUS, message, "cqp:0.0", forge)).status == 200
+        await s.attendre(lambda: bool(s.messages_a(f"D{INTRUS}")))
+        refus = textes_de(s.messages_a(f"D{INTRUS}")[-1])
+        assert "Seuls les deux évaluateurs désignés" in refus and "rien n'a été enregistré" in refus
+        assert await _reponses(s, INTRUS) == [] and await _reponses(s) == []
+
+
+async def test_a_4000_character_comment_typed_in_the_dm_is_kept_whole(tmp_path: Path) -> None:
+    async with slack(tmp_path) as s:
+        await _commencer(s)
+        na = Noter(evaluation=EV, critere="B1.C1.1", valeur="NA").pack()
+        await s.cliquer_valeur(EXPERT, MESSAGE, "cqp:4.2", na)
+        await s.attendre(lambda: any("commentaire" in textes_de(m) for m in s.messages_a(DM)))
+        commentaire = "Écoute active insuffisante ; " * 138  # about 4,000 characters
+        await s.ecrire(EXPERT, commentaire)
+        await s.attendre(
+            lambda: any("Commentaire enregistré" in textes_de(m) for m in s.messages_a(DM))
+        )
+        dossier = await s.service.store.dossier(EV)
+        assert dossier is not None
+        [reponse] = dossier.reponses
+        assert reponse.commentaire == commentaire.strip() and len(reponse.commentaire) > 3900
+        for message in s.faux.de("chat.postMessage") + s.faux.de("chat.update"):
+            assert len(message["blocks"]) <= 50
+            assert all(len(b.get("text", {}).get("text", "")) <= 3000 for b in message["blocks"])
+
+
+async def test_slack_api_errors_lose_no_answer(tmp_path: Path) -> None:
+    async with slack(tmp_path) as s:
+        await _commencer(s)
+        # Rate-limited once: the SDK waits Retry-After and sends again.
+        s.faux.echecs["chat.postMessage"] = [("ratelimited", 1)]
+        avant = len(s.messages_a(DM))
+        a = Noter(evaluation=EV, critere="B1.C1.1", valeur="A").pack()
+        assert (await s.cliquer_valeur(EXPERT, MESSAGE, "cqp:4.0", a)).status == 200
+        await s.attendre(lambda: len(s.messages_a(DM)) > avant + 1, delai=8)
+        assert any("B1.C1.2 —" in textes_de(m) for m in s.messages_a(DM)[avant:])
+        # The channel is gone: the answer is stored all the same, the click acknowledged.
+        s.faux.echecs["chat.postMessage"] = [("channel_not_found", None)]
+        s.faux.echecs["chat.update"] = [("channel_not_found", None)]
+        a2 = Noter(evaluation=EV, critere="B1.C1.2", valeur="A").pack()
+        assert (await s.cliquer_valeur(EXPERT, MESSAGE, "cqp:4.0", a2)).status == 200
+        await _pause()
+        assert await _reponses(s) == ["B1.C1.1", "B1.C1.2"]
+
+
+async def test_a_result_is_never_posted_in_a_public_channel(tmp_path: Path) -> None:
+    async with slack(tmp_path) as s:
+        assert s.canal is not None
+        s.faux.canaux_publics.add("CPUBLIC1")
+        resultat = say(
+            "Résultat proposé — candidat C042, bloc B1",
+            to=Destination(kind="results", target="CPUBLIC1"),
+        )
+        origine = Origin(channel="slack", conversation=DM, user=EXPERT)
+        await s.canal.livrer(origine, (resultat,))
+        assert s.messages_a("CPUBLIC1") == []
+        [avis] = s.messages_a(f"D{COORD}")
+        assert "n'est pas privé" in avis["text"] and "CPUBLIC1" in avis["text"]
+        # A private one receives it.
+        prive = resultat.model_copy(update={"to": Destination(kind="results", target=RESULTATS)})
+        await s.canal.livrer(origine, (prive,))
+        assert len(s.messages_a(RESULTATS)) == 1
+        assert isinstance(prive, Reply)
+
+
+async def test_a_restart_in_the_middle_of_a_grid_loses_nothing(tmp_path: Path) -> None:
+    async with slack(tmp_path) as s:
+        await _commencer(s)
+        for critere in ("B1.C1.1", "B1.C1.2", "B1.C1.3"):
+            payload = Noter(evaluation=EV, critere=critere, valeur="A").pack()
+            await s.cliquer_valeur(EXPERT, MESSAGE, "cqp:4.0", payload)
+        await _pause()
+    async with slack(tmp_path) as s:  # the server and its store, started again
+        assert await _reponses(s) == ["B1.C1.1", "B1.C1.2", "B1.C1.3"]
+        await s.commande(EXPERT, "mes-evaluations", canal=DM)
+        await s.attendre(lambda: any(a.methode.startswith("response_url") for a in s.faux.appels))
+        [liste] = [a.args for a in s.faux.appels if a.methode.startswith("response_url")]
+        assert "C042" in textes_de(liste)
+        reprendre = Aller(evaluation=EV, action="reprendre").pack()
+        await s.cliquer_valeur(EXPERT, MESSAGE, "cqp:0.0", reprendre)
+        await s.attendre(lambda: any("B1.C1.4 —" in textes_de(m) for m in s.messages_a(DM)))
+
+
+async def test_app_home_lists_my_evaluations(tmp_path: Path) -> None:
+    async with slack(tmp_path) as s:
+        await _creer(s)
+        await s.evenement({"type": "app_home_opened", "user": EXPERT, "tab": "home",
+                           "channel": DM, "event_ts": "1700000300.1"})  # fmt: skip
+        await s.attendre(lambda: bool(s.faux.de("views.publish")))
+        [publication] = s.faux.de("views.publish")
+        assert publication["user_id"] == EXPERT and publication["view"]["type"] == "home"
+        vue = textes_de(publication["view"])
+        assert "Mes évaluations" in vue and "C042" in vue
