@@ -133,3 +133,55 @@ async def test_the_demo_workspace_is_kept_across_restarts_and_reset_starts_over(
     await store.fermer()
     assert await demarrer(reset=False) == ["ev-DEMO-001-B1", "B1.C1.1"]  # kept
     assert await demarrer(reset=True) == ["ev-DEMO-001-B1"]  # started over
+
+
+@pytest.mark.parametrize(
+    ("variables", "attendu"),
+    [
+        ({"SLACK_BOT_TOKEN": "xoxb-123-abc"}, "SLACK_SIGNING_SECRET"),
+        (
+            {"SLACK_BOT_TOKEN": "jeton-de-test", "SLACK_SIGNING_SECRET": "abcdefgh1234"},
+            "SLACK_BOT_TOKEN",
+        ),
+        (
+            {
+                "SLACK_BOT_TOKEN": "xoxb-1",
+                "SLACK_SIGNING_SECRET": "abcdefgh1",
+                "SLACK_COORDINATEURS": "claire",
+            },
+            "SLACK_COORDINATEURS",
+        ),
+    ],
+)
+def test_missing_or_malformed_slack_settings_stop_the_server_naming_the_variable(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    variables: dict[str, str],
+    attendu: str,
+) -> None:
+    for nom, valeur in variables.items():
+        monkeypatch.setenv(nom, valeur)
+    code, out = _run(capsys, "serve", "--dossier", str(tmp_path), "--port", "0")
+    assert code == 2 and attendu in out and "Traceback" not in out
+    assert "xoxb-123-abc" not in out  # a secret is never printed whole
+    assert not (tmp_path / "evaluations").exists()
+
+
+def test_the_slack_manifest_declares_what_the_bot_listens_to() -> None:
+    import yaml
+
+    manifeste = yaml.safe_load((Path(__file__).parents[2] / "bot/slack/manifest.yml").read_text())
+    assert [c["command"] for c in manifeste["features"]["slash_commands"]] == ["/cqp"]
+    reglages = manifeste["settings"]
+    assert set(reglages["event_subscriptions"]["bot_events"]) == {"app_home_opened", "message.im"}
+    assert reglages["interactivity"]["is_enabled"] is True
+    for url in (
+        reglages["event_subscriptions"]["request_url"],
+        reglages["interactivity"]["request_url"],
+        manifeste["features"]["slash_commands"][0]["url"],
+    ):
+        assert url.endswith("/slack/events")
+    assert {"chat:write", "commands", "im:history", "im:write"} <= set(
+        manifeste["oauth_config"]["scopes"]["bot"]
+    )
