@@ -29,6 +29,7 @@ bench: $(DEV_STAMP)
 	$(BIN)/python -m benchmarks.bench_referentiel
 	$(BIN)/python -m benchmarks.bench_store
 	$(BIN)/python -m benchmarks.bench_flows
+	$(BIN)/python -m benchmarks.bench_slack
 
 # The web chat's real-browser test drives Debian's Chromium (Playwright cannot download
 # its own browser on a closed network).

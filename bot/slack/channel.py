@@ -27,7 +27,7 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
-from aiohttp import web
+from aiohttp import ClientSession, web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp, AsyncRespond
 from slack_sdk.errors import SlackApiError
@@ -108,6 +108,7 @@ class SlackChannel:
         )
         self._dms: dict[str, str] = {}
         self._clics = _Clics()
+        self._session_a_fermer = False
         self._evenements: OrderedDict[str, None] = OrderedDict()
         self._envois: set[asyncio.Task[None]] = set()
         self.app.command("/cqp")(self._commande)
@@ -124,7 +125,24 @@ class SlackChannel:
 
     def mount(self, app: web.Application) -> None:
         app.router.add_post("/slack/events", self.endpoint)
+        app.on_startup.append(self._ouvrir_session)
         app.on_shutdown.append(self._attendre_envois)
+        app.on_cleanup.append(self._fermer_session)
+
+    async def _ouvrir_session(self, app: web.Application) -> None:
+        """One HTTP session (kept-alive connections) for every Web API call.
+
+        Without it the SDK opens and closes a connection per call: a click's
+        ``chat.update`` and ``chat.postMessage`` would each pay a TCP (and TLS) handshake.
+        """
+        if self.client.session is None:
+            self.client.session = ClientSession()
+            self._session_a_fermer = True
+
+    async def _fermer_session(self, app: web.Application) -> None:
+        if self._session_a_fermer and self.client.session is not None:
+            await self.client.session.close()
+            self.client.session = None
 
     async def _attendre_envois(self, app: web.Application) -> None:
         if self._envois:

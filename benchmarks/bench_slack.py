@@ -1,0 +1,319 @@
+"""Benchmark: évaluateurs scoring bloc 1 in Slack, through the real server and a fake Slack API.
+
+With 10,000 evaluations already stored (1,000 with ``--quick``), 50
+évaluateurs (10 with ``--quick``) score a whole bloc 1 at the same time: each
+click is a signed ``block_actions`` request into ``cqp-bot serve``'s
+application (slack-bolt on aiohttp), each compétence's précisions a signed
+``message.im`` event. Measured per request: the ack (the HTTP response, after
+the durable write), and the follow-up (the ``chat.update`` / ``chat.postMessage``
+the fake Slack API receives). The anchor, in the same run, with the same load:
+a minimal slack-bolt app on the same aiohttp server that only acks — the
+framework's floor.
+
+Targets (issue 6): ack p99 ≤ 100 ms, follow-up p99 ≤ 250 ms, ack p50 ≤ 2 × the floor's p50.
+
+Run: ``python -m benchmarks.bench_slack [--quick] [--check]``; with ``BENCH_PROFIL=FILE`` the
+server process runs under cProfile and writes its statistics to FILE.
+Writes benchmarks/results/slack.json (slack_quick.json with --quick).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import hashlib
+import hmac
+import json
+import os
+import re
+import statistics
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from aiohttp import ClientSession, web
+
+from benchmarks.bench_store import remplir
+
+RESULTATS = Path(__file__).parent / "results" / "slack.json"
+RACINE = Path(__file__).resolve().parents[1]
+SECRET = "benchmark-signing-secret-0123456789"
+CIBLES = {"ack_p99_ms": 100.0, "followup_p99_ms": 250.0, "ack_p50_vs_floor": 2.0}
+
+
+class FauxSlack:
+    """The Web API answering at once, and noting when each DM received a call."""
+
+    def __init__(self) -> None:
+        self.recus: dict[tuple[str, str], list[float]] = defaultdict(list)
+        self.signal: dict[str, asyncio.Event] = defaultdict(asyncio.Event)
+        self.n = 0
+
+    async def api(self, request: web.Request) -> web.Response:
+        methode = request.match_info["methode"]
+        donnees: dict[str, Any] = dict(request.query)
+        if request.content_type == "application/json":
+            donnees.update(await request.json())
+        else:
+            donnees.update(await request.post())
+        self.n += 1
+        canal = str(donnees.get("channel") or "")
+        if methode in ("chat.update", "chat.postMessage"):
+            self.recus[(canal, methode)].append(time.perf_counter())
+            self.signal[canal].set()
+        if methode == "conversations.open":
+            return web.json_response({"ok": True, "channel": {"id": f"D{donnees['users']}"}})
+        if methode == "auth.test":
+            return web.json_response({"ok": True, "user_id": "UBOT", "bot_id": "B", "team_id": "T"})
+        return web.json_response({"ok": True, "ts": f"{self.n}.0", "channel": canal})
+
+
+async def _demarrer(app: web.Application) -> tuple[web.AppRunner, str]:
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    hote, port = runner.addresses[0][:2]
+    return runner, f"http://{hote}:{port}"
+
+
+def _signer(corps: str) -> dict[str, str]:
+    ts = str(int(time.time()))
+    signature = hmac.new(SECRET.encode(), f"v0:{ts}:{corps}".encode(), hashlib.sha256)
+    return {
+        "X-Slack-Request-Timestamp": ts,
+        "X-Slack-Signature": f"v0={signature.hexdigest()}",
+        "Content-Type": "application/x-www-form-urlencoded",
+    }
+
+
+def _clic(utilisateur: str, valeur: str, n: int) -> str:
+    payload = {
+        "type": "block_actions", "user": {"id": utilisateur}, "api_app_id": "A", "token": "x",
+        "team": {"id": "T"}, "trigger_id": f"{n}.t", "channel": {"id": f"D{utilisateur}"},
+        "container": {"type": "message", "message_ts": f"{n}.1", "channel_id": f"D{utilisateur}",
+                      "is_ephemeral": False},
+        "actions": [{"action_id": "cqp:4.0", "block_id": "b", "value": valeur, "type": "button",
+                     "action_ts": f"{time.time():.6f}{n}"}],
+        "response_url": "http://127.0.0.1:9/reponse",
+    }  # fmt: skip
+    return urlencode({"payload": json.dumps(payload)})
+
+
+def _message(utilisateur: str, texte: str, n: int) -> str:
+    return json.dumps({
+        "token": "x", "team_id": "T", "api_app_id": "A", "type": "event_callback",
+        "event_id": f"Ev{utilisateur}{n}", "event_time": int(time.time()),
+        "event": {"type": "message", "channel": f"D{utilisateur}", "user": utilisateur,
+                  "text": texte, "ts": f"{n}.2", "channel_type": "im", "client_msg_id": f"m{n}"},
+    })  # fmt: skip
+
+
+async def _evaluateur(
+    session: ClientSession, url: str, faux: FauxSlack, utilisateur: str, evaluation: str,
+    acks: list[float], suites: list[float], attendre_suite: bool,
+) -> int:  # fmt: skip
+    """One évaluateur scoring bloc 1: each critère then each compétence's précisions."""
+    from flows.notation import Aller, Noter
+    from referentiel import default
+
+    canal = f"D{utilisateur}"
+    reponses = 0
+
+    async def envoyer(corps: str, entetes: dict[str, str], methode: str) -> None:
+        avant = len(faux.recus[(canal, methode)])
+        faux.signal[canal].clear()
+        t = time.perf_counter()
+        async with session.post(url, data=corps.encode(), headers=entetes) as reponse:
+            await reponse.read()
+            assert reponse.status == 200, reponse.status
+        acks.append((time.perf_counter() - t) * 1000)
+        if not attendre_suite:
+            return
+        while len(faux.recus[(canal, methode)]) <= avant:
+            try:
+                await asyncio.wait_for(faux.signal[canal].wait(), 10)
+            except TimeoutError:
+                raise SystemExit(f"{canal}: no {methode} after {corps[:200]}") from None
+            faux.signal[canal].clear()
+        suites.append((faux.recus[(canal, methode)][avant] - t) * 1000)
+
+    n = 0
+    debut = Aller(evaluation=evaluation, action="reprendre").pack()
+    corps = _clic(utilisateur, debut, n)
+    await envoyer(corps, _signer(corps), "chat.postMessage")
+    acks.pop()
+    if suites:
+        suites.pop()
+    for competence in default().blocs[0].competences:
+        for critere in competence.criteres:
+            n += 1
+            corps = _clic(
+                utilisateur, Noter(evaluation=evaluation, critere=critere.id, valeur="A").pack(), n
+            )
+            await envoyer(corps, _signer(corps), "chat.update")
+            reponses += 1
+        n += 1
+        corps = _message(utilisateur, f"{competence.id} : mise en œuvre constatée.", n)
+        entetes = {**_signer(corps), "Content-Type": "application/json"}
+        await envoyer(corps, entetes, "chat.postMessage")
+        reponses += 1
+    return reponses
+
+
+async def servir(dossier: str, evaluateurs: int, plancher: bool, tour: int, api: str) -> None:
+    """The server under test, in its own process (Slack is elsewhere): prints its address."""
+    from datetime import UTC, datetime
+
+    from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+    from slack_bolt.async_app import AsyncApp
+    from slack_sdk.web.async_client import AsyncWebClient
+
+    from bot.server import create_app, service_for
+    from bot.slack.channel import SlackChannel
+    from bot.slack.settings import SlackSettings
+    from bot.web.annuaire import Annuaire
+    from flows.evaluation import Candidat, Evaluateur, Evaluation
+    from referentiel import RoleEvaluateur
+    from storage.disk import open_store
+
+    store = await open_store(dossier)
+    for i, u in enumerate(_utilisateurs(evaluateurs, plancher, tour)):
+        ev = Evaluation(
+            id=_evaluation(i, plancher, tour), candidat=Candidat(nom="Candidat", reference="R"),
+            bloc="B1", coordinateurs=("UCOORD",), horodatage=datetime.now(UTC),
+            evaluateurs=(
+                Evaluateur(utilisateur=u, nom=u, role=RoleEvaluateur.EXPERT_HABILITE),
+                Evaluateur(utilisateur=f"{u}X", nom=u, role=RoleEvaluateur.EXPERT_INTERNE),
+            ),
+        )  # fmt: skip
+        await store.creer(ev, par="UCOORD")
+    if plancher:
+        bolt = AsyncApp(
+            signing_secret=SECRET, client=AsyncWebClient(token="xoxb-bench", base_url=api)
+        )
+
+        @bolt.action(re.compile(".*"))
+        async def _ack(ack: Any) -> None:
+            await ack()
+
+        @bolt.event("message")
+        async def _rien(ack: Any) -> None:
+            await ack()
+
+        async def point(request: web.Request) -> web.Response:
+            reponse = await bolt.async_dispatch(await to_bolt_request(request))
+            return await to_aiohttp_response(reponse)
+
+        app = web.Application()
+        app.router.add_post("/slack/events", point)
+    else:
+        reglages = SlackSettings(bot_token="xoxb-bench", signing_secret=SECRET, api_base_url=api)
+        service = service_for(store, Annuaire())
+        canal = SlackChannel(service, reglages)
+        app = create_app(service, Annuaire(), Path(dossier), local=True, canaux=(canal,))
+    runner, url = await _demarrer(app)
+    print(url, flush=True)
+    await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)  # until the bench ends
+    await runner.cleanup()
+    await store.fermer()
+
+
+def _utilisateurs(evaluateurs: int, plancher: bool, tour: int) -> list[str]:
+    """Fresh évaluateurs and evaluations at each run: every grid starts empty."""
+    return [f"UB{tour}{int(plancher)}{i:03d}" for i in range(evaluateurs)]
+
+
+def _evaluation(i: int, plancher: bool, tour: int) -> str:
+    return f"ev-B{tour}{int(plancher)}{i:03d}-B1"
+
+
+async def mesurer(dossier: str, evaluateurs: int, plancher: bool, tour: int) -> dict[str, float]:
+    """One run: the fake Slack API and the évaluateurs here, the server in another process."""
+    faux = FauxSlack()
+    api = web.Application()
+    api.router.add_route("*", "/api/{methode}", faux.api)
+    runner_api, url_api = await _demarrer(api)
+    api_url = url_api + "/api/"
+    code = (
+        "import asyncio; from benchmarks.bench_slack import servir; "
+        f"asyncio.run(servir({dossier!r}, {evaluateurs}, {plancher}, {tour}, {api_url!r}))"
+    )
+    if os.environ.get("BENCH_PROFIL") and not plancher:  # where the server's time goes
+        code = f"import cProfile; cProfile.run({code!r}, {os.environ['BENCH_PROFIL']!r})"
+    serveur = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", code, cwd=RACINE, stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    assert serveur.stdout is not None and serveur.stdin is not None
+    url = (await asyncio.wait_for(serveur.stdout.readline(), 120)).decode().strip()
+    utilisateurs = _utilisateurs(evaluateurs, plancher, tour)
+    acks: list[float] = []
+    suites: list[float] = []
+    debut = time.perf_counter()
+    async with ClientSession() as session:
+        reponses = await asyncio.gather(*(
+            _evaluateur(session, f"{url}/slack/events", faux, u, _evaluation(i, plancher, tour),
+                        acks, suites, not plancher)
+            for i, u in enumerate(utilisateurs)
+        ))  # fmt: skip
+    duree = time.perf_counter() - debut
+    serveur.stdin.close()
+    await serveur.wait()
+    await runner_api.cleanup()
+    return {
+        "ack_p50": statistics.median(acks), "ack_p99": _p99(acks),
+        "suite_p99": _p99(suites) if suites else 0.0, "par_s": sum(reponses) / duree,
+    }  # fmt: skip
+
+
+def _p99(durees: list[float]) -> float:
+    return statistics.quantiles(durees, n=100, method="inclusive")[98]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Benchmark de Slack : 50 évaluateurs, un bloc 1.")
+    parser.add_argument("--quick", action="store_true", help="1 000 évaluations, 10 évaluateurs")
+    parser.add_argument(
+        "--check", action="store_true", help="code de sortie 1 si une cible est manquée"
+    )
+    args = parser.parse_args(argv)
+    evaluations, evaluateurs = (1_000, 10) if args.quick else (10_000, 50)
+    with tempfile.TemporaryDirectory(prefix="bench-slack-") as tmp:
+        dossier = Path(tmp)
+        (dossier / "evaluations").mkdir()
+        remplir(dossier, 0, evaluations, {})
+        mesures, planchers = [], []
+        for tour in range(3):  # alternated, medians: the machine is noisy
+            planchers.append(asyncio.run(mesurer(tmp, evaluateurs, True, tour)))
+            mesures.append(asyncio.run(mesurer(tmp, evaluateurs, False, tour)))
+    figures: dict[str, Any] = {
+        "evaluations_stored": evaluations,
+        "evaluateurs": evaluateurs,
+        "ack_p50_ms": round(statistics.median(m["ack_p50"] for m in mesures), 2),
+        "ack_p99_ms": round(statistics.median(m["ack_p99"] for m in mesures), 2),
+        "followup_p99_ms": round(statistics.median(m["suite_p99"] for m in mesures), 2),
+        "answers_per_s": round(statistics.median(m["par_s"] for m in mesures), 1),
+        "floor_ack_p50_ms": round(statistics.median(m["ack_p50"] for m in planchers), 2),
+        "floor_ack_p99_ms": round(statistics.median(m["ack_p99"] for m in planchers), 2),
+    }
+    figures["ack_p50_vs_floor"] = round(figures["ack_p50_ms"] / figures["floor_ack_p50_ms"], 2)
+    figures["targets"] = CIBLES
+    atteint = {k: figures[k] <= v for k, v in CIBLES.items()}
+    figures["targets_met"] = atteint
+    figures["quick"] = args.quick
+    nom = RESULTATS.with_name("slack_quick.json") if args.quick else RESULTATS
+    nom.parent.mkdir(parents=True, exist_ok=True)
+    nom.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+    for cle, valeur in figures.items():
+        print(f"{cle:<22} {valeur}")
+    print(f"-> {nom}")
+    return 0 if all(atteint.values()) or not args.check else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
