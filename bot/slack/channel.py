@@ -103,11 +103,13 @@ class SlackChannel:
             token=settings.bot_token,
             signing_secret=settings.signing_secret,
             client=self.client,
-            # Our listeners ack themselves, after the durable write.
-            process_before_response=False,
+            # Each listener acks itself after the durable write, then hands the sending to a
+            # task of its own: bolt need not poll for the ack, the response leaves at once.
+            process_before_response=True,
         )
         self._dms: dict[str, str] = {}
         self._clics = _Clics()
+        self._ordre: dict[str, asyncio.Lock] = {}
         self._session_a_fermer = False
         self._evenements: OrderedDict[str, None] = OrderedDict()
         self._envois: set[asyncio.Task[None]] = set()
@@ -169,7 +171,7 @@ class SlackChannel:
         if formulaire is not None:
             await self._ouvrir_modal(command["trigger_id"], formulaire, command["channel_id"])
         await ack()
-        await self.livrer(origine, replies, respond=respond, ephemere=True)
+        self._envoyer_ensuite(self.livrer(origine, replies, respond=respond, ephemere=True))
 
     async def _action(
         self,
@@ -198,10 +200,10 @@ class SlackChannel:
         if repete:  # a double click: applied once by the service, answered once here
             return
         ephemere = bool(conteneur.get("is_ephemeral"))
-        await self.livrer(
+        self._envoyer_ensuite(self.livrer(
             origine, replies, respond=respond, ephemere=ephemere,
             message_ts=None if ephemere else message_ts,
-        )  # fmt: skip
+        ))  # fmt: skip
 
     async def _formulaire(
         self, ack: Callable[..., Awaitable[None]], body: dict[str, Any], view: dict[str, Any]
@@ -242,7 +244,7 @@ class SlackChannel:
             replies = tuple(r for r in replies if r is not encore[0])
         else:
             await ack()
-        await self.livrer(origine, replies)
+        self._envoyer_ensuite(self.livrer(origine, replies))
 
     async def _message(
         self, event: dict[str, Any], body: dict[str, Any], ack: Callable[..., Awaitable[None]]
@@ -265,7 +267,7 @@ class SlackChannel:
         replies = await self.service.handle(
             TextEvent(origin=origine, request_id=requete, text=texte)
         )
-        await self.livrer(origine, replies)
+        self._envoyer_ensuite(self.livrer(origine, replies))
 
     async def _accueil(
         self, event: dict[str, Any], body: dict[str, Any], ack: Callable[..., Awaitable[None]]
@@ -287,10 +289,25 @@ class SlackChannel:
         ]
         for reply in replies:
             blocs.extend(blockkit.blocks(reply.message))
-        await self._appeler(
-            self.client.views_publish, user_id=utilisateur,
-            view={"type": "home", "blocks": blocs[:100]},
+        self._envoyer_ensuite(
+            self._appeler(
+                self.client.views_publish, user_id=utilisateur,
+                view={"type": "home", "blocks": blocs[:100]},
+            )
         )  # fmt: skip
+
+    def _envoyer_ensuite(self, envoi: Awaitable[Any]) -> None:
+        """Send after the response to Slack, in a task kept until it ends (shutdown waits)."""
+
+        async def envoyer() -> None:
+            try:
+                await envoi
+            except Exception:  # a sending problem is logged; the records are stored
+                log.exception("sending to Slack failed")
+
+        tache = asyncio.create_task(envoyer())
+        self._envois.add(tache)
+        tache.add_done_callback(self._envois.discard)
 
     def _deja_vu(self, body: dict[str, Any]) -> bool:
         """Whether Slack already delivered this event (a retry, X-Slack-Retry-Num): once only."""
@@ -328,7 +345,23 @@ class SlackChannel:
         ephemere: bool = False,
         message_ts: str | None = None,
     ) -> None:
-        """Send each reply where it is addressed. A failure is logged: the records are stored."""
+        """Send each reply where it is addressed. A failure is logged: the records are stored.
+
+        One conversation's replies go out in the order of its events (a lock per
+        conversation, taken in the order the sending tasks were created).
+        """
+        verrou = self._ordre.setdefault(origine.conversation, asyncio.Lock())
+        async with verrou:
+            await self._livrer(origine, replies, respond, ephemere, message_ts)
+
+    async def _livrer(
+        self,
+        origine: Origin,
+        replies: Iterable[Reply],
+        respond: AsyncRespond | None,
+        ephemere: bool,
+        message_ts: str | None,
+    ) -> None:
         for reply in replies:
             texte, blocs = reply.message.summary, blockkit.blocks(reply.message)
             if reply.to.kind == "results":
