@@ -269,4 +269,8 @@ async def test_two_tabs_of_one_browser_are_two_people_and_the_keyboard_follows_t
     await karim.page.keyboard.press("Enter")  # and Enter again answers that one
     await karim.attendre("B1.C1.3 —")
     await karim.photo("clavier")
+
+    # « /cqp … » typed in the input is a command, as in Slack.
+    await karim.taper("/cqp critere accueil")
+    await karim.attendre("B1.C1.1")
     await contexte.close()
