@@ -684,13 +684,16 @@ class Service:
                     "accord_observe": comparaison.accord_observe,
                     "coefficients": None if coefficients is None else asdict(coefficients),
                 }
+        # The history of those evaluations only: their creation, and the rest once both grids
+        # are in (before, the blind rule hides whose value changed when).
+        ids = {d.evaluation.id for d, _ in exportables}
         donnees["historique"] = [
             e
             for e in donnees["historique"]
-            if e["evaluation"] in accords or e["quoi"] == "evaluation"
+            if e["evaluation"] in ids and (e["evaluation"] in accords or e["quoi"] == "evaluation")
         ]
         contenu = json.dumps({**donnees, "accords": accords}, ensure_ascii=False, indent=2)
-        texte = txt.EXP_PRET.format(reference=reference, n=len(export.dossiers))
+        texte = txt.EXP_PRET.format(reference=reference, n=len(exportables))
         fichier = Fichier(nom=f"cqp-{reference}.json", contenu=contenu)
         return (
             Reply(message=Message(summary=texte, blocks=(Paragraph(text=texte),)), fichier=fichier),

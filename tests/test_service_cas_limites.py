@@ -1,0 +1,79 @@
+"""Edge cases found in review, driven through the service as a channel would drive it."""
+
+from __future__ import annotations
+
+import json
+
+from flows.messages import FormEvent, Origin
+from flows.notation import Aller
+from flows.service import Service
+from referentiel import Bloc, CodeValeur, default
+from storage.memory import MemoryStore
+from tests.harnais import Horloge, Utilisateur
+
+A, ECA, NA, NO = CodeValeur.A, CodeValeur.ECA, CodeValeur.NA, CodeValeur.NO
+REF = default()
+BLOC_1 = REF.blocs[0]
+EV = "ev-C042-B1"
+
+
+def _service(*coordinateurs: str) -> Service:
+    return Service(MemoryStore(), REF, Horloge(), coordinateurs=coordinateurs or ("u-coord",))
+
+
+async def _creer(
+    service: Service,
+    coordinateur: str = "u-coord",
+    reference: str = "C042",
+    bloc: str = "B1",
+    nom: str = "Jeanne Martin",
+    evaluateurs: tuple[str, str] = ("u-expert", "u-interne"),
+) -> str:
+    valeurs = {
+        "candidat_nom": nom, "candidat_reference": reference, "bloc": bloc,
+        "evaluateur_1": evaluateurs[0], "role_1": "expert_habilite",
+        "evaluateur_2": evaluateurs[1], "role_2": "expert_interne", "destination": "resultats",
+    }  # fmt: skip
+    origine = Origin(channel="web", conversation="dm", user=coordinateur)
+    avant = {e.id for e in await service.store.evaluations()}
+    await service.handle(
+        FormEvent(origin=origine, request_id=f"new-{reference}-{bloc}-{nom}", form="nouvelle",
+                  values=valeurs)
+    )  # fmt: skip
+    [nouvelle] = {e.id for e in await service.store.evaluations()} - avant
+    return nouvelle
+
+
+async def _noter_la_grille(
+    u: Utilisateur,
+    evaluation: str,
+    bloc: Bloc = BLOC_1,
+    differences: dict[str, CodeValeur] | None = None,
+) -> None:
+    await u.cliquer(Aller(evaluation=evaluation, action="reprendre").pack())
+    for competence in bloc.competences:
+        for critere in competence.criteres:
+            valeur = (differences or {}).get(critere.id, A)
+            await u.cliquer(f"v:{evaluation}:{critere.id}:{valeur.value}")
+            if valeur in (ECA, NA):
+                await u.taper(f"Observé lors de l'entretien 2 ({critere.id}).")
+        await u.taper(f"{competence.id} : mise en œuvre constatée sur trois entretiens.")
+    await u.cliquer(Aller(evaluation=evaluation, action="soumettre").pack())
+
+
+async def test_the_export_holds_nothing_of_another_evaluation_of_the_same_reference() -> None:
+    service = _service("u-coord", "u-coord2")
+    await _creer(service)
+    autre = await _creer(service, "u-coord2", nom="Autre Personne", evaluateurs=("u-x", "u-y"))
+    expert, interne = Utilisateur(service, "u-expert"), Utilisateur(service, "u-interne")
+    await _noter_la_grille(expert, EV)
+    await _noter_la_grille(interne, EV, differences={"B1.C1.1": NO})
+    coordinateur = Utilisateur(service, "u-coord")
+    lu = await coordinateur.taper(f"export {EV}")
+    assert "1 évaluation(s)" in lu
+    fichier = coordinateur.replies[0].fichier
+    assert fichier is not None
+    for secret in ("Autre Personne", "u-coord2", "u-x", autre):
+        assert secret not in fichier.contenu
+    export = json.loads(fichier.contenu)
+    assert {e["evaluation"] for e in export["historique"]} == {EV}
