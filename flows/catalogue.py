@@ -439,7 +439,13 @@ CMD_EVALUATION_LIGNE: Final = (
     "Candidat {reference} · bloc {bloc} · {faites}/{total} critères notés{soumise}"
 )
 CMD_EVALUATION_SOUMISE: Final = " · grille soumise"
+CMD_EVALUATION_A_VISER: Final = " · grilles soumises : à rapprocher et viser"
+CMD_EVALUATION_TERMINEE: Final = " · terminée (deux visas)"
+CMD_MES_EVALUATIONS_AUTRES: Final = (
+    "… et {n} autre(s), non affichée(s) : celles qui attendent quelque chose de vous sont en tête."
+)
 CMD_BOUTON_NOTER: Final = "Noter {reference} ({bloc})"
+CMD_BOUTON_RAPPROCHER: Final = "Rapprocher {reference} ({bloc})"
 CMD_STATUT_TITRE: Final = "Évaluation {evaluation} — candidat {reference}, bloc {bloc}"
 CMD_STATUT_LIGNE: Final = "{faites}/{total} critères notés{soumise}"
 CMD_EVALUATION_INCONNUE: Final = "Aucune évaluation « {evaluation} » parmi les vôtres."

@@ -77,3 +77,25 @@ async def test_the_export_holds_nothing_of_another_evaluation_of_the_same_refere
         assert secret not in fichier.contenu
     export = json.loads(fichier.contenu)
     assert {e["evaluation"] for e in export["historique"]} == {EV}
+
+
+async def test_mes_evaluations_lists_what_still_needs_the_evaluateur_first() -> None:
+    service = _service()
+    bloc_3 = REF.bloc("B3")
+    assert bloc_3 is not None
+    ids = [await _creer(service, reference=f"C{i:03d}", bloc="B3") for i in range(11)]
+    expert, interne = Utilisateur(service, "u-expert"), Utilisateur(service, "u-interne")
+    for evaluation in ids[:10]:
+        await _noter_la_grille(expert, evaluation, bloc_3)
+    await _noter_la_grille(interne, ids[3], bloc_3)
+    lu = await expert.taper("mes-evaluations")
+    lignes = lu.split(" | ")
+    assert lignes[1].startswith(f"{ids[10]}: Candidat C010 · bloc B3 · 0/15 critères notés")
+    assert lignes[2] == (
+        f"{ids[3]}: Candidat C003 · bloc B3 · 15/15 critères notés"
+        " · grilles soumises : à rapprocher et viser"
+    )
+    assert "… et 1 autre(s), non affichée(s)" in lu
+    assert "Noter C010 (B3)" in lu and "Rapprocher C003 (B3)" in lu
+    lu = await expert.cliquer(Aller(evaluation=ids[10], action="reprendre").pack())
+    assert "B3.C1.1" in lu
