@@ -6,6 +6,8 @@ comment (prompted after ECA or NA), the précisions remark after the last
 critère of a compétence (mandatory where the bloc's modalités say so), the
 review, or nothing (the grid is submitted and locked). « annuler » typed
 instead of a comment or précisions goes back to the critère, storing nothing.
+« Pause » at a comment or précisions prompt stops waiting for the text (a line
+typed later is not taken as it); resuming shows the prompt again.
 
 :func:`etape` is pure: ``(state, event, the évaluateur's stored grid) ->
 (new state, replies, records to store)``. Which handler answers is read in
@@ -70,6 +72,8 @@ class Attente(StrEnum):
     PRECISIONS = "precisions"
     REVUE = "revue"
     SOUMISE = "soumise"
+    PAUSE = "pause"
+    """Paused at a comment or précisions prompt: nothing typed is taken as that text."""
 
 
 class EtatNotation(BaseModel):
@@ -86,6 +90,8 @@ class EtatNotation(BaseModel):
     """The compétence whose précisions are awaited (attente PRECISIONS)."""
     revue_apres: bool = False
     """A critère or précisions opened from the review: once answered, back to the review."""
+    avant_pause: Attente | None = None
+    """What was awaited when the grid was paused (attente PAUSE): awaited again on resume."""
 
 
 class Noter(Payload):
@@ -615,9 +621,11 @@ def _aller(ctx: _Ctx, evenement: Event, charge: Payload | None) -> Pas:
         return Pas(etat, (_demande_precisions(replace(ctx, etat=etat), competence),))
     if action == "pause":
         faites = len(ctx.grille.reponses)
-        return Pas(
-            ctx.etat, (say(txt.NOTE_PAUSE.format(faites=faites, total=len(ctx.bloc.criteres))),)
-        )
+        etat = ctx.etat
+        if etat.attente in (Attente.COMMENTAIRE, Attente.PRECISIONS):
+            # A line typed later is not this text: the prompt comes back on resume.
+            etat = etat.model_copy(update={"attente": Attente.PAUSE, "avant_pause": etat.attente})
+        return Pas(etat, (say(txt.NOTE_PAUSE.format(faites=faites, total=len(ctx.bloc.criteres))),))
     if action == "modifier":
         position = next(
             (i for i, c in enumerate(ctx.bloc.criteres) if c.id == charge.critere), None
@@ -675,8 +683,27 @@ def _soumise(ctx: _Ctx, evenement: Event, charge: Payload | None) -> Pas:
     return _verrouillee(ctx)
 
 
+def _repris(ctx: _Ctx) -> _Ctx:
+    """A grid paused at a prompt, awaiting that prompt's text again."""
+    if ctx.etat.attente is not Attente.PAUSE:
+        return ctx
+    attente = ctx.etat.avant_pause or Attente.VALEUR
+    return replace(ctx, etat=ctx.etat.model_copy(update={"attente": attente, "avant_pause": None}))
+
+
+def _noter_en_pause(ctx: _Ctx, evenement: Event, charge: Payload | None) -> Pas:
+    """A value clicked on a paused grid: as if the prompt it was paused at were still shown."""
+    return _noter(_repris(ctx), evenement, charge)
+
+
+def _aller_en_pause(ctx: _Ctx, evenement: Event, charge: Payload | None) -> Pas:
+    """Resume (the prompt again), or any navigation button as from the prompt paused at."""
+    return _aller(_repris(ctx), evenement, charge)
+
+
 def reprendre(ctx: _Ctx) -> Pas:
     """Show again what the flow waits for (resume after a pause, days later)."""
+    ctx = _repris(ctx)
     attente = ctx.etat.attente
     if attente is Attente.SOUMISE:
         return _verrouillee(ctx)
@@ -711,6 +738,7 @@ TABLE: dict[Attente, dict[str, Handler]] = {
     },
     Attente.REVUE: {"noter": _noter, "aller": _aller},
     Attente.SOUMISE: {},
+    Attente.PAUSE: {"noter": _noter_en_pause, "aller": _aller_en_pause},
 }
 """For each thing awaited, which kind of event is answered by which handler.
 

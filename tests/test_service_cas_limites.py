@@ -99,3 +99,46 @@ async def test_mes_evaluations_lists_what_still_needs_the_evaluateur_first() -> 
     assert "Noter C010 (B3)" in lu and "Rapprocher C003 (B3)" in lu
     lu = await expert.cliquer(Aller(evaluation=ids[10], action="reprendre").pack())
     assert "B3.C1.1" in lu
+
+
+async def test_after_a_pause_at_the_precisions_a_typed_line_is_not_taken_as_them() -> None:
+    service = _service()
+    await _creer(service)
+    expert = Utilisateur(service, "u-expert")
+    await expert.cliquer(Aller(evaluation=EV, action="reprendre").pack())
+    for critere in BLOC_1.competences[0].criteres:
+        await expert.cliquer(f"v:{EV}:{critere.id}:A")
+    assert "précisions" in expert.lu().lower()
+    assert "Grille mise en pause" in await expert.cliquer(
+        Aller(evaluation=EV, action="pause").pack()
+    )
+    lu = await expert.taper("bonjour, je reprends demain")
+    assert "Précisions enregistrées" not in lu
+    dossier = await service.store.dossier(EV)
+    assert dossier is not None and dossier.precisions == ()
+    lu = await expert.taper("mes-evaluations")
+    lu = await expert.cliquer(Aller(evaluation=EV, action="reprendre").pack())
+    assert "B1.C1" in lu and "précisions" in lu.lower()
+    lu = await expert.taper("Écoute active sur les trois entretiens.")
+    assert "Précisions enregistrées pour B1.C1" in lu
+    dossier = await service.store.dossier(EV)
+    assert dossier is not None
+    assert [p.texte for p in dossier.precisions] == ["Écoute active sur les trois entretiens."]
+
+
+async def test_after_a_pause_at_the_comment_a_typed_line_is_not_taken_as_it() -> None:
+    service = _service()
+    await _creer(service)
+    expert = Utilisateur(service, "u-expert")
+    await expert.cliquer(Aller(evaluation=EV, action="reprendre").pack())
+    await expert.cliquer(f"v:{EV}:B1.C1.1:NA")
+    # The pause button of the critère's message, still on screen.
+    assert "Grille mise en pause" in await expert.cliquer(
+        Aller(evaluation=EV, action="pause").pack()
+    )
+    await expert.taper("bonjour")
+    dossier = await service.store.dossier(EV)
+    assert dossier is not None and dossier.reponses[0].commentaire == ""
+    lu = await expert.cliquer(Aller(evaluation=EV, action="reprendre").pack())
+    assert "B1.C1.1" in lu and "commentaire" in lu.lower()
+    assert "Commentaire enregistré pour B1.C1.1" in await expert.taper("Non observé.")
