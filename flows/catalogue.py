@@ -471,6 +471,10 @@ CMD_INTERDIT_NOTER: Final = (
 CMD_TEXTE_HORS_CONTEXTE: Final = (
     "Je n'attends pas de texte ici. Tapez « aide » pour voir les commandes."
 )
+CMD_TROP_LONGUE: Final = (
+    "Commande « {commande} » trop longue : {n} caractères après son nom, {max} au plus. "
+    "Rien n'a été fait."
+)
 CMD_NON_ENREGISTRE: Final = "Non enregistré : {raison} Réessayez."
 CMD_HORS_CONVERSATION: Final = (
     "Ce formulaire ou ce bouton n'est pas (ou plus) attendu ici : rien n'a été enregistré."
@@ -651,6 +655,10 @@ PRV_SANS_SITUATION_DIFFICILE: Final = (
 ROUV_INTERDIT: Final = "Seuls les coordinateurs de cette évaluation peuvent la rouvrir."
 ROUV_RAISON: Final = "Donnez la raison de la réouverture : « rouvrir {evaluation} <raison> »."
 ROUV_USAGE: Final = "Tapez « rouvrir <évaluation ou référence du candidat> <raison> »."
+ROUV_RAISON_TROP_LONGUE: Final = (
+    "Raison trop longue : {n} caractères, {max} au plus. Raccourcissez-la : "
+    "l'évaluation n'a pas été rouverte."
+)
 ROUV_FAITE: Final = (
     "Évaluation {evaluation} rouverte : « {raison} ». Les deux évaluateurs sont prévenus."
 )

@@ -35,6 +35,7 @@ from flows import commandes, creation, designation, preuves, qualite, rapprochem
 from flows.autorisation import Action, autorise
 from flows.comparaison import comparer
 from flows.evaluation import (
+    MAX_RAISON,
     Dossier,
     Element,
     EtatConversation,
@@ -43,6 +44,7 @@ from flows.evaluation import (
     Soumission,
 )
 from flows.messages import (
+    MAX_ARGS,
     Button,
     ChoiceEvent,
     CommandEvent,
@@ -133,6 +135,16 @@ def _memoriser(
     if any(r.fichier is not None for r in replies):
         entree["fichier"] = True
     return [*anciennes, entree][-MAX_REQUETES_MEMORISEES:]
+
+
+def _hors_contexte(texte: str) -> tuple[Reply, ...]:
+    """A typed line that is no command: too long for the command it names, or not awaited."""
+    morceaux = CommandEvent.split(texte)
+    if morceaux is not None and morceaux[0] in COMMANDES and len(morceaux[1]) > MAX_ARGS:
+        return _dire(
+            txt.CMD_TROP_LONGUE.format(commande=morceaux[0], n=len(morceaux[1]), max=MAX_ARGS)
+        )
+    return _dire(txt.CMD_TEXTE_HORS_CONTEXTE)
 
 
 def _commande_tapee(texte: str) -> bool:
@@ -399,7 +411,7 @@ class Service:
         if isinstance(evenement, TextEvent) and evenement.text.lstrip().startswith("/"):
             commande = CommandEvent.parse(evenement.origin, evenement.request_id, evenement.text)
             if commande is None:
-                return _dire(txt.CMD_TEXTE_HORS_CONTEXTE)
+                return _hors_contexte(evenement.text)
             evenement = commande
         annulation = isinstance(evenement, CommandEvent) and saisie.est_annulation(
             f"{evenement.name} {evenement.args}"
@@ -421,7 +433,7 @@ class Service:
                 return _dire(txt.SRV_RIEN_A_ANNULER)
             commande = CommandEvent.parse(evenement.origin, evenement.request_id, texte)
             if commande is None:
-                return _dire(txt.CMD_TEXTE_HORS_CONTEXTE)
+                return _hors_contexte(texte)
             evenement = commande
         if isinstance(evenement, CommandEvent):
             # A command while a flow waits for text: answered, and the flow keeps waiting.
@@ -711,9 +723,9 @@ class Service:
         evaluation_id = dossier.evaluation.id
         if not raison.strip():
             return _dire(txt.ROUV_RAISON.format(evaluation=evaluation_id))
-        reouverture = Reouverture(
-            par=utilisateur, raison=raison.strip()[:2000], horodatage=self.horloge()
-        )
+        if len(raison.strip()) > MAX_RAISON:
+            return _dire(txt.ROUV_RAISON_TROP_LONGUE.format(n=len(raison.strip()), max=MAX_RAISON))
+        reouverture = Reouverture(par=utilisateur, raison=raison.strip(), horodatage=self.horloge())
         async with self.evaluations.tenir(evaluation_id):
             await self._enregistrer(evaluation_id, (reouverture,), utilisateur, commande.request_id)
         info = txt.ROUV_INFO.format(

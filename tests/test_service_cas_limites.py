@@ -142,3 +142,26 @@ async def test_after_a_pause_at_the_comment_a_typed_line_is_not_taken_as_it() ->
     lu = await expert.cliquer(Aller(evaluation=EV, action="reprendre").pack())
     assert "B1.C1.1" in lu and "commentaire" in lu.lower()
     assert "Commentaire enregistré pour B1.C1.1" in await expert.taper("Non observé.")
+
+
+async def _grilles_soumises(service: Service) -> None:
+    await _creer(service)
+    await _noter_la_grille(Utilisateur(service, "u-expert"), EV)
+    await _noter_la_grille(Utilisateur(service, "u-interne"), EV)
+
+
+async def test_rouvrir_takes_a_reason_of_up_to_2000_characters_and_says_when_it_is_longer() -> None:
+    service = _service()
+    await _grilles_soumises(service)
+    coordinateur = Utilisateur(service, "u-coord")
+    raison = ("Entretien 3 mal retranscrit, à reprendre avec l'enregistrement. " * 40)[:1990]
+    lu = await coordinateur.taper(f"rouvrir {EV} {raison}x" + "y" * 50)
+    assert "Raison trop longue : 2041 caractères, 2000 au plus" in lu
+    lu = await coordinateur.taper(f"rouvrir {EV} " + "raison détaillée " * 200)
+    assert "Commande « rouvrir » trop longue : " in lu and "2100 au plus" in lu
+    dossier = await service.store.dossier(EV)
+    assert dossier is not None and dossier.reouvertures == ()
+    lu = await coordinateur.taper(f"rouvrir {EV} {raison}")
+    assert f"Évaluation {EV} rouverte" in lu
+    dossier = await service.store.dossier(EV)
+    assert dossier is not None and [r.raison for r in dossier.reouvertures] == [raison.strip()]
