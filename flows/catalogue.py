@@ -393,7 +393,7 @@ NOTE_SOUMISE: Final = (
 NOTE_DEJA_SOUMISE: Final = "Cette grille est déjà soumise : elle ne peut plus être modifiée."
 NOTE_CHOIX_INVALIDE: Final = "Ce bouton ne correspond plus à votre grille : rien n'a été modifié."
 NOTE_ATTENDU_UN_CHOIX: Final = (
-    "Choisissez une valeur avec les boutons (A, ECA, NA ou NO), ou « Passer »."
+    "Choisissez une valeur avec les boutons (A, ECA, NA ou NO) ou tapez-la, ou « Passer »."
 )
 NOTE_FIN_DU_BLOC: Final = "Tous les critères du bloc ont une réponse."
 

@@ -6,8 +6,9 @@ comment (prompted after ECA or NA), the précisions remark after the last
 critère of a compétence (mandatory where the bloc's modalités say so), the
 review, or nothing (the grid is submitted and locked). « annuler » typed
 instead of a comment or précisions goes back to the critère, storing nothing.
-« Pause » at a comment or précisions prompt stops waiting for the text (a line
-typed later is not taken as it); resuming shows the prompt again.
+A value code typed while a critère is shown (« a », « NA ») is recorded as its
+button would be. « Pause » stops waiting for a value or a text (a line typed
+later is not taken as it); resuming shows the critère or the prompt again.
 
 :func:`etape` is pure: ``(state, event, the évaluateur's stored grid) ->
 (new state, replies, records to store)``. Which handler answers is read in
@@ -73,7 +74,7 @@ class Attente(StrEnum):
     REVUE = "revue"
     SOUMISE = "soumise"
     PAUSE = "pause"
-    """Paused at a comment or précisions prompt: nothing typed is taken as that text."""
+    """Paused: nothing typed is taken as a value, a comment or précisions until resumed."""
 
 
 class EtatNotation(BaseModel):
@@ -553,6 +554,22 @@ def _noter(ctx: _Ctx, evenement: Event, charge: Payload | None) -> Pas:
     return _apres(suite, marque, enregistrements=(reponse,))
 
 
+def _valeur_tapee(ctx: _Ctx, evenement: Event, charge: Payload | None) -> Pas:
+    """A value code typed while a critère is shown (on a phone): recorded as its button would."""
+    assert isinstance(evenement, TextEvent)
+    code = evenement.text.strip().upper()
+    if code not in {v.code.value for v in ctx.bloc.modalites.echelle.valeurs}:
+        return _rappel(ctx, evenement, charge)
+    critere = ctx.critere.id
+    valeur = CodeValeur(code)
+    pas = _noter(
+        ctx, evenement, Noter(evaluation=ctx.etat.evaluation, critere=critere, valeur=valeur)
+    )
+    # No button was clicked, so no message to mark in place: a line says what was recorded.
+    confirme = say(txt.NOTE_DEJA_REPONDU.format(valeur=f"{critere} = {code}"))
+    return replace(pas, replies=(confirme, *(r for r in pas.replies if not r.to.replace)))
+
+
 def _commentaire(ctx: _Ctx, evenement: Event, charge: Payload | None) -> Pas:
     assert isinstance(evenement, TextEvent)
     texte = evenement.text.strip()
@@ -622,8 +639,8 @@ def _aller(ctx: _Ctx, evenement: Event, charge: Payload | None) -> Pas:
     if action == "pause":
         faites = len(ctx.grille.reponses)
         etat = ctx.etat
-        if etat.attente in (Attente.COMMENTAIRE, Attente.PRECISIONS):
-            # A line typed later is not this text: the prompt comes back on resume.
+        if etat.attente in (Attente.VALEUR, Attente.COMMENTAIRE, Attente.PRECISIONS):
+            # A line typed later is not an answer to what was shown: it comes back on resume.
             etat = etat.model_copy(update={"attente": Attente.PAUSE, "avant_pause": etat.attente})
         return Pas(etat, (say(txt.NOTE_PAUSE.format(faites=faites, total=len(ctx.bloc.criteres))),))
     if action == "modifier":
@@ -723,7 +740,7 @@ def reprendre(ctx: _Ctx) -> Pas:
 # --- the table ----------------------------------------------------------------------------
 
 TABLE: dict[Attente, dict[str, Handler]] = {
-    Attente.VALEUR: {"noter": _noter, "aller": _aller},
+    Attente.VALEUR: {"noter": _noter, "aller": _aller, "texte": _valeur_tapee},
     Attente.COMMENTAIRE: {
         "texte": _commentaire,
         "annuler": _annuler,

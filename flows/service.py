@@ -327,6 +327,16 @@ class Service:
     def _minutes(self) -> int:
         return max(1, int(self.delai_justification.total_seconds() // 60))
 
+    def _valeur_attendue(self, donnees: dict[str, Any]) -> bool:
+        """Whether a critère is shown to this user, waiting for its value (which may be typed)."""
+        actif = donnees.get("actif")
+        notation = donnees.get("notation", {}).get(actif) if actif else None
+        return (
+            notation is not None
+            and donnees.get("justification") is None
+            and EtatNotation.model_validate(notation).attente is Attente.VALEUR
+        )
+
     def _texte_attendu(self, donnees: dict[str, Any]) -> bool:
         """Whether a flow waits for free text from this user (a justification, a comment…)."""
         if donnees.get("justification") is not None:
@@ -428,6 +438,8 @@ class Service:
                 en_attente = donnees.get("justification")
                 if en_attente is not None:
                     return await self._justifier(evenement, en_attente, donnees)
+                return await self._noter(evenement, str(donnees["actif"]), donnees)
+            if not attendu and saisie.est_valeur(texte) and self._valeur_attendue(donnees):
                 return await self._noter(evenement, str(donnees["actif"]), donnees)
             if not attendu and saisie.est_annulation(texte):
                 return _dire(txt.SRV_RIEN_A_ANNULER)

@@ -165,3 +165,38 @@ async def test_rouvrir_takes_a_reason_of_up_to_2000_characters_and_says_when_it_
     assert f"Évaluation {EV} rouverte" in lu
     dossier = await service.store.dossier(EV)
     assert dossier is not None and [r.raison for r in dossier.reouvertures] == [raison.strip()]
+
+
+async def test_a_value_code_typed_while_a_critere_is_shown_is_recorded_as_its_button() -> None:
+    service = _service()
+    await _creer(service)
+    expert = Utilisateur(service, "u-expert")
+    await expert.cliquer(Aller(evaluation=EV, action="reprendre").pack())
+    lu = await expert.taper("a")
+    assert "Réponse enregistrée : B1.C1.1 = A" in lu and "B1.C1.2" in lu
+    lu = await expert.taper(" na ")
+    assert "Réponse enregistrée : B1.C1.2 = NA" in lu and "commentaire" in lu.lower()
+    await expert.taper("Non observé sur les entretiens.")  # the comment, not a value
+    assert "Réponse enregistrée : B1.C1.3 = ECA" in await expert.taper("Eca")
+    await expert.cliquer(Aller(evaluation=EV, action="passer").pack())
+    assert "Réponse enregistrée : B1.C1.4 = NO" in await expert.taper("NO")
+    dossier = await service.store.dossier(EV)
+    assert dossier is not None
+    assert {r.critere: r.valeur for r in dossier.reponses} == {
+        "B1.C1.1": A, "B1.C1.2": NA, "B1.C1.3": ECA, "B1.C1.4": NO,
+    }  # fmt: skip
+    assert dossier.reponses[1].commentaire == "Non observé sur les entretiens."
+    # After a pause nothing typed is taken as a value; on resume the critère is shown again.
+    await expert.cliquer(Aller(evaluation=EV, action="pause").pack())
+    assert "Réponse enregistrée" not in await expert.taper("A")
+    dossier = await service.store.dossier(EV)
+    assert dossier is not None and len(dossier.reponses) == 4
+    assert "B1.C1.5" in await expert.cliquer(Aller(evaluation=EV, action="reprendre").pack())
+    assert "Réponse enregistrée : B1.C1.5 = A" in await expert.taper("A")
+
+
+async def test_a_value_code_typed_by_someone_scoring_nothing_is_not_a_value() -> None:
+    service = _service()
+    await _creer(service)
+    coordinateur = Utilisateur(service, "u-coord")
+    assert "Je ne connais pas la commande « a »" in await coordinateur.taper("A")
