@@ -311,8 +311,12 @@ def consolidation(dossier: Dossier, bloc: Bloc) -> Consolidation:
     return consolider(comparer(dossier, bloc), dossier, bloc)
 
 
-def proposition_consolidee(dossier: Dossier, bloc: Bloc) -> Reply:
-    """The proposal per compétence and for the bloc, the disputes left, and the visa button."""
+def proposition_consolidee(dossier: Dossier, bloc: Bloc, lecteur: str) -> Reply:
+    """The proposal per compétence and for the bloc, the disputes left, and the visa button.
+
+    The button is shown to the two évaluateurs only (a coordinateur reads the proposal
+    with ``resultat`` but gives no visa).
+    """
     cons = consolidation(dossier, bloc)
     ev = dossier.evaluation
     titre = txt.CONS_TITRE.format(reference=ev.candidat.reference, bloc=bloc.id)
@@ -345,17 +349,13 @@ def proposition_consolidee(dossier: Dossier, bloc: Bloc) -> Reply:
     blocs.append(
         Context(text=shorten(f"{accord} {texte_coefficients(comparaison.accord())}", MAX_CONTEXT))
     )
-    blocs.append(
-        Choices(
-            buttons=(
-                Button(
-                    label=txt.CONS_BOUTON_VISA,
-                    payload=Consolider(evaluation=ev.id, action="viser").pack(),
-                    style="primary",
-                ),
-            )
+    if lecteur in {e.utilisateur for e in ev.evaluateurs}:
+        bouton = Button(
+            label=txt.CONS_BOUTON_VISA,
+            payload=Consolider(evaluation=ev.id, action="viser").pack(),
+            style="primary",
         )
-    )
+        blocs.append(Choices(buttons=(bouton,)))
     return Reply(message=Message(summary=shorten(titre, 3000), blocks=tuple(blocs)))
 
 

@@ -569,7 +569,7 @@ class Service:
         maintenant = self.horloge()
         if isinstance(charge, rapprochement.Consolider):
             if charge.action == "voir":
-                return (rapprochement.proposition_consolidee(dossier, bloc),)
+                return (rapprochement.proposition_consolidee(dossier, bloc, utilisateur),)
             resultat = rapprochement.viser(dossier, bloc, utilisateur, maintenant)
         elif _vise_par_les_deux(dossier):
             # The proposal both signed is final until a coordinateur re-opens it.
@@ -669,7 +669,7 @@ class Service:
         if evaluateurs <= {v.evaluateur for v in dossier.visas_actifs}:
             return (Reply(message=rapprochement.message_resultat(dossier, bloc)),)
         if evaluateurs <= {s.evaluateur for s in dossier.soumissions_actives}:
-            return (rapprochement.proposition_consolidee(dossier, bloc),)
+            return (rapprochement.proposition_consolidee(dossier, bloc, commande.origin.user),)
         if autorise(dossier.evaluation, commande.origin.user, Action.SUIVRE, self.admins):
             return (*_dire(txt.RES_PAS_ENCORE), commandes.statut(dossier, self.referentiel))
         return _dire(txt.RES_PAS_ENCORE)

@@ -200,3 +200,12 @@ async def test_a_value_code_typed_by_someone_scoring_nothing_is_not_a_value() ->
     await _creer(service)
     coordinateur = Utilisateur(service, "u-coord")
     assert "Je ne connais pas la commande « a »" in await coordinateur.taper("A")
+
+
+async def test_only_the_two_evaluateurs_are_offered_the_visa_button() -> None:
+    service = _service()
+    await _grilles_soumises(service)
+    coordinateur, expert = Utilisateur(service, "u-coord"), Utilisateur(service, "u-expert")
+    lu = await coordinateur.taper(f"resultat {EV}")
+    assert "Proposition" in lu and "Donner mon visa" not in lu
+    assert "Donner mon visa" in await expert.taper(f"resultat {EV}")
