@@ -601,6 +601,7 @@ CONS_BLOC: Final = "Proposition pour le bloc : {proposition} (le jury décide)."
 CONS_PERSISTANTS: Final = (
     "Désaccords persistants, transmis au jury avec les deux positions : {criteres}."
 )
+CONS_POSITIONS: Final = "{critere} ({nom_1} : {valeur_1} / {nom_2} : {valeur_2})"
 CONS_BOUTON_VISA: Final = "Donner mon visa"
 CONS_VISA_ENREGISTRE: Final = "Visa enregistré. En attente du visa de l'autre évaluateur."
 CONS_DEJA_VISE: Final = "Vous avez déjà donné votre visa."

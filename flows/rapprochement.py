@@ -360,10 +360,20 @@ def proposition_consolidee(dossier: Dossier, bloc: Bloc, lecteur: str) -> Reply:
 
 
 def _positions(dossier: Dossier, bloc: Bloc, cons: Consolidation) -> str:
-    """Each persistent disagreement with both positions: « B1.C5.3 (A / NO) »."""
+    """Each persistent disagreement, saying whose position is which.
+
+    « B1.C5.3 (Amel Haddad : A / Paul Roche : NO) »: the order of the evaluation's évaluateurs.
+    """
     lignes = {ligne.critere: ligne for ligne in comparer(dossier, bloc).lignes}
+    premier, second = (shorten(e.nom, 40) for e in dossier.evaluation.evaluateurs)
     return ", ".join(
-        f"{c} ({lignes[c].valeur_1.value} / {lignes[c].valeur_2.value})"
+        txt.CONS_POSITIONS.format(
+            critere=c,
+            nom_1=premier,
+            valeur_1=lignes[c].valeur_1.value,
+            nom_2=second,
+            valeur_2=lignes[c].valeur_2.value,
+        )
         for c in cons.desaccords_persistants
     )
 

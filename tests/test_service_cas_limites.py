@@ -209,3 +209,13 @@ async def test_only_the_two_evaluateurs_are_offered_the_visa_button() -> None:
     lu = await coordinateur.taper(f"resultat {EV}")
     assert "Proposition" in lu and "Donner mon visa" not in lu
     assert "Donner mon visa" in await expert.taper(f"resultat {EV}")
+
+
+async def test_a_persistent_disagreement_says_which_evaluateur_holds_which_value() -> None:
+    service = _service()
+    await _creer(service)
+    await _noter_la_grille(Utilisateur(service, "u-expert"), EV)
+    await _noter_la_grille(Utilisateur(service, "u-interne"), EV, differences={"B1.C1.1": NO})
+    lu = await Utilisateur(service, "u-coord").taper(f"resultat {EV}")
+    assert "Désaccords persistants" in lu
+    assert "B1.C1.1 (u-expert : A / u-interne : NO)" in lu
