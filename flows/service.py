@@ -10,9 +10,15 @@ authorisation is checked in the domain, the flow steps, its records are
 stored — each durable before anything is answered — then the new state, and
 the replies are returned for the channel to send.
 
-Only the scoring conversation and the lookup commands exist so far; the
-other conversations of the evaluation (creation, evidence, reconciliation,
-visas, results) plug into the same routing.
+It runs the whole evaluation of a bloc: creation by a coordinateur
+(flows.creation), scoring with comments and précisions (flows.notation, a
+value code typed counting as its button), evidence (flows.preuves), the
+comparison once both grids are in, reconciliation with justified proposals,
+the consolidated proposal and the visas, the result posted to the results
+destination (flows.rapprochement), re-opening, the jury's export, and the
+commands (COMMANDES: lookups, progress, agreement figures). A typed line
+while a flow waits for text is that text unless it is a command in its
+shape (flows.saisie). Actions on one evaluation hold its lock (Verrous).
 """
 
 from __future__ import annotations
