@@ -393,7 +393,7 @@ NOTE_SOUMISE: Final = (
 NOTE_DEJA_SOUMISE: Final = "Cette grille est déjà soumise : elle ne peut plus être modifiée."
 NOTE_CHOIX_INVALIDE: Final = "Ce bouton ne correspond plus à votre grille : rien n'a été modifié."
 NOTE_ATTENDU_UN_CHOIX: Final = (
-    "Choisissez une valeur avec les boutons (A, ECA, NA ou NO), ou « Passer »."
+    "Choisissez une valeur avec les boutons (A, ECA, NA ou NO) ou tapez-la, ou « Passer »."
 )
 NOTE_FIN_DU_BLOC: Final = "Tous les critères du bloc ont une réponse."
 
@@ -439,7 +439,13 @@ CMD_EVALUATION_LIGNE: Final = (
     "Candidat {reference} · bloc {bloc} · {faites}/{total} critères notés{soumise}"
 )
 CMD_EVALUATION_SOUMISE: Final = " · grille soumise"
+CMD_EVALUATION_A_VISER: Final = " · grilles soumises : à rapprocher et viser"
+CMD_EVALUATION_TERMINEE: Final = " · terminée (deux visas)"
+CMD_MES_EVALUATIONS_AUTRES: Final = (
+    "… et {n} autre(s), non affichée(s) : celles qui attendent quelque chose de vous sont en tête."
+)
 CMD_BOUTON_NOTER: Final = "Noter {reference} ({bloc})"
+CMD_BOUTON_RAPPROCHER: Final = "Rapprocher {reference} ({bloc})"
 CMD_STATUT_TITRE: Final = "Évaluation {evaluation} — candidat {reference}, bloc {bloc}"
 CMD_STATUT_LIGNE: Final = "{faites}/{total} critères notés{soumise}"
 CMD_EVALUATION_INCONNUE: Final = "Aucune évaluation « {evaluation} » parmi les vôtres."
@@ -464,6 +470,10 @@ CMD_INTERDIT_NOTER: Final = (
 )
 CMD_TEXTE_HORS_CONTEXTE: Final = (
     "Je n'attends pas de texte ici. Tapez « aide » pour voir les commandes."
+)
+CMD_TROP_LONGUE: Final = (
+    "Commande « {commande} » trop longue : {n} caractères après son nom, {max} au plus. "
+    "Rien n'a été fait."
 )
 CMD_NON_ENREGISTRE: Final = "Non enregistré : {raison} Réessayez."
 CMD_HORS_CONVERSATION: Final = (
@@ -591,6 +601,7 @@ CONS_BLOC: Final = "Proposition pour le bloc : {proposition} (le jury décide)."
 CONS_PERSISTANTS: Final = (
     "Désaccords persistants, transmis au jury avec les deux positions : {criteres}."
 )
+CONS_POSITIONS: Final = "{critere} ({nom_1} : {valeur_1} / {nom_2} : {valeur_2})"
 CONS_BOUTON_VISA: Final = "Donner mon visa"
 CONS_VISA_ENREGISTRE: Final = "Visa enregistré. En attente du visa de l'autre évaluateur."
 CONS_DEJA_VISE: Final = "Vous avez déjà donné votre visa."
@@ -645,6 +656,10 @@ PRV_SANS_SITUATION_DIFFICILE: Final = (
 ROUV_INTERDIT: Final = "Seuls les coordinateurs de cette évaluation peuvent la rouvrir."
 ROUV_RAISON: Final = "Donnez la raison de la réouverture : « rouvrir {evaluation} <raison> »."
 ROUV_USAGE: Final = "Tapez « rouvrir <évaluation ou référence du candidat> <raison> »."
+ROUV_RAISON_TROP_LONGUE: Final = (
+    "Raison trop longue : {n} caractères, {max} au plus. Raccourcissez-la : "
+    "l'évaluation n'a pas été rouverte."
+)
 ROUV_FAITE: Final = (
     "Évaluation {evaluation} rouverte : « {raison} ». Les deux évaluateurs sont prévenus."
 )

@@ -201,41 +201,88 @@ def _avancement(dossier: Dossier, bloc_: Bloc, evaluateur: str) -> tuple[int, bo
     return faites, soumise
 
 
+MAX_MES_EVALUATIONS = 10
+"""Evaluations listed by ``mes-evaluations`` (one line each in a Fields block, at most 10)."""
+_A_NOTER, _A_VISER, _EN_ATTENTE, _TERMINEE = range(4)
+
+
+def _ou_en_est(dossier: Dossier, evaluateur: str) -> int:
+    """What an evaluation still asks of ``evaluateur``: the order ``mes-evaluations`` lists in."""
+    evaluateurs = {e.utilisateur for e in dossier.evaluation.evaluateurs}
+    soumis = {s.evaluateur for s in dossier.soumissions_actives}
+    vises = {v.evaluateur for v in dossier.visas_actifs}
+    if evaluateur not in soumis:
+        return _A_NOTER
+    if evaluateurs <= vises:
+        return _TERMINEE
+    if evaluateurs <= soumis and evaluateur not in vises:
+        return _A_VISER
+    return _EN_ATTENTE  # the other's grid or visa
+
+
+_ETATS = {
+    _A_NOTER: "",
+    _A_VISER: txt.CMD_EVALUATION_A_VISER,
+    _EN_ATTENTE: txt.CMD_EVALUATION_SOUMISE,
+    _TERMINEE: txt.CMD_EVALUATION_TERMINEE,
+}
+
+
 def mes_evaluations(
     utilisateur: str, dossiers: Sequence[Dossier], referentiel: Referentiel
 ) -> Reply:
-    """The user's evaluations to score, with their progress and a button to start or resume."""
-    miens = [
-        d for d in dossiers if utilisateur in {e.utilisateur for e in d.evaluation.evaluateurs}
-    ]
+    """The user's evaluations, what still needs them first, each with a button to act on it.
+
+    First the grids to score (a button to start or resume), then the evaluations to
+    reconcile and sign (a button to the gaps), then those waiting for the other
+    évaluateur, then the finished ones; past MAX_MES_EVALUATIONS, how many are not shown.
+    """
+    miens = sorted(
+        (d for d in dossiers if utilisateur in {e.utilisateur for e in d.evaluation.evaluateurs}),
+        key=lambda d: _ou_en_est(d, utilisateur),
+    )
     if not miens:
         return say(txt.CMD_MES_EVALUATIONS_AUCUNE)
     lignes, boutons = [], []
-    for d in miens[:10]:
+    for d in miens[:MAX_MES_EVALUATIONS]:
         b = referentiel.bloc(d.evaluation.bloc)
         assert b is not None
-        faites, soumise = _avancement(d, b, utilisateur)
+        faites, _ = _avancement(d, b, utilisateur)
+        etat = _ou_en_est(d, utilisateur)
         reference = d.evaluation.candidat.reference
         lignes.append(
             (
-                d.evaluation.id,
+                shorten(d.evaluation.id, 100),
                 txt.CMD_EVALUATION_LIGNE.format(
                     reference=reference, bloc=b.id, faites=faites, total=len(b.criteres),
-                    soumise=txt.CMD_EVALUATION_SOUMISE if soumise else "",
+                    soumise=_ETATS[etat],
                 ),
             )
         )  # fmt: skip
-        if not soumise:
+        if etat == _A_NOTER:
             boutons.append(
                 Button(
                     label=shorten(txt.CMD_BOUTON_NOTER.format(reference=reference, bloc=b.id), 75),
                     payload=Aller(evaluation=d.evaluation.id, action="reprendre").pack(),
                 )
             )
-    blocs: list[Heading | Fields | Choices] = [
+        elif etat == _A_VISER:
+            boutons.append(
+                Button(
+                    label=shorten(
+                        txt.CMD_BOUTON_RAPPROCHER.format(reference=reference, bloc=b.id), 75
+                    ),
+                    payload=Rapprocher(evaluation=d.evaluation.id, action="liste").pack(),
+                )
+            )
+    blocs: list[Heading | Fields | Context | Choices] = [
         Heading(text=txt.CMD_MES_EVALUATIONS_TITRE),
         Fields(items=tuple(lignes)),
     ]
+    if len(miens) > MAX_MES_EVALUATIONS:
+        blocs.append(
+            Context(text=txt.CMD_MES_EVALUATIONS_AUTRES.format(n=len(miens) - MAX_MES_EVALUATIONS))
+        )
     if boutons:
         blocs.append(Choices(buttons=tuple(boutons)))
     return Reply(message=Message(summary=txt.CMD_MES_EVALUATIONS_TITRE, blocks=tuple(blocs)))

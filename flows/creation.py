@@ -27,6 +27,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from flows import catalogue as txt
+from flows.designation import code_de_bloc
 from flows.evaluation import Candidat, Evaluateur, Evaluation
 from flows.messages import (
     MAX_TARGET,
@@ -148,7 +149,7 @@ def verifier(valeurs: Mapping[str, str], referentiel: Referentiel) -> list[str]:
     for champ in ("evaluateur_1", "evaluateur_2"):
         if v[champ] and not _UTILISATEUR.match(v[champ]):
             erreurs.append(txt.CRE_IDENTIFIANT_INVALIDE.format(valeur=v[champ][:64]))
-    bloc = referentiel.bloc(v["bloc"]) if v["bloc"] else None
+    bloc = referentiel.bloc(code_de_bloc(v["bloc"])) if v["bloc"] else None
     if v["bloc"] and bloc is None:
         erreurs.append(txt.CRE_BLOC_INVALIDE.format(valeur=v["bloc"][:20]))
     roles = []
@@ -177,7 +178,7 @@ def evaluation(
 ) -> Evaluation:
     """The evaluation a checked form describes, with an id not yet taken."""
     v = {k: (valeurs.get(k) or "").strip() for k in CHAMPS}
-    bloc = v["bloc"].upper()
+    bloc = code_de_bloc(v["bloc"])  # « b1 », « bloc 1 », « 1 »: B1, as the commands take it
     base = f"ev-{v['candidat_reference']}-{bloc}"
     identifiant, n = base, 1
     while identifiant in existantes:

@@ -204,6 +204,10 @@ class Visa(Element):
         return self.evaluateur
 
 
+MAX_RAISON = 2000
+"""Longest reason for a re-opening (``rouvrir <évaluation> <raison>``)."""
+
+
 class Reouverture(Element):
     """A coordinateur re-opened the evaluation: submissions and visas before it no longer count.
 
@@ -212,7 +216,9 @@ class Reouverture(Element):
     """
 
     par: Identifiant
-    raison: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+    raison: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_RAISON)
+    ]
 
     TABLE: ClassVar[str] = "reouvertures"
 

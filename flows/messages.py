@@ -54,6 +54,9 @@ MAX_FIELDS = 10
 MAX_PAYLOAD = 200
 MAX_TYPED = 10_000
 """Longest text a person may type in one message (a comment, précisions)."""
+MAX_ARGS = 2_100
+"""Longest arguments of a command: room for an evaluation's name and a re-opening's reason
+(2,000 characters, flows.evaluation.MAX_RAISON)."""
 
 Short = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 
@@ -91,19 +94,23 @@ class CommandEvent(_Event):
 
     kind: Literal["command"] = "command"
     name: Annotated[str, StringConstraints(min_length=1, max_length=50)]
-    args: Annotated[str, StringConstraints(max_length=1000)] = ""
+    args: Annotated[str, StringConstraints(max_length=MAX_ARGS)] = ""
 
     _SYNTAX: ClassVar[re.Pattern[str]] = re.compile(r"^\s*(?:/cqp\s+)?(\S+)\s*(.*?)\s*$", re.S)
 
     @classmethod
+    def split(cls, line: str) -> tuple[str, str] | None:
+        """``line``'s first word, lower-cased, and the rest; None for a blank line."""
+        match = cls._SYNTAX.match(line)
+        return None if match is None else (match.group(1).lower(), match.group(2))
+
+    @classmethod
     def parse(cls, origin: Origin, request_id: str, line: str) -> CommandEvent | None:
         """Read ``line`` as a command (its first word, lower-cased) and its arguments."""
-        match = cls._SYNTAX.match(line)
-        if match is None or len(match.group(1)) > 50 or len(match.group(2)) > 1000:
+        morceaux = cls.split(line)
+        if morceaux is None or len(morceaux[0]) > 50 or len(morceaux[1]) > MAX_ARGS:
             return None  # too long to be a command
-        return cls(
-            origin=origin, request_id=request_id, name=match.group(1).lower(), args=match.group(2)
-        )
+        return cls(origin=origin, request_id=request_id, name=morceaux[0], args=morceaux[1])
 
 
 class ChoiceEvent(_Event):

@@ -6,6 +6,9 @@ comment (prompted after ECA or NA), the précisions remark after the last
 critère of a compétence (mandatory where the bloc's modalités say so), the
 review, or nothing (the grid is submitted and locked). « annuler » typed
 instead of a comment or précisions goes back to the critère, storing nothing.
+A value code typed while a critère is shown (« a », « NA ») is recorded as its
+button would be. « Pause » stops waiting for a value or a text (a line typed
+later is not taken as it); resuming shows the critère or the prompt again.
 
 :func:`etape` is pure: ``(state, event, the évaluateur's stored grid) ->
 (new state, replies, records to store)``. Which handler answers is read in
@@ -70,6 +73,8 @@ class Attente(StrEnum):
     PRECISIONS = "precisions"
     REVUE = "revue"
     SOUMISE = "soumise"
+    PAUSE = "pause"
+    """Paused: nothing typed is taken as a value, a comment or précisions until resumed."""
 
 
 class EtatNotation(BaseModel):
@@ -86,6 +91,8 @@ class EtatNotation(BaseModel):
     """The compétence whose précisions are awaited (attente PRECISIONS)."""
     revue_apres: bool = False
     """A critère or précisions opened from the review: once answered, back to the review."""
+    avant_pause: Attente | None = None
+    """What was awaited when the grid was paused (attente PAUSE): awaited again on resume."""
 
 
 class Noter(Payload):
@@ -547,6 +554,22 @@ def _noter(ctx: _Ctx, evenement: Event, charge: Payload | None) -> Pas:
     return _apres(suite, marque, enregistrements=(reponse,))
 
 
+def _valeur_tapee(ctx: _Ctx, evenement: Event, charge: Payload | None) -> Pas:
+    """A value code typed while a critère is shown (on a phone): recorded as its button would."""
+    assert isinstance(evenement, TextEvent)
+    code = evenement.text.strip().upper()
+    if code not in {v.code.value for v in ctx.bloc.modalites.echelle.valeurs}:
+        return _rappel(ctx, evenement, charge)
+    critere = ctx.critere.id
+    valeur = CodeValeur(code)
+    pas = _noter(
+        ctx, evenement, Noter(evaluation=ctx.etat.evaluation, critere=critere, valeur=valeur)
+    )
+    # No button was clicked, so no message to mark in place: a line says what was recorded.
+    confirme = say(txt.NOTE_DEJA_REPONDU.format(valeur=f"{critere} = {code}"))
+    return replace(pas, replies=(confirme, *(r for r in pas.replies if not r.to.replace)))
+
+
 def _commentaire(ctx: _Ctx, evenement: Event, charge: Payload | None) -> Pas:
     assert isinstance(evenement, TextEvent)
     texte = evenement.text.strip()
@@ -615,9 +638,11 @@ def _aller(ctx: _Ctx, evenement: Event, charge: Payload | None) -> Pas:
         return Pas(etat, (_demande_precisions(replace(ctx, etat=etat), competence),))
     if action == "pause":
         faites = len(ctx.grille.reponses)
-        return Pas(
-            ctx.etat, (say(txt.NOTE_PAUSE.format(faites=faites, total=len(ctx.bloc.criteres))),)
-        )
+        etat = ctx.etat
+        if etat.attente in (Attente.VALEUR, Attente.COMMENTAIRE, Attente.PRECISIONS):
+            # A line typed later is not an answer to what was shown: it comes back on resume.
+            etat = etat.model_copy(update={"attente": Attente.PAUSE, "avant_pause": etat.attente})
+        return Pas(etat, (say(txt.NOTE_PAUSE.format(faites=faites, total=len(ctx.bloc.criteres))),))
     if action == "modifier":
         position = next(
             (i for i, c in enumerate(ctx.bloc.criteres) if c.id == charge.critere), None
@@ -675,8 +700,27 @@ def _soumise(ctx: _Ctx, evenement: Event, charge: Payload | None) -> Pas:
     return _verrouillee(ctx)
 
 
+def _repris(ctx: _Ctx) -> _Ctx:
+    """A grid paused at a prompt, awaiting that prompt's text again."""
+    if ctx.etat.attente is not Attente.PAUSE:
+        return ctx
+    attente = ctx.etat.avant_pause or Attente.VALEUR
+    return replace(ctx, etat=ctx.etat.model_copy(update={"attente": attente, "avant_pause": None}))
+
+
+def _noter_en_pause(ctx: _Ctx, evenement: Event, charge: Payload | None) -> Pas:
+    """A value clicked on a paused grid: as if the prompt it was paused at were still shown."""
+    return _noter(_repris(ctx), evenement, charge)
+
+
+def _aller_en_pause(ctx: _Ctx, evenement: Event, charge: Payload | None) -> Pas:
+    """Resume (the prompt again), or any navigation button as from the prompt paused at."""
+    return _aller(_repris(ctx), evenement, charge)
+
+
 def reprendre(ctx: _Ctx) -> Pas:
     """Show again what the flow waits for (resume after a pause, days later)."""
+    ctx = _repris(ctx)
     attente = ctx.etat.attente
     if attente is Attente.SOUMISE:
         return _verrouillee(ctx)
@@ -696,7 +740,7 @@ def reprendre(ctx: _Ctx) -> Pas:
 # --- the table ----------------------------------------------------------------------------
 
 TABLE: dict[Attente, dict[str, Handler]] = {
-    Attente.VALEUR: {"noter": _noter, "aller": _aller},
+    Attente.VALEUR: {"noter": _noter, "aller": _aller, "texte": _valeur_tapee},
     Attente.COMMENTAIRE: {
         "texte": _commentaire,
         "annuler": _annuler,
@@ -711,6 +755,7 @@ TABLE: dict[Attente, dict[str, Handler]] = {
     },
     Attente.REVUE: {"noter": _noter, "aller": _aller},
     Attente.SOUMISE: {},
+    Attente.PAUSE: {"noter": _noter_en_pause, "aller": _aller_en_pause},
 }
 """For each thing awaited, which kind of event is answered by which handler.
 

@@ -311,8 +311,12 @@ def consolidation(dossier: Dossier, bloc: Bloc) -> Consolidation:
     return consolider(comparer(dossier, bloc), dossier, bloc)
 
 
-def proposition_consolidee(dossier: Dossier, bloc: Bloc) -> Reply:
-    """The proposal per compétence and for the bloc, the disputes left, and the visa button."""
+def proposition_consolidee(dossier: Dossier, bloc: Bloc, lecteur: str) -> Reply:
+    """The proposal per compétence and for the bloc, the disputes left, and the visa button.
+
+    The button is shown to the two évaluateurs only (a coordinateur reads the proposal
+    with ``resultat`` but gives no visa).
+    """
     cons = consolidation(dossier, bloc)
     ev = dossier.evaluation
     titre = txt.CONS_TITRE.format(reference=ev.candidat.reference, bloc=bloc.id)
@@ -345,25 +349,31 @@ def proposition_consolidee(dossier: Dossier, bloc: Bloc) -> Reply:
     blocs.append(
         Context(text=shorten(f"{accord} {texte_coefficients(comparaison.accord())}", MAX_CONTEXT))
     )
-    blocs.append(
-        Choices(
-            buttons=(
-                Button(
-                    label=txt.CONS_BOUTON_VISA,
-                    payload=Consolider(evaluation=ev.id, action="viser").pack(),
-                    style="primary",
-                ),
-            )
+    if lecteur in {e.utilisateur for e in ev.evaluateurs}:
+        bouton = Button(
+            label=txt.CONS_BOUTON_VISA,
+            payload=Consolider(evaluation=ev.id, action="viser").pack(),
+            style="primary",
         )
-    )
+        blocs.append(Choices(buttons=(bouton,)))
     return Reply(message=Message(summary=shorten(titre, 3000), blocks=tuple(blocs)))
 
 
 def _positions(dossier: Dossier, bloc: Bloc, cons: Consolidation) -> str:
-    """Each persistent disagreement with both positions: « B1.C5.3 (A / NO) »."""
+    """Each persistent disagreement, saying whose position is which.
+
+    « B1.C5.3 (Amel Haddad : A / Paul Roche : NO) »: the order of the evaluation's évaluateurs.
+    """
     lignes = {ligne.critere: ligne for ligne in comparer(dossier, bloc).lignes}
+    premier, second = (shorten(e.nom, 40) for e in dossier.evaluation.evaluateurs)
     return ", ".join(
-        f"{c} ({lignes[c].valeur_1.value} / {lignes[c].valeur_2.value})"
+        txt.CONS_POSITIONS.format(
+            critere=c,
+            nom_1=premier,
+            valeur_1=lignes[c].valeur_1.value,
+            nom_2=second,
+            valeur_2=lignes[c].valeur_2.value,
+        )
         for c in cons.desaccords_persistants
     )
 

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import re
 
+from referentiel import CodeValeur
+
 ANNULER = "annuler"
 """Typed alone while a text is awaited: the flow stops waiting for it, nothing is stored."""
 
@@ -51,6 +53,11 @@ def est_commande(ligne: str) -> bool:
         return False
     forme = FORMES.get(mots[0].lower())
     return forme is not None and forme.fullmatch(mots[1] if len(mots) > 1 else "") is not None
+
+
+def est_valeur(ligne: str) -> bool:
+    """Whether ``ligne`` is a value code alone (A, ECA, NA, NO; any case, any spaces around)."""
+    return ligne.strip().upper() in CodeValeur.__members__
 
 
 def est_annulation(ligne: str) -> bool:

@@ -10,9 +10,15 @@ authorisation is checked in the domain, the flow steps, its records are
 stored — each durable before anything is answered — then the new state, and
 the replies are returned for the channel to send.
 
-Only the scoring conversation and the lookup commands exist so far; the
-other conversations of the evaluation (creation, evidence, reconciliation,
-visas, results) plug into the same routing.
+It runs the whole evaluation of a bloc: creation by a coordinateur
+(flows.creation), scoring with comments and précisions (flows.notation, a
+value code typed counting as its button), evidence (flows.preuves), the
+comparison once both grids are in, reconciliation with justified proposals,
+the consolidated proposal and the visas, the result posted to the results
+destination (flows.rapprochement), re-opening, the jury's export, and the
+commands (COMMANDES: lookups, progress, agreement figures). A typed line
+while a flow waits for text is that text unless it is a command in its
+shape (flows.saisie). Actions on one evaluation hold its lock (Verrous).
 """
 
 from __future__ import annotations
@@ -35,6 +41,7 @@ from flows import commandes, creation, designation, preuves, qualite, rapprochem
 from flows.autorisation import Action, autorise
 from flows.comparaison import comparer
 from flows.evaluation import (
+    MAX_RAISON,
     Dossier,
     Element,
     EtatConversation,
@@ -43,6 +50,7 @@ from flows.evaluation import (
     Soumission,
 )
 from flows.messages import (
+    MAX_ARGS,
     Button,
     ChoiceEvent,
     CommandEvent,
@@ -133,6 +141,16 @@ def _memoriser(
     if any(r.fichier is not None for r in replies):
         entree["fichier"] = True
     return [*anciennes, entree][-MAX_REQUETES_MEMORISEES:]
+
+
+def _hors_contexte(texte: str) -> tuple[Reply, ...]:
+    """A typed line that is no command: too long for the command it names, or not awaited."""
+    morceaux = CommandEvent.split(texte)
+    if morceaux is not None and morceaux[0] in COMMANDES and len(morceaux[1]) > MAX_ARGS:
+        return _dire(
+            txt.CMD_TROP_LONGUE.format(commande=morceaux[0], n=len(morceaux[1]), max=MAX_ARGS)
+        )
+    return _dire(txt.CMD_TEXTE_HORS_CONTEXTE)
 
 
 def _commande_tapee(texte: str) -> bool:
@@ -315,6 +333,16 @@ class Service:
     def _minutes(self) -> int:
         return max(1, int(self.delai_justification.total_seconds() // 60))
 
+    def _valeur_attendue(self, donnees: dict[str, Any]) -> bool:
+        """Whether a critère is shown to this user, waiting for its value (which may be typed)."""
+        actif = donnees.get("actif")
+        notation = donnees.get("notation", {}).get(actif) if actif else None
+        return (
+            notation is not None
+            and donnees.get("justification") is None
+            and EtatNotation.model_validate(notation).attente is Attente.VALEUR
+        )
+
     def _texte_attendu(self, donnees: dict[str, Any]) -> bool:
         """Whether a flow waits for free text from this user (a justification, a comment…)."""
         if donnees.get("justification") is not None:
@@ -399,7 +427,7 @@ class Service:
         if isinstance(evenement, TextEvent) and evenement.text.lstrip().startswith("/"):
             commande = CommandEvent.parse(evenement.origin, evenement.request_id, evenement.text)
             if commande is None:
-                return _dire(txt.CMD_TEXTE_HORS_CONTEXTE)
+                return _hors_contexte(evenement.text)
             evenement = commande
         annulation = isinstance(evenement, CommandEvent) and saisie.est_annulation(
             f"{evenement.name} {evenement.args}"
@@ -417,11 +445,13 @@ class Service:
                 if en_attente is not None:
                     return await self._justifier(evenement, en_attente, donnees)
                 return await self._noter(evenement, str(donnees["actif"]), donnees)
+            if not attendu and saisie.est_valeur(texte) and self._valeur_attendue(donnees):
+                return await self._noter(evenement, str(donnees["actif"]), donnees)
             if not attendu and saisie.est_annulation(texte):
                 return _dire(txt.SRV_RIEN_A_ANNULER)
             commande = CommandEvent.parse(evenement.origin, evenement.request_id, texte)
             if commande is None:
-                return _dire(txt.CMD_TEXTE_HORS_CONTEXTE)
+                return _hors_contexte(texte)
             evenement = commande
         if isinstance(evenement, CommandEvent):
             # A command while a flow waits for text: answered, and the flow keeps waiting.
@@ -545,7 +575,7 @@ class Service:
         maintenant = self.horloge()
         if isinstance(charge, rapprochement.Consolider):
             if charge.action == "voir":
-                return (rapprochement.proposition_consolidee(dossier, bloc),)
+                return (rapprochement.proposition_consolidee(dossier, bloc, utilisateur),)
             resultat = rapprochement.viser(dossier, bloc, utilisateur, maintenant)
         elif _vise_par_les_deux(dossier):
             # The proposal both signed is final until a coordinateur re-opens it.
@@ -645,7 +675,7 @@ class Service:
         if evaluateurs <= {v.evaluateur for v in dossier.visas_actifs}:
             return (Reply(message=rapprochement.message_resultat(dossier, bloc)),)
         if evaluateurs <= {s.evaluateur for s in dossier.soumissions_actives}:
-            return (rapprochement.proposition_consolidee(dossier, bloc),)
+            return (rapprochement.proposition_consolidee(dossier, bloc, commande.origin.user),)
         if autorise(dossier.evaluation, commande.origin.user, Action.SUIVRE, self.admins):
             return (*_dire(txt.RES_PAS_ENCORE), commandes.statut(dossier, self.referentiel))
         return _dire(txt.RES_PAS_ENCORE)
@@ -684,13 +714,16 @@ class Service:
                     "accord_observe": comparaison.accord_observe,
                     "coefficients": None if coefficients is None else asdict(coefficients),
                 }
+        # The history of those evaluations only: their creation, and the rest once both grids
+        # are in (before, the blind rule hides whose value changed when).
+        ids = {d.evaluation.id for d, _ in exportables}
         donnees["historique"] = [
             e
             for e in donnees["historique"]
-            if e["evaluation"] in accords or e["quoi"] == "evaluation"
+            if e["evaluation"] in ids and (e["evaluation"] in accords or e["quoi"] == "evaluation")
         ]
         contenu = json.dumps({**donnees, "accords": accords}, ensure_ascii=False, indent=2)
-        texte = txt.EXP_PRET.format(reference=reference, n=len(export.dossiers))
+        texte = txt.EXP_PRET.format(reference=reference, n=len(exportables))
         fichier = Fichier(nom=f"cqp-{reference}.json", contenu=contenu)
         return (
             Reply(message=Message(summary=texte, blocks=(Paragraph(text=texte),)), fichier=fichier),
@@ -708,9 +741,9 @@ class Service:
         evaluation_id = dossier.evaluation.id
         if not raison.strip():
             return _dire(txt.ROUV_RAISON.format(evaluation=evaluation_id))
-        reouverture = Reouverture(
-            par=utilisateur, raison=raison.strip()[:2000], horodatage=self.horloge()
-        )
+        if len(raison.strip()) > MAX_RAISON:
+            return _dire(txt.ROUV_RAISON_TROP_LONGUE.format(n=len(raison.strip()), max=MAX_RAISON))
+        reouverture = Reouverture(par=utilisateur, raison=raison.strip(), horodatage=self.horloge())
         async with self.evaluations.tenir(evaluation_id):
             await self._enregistrer(evaluation_id, (reouverture,), utilisateur, commande.request_id)
         info = txt.ROUV_INFO.format(

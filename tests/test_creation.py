@@ -125,6 +125,18 @@ async def test_a_form_with_problems_lists_them_all_and_creates_nothing(service: 
     assert await service.store.evaluations() == []
 
 
+@pytest.mark.parametrize(
+    ("saisi", "bloc"), [("1", "B1"), ("bloc 2", "B2"), (" Bloc 3 ", "B3"), ("B 4", "B4")]
+)
+async def test_the_bloc_is_taken_as_the_commands_take_it(
+    service: Service, saisi: str, bloc: str
+) -> None:
+    replies = await _envoyer(service, {**FORMULAIRE_VALIDE, "bloc": saisi})
+    assert f"Évaluation ev-C042-{bloc} créée : candidat C042, bloc {bloc}." in _textes(replies)
+    [ev] = await service.store.evaluations()
+    assert ev.bloc == bloc
+
+
 async def test_two_evaluateurs_of_the_same_role_are_not_an_allowed_pair(service: Service) -> None:
     replies = await _envoyer(service, {**FORMULAIRE_VALIDE, "role_1": "expert_interne"})
     assert "ne forment pas un binôme prévu par le référentiel" in _textes(replies)

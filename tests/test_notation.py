@@ -186,11 +186,15 @@ def test_a_forged_or_foreign_button_changes_nothing() -> None:
     assert e.grille.reponses == {}
 
 
-def test_typing_when_a_value_is_expected_says_what_to_do() -> None:
+def test_typing_when_a_value_is_expected_records_a_value_code_or_says_what_to_do() -> None:
     e = Evaluateur()
-    pas = e.ecrire("A")
+    pas = e.ecrire("bonjour")
     assert pas.enregistrements == ()
     assert "Choisissez une valeur avec les boutons" in e.texte()
+    pas = e.ecrire("a")
+    [reponse] = pas.enregistrements
+    assert isinstance(reponse, Reponse) and (reponse.critere, reponse.valeur) == ("B1.C1.1", A)
+    assert "Réponse enregistrée : B1.C1.1 = A" in e.texte()
 
 
 def test_the_review_shows_what_is_missing_and_submission_waits_for_a_complete_grid() -> None:

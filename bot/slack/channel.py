@@ -41,6 +41,7 @@ from bot import textes
 from bot.slack import blockkit
 from bot.slack.settings import SlackSettings
 from flows.messages import (
+    MAX_TYPED,
     ChoiceEvent,
     CommandEvent,
     Event,
@@ -158,7 +159,8 @@ class SlackChannel:
         origine = Origin(
             channel=CHANNEL, conversation=command["channel_id"], user=command["user_id"]
         )
-        texte = str(command.get("text") or "aide")[:1000]
+        # Cut only where a typed line is (flows.messages): a command too long is told so.
+        texte = str(command.get("text") or "aide")[:MAX_TYPED]
         evenement = CommandEvent.parse(origine, f"slack-cmd-{command['trigger_id']}"[:200], texte)
         if evenement is None:
             evenement_texte: Event = TextEvent(
