@@ -413,6 +413,8 @@ CMD_AIDE: Final = (
     "• rouvrir <évaluation> <raison> : rouvrir une évaluation soumise (coordinateurs)\n"
     "• export <évaluation> : le fichier du candidat pour le jury (coordinateurs)\n"
     "• accord [bloc] : l'accord entre évaluateurs par binôme et en tout, κ, AC1, PABAK (coordinateurs)\n"
+    "• annuler : ne plus attendre le commentaire, les précisions ou la justification demandés\n"
+    "Pendant une grille, tapez A, ECA, NA ou NO pour répondre au critère affiché.\n"
     "<évaluation> : son identifiant (ev-C042-B1) ou la référence du candidat (C042) ; "
     "sans rien, la liste des vôtres."
 )
