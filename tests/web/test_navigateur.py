@@ -229,6 +229,12 @@ async def test_a_coordinatrice_creates_an_evaluation_with_the_keyboard_and_the_f
     }  # fmt: skip
     for libelle, valeur in valeurs.items():
         await formulaire.get_by_label(libelle).fill(valeur)
+    # The évaluateur fields suggest this server's people.
+    suggestions = formulaire.get_by_label("Identifiant du premier évaluateur")
+    liste = await suggestions.get_attribute("list")
+    assert liste is not None
+    noms = await formulaire.locator(f"#{liste} option").evaluate_all("os => os.map(o => o.value)")
+    assert noms == ["claire", "karim", "lea"]
     await claire.photo("formulaire")
     await formulaire.get_by_role("button", name="Créer l'évaluation").click()
     # A wrong bloc: said in French, the form comes back filled, nothing created.

@@ -87,6 +87,19 @@ function rendreBloc(bloc, entree, formulaire) {
       champ.value = bloc.initial || "";
       if (bloc.multiline) champ.rows = 3;
       conteneur.append(label, champ);
+      if (bloc.kind === "user" && session.personnes) {
+        // A person is named by their id: suggest the people of this server, by name.
+        const liste = element("datalist");
+        liste.id = `${id}-personnes`;
+        for (const p of session.personnes) {
+          const option = element("option");
+          option.value = p.id;
+          option.label = `${p.nom} (${ROLES[p.role] || p.role})`;
+          liste.append(option);
+        }
+        champ.setAttribute("list", liste.id);
+        conteneur.append(liste);
+      }
       return conteneur;
     }
     case "choices": {
