@@ -96,6 +96,7 @@ SLACK_REGLAGE_MANQUANT: Final = (
     "Réglage manquant : {variable}. Slack demande SLACK_BOT_TOKEN et SLACK_SIGNING_SECRET ensemble."
 )
 SLACK_ACCUEIL_TITRE: Final = "Mes évaluations"
+SLACK_SUIVI: Final = "Suivi des évaluations que vous coordonnez"
 SLACK_SOCKET: Final = "Slack : connecté en Socket Mode (SLACK_APP_TOKEN)."
 SLACK_SOCKET_SANS_JETON: Final = "--socket-mode demande SLACK_APP_TOKEN (xapp-…) et Slack configuré (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET)."
 OPTION_SOCKET: Final = "Slack en Socket Mode (SLACK_APP_TOKEN) : pas besoin d'adresse publique."

@@ -40,6 +40,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot import textes
 from bot.slack import blockkit
 from bot.slack.settings import SlackSettings
+from flows import catalogue
 from flows.messages import (
     MAX_TYPED,
     ChoiceEvent,
@@ -72,21 +73,43 @@ def web_client(settings: SlackSettings) -> AsyncWebClient:
 
 
 class _Clics:
-    """Recent clicks: the same button twice within a few seconds is one request."""
+    """Recent clicks, per message: the same button again within a few seconds is one request.
+
+    Only the *last* button pressed on a message counts: A, then NO, then A again are three
+    requests (a change of mind), A twice in a row is one (a double click).
+    """
 
     def __init__(self) -> None:
-        self._vus: OrderedDict[str, tuple[str, float]] = OrderedDict()
+        self._vus: OrderedDict[str, tuple[str, str, float, tuple[Reply, ...] | None]] = (
+            OrderedDict()
+        )
 
-    def requete(self, cle: str, nouvelle: str) -> tuple[str, bool]:
-        """The request id for this click, and whether it repeats one just made."""
+    def requete(self, message: str, payload: str, nouvelle: str) -> tuple[str, bool]:
+        """The request id for this click, and whether it repeats the last one on the message."""
         maintenant = time.monotonic()
-        while self._vus and next(iter(self._vus.values()))[1] < maintenant - DOUBLE_CLICK_WINDOW:
+        while self._vus and next(iter(self._vus.values()))[2] < maintenant - DOUBLE_CLICK_WINDOW:
             self._vus.popitem(last=False)
-        connue = self._vus.get(cle)
-        if connue is not None:
-            return connue[0], True
-        self._vus[cle] = (nouvelle, maintenant)
+        connue = self._vus.get(message)
+        if connue is not None and connue[0] == payload:
+            return connue[1], True
+        self._vus[message] = (payload, nouvelle, maintenant, None)
+        self._vus.move_to_end(message)
         return nouvelle, False
+
+    def deja_repondu(self, message: str, replies: tuple[Reply, ...]) -> bool:
+        """Whether these replies were sent for this message's last click already.
+
+        A repeat gets the service's stored replies: those were sent. But if the first
+        click was refused (« non enregistré »), the repeat is applied now, with other
+        replies, and they must go out.
+        """
+        connue = self._vus.get(message)
+        if connue is None:
+            return False
+        if connue[3] == replies:
+            return True
+        self._vus[message] = (*connue[:3], replies)
+        return False
 
 
 class SlackChannel:
@@ -101,7 +124,6 @@ class SlackChannel:
         self.settings = settings
         self.client = client or web_client(settings)
         self.app = AsyncApp(
-            token=settings.bot_token,
             signing_secret=settings.signing_secret,
             client=self.client,
             # Each listener acks itself after the durable write, then hands the sending to a
@@ -169,11 +191,14 @@ class SlackChannel:
             replies = await self.service.handle(evenement_texte)
         else:
             replies = await self.service.handle(evenement)
-        formulaire = _formulaire_a_ouvrir(replies)
-        if formulaire is not None:
-            await self._ouvrir_modal(command["trigger_id"], formulaire, command["channel_id"])
         await ack()
-        self._envoyer_ensuite(self.livrer(origine, replies, respond=respond, ephemere=True))
+        formulaire = _formulaire_a_ouvrir(replies)
+        self._envoyer_ensuite(
+            self._ouvrir_puis_livrer(
+                command["trigger_id"] if formulaire else None, formulaire, command["channel_id"],
+                self.livrer(origine, replies, respond=respond, ephemere=True),
+            )
+        )  # fmt: skip
 
     async def _action(
         self,
@@ -187,25 +212,28 @@ class SlackChannel:
         canal = conteneur.get("channel_id") or (body.get("channel") or {}).get("id") or "accueil"
         message_ts = conteneur.get("message_ts")
         payload = str(action.get("value") or "")[:200]
-        cle = f"{utilisateur}|{canal}|{message_ts}|{payload}"
-        requete, repete = self._clics.requete(
-            cle, f"slack-act-{action.get('action_ts')}-{utilisateur}"
+        cle = f"{utilisateur}|{canal}|{message_ts}"
+        requete, _ = self._clics.requete(
+            cle, payload, f"slack-act-{action.get('action_ts')}-{utilisateur}"
         )
         origine = Origin(channel=CHANNEL, conversation=canal, user=utilisateur)
         replies = await self.service.handle(
             ChoiceEvent(origin=origine, request_id=requete[:200], payload=payload or "-")
         )
-        formulaire = _formulaire_a_ouvrir(replies)
-        if formulaire is not None and body.get("trigger_id"):
-            await self._ouvrir_modal(body["trigger_id"], formulaire, canal)
         await ack()
-        if repete:  # a double click: applied once by the service, answered once here
+        if self._clics.deja_repondu(cle, replies):  # a double click: applied and answered once
             return
+        formulaire = _formulaire_a_ouvrir(replies)
         ephemere = bool(conteneur.get("is_ephemeral"))
-        self._envoyer_ensuite(self.livrer(
-            origine, replies, respond=respond, ephemere=ephemere,
-            message_ts=None if ephemere else message_ts,
-        ))  # fmt: skip
+        self._envoyer_ensuite(
+            self._ouvrir_puis_livrer(
+                body.get("trigger_id") if formulaire else None, formulaire, canal,
+                self.livrer(
+                    origine, replies, respond=respond, ephemere=ephemere,
+                    message_ts=None if ephemere else message_ts, depuis_clic=True,
+                ),
+            )
+        )  # fmt: skip
 
     async def _formulaire(
         self, ack: Callable[..., Awaitable[None]], body: dict[str, Any], view: dict[str, Any]
@@ -236,6 +264,12 @@ class SlackChannel:
         replies = await self.service.handle(
             FormEvent(origin=origine, request_id=requete, form=formulaire, values=valeurs)
         )
+        champs = [b["block_id"] for b in view.get("blocks", ()) if b.get("type") == "input"]
+        refus = next((r for r in replies if _non_enregistre(r)), None)
+        if refus is not None and champs:
+            # The store refused: the modal stays open with what was typed, and says why.
+            await ack(response_action="errors", errors={champs[0]: refus.message.summary[:300]})
+            return
         encore = _formulaire_a_ouvrir(replies)
         if encore is not None:
             # The flows refused some value: the same modal, with the flows' French list on top.
@@ -289,8 +323,19 @@ class SlackChannel:
         blocs: list[dict[str, Any]] = [
             {"type": "header", "text": {"type": "plain_text", "text": textes.SLACK_ACCUEIL_TITRE}}
         ]
-        for reply in replies:
-            blocs.extend(blockkit.blocks(reply.message))
+        blocs.extend(blockkit.blocks(replies[0].message))  # the list, not a reminder with it
+        if utilisateur in self.settings.coordinateurs | self.settings.admins:
+            suivi = await self.service.handle(
+                CommandEvent(
+                    origin=origine, name="statut",
+                    request_id=f"slack-home-statut-{utilisateur}-{event.get('event_ts')}"[:200],
+                )
+            )  # fmt: skip
+            blocs.append({"type": "divider"})
+            blocs.append(
+                {"type": "header", "text": {"type": "plain_text", "text": textes.SLACK_SUIVI}}
+            )
+            blocs.extend(blockkit.blocks(suivi[0].message))
         self._envoyer_ensuite(
             self._appeler(
                 self.client.views_publish, user_id=utilisateur,
@@ -325,6 +370,25 @@ class SlackChannel:
 
     # --- sending -------------------------------------------------------------------------
 
+    async def _ouvrir_puis_livrer(
+        self,
+        trigger_id: str | None,
+        formulaire: tuple[Reply, str] | None,
+        canal: str,
+        envoi: Awaitable[None],
+    ) -> None:
+        """After the ack: the modal first (its trigger lasts 3 s), then the replies.
+
+        A modal that cannot open (Slack slow or down) is logged; the replies — among
+        them the form as a message, whose button opens it again — still go out.
+        """
+        if trigger_id and formulaire is not None:
+            try:
+                await self._ouvrir_modal(trigger_id, formulaire, canal)
+            except Exception:
+                log.exception("views.open failed")
+        await envoi
+
     async def _ouvrir_modal(
         self, trigger_id: str, formulaire: tuple[Reply, str], canal: str
     ) -> None:
@@ -346,15 +410,16 @@ class SlackChannel:
         respond: AsyncRespond | None = None,
         ephemere: bool = False,
         message_ts: str | None = None,
+        depuis_clic: bool = False,
     ) -> None:
         """Send each reply where it is addressed. A failure is logged: the records are stored.
 
-        One conversation's replies go out in the order of its events (a lock per
-        conversation, taken in the order the sending tasks were created).
+        One person's replies go out in the order of their events (a lock per person,
+        taken in the order the sending tasks were created).
         """
-        verrou = self._ordre.setdefault(origine.conversation, asyncio.Lock())
+        verrou = self._ordre.setdefault(origine.user, asyncio.Lock())
         async with verrou:
-            await self._livrer(origine, replies, respond, ephemere, message_ts)
+            await self._livrer(origine, replies, respond, ephemere, message_ts, depuis_clic)
 
     async def _livrer(
         self,
@@ -363,6 +428,7 @@ class SlackChannel:
         respond: AsyncRespond | None,
         ephemere: bool,
         message_ts: str | None,
+        depuis_clic: bool,
     ) -> None:
         for reply in replies:
             texte, blocs = reply.message.summary, blockkit.blocks(reply.message)
@@ -374,7 +440,10 @@ class SlackChannel:
                     await self._appeler(
                         self.client.chat_postMessage, channel=canal, text=texte, blocks=blocs
                     )
-            elif ephemere and respond is not None:
+            elif ephemere and respond is not None and (reply.to.replace or not depuis_clic):
+                # A slash command's answer (a lookup, a list) stays where it was asked, for this
+                # user only; a click in such an answer may update it, but what follows (a grid's
+                # question) goes to the DM, where it stays.
                 await respond(
                     text=texte, blocks=blocs, response_type="ephemeral",
                     replace_original=reply.to.replace,
@@ -432,6 +501,14 @@ class SlackChannel:
             donnees = exc.response.data if isinstance(exc.response.data, dict) else {}
             log.warning("Slack API %s: %s", getattr(methode, "__name__", "?"), donnees.get("error"))
             return None
+
+
+_NON_ENREGISTRE = catalogue.CMD_NON_ENREGISTRE.split("{", 1)[0]
+
+
+def _non_enregistre(reply: Reply) -> bool:
+    """The service's answer when the store refused: nothing was applied, the user may retry."""
+    return reply.to.kind == "origin" and reply.message.summary.startswith(_NON_ENREGISTRE)
 
 
 def _titre(message: Message) -> str:

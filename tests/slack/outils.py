@@ -23,6 +23,7 @@ from bot.slack.settings import SlackSettings
 from bot.web.annuaire import Annuaire
 from flows.service import Service
 from storage.disk import open_store
+from storage.errors import WriteFailed
 from tests.slack.faux_slack import FauxSlack
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
@@ -93,7 +94,7 @@ class Slack:
 
     async def cliquer_valeur(
         self, utilisateur: str, message: dict[str, Any], action_id: str, valeur: str,
-        action_ts: str | None = None, **options: Any,
+        action_ts: str | None = None, ephemere: bool = False, **options: Any,
     ) -> ClientResponse:  # fmt: skip
         n = next(self._ids)
         canal = message.get("channel", "D0")
@@ -101,7 +102,7 @@ class Slack:
             "type": "block_actions", "user": {"id": utilisateur, "team_id": "T0CQP"},
             "api_app_id": "A0CQP", "token": "x", "team": {"id": "T0CQP"},
             "container": {"type": "message", "message_ts": message.get("ts", "1.0"),
-                          "channel_id": canal, "is_ephemeral": False},
+                          "channel_id": canal, "is_ephemeral": ephemere},
             "trigger_id": f"{n}.trigger", "channel": {"id": canal},
             "message": {"ts": message.get("ts", "1.0"), "blocks": message.get("blocks", [])},
             "response_url": self.faux.url_reponse(f"act-{n}"),
@@ -188,11 +189,28 @@ def textes_de(message: dict[str, Any]) -> str:
     return " | ".join(morceaux) or str(message.get("text", ""))
 
 
+class StoreCapricieux:
+    """The store port (ours) over the real disk store, refusing the next writes when told to."""
+
+    def __init__(self, store: Any) -> None:
+        self._store = store
+        self.refus = 0
+
+    def __getattr__(self, nom: str) -> Any:
+        return getattr(self._store, nom)
+
+    async def enregistrer(self, *args: Any, **kwargs: Any) -> Any:
+        if self.refus:
+            self.refus -= 1
+            raise WriteFailed(fichier="journal", detail="No space left on device")
+        return await self._store.enregistrer(*args, **kwargs)
+
+
 @asynccontextmanager
 async def slack(dossier: Path, **reglages: Any) -> AsyncIterator[Slack]:
     faux = FauxSlack()
     await faux.demarrer()
-    store = await open_store(dossier)
+    store: Any = StoreCapricieux(await open_store(dossier))
     settings = SlackSettings(
         bot_token="xoxb-test-cqp", signing_secret=SECRET, api_base_url=faux.base_url,
         results_channel=RESULTATS, coordinateurs=frozenset({COORD}), **reglages,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from flows.messages import Destination, FormEvent, Origin, Reply, say
+from flows.messages import Destination, FormEvent, Origin, say
 from flows.notation import Aller, Noter
 from tests.slack.outils import COORD, EXPERT, INTERNE, INTRUS, RESULTATS, Slack, slack, textes_de
 
@@ -144,7 +144,6 @@ async def test_a_result_is_never_posted_in_a_public_channel(tmp_path: Path) -> N
         prive = resultat.model_copy(update={"to": Destination(kind="results", target=RESULTATS)})
         await s.canal.livrer(origine, (prive,))
         assert len(s.messages_a(RESULTATS)) == 1
-        assert isinstance(prive, Reply)
 
 
 async def test_a_restart_in_the_middle_of_a_grid_loses_nothing(tmp_path: Path) -> None:
@@ -175,3 +174,92 @@ async def test_app_home_lists_my_evaluations(tmp_path: Path) -> None:
         assert publication["user_id"] == EXPERT and publication["view"]["type"] == "home"
         vue = textes_de(publication["view"])
         assert "Mes évaluations" in vue and "C042" in vue
+
+
+async def test_a_change_of_mind_within_seconds_keeps_the_last_value(tmp_path: Path) -> None:
+    async with slack(tmp_path) as s:
+        await _commencer(s)
+        for valeur in ("A", "NO", "A"):
+            payload = Noter(evaluation=EV, critere="B1.C1.1", valeur=valeur).pack()
+            assert (await s.cliquer_valeur(EXPERT, MESSAGE, "cqp:4.0", payload)).status == 200
+        await _pause()
+        dossier = await s.service.store.dossier(EV)
+        assert dossier is not None
+        derniere = max(
+            (r for r in dossier.reponses if r.critere == "B1.C1.1"), key=lambda r: r.horodatage
+        )
+        assert derniere.valeur.value == "A"
+
+
+async def test_a_click_refused_by_the_store_then_retried_is_applied_and_answered(
+    tmp_path: Path,
+) -> None:
+    async with slack(tmp_path) as s:
+        await _commencer(s)
+        s.service.store.refus = 1
+        a = Noter(evaluation=EV, critere="B1.C1.1", valeur="A").pack()
+        avant = len(s.messages_a(DM))
+        await s.cliquer_valeur(EXPERT, MESSAGE, "cqp:4.0", a)
+        await s.attendre(lambda: len(s.messages_a(DM)) > avant)
+        assert "Non enregistré" in textes_de(s.messages_a(DM)[-1])
+        assert await _reponses(s) == []
+        await s.cliquer_valeur(EXPERT, MESSAGE, "cqp:4.0", a)  # the same button, at once
+        await s.attendre(lambda: any("B1.C1.2 —" in textes_de(m) for m in s.messages_a(DM)))
+        assert await _reponses(s) == ["B1.C1.1"]
+
+
+async def test_a_comment_modal_refused_by_the_store_stays_open_with_the_text(
+    tmp_path: Path,
+) -> None:
+    async with slack(tmp_path) as s:
+        await _commencer(s)
+        na = Noter(evaluation=EV, critere="B1.C1.1", valeur="NA").pack()
+        await s.cliquer_valeur(EXPERT, MESSAGE, "cqp:4.2", na)
+        await s.attendre(lambda: bool(s.faux.de("views.open")))
+        vue = s.faux.de("views.open")[-1]["view"]
+        s.service.store.refus = 1
+        reponse = await s.soumettre_vue(EXPERT, vue, {"texte": "Écoute active absente."})
+        corps = await reponse.json()
+        assert corps["response_action"] == "errors" and "Non enregistré" in corps["errors"]["texte"]
+        reponse = await s.soumettre_vue(EXPERT, vue, {"texte": "Écoute active absente."})
+        assert reponse.status == 200
+        await s.attendre(
+            lambda: any("Commentaire enregistré" in textes_de(m) for m in s.messages_a(DM))
+        )
+
+
+async def test_a_modal_that_cannot_open_still_lets_the_click_through(tmp_path: Path) -> None:
+    async with slack(tmp_path) as s:
+        await _commencer(s)
+        s.faux.echecs["views.open"] = [("expired_trigger_id", None)]
+        na = Noter(evaluation=EV, critere="B1.C1.1", valeur="NA").pack()
+        assert (await s.cliquer_valeur(EXPERT, MESSAGE, "cqp:4.2", na)).status == 200
+        await s.attendre(
+            lambda: any("Un commentaire pour justifier" in textes_de(m) for m in s.messages_a(DM))
+        )
+        assert await _reponses(s) == ["B1.C1.1"]
+
+
+async def test_a_grid_started_from_an_ephemeral_list_goes_on_in_the_dm(tmp_path: Path) -> None:
+    async with slack(tmp_path) as s:
+        await _creer(s)
+        reprendre = Aller(evaluation=EV, action="reprendre").pack()
+        ephemere = {"channel": "C0GENERAL", "ts": "1.1", "blocks": []}
+        payload_ok = await s.cliquer_valeur(EXPERT, ephemere, "cqp:0.0", reprendre, ephemere=True)
+        assert payload_ok.status == 200
+        await s.attendre(lambda: any("B1.C1.1 —" in textes_de(m) for m in s.messages_a(DM)))
+        assert not any(
+            "B1.C1.1 —" in textes_de(a.args)
+            for a in s.faux.appels
+            if a.methode.startswith("response_url")
+        )
+
+
+async def test_app_home_shows_a_coordinateur_the_evaluations_they_follow(tmp_path: Path) -> None:
+    async with slack(tmp_path) as s:
+        await _creer(s)
+        await s.evenement({"type": "app_home_opened", "user": COORD, "tab": "home",
+                           "channel": f"D{COORD}", "event_ts": "1700000300.2"})  # fmt: skip
+        await s.attendre(lambda: bool(s.faux.de("views.publish")))
+        vue = textes_de(s.faux.de("views.publish")[-1]["view"])
+        assert "Suivi des évaluations que vous coordonnez" in vue and "C042" in vue
