@@ -40,6 +40,7 @@ class Slack:
         self.service = service
         self._ids = itertools.count(1)
         self.canal: SlackChannel | None = None
+        self.capricieux: StoreCapricieux | None = None
 
     # --- requests as Slack sends them -----------------------------------------------------
 
@@ -223,6 +224,7 @@ async def slack(dossier: Path, **reglages: Any) -> AsyncIterator[Slack]:
     try:
         resultat = Slack(client, faux, service)
         resultat.canal = canal
+        resultat.capricieux = store
         yield resultat
     finally:
         await client.close()

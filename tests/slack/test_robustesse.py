@@ -196,7 +196,8 @@ async def test_a_click_refused_by_the_store_then_retried_is_applied_and_answered
 ) -> None:
     async with slack(tmp_path) as s:
         await _commencer(s)
-        s.service.store.refus = 1
+        assert s.capricieux is not None
+        s.capricieux.refus = 1
         a = Noter(evaluation=EV, critere="B1.C1.1", valeur="A").pack()
         avant = len(s.messages_a(DM))
         await s.cliquer_valeur(EXPERT, MESSAGE, "cqp:4.0", a)
@@ -217,7 +218,8 @@ async def test_a_comment_modal_refused_by_the_store_stays_open_with_the_text(
         await s.cliquer_valeur(EXPERT, MESSAGE, "cqp:4.2", na)
         await s.attendre(lambda: bool(s.faux.de("views.open")))
         vue = s.faux.de("views.open")[-1]["view"]
-        s.service.store.refus = 1
+        assert s.capricieux is not None
+        s.capricieux.refus = 1
         reponse = await s.soumettre_vue(EXPERT, vue, {"texte": "Écoute active absente."})
         corps = await reponse.json()
         assert corps["response_action"] == "errors" and "Non enregistré" in corps["errors"]["texte"]
