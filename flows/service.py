@@ -657,10 +657,14 @@ class Service:
     async def _enregistrer(
         self, evaluation_id: str, enregistrements: Sequence[Element], par: str, requete: str
     ) -> None:
-        """Store a step's records, each under a request id of its own (retries apply once)."""
+        """Store a step's records, each under a request id of its own (retries apply once).
+
+        The id names who sent it: request ids are unique per channel and person, not
+        across the two évaluateurs of one evaluation (whose records share a shard).
+        """
         for i, enregistrement in enumerate(enregistrements):
             await self.store.enregistrer(
-                evaluation_id, enregistrement, par=par, requete=f"{requete}#{i}"
+                evaluation_id, enregistrement, par=par, requete=f"{par}|{requete}#{i}"
             )
 
     async def _resultat(self, commande: CommandEvent, _: Conversation) -> tuple[Reply, ...]:

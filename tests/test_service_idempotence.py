@@ -142,3 +142,16 @@ async def test_a_memory_entry_that_cannot_be_read_is_run_again_not_crashed(
     abimee = {**etat.donnees, "recentes": [{**entree, "reponses": "pas du base64 !"}]}
     await service.store.sauver_etat(etat.model_copy(update={"donnees": abimee}))
     assert "mes-evaluations" in await expert.taper("aide", requete="t-1")
+
+
+async def test_two_evaluateurs_whose_channels_reuse_a_request_id_both_have_their_answer(
+    service: Service,
+) -> None:
+    """Request ids are unique per channel and person, not across the two évaluateurs."""
+    expert, interne = Utilisateur(service, "u-expert"), Utilisateur(service, "u-interne")
+    for u in (expert, interne):
+        await u.cliquer(Aller(evaluation=EV, action="reprendre").pack(), requete="r-1")
+        await u.noter(CRITERES[0], CodeValeur.A, requete="r-2")
+    dossier = await service.store.dossier(EV)
+    assert dossier is not None
+    assert sorted(r.evaluateur for r in dossier.reponses) == ["u-expert", "u-interne"]

@@ -432,6 +432,17 @@ class SlackChannel:
     ) -> None:
         for reply in replies:
             texte, blocs = reply.message.summary, blockkit.blocks(reply.message)
+            if reply.fichier is not None:
+                # The jury's export: uploaded to the person's DM, never to a channel.
+                destinataire = reply.to.user if reply.to.kind == "user" and reply.to.user else None
+                dm = await self._dm(destinataire or origine.user)
+                if dm is not None:
+                    await self._appeler(
+                        self.client.files_upload_v2, channel=dm, filename=reply.fichier.nom,
+                        title=reply.fichier.nom, content=reply.fichier.contenu,
+                        initial_comment=texte,
+                    )  # fmt: skip
+                continue
             if reply.to.kind == "results":
                 await self._publier_resultat(reply, origine)
             elif reply.to.kind == "user" and reply.to.user and reply.to.user != origine.user:

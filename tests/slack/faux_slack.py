@@ -32,6 +32,8 @@ class FauxSlack:
     echecs: dict[str, list[tuple[str, int | None]]] = field(default_factory=dict)
     """Per method, errors to answer first, in order: (error, Retry-After or None)."""
     canaux_publics: set[str] = field(default_factory=set)
+    fichiers: dict[str, bytes] = field(default_factory=dict)
+    """Files uploaded (files_upload_v2), by file id."""
     serveur: TestServer | None = None
     _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
@@ -52,6 +54,7 @@ class FauxSlack:
         app.router.add_post("/api/{methode}", self._api)
         app.router.add_get("/api/{methode}", self._api)  # the SDK reads some methods by GET
         app.router.add_post("/reponse/{nom}", self._reponse)
+        app.router.add_post("/televersement/{fichier}", self._televersement)
         self.serveur = TestServer(app, host="127.0.0.1")
         await self.serveur.start_server()
 
@@ -69,6 +72,11 @@ class FauxSlack:
             if isinstance(donnees.get(cle), str):
                 donnees[cle] = json.loads(donnees[cle])
         return donnees
+
+    async def _televersement(self, request: web.Request) -> web.Response:
+        """Step 2 of files_upload_v2: the file's bytes, at the address step 1 gave."""
+        self.fichiers[request.match_info["fichier"]] = await request.read()
+        return web.Response(text="OK")
 
     async def _reponse(self, request: web.Request) -> web.Response:
         self.appels.append(
@@ -108,6 +116,16 @@ class FauxSlack:
             canal = str(args.get("channel"))
             prive = canal not in self.canaux_publics
             return {"channel": {"id": canal, "is_private": prive, "is_channel": not prive}}
+        if methode == "files.getUploadURLExternal":
+            identifiant = f"F{next(self._ts)}"
+            assert self.serveur is not None
+            url = str(self.serveur.make_url(f"/televersement/{identifiant}"))
+            return {"file_id": identifiant, "upload_url": url}
+        if methode == "files.completeUploadExternal":
+            fichiers = args.get("files")
+            if isinstance(fichiers, str):
+                fichiers = json.loads(fichiers)
+            return {"files": [{"id": f["id"], "title": f.get("title")} for f in fichiers or []]}
         if methode == "users.info":
             return {"user": {"id": args.get("user"), "real_name": f"Nom de {args.get('user')}"}}
         if methode.startswith("views."):

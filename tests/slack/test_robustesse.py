@@ -265,3 +265,52 @@ async def test_app_home_shows_a_coordinateur_the_evaluations_they_follow(tmp_pat
         await s.attendre(lambda: bool(s.faux.de("views.publish")))
         vue = textes_de(s.faux.de("views.publish")[-1]["view"])
         assert "Suivi des évaluations que vous coordonnez" in vue and "C042" in vue
+
+
+async def test_the_jury_export_is_uploaded_to_the_coordinateur_only(tmp_path: Path) -> None:
+    async with slack(tmp_path) as s:
+        await _creer(s)
+        bloc = s.service.referentiel.bloc("B1")
+        assert bloc is not None
+        for qui in (EXPERT, INTERNE):  # both grids, straight through the service
+            origine = Origin(channel="slack", conversation=f"D{qui}", user=qui)
+            u = _Rapide(s, origine)
+            await u.cliquer(Aller(evaluation=EV, action="reprendre").pack())
+            for competence in bloc.competences:
+                for critere in competence.criteres:
+                    await u.cliquer(Noter(evaluation=EV, critere=critere.id, valeur="A").pack())
+                await u.taper(f"{competence.id} : constaté.")
+            await u.cliquer(Aller(evaluation=EV, action="soumettre").pack())
+        await s.commande(COORD, f"export {EV}", canal="C0GENERAL")
+        await s.attendre(lambda: bool(s.faux.de("files.completeUploadExternal")))
+        [fin] = s.faux.de("files.completeUploadExternal")
+        assert fin["channel_id"] == f"D{COORD}"  # the DM, not the channel it was asked in
+        [contenu] = s.faux.fichiers.values()
+        assert b'"reference": "C042"' in contenu
+
+        await s.commande(EXPERT, f"export {EV}", canal=DM)
+        await _pause()
+        assert len(s.faux.de("files.completeUploadExternal")) == 1  # not for an évaluateur
+
+
+class _Rapide:
+    """An évaluateur acting through the service directly (to reach the export quickly)."""
+
+    def __init__(self, s: Slack, origine: Origin) -> None:
+        self.s, self.origine, self.n = s, origine, 0
+
+    async def cliquer(self, payload: str) -> None:
+        from flows.messages import ChoiceEvent
+
+        self.n += 1
+        await self.s.service.handle(
+            ChoiceEvent(origin=self.origine, request_id=f"r{self.n}", payload=payload)
+        )
+
+    async def taper(self, texte: str) -> None:
+        from flows.messages import TextEvent
+
+        self.n += 1
+        await self.s.service.handle(
+            TextEvent(origin=self.origine, request_id=f"t{self.n}", text=texte)
+        )
