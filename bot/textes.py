@@ -100,3 +100,7 @@ SLACK_SUIVI: Final = "Suivi des évaluations que vous coordonnez"
 SLACK_SOCKET: Final = "Slack : connecté en Socket Mode (SLACK_APP_TOKEN)."
 SLACK_SOCKET_SANS_JETON: Final = "--socket-mode demande SLACK_APP_TOKEN (xapp-…) et Slack configuré (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET)."
 OPTION_SOCKET: Final = "Slack en Socket Mode (SLACK_APP_TOKEN) : pas besoin d'adresse publique."
+SLACK_FICHIER: Final = (
+    "Je ne lis pas les fichiers : écrivez votre texte dans le message. Rien n'a été enregistré."
+)
+SLACK_TROP_LONG: Final = "Message trop long ({n} caractères, 10 000 au plus) : rien n'a été enregistré. Raccourcissez-le et renvoyez-le."

@@ -52,6 +52,7 @@ from flows.messages import (
     Reply,
     TextEvent,
     TextInput,
+    say,
 )
 from flows.service import Service
 
@@ -290,16 +291,19 @@ class SlackChannel:
             return
         if (
             event.get("channel_type") != "im"
-            or event.get("subtype")
             or event.get("bot_id")
             or not event.get("user")
+            or event.get("subtype") not in (None, "file_share")
         ):
-            return
+            return  # the bot's own messages, edits, joins…: nothing a person said to it
         origine = Origin(channel=CHANNEL, conversation=event["channel"], user=event["user"])
         texte = str(event.get("text") or "")
+        if event.get("subtype") == "file_share" or len(texte) > MAX_TYPED:
+            # Said plainly rather than cut or dropped: nothing is recorded.
+            avis = textes.SLACK_FICHIER if event.get("subtype") else textes.SLACK_TROP_LONG
+            self._envoyer_ensuite(self.livrer(origine, (say(avis.format(n=len(texte))),)))
+            return
         requete = f"slack-msg-{event.get('client_msg_id') or event.get('ts')}"[:200]
-        if len(texte) > 10_000:
-            texte = texte[:10_000]
         replies = await self.service.handle(
             TextEvent(origin=origine, request_id=requete, text=texte)
         )
@@ -392,7 +396,17 @@ class SlackChannel:
     async def _ouvrir_modal(
         self, trigger_id: str, formulaire: tuple[Reply, str], canal: str
     ) -> None:
-        vue = blockkit.modal(formulaire[0].message, formulaire[1], {"canal": canal})
+        message = formulaire[0].message
+        if self.settings.results_channel:
+            # The results channel of the settings is the one proposed, where a form asks for one.
+            blocs = tuple(
+                b.model_copy(update={"initial": self.settings.results_channel})
+                if isinstance(b, TextInput) and b.kind == "channel" and not b.initial
+                else b
+                for b in message.blocks
+            )
+            message = message.model_copy(update={"blocks": blocs})
+        vue = blockkit.modal(message, formulaire[1], {"canal": canal})
         await self._appeler(self.client.views_open, trigger_id=trigger_id, view=vue)
 
     async def _dm(self, utilisateur: str) -> str | None:

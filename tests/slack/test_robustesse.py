@@ -314,3 +314,32 @@ class _Rapide:
         await self.s.service.handle(
             TextEvent(origin=self.origine, request_id=f"t{self.n}", text=texte)
         )
+
+
+async def test_a_file_or_an_overlong_message_in_the_dm_is_answered_and_nothing_recorded(
+    tmp_path: Path,
+) -> None:
+    async with slack(tmp_path) as s:
+        await _commencer(s)
+        na = Noter(evaluation=EV, critere="B1.C1.1", valeur="NA").pack()
+        await s.cliquer_valeur(EXPERT, MESSAGE, "cqp:4.2", na)
+        await s.attendre(lambda: any("commentaire" in textes_de(m) for m in s.messages_a(DM)))
+        await s.ecrire(EXPERT, "x" * 10_001)
+        await s.attendre(lambda: "trop long" in textes_de(s.messages_a(DM)[-1]))
+        await s.evenement({"type": "message", "subtype": "file_share", "channel": DM,
+                           "user": EXPERT, "text": "voici", "ts": "1700000400.1",
+                           "channel_type": "im"})  # fmt: skip
+        await s.attendre(lambda: "fichiers" in textes_de(s.messages_a(DM)[-1]))
+        dossier = await s.service.store.dossier(EV)
+        assert dossier is not None and [r.commentaire for r in dossier.reponses] == [""]
+
+
+async def test_the_creation_modal_proposes_the_results_channel_of_the_settings(
+    tmp_path: Path,
+) -> None:
+    async with slack(tmp_path) as s:
+        await s.commande(COORD, "nouvelle", canal=f"D{COORD}")
+        await s.attendre(lambda: bool(s.faux.de("views.open")))
+        vue = s.faux.de("views.open")[-1]["view"]
+        [destination] = [b for b in vue["blocks"] if b.get("block_id") == "destination"]
+        assert destination["element"]["initial_conversation"] == RESULTATS
