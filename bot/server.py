@@ -141,7 +141,7 @@ async def serve(
         canal_slack = SlackChannel(service, slack) if slack.active else None
         app = create_app(
             service, annuaire, settings.data_dir, settings.loopback,
-            () if canal_slack is None or socket_mode else (canal_slack,),
+            () if canal_slack is None else (canal_slack,),
             settings.public_url,
         )  # fmt: skip
         if pret is not None:
