@@ -545,12 +545,12 @@ def _noter(ctx: _Ctx, evenement: Event, charge: Payload | None) -> Pas:
             txt.NOTE_DEJA_REPONDU.format(valeur=f"{charge.critere} = {charge.valeur.value}")
         )
         return Pas(ctx.etat, (confirme, question(suite)), (reponse,))
+    # Where the channel can, the answered message is updated in place with the value marked.
+    marque = Reply(message=question(suite).message, to=Destination(replace=True))
     if ctx.bloc.modalites.echelle.valeur(charge.valeur).commentaire_suggere:
         etat = ctx.etat.model_copy(update={"attente": Attente.COMMENTAIRE})
         demande = _demande_commentaire(ctx.etat.evaluation, charge.critere, charge.valeur)
-        return Pas(etat, (demande,), (reponse,))
-    # Where the channel can, the answered message is updated in place with the value marked.
-    marque = Reply(message=question(suite).message, to=Destination(replace=True))
+        return Pas(etat, (marque, demande), (reponse,))
     return _apres(suite, marque, enregistrements=(reponse,))
 
 

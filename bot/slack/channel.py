@@ -549,7 +549,9 @@ def _formulaire_a_ouvrir(replies: tuple[Reply, ...]) -> tuple[Reply, str] | None
     stay at hand if the modal is closed). A form that comes with other replies (the précisions
     prompt after the last critère of a compétence) is only posted; its button opens the modal.
     """
-    a_l_origine = [r for r in replies if r.to.kind == "origin"]
+    # The clicked message updated in place (its choice marked) does not count: after NA, the
+    # question is marked and the comment's form is the answer.
+    a_l_origine = [r for r in replies if r.to.kind == "origin" and not r.to.replace]
     if len(a_l_origine) != 1:
         return None
     for reply in a_l_origine:

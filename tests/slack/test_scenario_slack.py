@@ -37,6 +37,10 @@ async def _noter(s: Slack, utilisateur: str, ecarts: dict[str, str]) -> None:
             valeur = ecarts.get(critere.id, "A")
             mises_a_jour = len(s.faux.de("chat.update"))
             assert (await s.cliquer(utilisateur, question, f"{valeur} ·")).status == 200
+            # The answered message is updated in place, the chosen value marked.
+            await s.attendre(lambda: len(s.faux.de("chat.update")) > mises_a_jour)  # noqa: B023
+            marque = s.faux.de("chat.update")[-1]
+            assert marque["ts"] == question["ts"] and f"✓ {valeur} ·" in textes_de(marque)
             if valeur in ("ECA", "NA"):
                 demande = await _attendre_dm(s, utilisateur, "Un commentaire pour justifier", n)
                 n = len(s.messages_a(canal))
@@ -49,11 +53,7 @@ async def _noter(s: Slack, utilisateur: str, ecarts: dict[str, str]) -> None:
                     utilisateur, vue, {"texte": f"Vu à l'entretien 2 ({critere.id})."}
                 )
                 await _attendre_dm(s, utilisateur, f"Commentaire enregistré pour {critere.id}", n)
-            else:
-                # The answered message is updated in place, the chosen value marked.
-                await s.attendre(lambda: len(s.faux.de("chat.update")) > mises_a_jour)  # noqa: B023
-                marque = s.faux.de("chat.update")[-1]
-                assert marque["ts"] == question["ts"] and "✓ A · Acquis" in textes_de(marque)
+
         await _attendre_dm(s, utilisateur, f"Compétence {competence.id} terminée", n)
         n = len(s.messages_a(canal))
         await s.ecrire(
