@@ -331,6 +331,10 @@ class Reply(_Model):
     message: Message
     to: Destination = Destination()
     fichier: Fichier | None = None
+    fil: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_.-]{0,199}$")] | None = None
+    """A discussion this reply belongs to, between its sender and its addressee (the two
+    évaluateurs' reconciliation): a channel that has shared threads posts it in one thread
+    both see (Slack: a group DM); the others send it to the addressee as usual."""
 
 
 def shorten(text: str, length: int = MAX_TEXT) -> str:

@@ -269,6 +269,7 @@ def proposer(
         ),
     )
     confirmation = say(txt.RAP_PROPOSEE.format(critere=critere, valeur=valeur.value))
+    examen = examen.model_copy(update={"fil": fil_du_rapprochement(ev)})
     return Resultat((confirmation, examen), (proposition,))
 
 
@@ -297,14 +298,19 @@ def accepter(
     info = say(
         txt.RAP_ACCEPTEE_INFO.format(qui=utilisateur, critere=critere, valeur=valeur),
         to=Destination(kind="user", user=proposition.propose_par),
-    )
+    ).model_copy(update={"fil": fil_du_rapprochement(dossier.evaluation.id)})
     confirmation = say(txt.RAP_ACCEPTEE.format(critere=critere, valeur=valeur))
     replies = [confirmation, info, liste(apres, bloc, utilisateur)]
     if not a_rapprocher(comparer(apres, bloc), apres):
         # The last gap closed: the proposer, too, is led to the consolidated proposal.
         fin = _fin_du_rapprochement(dossier.evaluation.id)
-        replies.append(fin.model_copy(update={"to": info.to}))
+        replies.append(fin.model_copy(update={"to": info.to}))  # to the proposer's DM
     return Resultat(tuple(replies), (accord,))
+
+
+def fil_du_rapprochement(evaluation: str) -> str:
+    """The discussion of one evaluation's reconciliation, between its two évaluateurs."""
+    return f"rapprochement-{evaluation}".lower()
 
 
 def consolidation(dossier: Dossier, bloc: Bloc) -> Consolidation:

@@ -134,6 +134,9 @@ class SlackChannel:
         self._dms: dict[str, str] = {}
         self._clics = _Clics()
         self._ordre: dict[str, asyncio.Lock] = {}
+        self._fils: dict[tuple[str, str], str] = {}
+        """Each shared discussion's thread, by group DM and discussion (kept in memory: after
+        a restart the next message starts a new thread)."""
         self._session_a_fermer = False
         self._evenements: OrderedDict[str, None] = OrderedDict()
         self._envois: set[asyncio.Task[None]] = set()
@@ -409,6 +412,31 @@ class SlackChannel:
         vue = blockkit.modal(message, formulaire[1], {"canal": canal})
         await self._appeler(self.client.views_open, trigger_id=trigger_id, view=vue)
 
+    async def _dans_le_fil(
+        self, reply: Reply, de: str, pour: str, texte: str, blocs: list[dict[str, Any]]
+    ) -> bool:
+        """Post in the thread both évaluateurs share (a group DM); False if it cannot be opened.
+
+        The first message of a discussion starts the thread; the next ones answer in it, the
+        addressee named so that Slack notifies them.
+        """
+        assert reply.fil is not None
+        groupe = await self._appeler(self.client.conversations_open, users=f"{de},{pour}")
+        if groupe is None:
+            return False
+        canal = str(groupe["channel"]["id"])
+        mention = {"type": "section", "text": {"type": "mrkdwn", "text": f"<@{pour}>"}}
+        fil = self._fils.get((canal, reply.fil))
+        envoye = await self._appeler(
+            self.client.chat_postMessage, channel=canal, text=texte, blocks=[mention, *blocs],
+            thread_ts=fil,
+        )  # fmt: skip
+        if envoye is None:
+            return False
+        if fil is None:
+            self._fils[(canal, reply.fil)] = str(envoye["ts"])
+        return True
+
     async def _dm(self, utilisateur: str) -> str | None:
         if utilisateur not in self._dms:
             reponse = await self._appeler(self.client.conversations_open, users=utilisateur)
@@ -459,6 +487,12 @@ class SlackChannel:
                 continue
             if reply.to.kind == "results":
                 await self._publier_resultat(reply, origine)
+            elif (
+                reply.to.kind == "user" and reply.to.user and reply.to.user != origine.user
+                and reply.fil is not None
+                and await self._dans_le_fil(reply, origine.user, reply.to.user, texte, blocs)
+            ):  # fmt: skip
+                continue
             elif reply.to.kind == "user" and reply.to.user and reply.to.user != origine.user:
                 canal = await self._dm(reply.to.user)
                 if canal is not None:

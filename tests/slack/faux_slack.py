@@ -111,7 +111,10 @@ class FauxSlack:
         if methode == "chat.postEphemeral":
             return {"message_ts": f"1700000000.{next(self._ts):06d}"}
         if methode == "conversations.open":
-            return {"channel": {"id": f"D{args['users']}"}}
+            personnes = sorted(str(args["users"]).split(","))
+            if len(personnes) > 1:  # a group DM
+                return {"channel": {"id": "G" + "-".join(personnes)}}
+            return {"channel": {"id": f"D{personnes[0]}"}}
         if methode == "conversations.info":
             canal = str(args.get("channel"))
             prive = canal not in self.canaux_publics

@@ -16,6 +16,7 @@ from referentiel import default
 from tests.slack.outils import COORD, EXPERT, INTERNE, RESULTATS, Slack, slack, textes_de
 
 BLOC_1 = default().blocs[0]
+GROUPE = "G" + "-".join(sorted((EXPERT, INTERNE)))  # the fake's id for their group DM
 ECARTS = {"B1.C1.2": "NA", "B1.C2.4": "ECA"}
 
 
@@ -101,17 +102,30 @@ async def test_a_whole_evaluation_of_bloc_1_in_slack(tmp_path: Path) -> None:
         await s.cliquer(EXPERT, ecarts, "Proposer A")
         await _attendre_dm(s, EXPERT, "justification", n)
         await s.ecrire(EXPERT, "Reformulations présentes dans 4 entretiens sur 5.")
-        demande = await _attendre_dm(s, INTERNE, "propose A pour B1.C1.2", 0)
+        # The proposal is posted where both évaluateurs discuss: a thread in their group DM.
+        await s.attendre(lambda: bool(s.messages_a(GROUPE)))
+        demande = s.dernier_a(GROUPE, "propose A pour B1.C1.2")
+        assert demande.get("thread_ts") is None  # it starts the thread
+        assert f"<@{INTERNE}>" in str(demande["blocks"][0])  # the addressee is notified
+        assert not any("propose A" in textes_de(m) for m in s.messages_a(f"D{INTERNE}"))
         n_interne = len(s.messages_a(f"D{INTERNE}"))
-        await s.cliquer(INTERNE, demande, "Accepter A")
+        await s.cliquer(INTERNE, {**demande, "channel": GROUPE}, "Accepter A")
         reste = await _attendre_dm(s, INTERNE, "1 restant(s)", n_interne)
 
         # B1.C2.4: the other évaluateur proposes ECA; the expert accepts.
         await s.cliquer(INTERNE, reste, "Proposer A")
         await _attendre_dm(s, INTERNE, "justification", n_interne)
         await s.ecrire(INTERNE, "Procédure vérifiée sur dossier.")
-        demande = await _attendre_dm(s, EXPERT, "propose A pour B1.C2.4", 0)
-        await s.cliquer(EXPERT, demande, "Accepter A")
+        await s.attendre(
+            lambda: any("propose A pour B1.C2.4" in textes_de(m) for m in s.messages_a(GROUPE))
+        )
+        demande = s.dernier_a(GROUPE, "propose A pour B1.C2.4")
+        fil = s.messages_a(GROUPE)[0]["ts"]
+        assert demande["thread_ts"] == fil  # the same discussion, the same thread
+        await s.cliquer(EXPERT, {**demande, "channel": GROUPE}, "Accepter A")
+        await s.attendre(
+            lambda: any("a accepté votre proposition" in textes_de(m) for m in s.messages_a(GROUPE))
+        )
         for u in (EXPERT, INTERNE):
             fin = await _attendre_dm(s, u, "Voir la proposition consolidée", 0)
             n = len(s.messages_a(f"D{u}"))
