@@ -18,7 +18,8 @@ from aiohttp import web
 from playwright.async_api import Browser, Locator, Page, async_playwright, expect
 
 from bot.demo import COORDINATRICE, EVALUATEURS, evaluation_de_demo, preparer_dossier
-from bot.server import CHAT, create_app, service_for
+from bot.server import CHAT, WEB_DIR, create_app, service_for
+from bot.web.access import Invitations, secret_key
 from bot.web.annuaire import Annuaire
 from referentiel import CodeValeur, default
 from storage.disk import open_store
@@ -279,4 +280,49 @@ async def test_two_tabs_of_one_browser_are_two_people_and_the_keyboard_follows_t
     # « /cqp … » typed in the input is a command, as in Slack.
     await karim.taper("/cqp critere accueil")
     await karim.attendre("B1.C1.1")
+    await contexte.close()
+
+
+@pytest.fixture
+async def adresse_reseau(tmp_path: Path) -> AsyncIterator[tuple[str, str]]:
+    """The demo workspace served as on an intranet (sign-in links), and Karim's link."""
+    preparer_dossier(tmp_path, tmp_path / "utilisateurs.yaml", reset=False)
+    annuaire = Annuaire.lire(tmp_path / "utilisateurs.yaml")
+    store = await open_store(tmp_path)
+    app = create_app(service_for(store, annuaire), annuaire, tmp_path, local=False)
+    await evaluation_de_demo(app[CHAT])
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    hote, port = runner.addresses[0][:2]
+    jeton = Invitations(tmp_path / WEB_DIR, secret_key(tmp_path / WEB_DIR)).inviter("karim")
+    try:
+        yield f"http://{hote}:{port}", f"http://{hote}:{port}/connexion?jeton={jeton}"
+    finally:
+        await runner.cleanup()
+        await store.fermer()
+
+
+async def test_on_an_intranet_a_sign_in_link_opens_the_chat_and_nothing_else_does(
+    adresse_reseau: tuple[str, str], navigateur: Browser
+) -> None:
+    adresse, lien = adresse_reseau
+    contexte = await navigateur.new_context(viewport={"width": 390, "height": 844})
+    page = await contexte.new_page()
+    page.set_default_timeout(15_000)
+    reponse = await page.goto(adresse)
+    assert reponse is not None and reponse.status == 401
+    await expect(page.get_by_role("heading", name="Connexion requise")).to_be_visible()
+
+    await page.goto(lien)  # the link the coordinatrice sent
+    await expect(page.locator("#qui-nom")).to_contain_text("Karim Haddad")
+    await expect(page.locator("#changer")).to_be_hidden()  # no picking someone else here
+    karim = Fenetre(page, "6-intranet")
+    await karim.taper("mes-evaluations")
+    await karim.cliquer(await karim.attendre("DEMO-001"), re.compile("DEMO-001"))
+    question = await karim.attendre("B1.C1.1 —")
+    await question.get_by_role("button", name=re.compile(r"^A ·")).click()
+    await karim.attendre("B1.C1.2 —")  # pushed live over the session's WebSocket
+    await karim.photo("intranet")
     await contexte.close()
