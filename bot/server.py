@@ -167,7 +167,8 @@ async def serve(
         dire(textes.SERVE_CANAUX)
         dire(textes.SLACK_ACTIF if canal_slack is not None else textes.SLACK_INACTIF)
         if canal_slack is not None and socket_mode:
-            socket = AsyncSocketModeHandler(canal_slack.app, slack.app_token)
+            assert slack.app_token is not None  # checked with the settings
+            socket = canal_slack.socket_mode(slack.app_token)
             await socket.connect_async()  # type: ignore[no-untyped-call]
             dire(textes.SLACK_SOCKET)
         dire(textes.SERVE_PRET.format(url=settings.url))

@@ -29,6 +29,7 @@ from typing import Any
 
 from aiohttp import ClientSession, web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp, AsyncRespond
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import (
@@ -151,6 +152,11 @@ class SlackChannel:
     async def endpoint(self, request: web.Request) -> web.Response:
         reponse = await self.app.async_dispatch(await to_bolt_request(request))
         return await to_aiohttp_response(reponse)
+
+    def socket_mode(self, app_token: str) -> AsyncSocketModeHandler:
+        """The same app over Socket Mode (no public address): events come through a WebSocket
+        that Slack's ``apps.connections.open`` points to; the replies go out as over HTTP."""
+        return AsyncSocketModeHandler(self.app, app_token)
 
     def mount(self, app: web.Application) -> None:
         app.router.add_post("/slack/events", self.endpoint)

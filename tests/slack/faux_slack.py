@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from aiohttp import web
+from aiohttp import WSMsgType, web
 from aiohttp.test_utils import TestServer
 
 BOT_USER = "UBOTCQP"
@@ -33,6 +33,9 @@ class FauxSlack:
     """Per method, errors to answer first, in order: (error, Retry-After or None)."""
     canaux_publics: set[str] = field(default_factory=set)
     fichiers: dict[str, bytes] = field(default_factory=dict)
+    socket: web.WebSocketResponse | None = None
+    acquittements: list[dict[str, Any]] = field(default_factory=list)
+    """What the app sent back over Socket Mode (its acks, with their envelope ids)."""
     """Files uploaded (files_upload_v2), by file id."""
     serveur: TestServer | None = None
     _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
@@ -55,6 +58,7 @@ class FauxSlack:
         app.router.add_get("/api/{methode}", self._api)  # the SDK reads some methods by GET
         app.router.add_post("/reponse/{nom}", self._reponse)
         app.router.add_post("/televersement/{fichier}", self._televersement)
+        app.router.add_get("/socket", self._socket)
         self.serveur = TestServer(app, host="127.0.0.1")
         await self.serveur.start_server()
 
@@ -72,6 +76,17 @@ class FauxSlack:
             if isinstance(donnees.get(cle), str):
                 donnees[cle] = json.loads(donnees[cle])
         return donnees
+
+    async def _socket(self, request: web.Request) -> web.WebSocketResponse:
+        """Socket Mode: say hello, send the queued envelopes, keep what the app answers."""
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        self.socket = ws
+        await ws.send_json({"type": "hello", "num_connections": 1})
+        async for message in ws:
+            if message.type == WSMsgType.TEXT:
+                self.acquittements.append(json.loads(message.data))
+        return ws
 
     async def _televersement(self, request: web.Request) -> web.Response:
         """Step 2 of files_upload_v2: the file's bytes, at the address step 1 gave."""
@@ -119,6 +134,10 @@ class FauxSlack:
             canal = str(args.get("channel"))
             prive = canal not in self.canaux_publics
             return {"channel": {"id": canal, "is_private": prive, "is_channel": not prive}}
+        if methode == "apps.connections.open":
+            assert self.serveur is not None
+            url = str(self.serveur.make_url("/socket")).replace("http://", "ws://")
+            return {"url": url}
         if methode == "files.getUploadURLExternal":
             identifiant = f"F{next(self._ts)}"
             assert self.serveur is not None

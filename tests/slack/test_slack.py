@@ -62,3 +62,31 @@ async def test_nouvelle_opens_the_creation_modal_for_a_coordinateur_only(tmp_pat
             lambda: len([a for a in s.faux.appels if a.methode.startswith("response_url")]) >= 1
         )
         assert len(s.faux.de("views.open")) == 1  # no modal for a non-coordinateur
+
+
+async def test_socket_mode_receives_a_slash_command_and_acks_its_envelope(tmp_path: Path) -> None:
+    """Without a public address: events come over the WebSocket apps.connections.open gives."""
+    async with slack(tmp_path) as s:
+        assert s.canal is not None
+        liaison = s.canal.socket_mode("xapp-1-A0CQP-test")
+        await liaison.connect_async()  # type: ignore[no-untyped-call]
+        try:
+            await s.attendre(lambda: s.faux.socket is not None)
+            assert s.faux.socket is not None
+            await s.faux.socket.send_json({
+                "envelope_id": "env-1", "type": "slash_commands", "accepts_response_payload": True,
+                "payload": {
+                    "token": "x", "team_id": "T0CQP", "channel_id": "C0GENERAL",
+                    "user_id": INTRUS, "command": "/cqp", "text": "critere accueil",
+                    "api_app_id": "A0CQP", "trigger_id": "1.socket",
+                    "response_url": s.faux.url_reponse("socket-1"),
+                },
+            })  # fmt: skip
+            await s.attendre(
+                lambda: any(a.get("envelope_id") == "env-1" for a in s.faux.acquittements)
+            )
+            await s.attendre(lambda: bool(s.faux.de("response_url:socket-1")))
+            [envoi] = s.faux.de("response_url:socket-1")
+            assert envoi["response_type"] == "ephemeral" and "B1.C1.1" in textes_de(envoi)
+        finally:
+            await liaison.close_async()  # type: ignore[no-untyped-call]
