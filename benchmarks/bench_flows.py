@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.bench_store import PAR_EVALUATION, remplir
+from benchmarks.resultats import publier
 
 RESULTATS = Path(__file__).parent / "results" / "flows.json"
 RACINE = Path(__file__).resolve().parents[1]
@@ -121,17 +122,7 @@ def main(argv: list[str] | None = None) -> int:
     figures["handle_p50_vs_fsync_append"] = round(
         figures["handle_p50_ms"] / figures["fsync_append_p50_ms"], 2
     )
-    figures["targets"] = CIBLES
-    atteint = {k: figures[k] <= v for k, v in CIBLES.items()}
-    figures["targets_met"] = atteint
-    figures["quick"] = args.quick
-    nom = RESULTATS.with_name("flows_quick.json") if args.quick else RESULTATS
-    nom.parent.mkdir(parents=True, exist_ok=True)
-    nom.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
-    for cle, valeur in figures.items():
-        print(f"{cle:<28} {valeur}")
-    print(f"-> {nom}")
-    return 0 if all(atteint.values()) or not args.check else 1
+    return publier(figures, CIBLES, RESULTATS, args.quick, args.check)
 
 
 if __name__ == "__main__":

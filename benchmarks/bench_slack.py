@@ -38,6 +38,7 @@ from urllib.parse import urlencode
 from aiohttp import ClientSession, web
 
 from benchmarks.bench_store import remplir
+from benchmarks.resultats import publier
 
 RESULTATS = Path(__file__).parent / "results" / "slack.json"
 RACINE = Path(__file__).resolve().parents[1]
@@ -302,17 +303,7 @@ def main(argv: list[str] | None = None) -> int:
         "floor_ack_p99_ms": round(statistics.median(m["ack_p99"] for m in planchers), 2),
     }
     figures["ack_p50_vs_floor"] = round(figures["ack_p50_ms"] / figures["floor_ack_p50_ms"], 2)
-    figures["targets"] = CIBLES
-    atteint = {k: figures[k] <= v for k, v in CIBLES.items()}
-    figures["targets_met"] = atteint
-    figures["quick"] = args.quick
-    nom = RESULTATS.with_name("slack_quick.json") if args.quick else RESULTATS
-    nom.parent.mkdir(parents=True, exist_ok=True)
-    nom.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
-    for cle, valeur in figures.items():
-        print(f"{cle:<22} {valeur}")
-    print(f"-> {nom}")
-    return 0 if all(atteint.values()) or not args.check else 1
+    return publier(figures, CIBLES, RESULTATS, args.quick, args.check)
 
 
 if __name__ == "__main__":

@@ -69,13 +69,20 @@ def load_settings(**overrides: object) -> Settings:
     try:
         return Settings(**{k: v for k, v in overrides.items() if v is not None})  # type: ignore[arg-type]
     except ValidationError as exc:
-        problemes = []
-        for erreur in exc.errors():
-            champ = str(erreur["loc"][0]) if erreur["loc"] else "?"
-            variable = f"CQP_{champ.upper()}"
-            problemes.append(
-                textes.REGLAGE_INVALIDE.format(
-                    variable=variable, valeur=str(erreur.get("input", ""))[:80]
-                )
-            )
-        raise InvalidSettings("\n".join(problemes)) from None
+        raise reglages_invalides(exc, "CQP_") from None
+
+
+def reglages_invalides(
+    exc: ValidationError, prefixe: str, secrets: frozenset[str] = frozenset()
+) -> InvalidSettings:
+    """One French line per malformed variable, named with its prefix; a secret's value masked."""
+    problemes = []
+    for erreur in exc.errors():
+        champ = str(erreur["loc"][0]) if erreur["loc"] else "?"
+        valeur = str(erreur.get("input", ""))
+        if champ in secrets and len(valeur) > 8:
+            valeur = valeur[:8] + "…"  # enough to recognise it, not to use it
+        problemes.append(
+            textes.REGLAGE_INVALIDE.format(variable=f"{prefixe}{champ.upper()}", valeur=valeur[:80])
+        )
+    return InvalidSettings("\n".join(problemes))

@@ -13,9 +13,11 @@ from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot import textes
-from bot.settings import InvalidSettings
+from bot.settings import InvalidSettings, reglages_invalides
 
 Ids = Annotated[frozenset[str], NoDecode]
+SECRETS = frozenset({"bot_token", "signing_secret", "app_token"})
+"""Settings whose value is never printed whole."""
 
 
 class SlackSettings(BaseSettings):
@@ -54,20 +56,8 @@ def load_slack_settings() -> SlackSettings:
     try:
         reglages = SlackSettings()
     except ValidationError as exc:
-        problemes = [
-            textes.REGLAGE_INVALIDE.format(
-                variable=f"SLACK_{str(e['loc'][0]).upper()}" if e["loc"] else "SLACK_?",
-                valeur=_masque(str(e.get("input", ""))),
-            )
-            for e in exc.errors()
-        ]
-        raise InvalidSettings("\n".join(problemes)) from None
+        raise reglages_invalides(exc, "SLACK_", SECRETS) from None
     if (reglages.bot_token is None) != (reglages.signing_secret is None):
         manquant = "SLACK_SIGNING_SECRET" if reglages.signing_secret is None else "SLACK_BOT_TOKEN"
         raise InvalidSettings(textes.SLACK_REGLAGE_MANQUANT.format(variable=manquant))
     return reglages
-
-
-def _masque(valeur: str) -> str:
-    """A secret's first characters only: enough to recognise it, not to use it."""
-    return valeur[:8] + "…" if len(valeur) > 8 else valeur

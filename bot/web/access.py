@@ -56,15 +56,24 @@ class Invitations:
     def __init__(self, dossier: Path, cle: bytes) -> None:
         self.chemin = dossier / "invitations.json"
         self._signer = URLSafeTimedSerializer(cle, salt="cqp-invitation")
+        self._memo: tuple[tuple[int, int, int], dict[str, str]] | None = None
 
     def _lire(self) -> dict[str, str]:
+        """The nonces, read again only when the file changed (``users invite`` / ``revoke``
+        write it from another process): every request off loopback checks its session here."""
         try:
-            donnees = json.loads(self.chemin.read_text(encoding="utf-8"))
+            etat = self.chemin.stat()
         except FileNotFoundError:
             return {}
+        marque = (etat.st_mtime_ns, etat.st_size, etat.st_ino)
+        if self._memo is not None and self._memo[0] == marque:
+            return dict(self._memo[1])
+        donnees = json.loads(self.chemin.read_text(encoding="utf-8"))
         if not isinstance(donnees, dict):
             raise ValueError(f"{self.chemin}: not an object")
-        return {str(k): str(v) for k, v in donnees.items()}
+        nonces = {str(k): str(v) for k, v in donnees.items()}
+        self._memo = (marque, nonces)
+        return dict(nonces)
 
     def inviter(self, identifiant: str) -> str:
         """A new sign-in token for ``identifiant``; the previous one stops working."""

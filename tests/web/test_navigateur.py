@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
@@ -36,13 +37,13 @@ BLOC_1 = default().blocs[0]
 ECARTS_LEA = {"B1.C1.2": CodeValeur.NA, "B1.C2.4": CodeValeur.ECA}
 
 
-@pytest.fixture
-async def adresse(tmp_path: Path) -> AsyncIterator[str]:
-    """The demo server, as ``cqp-bot demo`` starts it, on a free loopback port."""
-    preparer_dossier(tmp_path, tmp_path / "utilisateurs.yaml", reset=False)
-    annuaire = Annuaire.lire(tmp_path / "utilisateurs.yaml")
-    store = await open_store(tmp_path)
-    app = create_app(service_for(store, annuaire), annuaire, tmp_path, local=True)
+@asynccontextmanager
+async def _serveur_de_demo(dossier: Path, local: bool) -> AsyncIterator[str]:
+    """The demo workspace, as ``cqp-bot demo`` prepares it, served on a free loopback port."""
+    preparer_dossier(dossier, dossier / "utilisateurs.yaml", reset=False)
+    annuaire = Annuaire.lire(dossier / "utilisateurs.yaml")
+    store = await open_store(dossier)
+    app = create_app(service_for(store, annuaire), annuaire, dossier, local=local)
     await evaluation_de_demo(app[CHAT])
     runner = web.AppRunner(app)
     await runner.setup()
@@ -54,6 +55,13 @@ async def adresse(tmp_path: Path) -> AsyncIterator[str]:
     finally:
         await runner.cleanup()
         await store.fermer()
+
+
+@pytest.fixture
+async def adresse(tmp_path: Path) -> AsyncIterator[str]:
+    """The demo server in local mode (each tab picks who it is)."""
+    async with _serveur_de_demo(tmp_path, local=True) as url:
+        yield url
 
 
 @pytest.fixture
@@ -286,22 +294,9 @@ async def test_two_tabs_of_one_browser_are_two_people_and_the_keyboard_follows_t
 @pytest.fixture
 async def adresse_reseau(tmp_path: Path) -> AsyncIterator[tuple[str, str]]:
     """The demo workspace served as on an intranet (sign-in links), and Karim's link."""
-    preparer_dossier(tmp_path, tmp_path / "utilisateurs.yaml", reset=False)
-    annuaire = Annuaire.lire(tmp_path / "utilisateurs.yaml")
-    store = await open_store(tmp_path)
-    app = create_app(service_for(store, annuaire), annuaire, tmp_path, local=False)
-    await evaluation_de_demo(app[CHAT])
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    hote, port = runner.addresses[0][:2]
-    jeton = Invitations(tmp_path / WEB_DIR, secret_key(tmp_path / WEB_DIR)).inviter("karim")
-    try:
-        yield f"http://{hote}:{port}", f"http://{hote}:{port}/connexion?jeton={jeton}"
-    finally:
-        await runner.cleanup()
-        await store.fermer()
+    async with _serveur_de_demo(tmp_path, local=False) as url:
+        jeton = Invitations(tmp_path / WEB_DIR, secret_key(tmp_path / WEB_DIR)).inviter("karim")
+        yield url, f"{url}/connexion?jeton={jeton}"
 
 
 async def test_on_an_intranet_a_sign_in_link_opens_the_chat_and_nothing_else_does(
