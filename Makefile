@@ -64,10 +64,10 @@ $(DEV_STAMP): requirements-dev.lock pyproject.toml
 # Re-resolve the pinned dependencies (needs network access to PyPI).
 lock:
 	$(PYTHON) -m pip install --quiet uv
-	$(PYTHON) -m uv pip compile pyproject.toml --extra build \
+	$(PYTHON) -m uv pip compile pyproject.toml --extra teams --extra build \
 		--universal --python-version 3.11 --generate-hashes \
 		--output-file requirements.lock
-	$(PYTHON) -m uv pip compile pyproject.toml --extra dev --extra build -c requirements.lock \
+	$(PYTHON) -m uv pip compile pyproject.toml --extra teams --extra dev --extra build -c requirements.lock \
 		--universal --python-version 3.11 --generate-hashes \
 		--output-file requirements-dev.lock
 
