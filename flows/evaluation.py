@@ -261,6 +261,25 @@ class EtatConversation(_Record):
         return f"{self.canal}|{self.utilisateur}"
 
 
+class Adresse(_Record):
+    """How a channel reaches a person or a conversation again, days later, unprompted.
+
+    Teams can only write to someone through a conversation reference captured when
+    that person (or a channel) last talked to the bot; the reference is kept here so
+    that a restart does not leave the second évaluateur, or the results channel,
+    unreachable. ``donnees`` is the channel's own document, opaque to the flows.
+    """
+
+    canal: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    cle: Annotated[str, StringConstraints(min_length=1, max_length=400)]
+    donnees: dict[str, Any] = Field(default_factory=dict)
+    horodatage: AwareDatetime
+
+    @property
+    def cle_complete(self) -> str:
+        return f"{self.canal}|{self.cle}"
+
+
 class Dossier(_Record):
     """Everything stored about one evaluation."""
 

@@ -17,7 +17,7 @@ from typing import Any, Protocol
 
 from pydantic import BaseModel, ConfigDict
 
-from flows.evaluation import Dossier, Element, EtatConversation, Evaluation, Evenement
+from flows.evaluation import Adresse, Dossier, Element, EtatConversation, Evaluation, Evenement
 
 
 class RefusStore(Exception):
@@ -128,6 +128,18 @@ class Store(Protocol):
         evaluation's records (where a grid resumes is its first critère without a
         value; a retry is recognised by the records' own request ids).
         """
+        ...
+
+    async def adresse(self, canal: str, cle: str) -> Adresse | None:
+        """How ``canal`` reaches ``cle`` (a person, a conversation), as last stored."""
+        ...
+
+    async def adresses(self, canal: str) -> list[Adresse]:
+        """Every address a channel stored."""
+        ...
+
+    async def sauver_adresse(self, adresse: Adresse) -> Ecriture:
+        """Store an address, durably (INCHANGEE when the same one is stored: no write)."""
         ...
 
     async def exporter_candidat(self, reference: str, *, par: str) -> ExportCandidat:

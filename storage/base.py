@@ -21,6 +21,7 @@ from pydantic import BaseModel, ValidationError
 
 from flows.evaluation import (
     ELEMENTS,
+    Adresse,
     Dossier,
     Element,
     EtatConversation,
@@ -47,6 +48,7 @@ T_REQUETES = "requetes"
 T_INDEX = "index"
 T_CONVERSATIONS = "conversations"
 T_PURGES = "purges"
+T_ADRESSES = "adresses"
 SYSTEM = "systeme"
 
 Clock = Callable[[], datetime]
@@ -318,6 +320,29 @@ class ShardedStore(abc.ABC):
                 [_put(T_CONVERSATIONS, etat.cle, doc), *self._request_ops(systeme, requete)],
                 durable,
             )
+        return Ecriture.APPLIQUEE
+
+    async def adresse(self, canal: str, cle: str) -> Adresse | None:
+        systeme = await self._system()
+        doc = systeme.get(T_ADRESSES, f"{canal}|{cle}")
+        return None if doc is None else Adresse.model_validate(doc)
+
+    async def adresses(self, canal: str) -> list[Adresse]:
+        systeme = await self._system()
+        return [
+            Adresse.model_validate(doc)
+            for cle, doc in sorted(systeme.items(T_ADRESSES))
+            if cle.startswith(f"{canal}|")
+        ]
+
+    async def sauver_adresse(self, adresse: Adresse) -> Ecriture:
+        systeme = await self._system()
+        async with systeme.writing():
+            doc = _json(adresse)
+            ancien = systeme.get(T_ADRESSES, adresse.cle_complete)
+            if ancien is not None and {**ancien, "horodatage": None} == {**doc, "horodatage": None}:
+                return Ecriture.INCHANGEE
+            await systeme.commit([_put(T_ADRESSES, adresse.cle_complete, doc)])
         return Ecriture.APPLIQUEE
 
     async def _candidate_evaluations(self, reference: str) -> list[str]:

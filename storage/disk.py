@@ -32,10 +32,11 @@ from weakref import WeakValueDictionary
 
 from pydantic import BaseModel, ValidationError
 
-from flows.evaluation import ELEMENTS, EtatConversation, Evaluation, Evenement
+from flows.evaluation import ELEMENTS, Adresse, EtatConversation, Evaluation, Evenement
 from storage import files
 from storage.base import (
     SYSTEM,
+    T_ADRESSES,
     T_CONVERSATIONS,
     T_EVALUATION,
     T_EVENEMENTS,
@@ -68,6 +69,7 @@ _SYSTEM_MODELS: Mapping[str, type[BaseModel] | None] = {
     T_EVENEMENTS: Evenement,
     T_REQUETES: None,
     T_PURGES: None,
+    T_ADRESSES: Adresse,
 }
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from flows.evaluation import EtatConversation, Precisions
+from flows.evaluation import Adresse, EtatConversation, Precisions
 from flows.store import Ecriture
 from referentiel import CodeValeur
 from storage import base
@@ -230,6 +230,24 @@ async def test_conversation_state_is_kept_per_user_and_channel(store: ShardedSto
     assert await store.etat("teams", "u-expert") is None
     vieux = web.model_copy(update={"donnees": {"i": 1}, "horodatage": T0 - timedelta(minutes=1)})
     assert await store.sauver_etat(vieux) is Ecriture.PERIMEE
+
+
+async def test_a_channel_address_is_kept_per_channel_and_replaced_by_a_newer_one(
+    store: ShardedStore,
+) -> None:
+    karim = Adresse(
+        canal="teams", cle="aad-karim", donnees={"serviceUrl": "https://smba.example/emea/"},
+        horodatage=T0,
+    )  # fmt: skip
+    assert await store.sauver_adresse(karim) is Ecriture.APPLIQUEE
+    plus_tard = karim.model_copy(update={"horodatage": T0 + timedelta(hours=1)})
+    assert await store.sauver_adresse(plus_tard) is Ecriture.INCHANGEE  # same address: no write
+    ailleurs = karim.model_copy(update={"donnees": {"serviceUrl": "https://smba.example/amer/"}})
+    assert await store.sauver_adresse(ailleurs) is Ecriture.APPLIQUEE
+    assert await store.adresse("teams", "aad-karim") == ailleurs
+    assert await store.adresse("slack", "aad-karim") is None
+    assert [a.cle for a in await store.adresses("teams")] == ["aad-karim"]
+    assert await store.adresses("slack") == []
 
 
 async def test_a_candidate_is_exported_whole_and_the_export_is_audited(

@@ -10,12 +10,13 @@ import subprocess
 import sys
 import textwrap
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from flows import catalogue
-from flows.evaluation import Evenement
+from flows.evaluation import Adresse, Evenement
 from flows.store import Ecriture
 from referentiel import CodeValeur
 from storage import disk, files
@@ -57,6 +58,19 @@ async def test_everything_acknowledged_is_back_after_a_crash(tmp_path: Path) -> 
     store = await open_store(tmp_path)
     dossier = await store.dossier("ev-C042-1")
     assert dossier is not None and len(dossier.reponses) == 5
+    await store.fermer()
+
+
+async def test_a_stored_address_is_back_after_a_crash(tmp_path: Path) -> None:
+    store = await _store_avec_une_evaluation(tmp_path)
+    reference = {"serviceUrl": "https://smba.example/emea/", "conversation": {"id": "a:1"}}
+    await store.sauver_adresse(
+        Adresse(canal="teams", cle="aad-lea", donnees=reference, horodatage=datetime.now(UTC))
+    )
+    _crash(store)
+    store = await open_store(tmp_path)
+    adresse = await store.adresse("teams", "aad-lea")
+    assert adresse is not None and adresse.donnees == reference
     await store.fermer()
 
 
