@@ -22,7 +22,6 @@ import asyncio
 import json
 import logging
 import re
-import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
@@ -39,6 +38,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import textes
+from bot.clics import Clics
 from bot.slack import blockkit
 from bot.slack.settings import SlackSettings
 from flows import catalogue
@@ -58,7 +58,6 @@ from flows.messages import (
 from flows.service import Service
 
 CHANNEL = "slack"
-DOUBLE_CLICK_WINDOW = 5.0
 log = logging.getLogger(__name__)
 
 
@@ -72,46 +71,6 @@ def web_client(settings: SlackSettings) -> AsyncWebClient:
             AsyncConnectionErrorRetryHandler(max_retry_count=2),
         ],
     )
-
-
-class _Clics:
-    """Recent clicks, per message: the same button again within a few seconds is one request.
-
-    Only the *last* button pressed on a message counts: A, then NO, then A again are three
-    requests (a change of mind), A twice in a row is one (a double click).
-    """
-
-    def __init__(self) -> None:
-        self._vus: OrderedDict[str, tuple[str, str, float, tuple[Reply, ...] | None]] = (
-            OrderedDict()
-        )
-
-    def requete(self, message: str, payload: str, nouvelle: str) -> tuple[str, bool]:
-        """The request id for this click, and whether it repeats the last one on the message."""
-        maintenant = time.monotonic()
-        while self._vus and next(iter(self._vus.values()))[2] < maintenant - DOUBLE_CLICK_WINDOW:
-            self._vus.popitem(last=False)
-        connue = self._vus.get(message)
-        if connue is not None and connue[0] == payload:
-            return connue[1], True
-        self._vus[message] = (payload, nouvelle, maintenant, None)
-        self._vus.move_to_end(message)
-        return nouvelle, False
-
-    def deja_repondu(self, message: str, replies: tuple[Reply, ...]) -> bool:
-        """Whether these replies were sent for this message's last click already.
-
-        A repeat gets the service's stored replies: those were sent. But if the first
-        click was refused (« non enregistré »), the repeat is applied now, with other
-        replies, and they must go out.
-        """
-        connue = self._vus.get(message)
-        if connue is None:
-            return False
-        if connue[3] == replies:
-            return True
-        self._vus[message] = (*connue[:3], replies)
-        return False
 
 
 class SlackChannel:
@@ -133,7 +92,7 @@ class SlackChannel:
             process_before_response=True,
         )
         self._dms: dict[str, str] = {}
-        self._clics = _Clics()
+        self._clics = Clics()
         self._ordre: dict[str, asyncio.Lock] = {}
         self._fils: dict[tuple[str, str], str] = {}
         """Each shared discussion's thread, by group DM and discussion (kept in memory: after

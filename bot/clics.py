@@ -1,0 +1,56 @@
+"""Clicks on a message's buttons, as requests: a double click is one, a change of mind is two.
+
+A chat app delivers every click as its own event with its own id: two
+clicks on « A » in a row would be two requests, and a change of mind
+(A, then NO, then A again) must stay three. Both the Slack and the Teams
+adapter key a click by message and payload through this.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import OrderedDict
+
+from flows.messages import Reply
+
+DOUBLE_CLICK_WINDOW = 5.0
+
+
+class Clics:
+    """Recent clicks, per message: the same button again within a few seconds is one request.
+
+    Only the *last* button pressed on a message counts: A, then NO, then A again are three
+    requests (a change of mind), A twice in a row is one (a double click).
+    """
+
+    def __init__(self) -> None:
+        self._vus: OrderedDict[str, tuple[str, str, float, tuple[Reply, ...] | None]] = (
+            OrderedDict()
+        )
+
+    def requete(self, message: str, payload: str, nouvelle: str) -> tuple[str, bool]:
+        """The request id for this click, and whether it repeats the last one on the message."""
+        maintenant = time.monotonic()
+        while self._vus and next(iter(self._vus.values()))[2] < maintenant - DOUBLE_CLICK_WINDOW:
+            self._vus.popitem(last=False)
+        connue = self._vus.get(message)
+        if connue is not None and connue[0] == payload:
+            return connue[1], True
+        self._vus[message] = (payload, nouvelle, maintenant, None)
+        self._vus.move_to_end(message)
+        return nouvelle, False
+
+    def deja_repondu(self, message: str, replies: tuple[Reply, ...]) -> bool:
+        """Whether these replies were sent for this message's last click already.
+
+        A repeat gets the service's stored replies: those were sent. But if the first
+        click was refused (« non enregistré »), the repeat is applied now, with other
+        replies, and they must go out.
+        """
+        connue = self._vus.get(message)
+        if connue is None:
+            return False
+        if connue[3] == replies:
+            return True
+        self._vus[message] = (*connue[:3], replies)
+        return False
