@@ -1,4 +1,4 @@
-"""The bot's one aiohttp server: ``/healthz``, the web chat, and (later) Slack and Teams.
+"""The bot's one aiohttp server: ``/healthz``, the web chat, Slack and Teams.
 
 :func:`create_app` builds the application from parts that already exist
 (a service over an open store, the local users), so that tests run it with
@@ -22,6 +22,7 @@ from bot import textes
 from bot.settings import Settings
 from bot.slack.channel import SlackChannel
 from bot.slack.settings import SlackSettings
+from bot.teams.settings import TeamsSettings
 from bot.web.access import Invitations, Sessions, secret_key
 from bot.web.annuaire import Annuaire, Role
 from bot.web.chat import WebChat, voit_resultats
@@ -130,6 +131,7 @@ async def serve(
     pret: Callable[[WebChat], Awaitable[None]] | None = None,
     slack: SlackSettings | None = None,
     socket_mode: bool = False,
+    teams: TeamsSettings | None = None,
 ) -> None:
     """Listen until Ctrl+C or SIGTERM, then close the store (every write already durable)."""
     store = await open_store(settings.data_dir)
@@ -137,13 +139,19 @@ async def serve(
     socket: AsyncSocketModeHandler | None = None
     try:
         slack = slack or SlackSettings()
-        service = service_for(store, annuaire, slack.coordinateurs, slack.admins)
+        teams = teams or TeamsSettings()
+        service = service_for(
+            store, annuaire, slack.coordinateurs | teams.coordinateurs, slack.admins | teams.admins
+        )
         canal_slack = SlackChannel(service, slack) if slack.active else None
+        canaux: list[Channel] = [] if canal_slack is None else [canal_slack]
+        if teams.active:
+            from bot.teams.channel import TeamsChannel  # the SDK loads only when Teams is on
+
+            canaux.append(TeamsChannel(service, teams))
         app = create_app(
-            service, annuaire, settings.data_dir, settings.loopback,
-            () if canal_slack is None else (canal_slack,),
-            settings.public_url,
-        )  # fmt: skip
+            service, annuaire, settings.data_dir, settings.loopback, canaux, settings.public_url
+        )
         if pret is not None:
             await pret(app[CHAT])
         runner = web.AppRunner(app, access_log=None)
@@ -166,6 +174,10 @@ async def serve(
             dire(textes.SERVE_SANS_UTILISATEURS.format(fichier=settings.annuaire))
         dire(textes.SERVE_CANAUX)
         dire(textes.SLACK_ACTIF if canal_slack is not None else textes.SLACK_INACTIF)
+        if teams.dev_sans_auth:
+            dire(textes.TEAMS_DEV)
+        else:
+            dire(textes.TEAMS_ACTIF if teams.active else textes.TEAMS_INACTIF)
         if canal_slack is not None and socket_mode:
             assert slack.app_token is not None  # checked with the settings
             socket = canal_slack.socket_mode(slack.app_token)

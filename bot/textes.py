@@ -104,3 +104,26 @@ SLACK_FICHIER: Final = (
     "Je ne lis pas les fichiers : écrivez votre texte dans le message. Rien n'a été enregistré."
 )
 SLACK_TROP_LONG: Final = "Message trop long ({n} caractères, 10 000 au plus) : rien n'a été enregistré. Raccourcissez-le et renvoyez-le."
+
+TEAMS_ACTIF: Final = "Microsoft Teams : activé (POST /api/messages)."
+TEAMS_DEV: Final = "Microsoft Teams : mode développement SANS authentification (TEAMS_DEV_SANS_AUTH), sur cette machine seulement (POST /api/messages)."
+TEAMS_INACTIF: Final = "Microsoft Teams : désactivé (TEAMS_APP_ID non défini)."
+TEAMS_REGLAGE_MANQUANT: Final = "Réglage manquant : {variable}. Teams demande TEAMS_APP_ID, TEAMS_TENANT_ID et TEAMS_APP_PASSWORD (ou TEAMS_CERT_PFX_FILE) ensemble."
+TEAMS_CERTIFICAT_ABSENT: Final = "TEAMS_CERT_PFX_FILE : le fichier {fichier} est introuvable."
+TEAMS_DEV_HORS_LOOPBACK: Final = "TEAMS_DEV_SANS_AUTH n'est permis que si le serveur écoute sur cette machine seulement (CQP_HOST=127.0.0.1) : sans authentification, n'importe qui pourrait parler au bot au nom de n'importe qui."
+TEAMS_NON_AUTHENTIFIE: Final = "Requête refusée : jeton Bot Framework absent ou invalide."
+TEAMS_EN_PRIVE: Final = (
+    "Je vous réponds en message privé, {nom} : une évaluation ne se traite pas dans un canal."
+)
+TEAMS_CANAL_NOTE: Final = "cqp-bot est ajouté à cette conversation. Pour y publier les résultats, un administrateur indique son identifiant : TEAMS_RESULTS_CHANNEL={conversation} (seulement si la conversation est privée)."
+TEAMS_CANAL_PUBLIC: Final = "Le résultat de {evaluation} n'a pas été publié dans {canal} : ce canal n'est pas privé, et un résultat de certification ne se publie que dans un canal privé ou une conversation de groupe. Choisissez-en une (TEAMS_RESULTS_CHANNEL ou la destination de l'évaluation)."
+TEAMS_CANAL_INCONNU: Final = "Le résultat de {evaluation} n'a pas été publié dans {canal} : le bot ne connaît pas cette conversation. Ajoutez cqp-bot à ce canal privé (ou cette conversation de groupe), puis relancez la publication."
+TEAMS_INJOIGNABLE: Final = "Je n'ai pas pu écrire à {personne} : cette personne doit d'abord installer cqp-bot dans Teams (ou m'écrire une fois). Le message l'attend ici :"
+TEAMS_ERREUR: Final = "Désolé, une erreur est survenue de mon côté. Ce qui a été confirmé est enregistré ; réessayez dans un instant."
+TEAMS_FICHIER_PROPOSE: Final = "{texte} Acceptez le fichier pour l'enregistrer dans votre OneDrive."
+TEAMS_FICHIER_EXPIRE: Final = "Ce fichier n'est plus disponible : relancez la commande export."
+TEAMS_FICHIER_REFUSE: Final = "Fichier refusé : rien n'a été enregistré dans votre OneDrive."
+TEAMS_FICHIER_ENVOYE: Final = "Fichier enregistré dans votre OneDrive : {nom}."
+TEAMS_OBLIGATOIRE: Final = "Ce champ est obligatoire."
+TEAMS_CHOISIR_PERSONNE: Final = "Choisissez une personne"
+TEAMS_ID_CONVERSATION: Final = "Identifiant de la conversation (19:…)"

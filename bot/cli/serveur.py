@@ -20,6 +20,7 @@ from bot.demo import NotADemoDirectory, evaluation_de_demo, preparer_dossier
 from bot.server import PortUnavailable, serve
 from bot.settings import InvalidSettings, Settings, load_settings
 from bot.slack.settings import load_slack_settings
+from bot.teams.settings import load_teams_settings
 from bot.web.annuaire import Annuaire, InvalidAnnuaire
 from bot.web.chat import WebChat
 from flows import catalogue as txt
@@ -54,13 +55,16 @@ def _lancer(
 ) -> None:
     try:
         slack = load_slack_settings()
+        teams = load_teams_settings(settings.loopback)
     except InvalidSettings as exc:
         raise _arreter(str(exc)) from None
     if socket_mode and (slack.app_token is None or not slack.active):
         raise _arreter(textes.SLACK_SOCKET_SANS_JETON)
     try:
         annuaire = Annuaire.lire(settings.annuaire)
-        asyncio.run(serve(settings, annuaire, lambda m: click.echo(m), pret, slack, socket_mode))
+        asyncio.run(
+            serve(settings, annuaire, lambda m: click.echo(m), pret, slack, socket_mode, teams)
+        )
     except (InvalidAnnuaire, PortUnavailable) as exc:
         raise _arreter(str(exc)) from None
     except StoreError as exc:

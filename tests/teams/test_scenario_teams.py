@@ -1,0 +1,140 @@
+"""The whole evaluation of bloc 1 in Teams, asserted from what the fake Bot Connector received.
+
+A coordinatrice creates the evaluation in a card (people pickers); the two
+évaluateurs score every critère by clicking the cards' buttons in their
+personal chats (each card updated in place, the choice marked), with
+comments typed in the card that asks for them and précisions typed in the
+chat; they disagree on two critères, reconcile them, give their visas; the
+result lands in the private results channel and in the coordinatrice's chat.
+Teams answers within the request: when a POST returns, what the bot sent is
+at the fake connector.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from referentiel import default
+from tests.teams.faux_connecteur import Appel
+from tests.teams.outils import COORD, EXPERT, INTERNE, RESULTATS, Teams, conversation_de, teams
+
+BLOC_1 = default().blocs[0]
+ECARTS = {"B1.C1.2": "NA", "B1.C2.4": "ECA"}
+
+
+def _depuis(t: Teams, personne: str, n: int, contenant: str) -> Appel:
+    """The last message to ``personne`` since the ``n``-th one that contains ``contenant``."""
+    recents = t.faux.vers(conversation_de(personne))[n:]
+    for appel in reversed(recents):
+        if contenant in appel.texte:
+            return appel
+    raise AssertionError(
+        f"nothing with {contenant!r}: " + " | ".join(a.texte[:60] for a in recents)
+    )
+
+
+def _n(t: Teams, personne: str) -> int:
+    return len(t.faux.vers(conversation_de(personne)))
+
+
+async def _noter(t: Teams, personne: str, ecarts: dict[str, str]) -> None:
+    invitation = t.dernier_a(personne, "Commencer la grille")
+    n = _n(t, personne)
+    assert (await t.cliquer(personne, invitation, "Commencer la grille")).status == 202
+    for competence in BLOC_1.competences:
+        for critere in competence.criteres:
+            question = _depuis(t, personne, n, f"{critere.id} —")
+            n = _n(t, personne)
+            valeur = ecarts.get(critere.id, "A")
+            assert (await t.cliquer(personne, question, f"{valeur} ·")).status == 202
+            # The answered card is updated in place, the chosen value marked.
+            marque = next(
+                a for a in t.faux.vers(conversation_de(personne))[n:] if a.methode == "maj"
+            )
+            assert marque.cible == question.id
+            assert any(b.startswith(f"✓ {valeur} ·") for b in marque.boutons())
+            if valeur in ("ECA", "NA"):
+                demande = _depuis(t, personne, n, "Un commentaire pour justifier")
+                champs = [
+                    e["id"] for c in demande.cartes for e in c["body"] if e["type"] == "Input.Text"
+                ]
+                assert champs == ["texte"]
+                n = _n(t, personne)
+                await t.soumettre(
+                    personne, demande, {"texte": f"Vu à l'entretien 2 ({critere.id})."}
+                )
+                _depuis(t, personne, n, f"Commentaire enregistré pour {critere.id}")
+            n = _n(t, personne) - 1
+        _depuis(t, personne, n, f"Compétence {competence.id} terminée")
+        n = _n(t, personne)
+        await t.ecrire(personne, f"{competence.id} : mise en œuvre constatée sur trois entretiens.")
+        _depuis(t, personne, n, f"Précisions enregistrées pour {competence.id}")
+    revue = t.dernier_a(personne, "Soumettre la grille")
+    n = _n(t, personne)
+    await t.cliquer(personne, revue, "Soumettre la grille")
+    _depuis(t, personne, n, "Grille soumise et verrouillée")
+
+
+async def test_a_whole_evaluation_of_bloc_1_in_teams(tmp_path: Path) -> None:
+    async with teams(tmp_path) as t:
+        for personne in (COORD, EXPERT, INTERNE):
+            assert (await t.installer(personne)).status == 202
+        assert (await t.ajouter_au_canal(COORD, RESULTATS, prive=True)).status == 202
+
+        # Creation: a card with people pickers for the évaluateurs.
+        await t.ecrire(COORD, "nouvelle")
+        formulaire = t.dernier_a(COORD, "Nouvelle évaluation")
+        corps = formulaire.cartes[0]["body"]
+        pickers = {e["id"]: e for e in corps if e["type"] == "Input.ChoiceSet"}
+        assert pickers["evaluateur_1"]["choices.data"]["dataset"] == "graph.microsoft.com/users"
+        reponse = await t.soumettre(COORD, formulaire, {
+            "candidat_nom": "Jeanne Martin", "candidat_reference": "C042", "bloc": "B1",
+            "evaluateur_1": EXPERT, "role_1": "expert_habilite",
+            "evaluateur_2": INTERNE, "role_2": "expert_interne", "destination": RESULTATS,
+            "echeance": "",
+        })  # fmt: skip
+        assert reponse.status == 202
+        for personne in (EXPERT, INTERNE):
+            invitation = t.dernier_a(personne, "Commencer la grille")
+            assert "Jeanne" not in invitation.texte
+
+        await _noter(t, EXPERT, {})
+        await _noter(t, INTERNE, ECARTS)
+        for personne in (EXPERT, INTERNE):
+            assert (
+                "B1.C1.2, B1.C2.4" in t.dernier_a(personne, "Les deux grilles sont soumises").texte
+            )
+
+        # Reconciliation: the expert proposes A for B1.C1.2; the other accepts.
+        n = _n(t, EXPERT)
+        await t.cliquer(EXPERT, t.dernier_a(EXPERT, "Voir les écarts"), "Voir les écarts")
+        ecarts = _depuis(t, EXPERT, n, "2 restant(s)")
+        assert "Vu à l'entretien 2 (B1.C1.2)." in ecarts.texte  # the other's comment
+        await t.cliquer(EXPERT, ecarts, "Proposer A")
+        _depuis(t, EXPERT, n, "justification")
+        n_interne = _n(t, INTERNE)
+        await t.ecrire(EXPERT, "Reformulations présentes dans 4 entretiens sur 5.")
+        demande = _depuis(t, INTERNE, n_interne, "propose A pour B1.C1.2")  # a proactive message
+        await t.cliquer(INTERNE, demande, "Accepter A")
+        reste = _depuis(t, INTERNE, n_interne, "1 restant(s)")
+
+        # B1.C2.4: the other évaluateur proposes A; the expert accepts.
+        await t.cliquer(INTERNE, reste, "Proposer A")
+        n_expert = _n(t, EXPERT)
+        await t.ecrire(INTERNE, "Procédure vérifiée sur dossier.")
+        demande = _depuis(t, EXPERT, n_expert, "propose A pour B1.C2.4")
+        await t.cliquer(EXPERT, demande, "Accepter A")
+        for personne in (EXPERT, INTERNE):
+            fin = t.dernier_a(personne, "Voir la proposition consolidée")
+            n = _n(t, personne)
+            await t.cliquer(personne, fin, "Voir la proposition consolidée")
+            proposition = _depuis(t, personne, n, "Donner mon visa")
+            await t.cliquer(personne, proposition, "Donner mon visa")
+
+        [publie] = t.faux.vers(RESULTATS)[1:]  # after the note posted when the bot was added
+        assert "Résultat proposé — candidat C042, bloc B1" in publie.texte
+        assert "Jeanne" not in publie.texte
+        t.dernier_a(COORD, "Résultat proposé — candidat C042, bloc B1")
+        dossier = await t.service.store.dossier("ev-C042-B1")
+        assert dossier is not None and len(dossier.reponses) == 60 and len(dossier.visas) == 2
+        assert t.faux.refuses == 0  # every call carried the bot's token

@@ -1,0 +1,330 @@
+"""Teams: authentication, proactive messages, channels, retries, failures, restarts, export."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from flows.messages import ChoiceEvent, Destination, Envoyer, FormEvent, Origin, TextEvent, say
+from flows.notation import Aller, Noter
+from tests.teams.faux_connecteur import Appel
+from tests.teams.outils import (
+    APP_ID,
+    COORD,
+    EXPERT,
+    INTERNE,
+    INTRUS,
+    RESULTATS,
+    Teams,
+    conversation_de,
+    teams,
+)
+
+EV = "ev-C042-B1"
+VALEURS = {
+    "candidat_nom": "Jeanne Martin", "candidat_reference": "C042", "bloc": "B1",
+    "evaluateur_1": EXPERT, "role_1": "expert_habilite",
+    "evaluateur_2": INTERNE, "role_2": "expert_interne", "destination": RESULTATS,
+}  # fmt: skip
+
+
+async def _creer(t: Teams, par_le_canal: bool = False) -> None:
+    """The evaluation created by the coordinatrice (through Teams: the invitations go out)."""
+    if par_le_canal:
+        envoi = {"cqp": Envoyer(formulaire="nouvelle").pack(), "formulaire": "nouvelle"}
+        assert (await t.poster(t.activite(COORD, value={**envoi, **VALEURS}))).status == 202
+        return
+    origine = Origin(channel="teams", conversation=conversation_de(COORD), user=COORD)
+    await t.service.handle(
+        FormEvent(origin=origine, request_id="creation", form="nouvelle", values=VALEURS)
+    )
+
+
+async def _commencer(t: Teams) -> Appel:
+    """The expert has the app, the evaluation exists, the first critère is on screen."""
+    await t.installer(EXPERT)
+    await _creer(t, par_le_canal=True)
+    await t.cliquer(EXPERT, t.dernier_a(EXPERT, "Commencer la grille"), "Commencer la grille")
+    return t.dernier_a(EXPERT, "B1.C1.1 —")
+
+
+async def _reponses(t: Teams, qui: str = EXPERT) -> list[str]:
+    dossier = await t.service.store.dossier(EV)
+    assert dossier is not None
+    return [r.critere for r in dossier.reponses if r.evaluateur == qui]
+
+
+@pytest.mark.parametrize(
+    ("cas", "jeton"),
+    [
+        ("no token", None),
+        ("wrong audience", {"aud": "99999999-9999-4999-8999-999999999999"}),
+        ("expired", {"expire_dans": -600}),
+        ("wrong issuer", {"iss": "https://sts.windows.net/autre/"}),
+        ("wrong serviceUrl", {"serviceurl": "https://smba.example.com/emea/"}),
+        ("forged signature", {"autre_cle": True}),
+    ],
+)
+async def test_an_unauthenticated_request_is_a_401_with_no_effect(
+    tmp_path: Path, cas: str, jeton: dict[str, Any] | None
+) -> None:
+    async with teams(tmp_path) as t:
+        await _creer(t)
+        forge = Noter(evaluation=EV, critere="B1.C1.1", valeur="NA").pack()
+        corps = t.activite(EXPERT, value={"cqp": forge}, replyToId="act-1")
+        if jeton is None:
+            reponse = await t.poster(corps, jeton=None)
+        else:
+            options = {"aud": APP_ID, "serviceurl": t.service_url, **jeton}
+            reponse = await t.poster(corps, jeton=t.emetteur.jeton(**options))
+        assert reponse.status == 401, cas
+        assert "jeton" in (await reponse.json())["erreur"]
+        assert t.faux.appels == []  # nothing said to anyone
+        assert await _reponses(t) == []  # nothing recorded
+        assert await t.service.store.adresse("teams", EXPERT) is None  # nothing remembered
+        # The same activity with a good token is applied.
+        assert (await t.poster(corps)).status == 202
+        assert await _reponses(t) == ["B1.C1.1"]
+
+
+async def test_an_outsider_forging_a_card_submission_is_refused_and_nothing_is_stored(
+    tmp_path: Path,
+) -> None:
+    async with teams(tmp_path) as t:
+        await _creer(t)
+        forge = Noter(evaluation=EV, critere="B1.C1.1", valeur="NA").pack()
+        corps = t.activite(INTRUS, value={"cqp": forge}, replyToId="act-1")
+        assert (await t.poster(corps)).status == 202
+        refus = t.dernier_a(INTRUS).texte
+        assert "Seuls les deux évaluateurs désignés" in refus and "rien n'a été enregistré" in refus
+        assert await _reponses(t, INTRUS) == [] and await _reponses(t) == []
+
+
+async def test_a_double_click_and_a_redelivered_activity_apply_and_answer_once(
+    tmp_path: Path,
+) -> None:
+    async with teams(tmp_path) as t:
+        question = await _commencer(t)
+        avant = len(t.faux.vers(conversation_de(EXPERT)))
+        await t.cliquer(EXPERT, question, "A ·")
+        await t.cliquer(EXPERT, question, "A ·")  # a double click: another activity id
+        assert await _reponses(t) == ["B1.C1.1"]
+        recus = t.faux.vers(conversation_de(EXPERT))[avant:]
+        assert len([a for a in recus if "B1.C1.2 —" in a.texte]) == 1
+        # The same activity delivered twice (the connector retrying): one answer.
+        corps = t.activite(EXPERT, text="aide")
+        avant = len(t.faux.appels)
+        assert (await t.poster(corps)).status == 202
+        assert (await t.poster(corps)).status == 202
+        assert len([a for a in t.faux.appels[avant:] if "critere" in a.texte]) == 1
+
+
+async def test_a_change_of_mind_keeps_the_last_value(tmp_path: Path) -> None:
+    async with teams(tmp_path) as t:
+        question = await _commencer(t)
+        await t.cliquer(EXPERT, question, "A ·")
+        await t.cliquer(EXPERT, question, "NO ·")
+        dossier = await t.service.store.dossier(EV)
+        assert dossier is not None
+        assert [(r.critere, r.valeur.value) for r in dossier.reponses] == [("B1.C1.1", "NO")]
+
+
+async def test_the_second_evaluateur_is_reached_without_having_written_first(
+    tmp_path: Path,
+) -> None:
+    async with teams(tmp_path) as t:
+        await t.installer(COORD)
+        await t.ecrire(COORD, "nouvelle")
+        formulaire = t.dernier_a(COORD, "Nouvelle évaluation")
+        assert (await t.soumettre(COORD, formulaire, VALEURS)).status == 202
+        # Neither évaluateur ever talked to the bot: a one-to-one conversation is created
+        # for each, in the coordinatrice's tenant, and the invitation posted in it.
+        creations = [a for a in t.faux.appels if a.methode == "creation"]
+        assert sorted(c.activite["members"][0]["id"] for c in creations) == sorted(
+            [EXPERT, INTERNE]
+        )
+        assert all(c.activite["tenantId"] for c in creations)
+        for creation in creations:
+            [invitation] = [a for a in t.faux.vers(creation.id) if a.methode != "creation"]
+            assert "Commencer la grille" in invitation.texte
+        # The conversation is remembered: the next message reuses it.
+        adresse = await t.service.store.adresse("teams", EXPERT)
+        assert adresse is not None
+
+
+async def test_a_command_typed_in_a_channel_is_answered_in_private(tmp_path: Path) -> None:
+    async with teams(tmp_path) as t:
+        await t.installer(EXPERT)
+        canal = {"conversationType": "channel", "tenantId": "t", "id": "19:general@thread.tacv2",
+                 "isGroup": True}  # fmt: skip
+        corps = t.activite(
+            EXPERT, conversation=canal, text="<at>cqp-bot</at> mes-evaluations",
+            entities=[{"type": "mention", "text": "<at>cqp-bot</at>",
+                       "mentioned": {"id": f"28:{APP_ID}", "name": "cqp-bot"}}],
+        )  # fmt: skip
+        assert (await t.poster(corps)).status == 202
+        [dans_le_canal] = t.faux.vers("19:general@thread.tacv2")
+        assert "message privé" in dans_le_canal.texte
+        assert "évaluation" in t.dernier_a(EXPERT).texte  # the list, in the personal chat
+
+
+async def test_a_result_is_posted_only_in_a_private_conversation_the_bot_knows(
+    tmp_path: Path,
+) -> None:
+    async with teams(tmp_path) as t:
+        await t.installer(COORD)
+        await t.installer(EXPERT)
+        assert t.canal is not None
+        resultat = say(
+            "Résultat proposé — candidat C042, bloc B1",
+            to=Destination(kind="results", target="19:public@thread.tacv2"),
+        )
+        # Unknown conversation: not posted, the coordinatrice told why.
+        await t.ecrire(EXPERT, "aide")
+        await _livrer(t, resultat)
+        assert "ne connaît pas cette conversation" in t.dernier_a(COORD).texte
+        # A standard channel, open to the whole team: not posted either.
+        await t.ajouter_au_canal(COORD, "19:public@thread.tacv2", prive=False)
+        await _livrer(t, resultat)
+        assert len(t.faux.vers("19:public@thread.tacv2")) == 1  # only the bot's own note
+        assert "n'est pas privé" in t.dernier_a(COORD).texte
+        # A private channel receives it.
+        await t.ajouter_au_canal(COORD, RESULTATS, prive=True)
+        prive = resultat.model_copy(update={"to": Destination(kind="results", target=RESULTATS)})
+        await _livrer(t, prive)
+        assert "Résultat proposé" in t.faux.vers(RESULTATS)[-1].texte
+
+
+async def _livrer(t: Teams, reply: Any) -> None:
+    """Deliver a reply as if the expert's last activity had produced it."""
+    assert t.canal is not None
+    from microsoft_agents.activity import Activity
+
+    corps = t.activite(EXPERT, text="-")
+
+    async def tour(context: Any) -> None:
+        await t.canal._livrer(context, EXPERT, (reply,))  # type: ignore[union-attr]
+
+    await t.canal.adapter.process_activity(_identite(t), Activity.model_validate(corps), tour)
+
+
+def _identite(t: Teams) -> Any:
+    from microsoft_agents.hosting.core.authorization import ClaimsIdentity
+
+    return ClaimsIdentity({"aud": APP_ID, "serviceurl": t.service_url}, "Bearer")
+
+
+async def test_connector_failures_lose_no_answer(tmp_path: Path) -> None:
+    async with teams(tmp_path) as t:
+        question = await _commencer(t)
+        t.faux.pannes = [503, 503, 503]  # the update, the next question… all refused
+        assert (await t.cliquer(EXPERT, question, "A ·")).status == 202
+        assert await _reponses(t) == ["B1.C1.1"]  # stored all the same
+        t.faux.pannes = []
+        await t.ecrire(EXPERT, "mes-evaluations")
+        await t.cliquer(EXPERT, t.dernier_a(EXPERT, "C042"), "Noter C042")
+        assert "B1.C1.2 —" in t.dernier_a(EXPERT).texte
+
+
+async def test_a_restart_in_the_middle_of_a_grid_loses_nothing(tmp_path: Path) -> None:
+    async with teams(tmp_path) as t:
+        question = await _commencer(t)
+        for valeur in ("A ·", "A ·", "A ·"):
+            await t.cliquer(EXPERT, question, valeur)
+            question = t.faux.vers(conversation_de(EXPERT))[-1]
+    async with teams(tmp_path) as t:  # the server and its store, started again
+        assert await _reponses(t) == ["B1.C1.1", "B1.C1.2", "B1.C1.3"]
+        # Proactive messages still reach the expert: the reference was kept on disk.
+        assert await t.service.store.adresse("teams", EXPERT) is not None
+        await t.ecrire(EXPERT, "mes-evaluations")
+        liste = t.dernier_a(EXPERT, "C042")
+        await t.cliquer(EXPERT, liste, "Noter C042")
+        assert "B1.C1.4 —" in t.dernier_a(EXPERT).texte
+
+
+async def test_a_4000_character_comment_is_kept_whole(tmp_path: Path) -> None:
+    async with teams(tmp_path) as t:
+        question = await _commencer(t)
+        await t.cliquer(EXPERT, question, "NA ·")
+        demande = t.dernier_a(EXPERT, "Un commentaire pour justifier")
+        commentaire = "Écoute active insuffisante ; " * 138  # about 4,000 characters
+        assert (await t.soumettre(EXPERT, demande, {"texte": commentaire})).status == 202
+        t.dernier_a(EXPERT, "Commentaire enregistré pour B1.C1.1")
+        dossier = await t.service.store.dossier(EV)
+        assert dossier is not None
+        [reponse] = dossier.reponses
+        assert reponse.commentaire == commentaire.strip() and len(reponse.commentaire) > 3900
+
+
+async def test_a_store_that_refuses_says_non_enregistre_and_a_retry_applies(
+    tmp_path: Path,
+) -> None:
+    async with teams(tmp_path) as t:
+        question = await _commencer(t)
+        assert t.capricieux is not None
+        t.capricieux.refus = 1
+        await t.cliquer(EXPERT, question, "A ·")
+        assert "Non enregistré" in t.faux.appels[-1].texte or "non enregistré" in (
+            t.faux.appels[-1].texte.lower()
+        )
+        assert await _reponses(t) == []
+        await t.cliquer(EXPERT, question, "A ·")  # the same click again: applied now
+        assert await _reponses(t) == ["B1.C1.1"]
+
+
+async def test_the_jury_export_goes_to_the_coordinatrice_through_file_consent(
+    tmp_path: Path,
+) -> None:
+    async with teams(tmp_path) as t:
+        await t.installer(COORD)
+        await _creer(t)
+        for qui in (EXPERT, INTERNE):  # both grids, straight through the service
+            await _grille(t, qui)
+        await t.ecrire(COORD, f"export {EV}")
+        offre = t.dernier_a(COORD, "OneDrive")
+        [piece] = offre.activite["attachments"]
+        assert piece["contentType"] == "application/vnd.microsoft.teams.card.file.consent"
+        contexte = piece["content"]["acceptContext"]
+        # An évaluateur cannot accept it for her.
+        invoke: dict[str, Any] = {
+            "type": "invoke", "name": "fileConsent/invoke",
+            "value": {"type": "fileUpload", "action": "accept", "context": contexte,
+                      "uploadInfo": {"name": piece["name"], "uniqueId": "u1", "fileType": "json",
+                                     "uploadUrl": str(t.faux_url("/onedrive/export.json")),
+                                     "contentUrl": "https://onedrive.example/export.json"}},
+        }  # fmt: skip
+        reponse = await t.poster(t.activite(EXPERT, **invoke))
+        assert reponse.status == 200
+        assert t.faux.depots == {}
+        reponse = await t.poster(t.activite(COORD, **invoke))
+        assert reponse.status == 200
+        assert b'"reference": "C042"' in t.faux.depots["export.json"]
+        info = t.dernier_a(COORD, "OneDrive")
+        assert "enregistré dans votre OneDrive" in info.texte
+
+
+async def _grille(t: Teams, qui: str) -> None:
+    bloc = t.service.referentiel.bloc("B1")
+    assert bloc is not None
+    origine = Origin(channel="teams", conversation=conversation_de(qui), user=qui)
+    n = 0
+
+    async def envoyer(evenement: Any) -> None:
+        await t.service.handle(evenement)
+
+    async def cliquer(payload: str) -> None:
+        nonlocal n
+        n += 1
+        await envoyer(ChoiceEvent(origin=origine, request_id=f"{qui}-c{n}", payload=payload))
+
+    await cliquer(Aller(evaluation=EV, action="reprendre").pack())
+    for competence in bloc.competences:
+        for critere in competence.criteres:
+            await cliquer(Noter(evaluation=EV, critere=critere.id, valeur="A").pack())
+        n += 1
+        await envoyer(
+            TextEvent(origin=origine, request_id=f"{qui}-t{n}", text=f"{competence.id} : vu.")
+        )
+    await cliquer(Aller(evaluation=EV, action="soumettre").pack())
