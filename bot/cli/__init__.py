@@ -17,6 +17,7 @@ from bot.cli.donnees import donnees_group
 from bot.cli.french import FrenchGroup, error_message
 from bot.cli.referentiel import referentiel_group
 from bot.cli.serveur import demo_command, serve_command
+from bot.cli.teams import teams_group
 from bot.cli.users import users_group
 from flows import catalogue as txt
 
@@ -31,6 +32,7 @@ cli.add_command(donnees_group)
 cli.add_command(serve_command)
 cli.add_command(demo_command)
 cli.add_command(users_group)
+cli.add_command(teams_group)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

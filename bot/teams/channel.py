@@ -31,7 +31,7 @@ import logging
 import secrets
 import warnings
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -211,6 +211,35 @@ def activites(message: Message) -> list[Activity]:
     ]
 
 
+def nommer(message: Message, noms: Mapping[str, str]) -> Message:
+    """The message with the people it names by id (an Entra object id) named by their names.
+
+    The flows know people by their channel id; in Teams that is a 36-character id
+    nobody recognises. Texts only: the buttons' payloads keep the ids.
+    """
+    connus = {i: n for i, n in noms.items() if len(i) >= 8 and i in message.model_dump_json()}
+    if not connus:
+        return message
+
+    def remplacer(noeud: Any, cle: str = "") -> Any:
+        if isinstance(noeud, str):
+            if cle == "payload":
+                return noeud
+            for ident, nom in connus.items():
+                noeud = noeud.replace(ident, nom)
+            return noeud
+        if isinstance(noeud, dict):
+            return {k: remplacer(v, k) for k, v in noeud.items()}
+        if isinstance(noeud, list):
+            return [remplacer(v, cle) for v in noeud]
+        return noeud
+
+    try:
+        return Message.model_validate(remplacer(message.model_dump(mode="json")))
+    except ValidationError:  # a name that makes a text too long: the ids, then
+        return message
+
+
 class TeamsChannel:
     """The Agents SDK's adapter wired to the service, and the sending of replies."""
 
@@ -239,6 +268,9 @@ class TeamsChannel:
         self._clics = Clics()
         self._fichiers: OrderedDict[str, tuple[str, Fichier]] = OrderedDict()
         self._session: ClientSession | None = None
+        self._noms: dict[str, str] = {}
+        """People's display names by id, as Teams gives them: the flows name people by id."""
+        self._noms_charges = False
         self._traitees: OrderedDict[str, None] = OrderedDict()
         """Activities already handled: the connector may deliver one again (a timeout)."""
 
@@ -310,6 +342,17 @@ class TeamsChannel:
             elif activite.type == "invoke" and activite.name == "fileConsent/invoke":
                 await self._consentement(context, personne)
 
+    async def _charger_noms(self) -> None:
+        """The names known before a restart: those in the stored conversation references."""
+        if self._noms_charges:
+            return
+        self._noms_charges = True
+        for adresse in await self.service.store.adresses(CHANNEL):
+            utilisateur = _dict(adresse.donnees.get("user"))
+            nom = utilisateur.get("name")
+            if isinstance(nom, str) and nom.strip() and not adresse.cle.startswith("conversation:"):
+                self._noms.setdefault(adresse.cle, nom.strip()[:100])
+
     def _deja_traitee(self, activite: Activity) -> bool:
         cle = f"{_conversation(activite)}|{activite.id}"
         if activite.id is None or activite.type == "invoke":
@@ -330,6 +373,10 @@ class TeamsChannel:
 
     async def _retenir(self, activite: Activity, personne: str) -> None:
         """Keep how to reach this person (or this conversation) later, in the store."""
+        await self._charger_noms()
+        nom = activite.from_property.name if activite.from_property is not None else None
+        if nom and nom.strip():
+            self._noms[personne] = nom.strip()[:100]
         reference = activite.get_conversation_reference()
         donnees = reference.model_dump(mode="json", by_alias=True, exclude_none=True)
         if _personnelle(activite):
@@ -420,7 +467,7 @@ class TeamsChannel:
                 destinataire = reply.to.user if reply.to.kind == "user" and reply.to.user else None
                 await self._proposer_fichier(context, destinataire or personne, reply)
                 continue
-            envoi = activites(reply.message)
+            envoi = activites(nommer(reply.message, self._noms))
             if reply.to.kind == "results":
                 await self._publier(context, reply)
             elif reply.to.kind == "user" and reply.to.user and reply.to.user != personne:
@@ -540,7 +587,7 @@ class TeamsChannel:
                 evaluation=titre, canal=cible
             ))  # fmt: skip
             return
-        await self._continuer(adresse, activites(reply.message))
+        await self._continuer(adresse, activites(nommer(reply.message, self._noms)))
 
     async def _prevenir(self, context: TurnContext, texte: str) -> None:
         """Tell the coordinateurs (and the person at hand) what could not be done."""

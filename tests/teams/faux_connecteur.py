@@ -85,6 +85,8 @@ class FauxConnecteur:
     refuses: int = 0
     """Calls refused for a missing or wrong token."""
     depots: dict[str, bytes] = field(default_factory=dict)
+    jeton_attendu: str | None = JETON_SORTANT
+    """The bearer token calls must carry; None: calls without one (the emulator's way)."""
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _signal: asyncio.Event = field(default_factory=asyncio.Event)
 
@@ -99,7 +101,8 @@ class FauxConnecteur:
         return app
 
     def _autorise(self, request: web.Request) -> web.Response | None:
-        if request.headers.get("Authorization") != f"Bearer {JETON_SORTANT}":
+        attendu = None if self.jeton_attendu is None else f"Bearer {self.jeton_attendu}"
+        if request.headers.get("Authorization") != attendu:
             self.refuses += 1
             return web.json_response({"error": {"code": "Unauthorized"}}, status=401)
         if self.pannes:

@@ -114,7 +114,9 @@ async def test_a_whole_evaluation_of_bloc_1_in_teams(tmp_path: Path) -> None:
         _depuis(t, EXPERT, n, "justification")
         n_interne = _n(t, INTERNE)
         await t.ecrire(EXPERT, "Reformulations présentes dans 4 entretiens sur 5.")
-        demande = _depuis(t, INTERNE, n_interne, "propose A pour B1.C1.2")  # a proactive message
+        # A proactive message, naming the expert as Teams does (not by her Entra id).
+        demande = _depuis(t, INTERNE, n_interne, "Karim Expert propose A pour B1.C1.2")
+        assert EXPERT not in demande.texte
         await t.cliquer(INTERNE, demande, "Accepter A")
         reste = _depuis(t, INTERNE, n_interne, "1 restant(s)")
 
