@@ -31,12 +31,13 @@ import logging
 import secrets
 import warnings
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
 
-from aiohttp import ClientSession, ClientTimeout, web
+from aiohttp import ClientResponseError, ClientSession, ClientTimeout, web
 from aiohttp.web import NotAppKeyWarning
 from microsoft_agents.activity import (
     Activity,
@@ -81,6 +82,8 @@ from flows.service import Service
 CHANNEL = "teams"
 BOT_FRAMEWORK_SCOPE = "https://api.botframework.com"
 PERSONAL = "personal"
+REPRISES = 2
+"""Retries of a message the connector refused as busy (429, 5xx)."""
 FICHIERS_GARDES = 200
 """Exports offered and not yet accepted, kept in memory (a restart asks to export again)."""
 log = logging.getLogger(__name__)
@@ -478,21 +481,17 @@ class TeamsChannel:
                 # The clicked card, updated in place (its choice marked); Teams can only
                 # update a message with one message, so any further part is posted.
                 premiere = envoi[0].model_copy(update={"id": activite.reply_to_id})
-                try:
-                    await context.update_activity(premiere)
-                except Exception:
-                    log.exception("Teams update failed")
+                await _avec_reprises(lambda: context.update_activity(premiere))  # noqa: B023
                 if envoi[1:]:
                     await self._envoyer(context, envoi[1:])
             else:
                 await self._envoyer(context, envoi)
 
     async def _envoyer(self, context: TurnContext, envoi: list[Activity]) -> bool:
-        try:
-            await context.send_activities(envoi)
-        except Exception:
-            log.exception("sending to Teams failed")
-            return False
+        """Send in order, each activity retried when the connector is busy; False if one failed."""
+        for activite in envoi:
+            if not await _avec_reprises(partial(context.send_activity, activite)):
+                return False
         return True
 
     async def _ecrire_a(
@@ -673,6 +672,29 @@ class TeamsChannel:
             Activity(type="message", attachments=[carte]),
             _texte_seul(textes.TEAMS_FICHIER_ENVOYE.format(nom=carte.name)),
         ])  # fmt: skip
+
+
+async def _avec_reprises(appel: Callable[[], Awaitable[Any]]) -> bool:
+    """Call the connector; when it says it is busy (429, 5xx), wait as told and try again.
+
+    The SDK's connector client does not retry. The records are already stored when
+    this runs: a message that still fails is logged, and the person gets the next one.
+    """
+    for essai in range(REPRISES + 1):
+        try:
+            await appel()
+        except ClientResponseError as exc:
+            if essai == REPRISES or not (exc.status == 429 or exc.status >= 500):
+                log.warning("Teams connector refused a message: HTTP %s", exc.status)
+                return False
+            attente = str(exc.headers.get("Retry-After", "1")) if exc.headers else "1"
+            await asyncio.sleep(min(float(attente) if attente.isdigit() else 1.0, 5.0))
+        except Exception:
+            log.exception("sending to Teams failed")
+            return False
+        else:
+            return True
+    return False
 
 
 def _dict(valeur: object) -> dict[str, Any]:

@@ -216,10 +216,20 @@ def _identite(t: Teams) -> Any:
     return ClaimsIdentity({"aud": APP_ID, "serviceurl": t.service_url}, "Bearer")
 
 
+async def test_a_busy_connector_is_retried_and_the_next_question_arrives(tmp_path: Path) -> None:
+    async with teams(tmp_path) as t:
+        question = await _commencer(t)
+        t.faux.pannes = [429, 503]  # throttled, then unavailable, then fine
+        assert (await t.cliquer(EXPERT, question, "A ·")).status == 202
+        assert await _reponses(t) == ["B1.C1.1"]
+        assert "B1.C1.2 —" in t.dernier_a(EXPERT).texte
+        assert t.faux.pannes == []
+
+
 async def test_connector_failures_lose_no_answer(tmp_path: Path) -> None:
     async with teams(tmp_path) as t:
         question = await _commencer(t)
-        t.faux.pannes = [503, 503, 503]  # the update, the next question… all refused
+        t.faux.pannes = [503] * 9  # the update, the next question… all refused, even retried
         assert (await t.cliquer(EXPERT, question, "A ·")).status == 202
         assert await _reponses(t) == ["B1.C1.1"]  # stored all the same
         t.faux.pannes = []
