@@ -409,6 +409,7 @@ CMD_AIDE: Final = (
     "• nouvelle : créer une évaluation (coordinateurs)\n"
     "• entretien <évaluation> : enregistrer un entretien observé (évaluateurs)\n"
     "• statut <évaluation> : où en sont les deux grilles, en nombres (coordinateurs)\n"
+    "• relancer <évaluation> : rappeler aux évaluateurs ce qui les attend (coordinateurs)\n"
     "• resultat <évaluation> : la proposition consolidée, puis le résultat une fois les deux visas donnés\n"
     "• rouvrir <évaluation> <raison> : rouvrir une évaluation soumise (coordinateurs)\n"
     "• export <évaluation> : le fichier du candidat pour le jury (coordinateurs)\n"
@@ -451,6 +452,16 @@ CMD_BOUTON_RAPPROCHER: Final = "Rapprocher {reference} ({bloc})"
 CMD_STATUT_TITRE: Final = "Évaluation {evaluation} — candidat {reference}, bloc {bloc}"
 CMD_STATUT_LIGNE: Final = "{faites}/{total} critères notés{soumise}"
 CMD_EVALUATION_INCONNUE: Final = "Aucune évaluation « {evaluation} » parmi les vôtres."
+CMD_RELANCER_INTERDIT: Final = (
+    "Relancer les évaluateurs, seuls les coordinateurs de l'évaluation le peuvent."
+)
+CMD_RELANCE_NOTER: Final = "Rappel : votre grille du candidat {reference} pour le bloc {bloc} attend encore (critères notés : {faites}/{total}). Reprenez-la là où vous l'avez laissée."
+CMD_RELANCE_VISER: Final = "Rappel : les deux grilles du candidat {reference} (bloc {bloc}) sont soumises ; le rapprochement et votre visa vous attendent."
+CMD_RELANCE_ECHEANCE: Final = " Échéance : {date}."
+CMD_RELANCE_FAITE: Final = "Rappel envoyé pour {evaluation} à : {qui}."
+CMD_RELANCE_RIEN: Final = (
+    "Rien à relancer pour {evaluation} : les deux évaluateurs ont fait ce qui leur revenait."
+)
 CMD_STATUT_INTERDIT: Final = (
     "Où en sont les deux grilles, seuls les coordinateurs le voient (chaque évaluateur note sans "
     "voir l'autre). Votre propre grille : « mes-evaluations »."

@@ -48,6 +48,7 @@ COMMANDES = (
     "export",
     "mes-evaluations",
     "nouvelle",
+    "relancer",
     "resultat",
     "rouvrir",
     "statut",
@@ -339,6 +340,53 @@ def comparaison(dossier: Dossier, bloc_: Bloc, destinataire: str) -> Reply:
         message=Message(summary=shorten(titre, 3000), blocks=tuple(blocs)),
         to=Destination(kind="user", user=destinataire),
     )
+
+
+def relances(dossier: Dossier, referentiel: Referentiel) -> tuple[Reply, ...]:
+    """A reminder to each évaluateur the evaluation waits for, and to the coordinateur who asked.
+
+    An évaluateur whose grid is not submitted is reminded of it (how far they are, the
+    deadline), with the button to resume; one whose visa is awaited, of the
+    reconciliation. Each reminder goes to the person (a channel delivers it where they are,
+    unprompted); like the invitation, it names the candidate by reference only.
+    """
+    b = referentiel.bloc(dossier.evaluation.bloc)
+    assert b is not None
+    ev = dossier.evaluation
+    reference = ev.candidat.reference
+    echeance = txt.CMD_RELANCE_ECHEANCE.format(date=ev.echeance.strftime("%d/%m/%Y")) if (
+        ev.echeance
+    ) else ""  # fmt: skip
+    rappels: list[Reply] = []
+    relances_a: list[str] = []
+    for evaluateur in ev.evaluateurs:
+        qui = evaluateur.utilisateur
+        etat = _ou_en_est(dossier, qui)
+        if etat == _A_NOTER:
+            faites, _ = _avancement(dossier, b, qui)
+            texte = txt.CMD_RELANCE_NOTER.format(
+                reference=reference, bloc=b.id, faites=faites, total=len(b.criteres)
+            )
+            bouton = Button(
+                label=shorten(txt.CMD_BOUTON_NOTER.format(reference=reference, bloc=b.id), 75),
+                payload=Aller(evaluation=ev.id, action="reprendre").pack(),
+            )
+        elif etat == _A_VISER:
+            texte = txt.CMD_RELANCE_VISER.format(reference=reference, bloc=b.id)
+            bouton = Button(
+                label=shorten(txt.CMD_BOUTON_RAPPROCHER.format(reference=reference, bloc=b.id), 75),
+                payload=Rapprocher(evaluation=ev.id, action="liste").pack(),
+            )
+        else:
+            continue
+        rappels.append(
+            say(texte + echeance, to=Destination(kind="user", user=qui), buttons=(bouton,))
+        )
+        relances_a.append(evaluateur.nom)
+    if not rappels:
+        return (say(txt.CMD_RELANCE_RIEN.format(evaluation=ev.id)),)
+    fait = txt.CMD_RELANCE_FAITE.format(evaluation=ev.id, qui=", ".join(relances_a))
+    return (say(fait), *rappels)
 
 
 def statut(dossier: Dossier, referentiel: Referentiel) -> Reply:

@@ -49,7 +49,7 @@ MAX_CHOIX = 20
 MAX_SUGGESTIONS = 3
 
 
-CommandeSurEvaluation = Literal["statut", "resultat", "export", "entretien"]
+CommandeSurEvaluation = Literal["statut", "resultat", "export", "entretien", "relancer"]
 """The commands whose only argument is an evaluation: a button can run them."""
 
 

@@ -37,6 +37,7 @@ FORMES: dict[str, re.Pattern[str]] = {
         "bloc": r"[Bb]\d+",
         "entretien": _EVALUATION,
         "statut": _EVALUATION,
+        "relancer": _EVALUATION,
         "resultat": _EVALUATION,
         "export": _EVALUATION,
         "rouvrir": _EVALUATION + r"\s+\S.*",

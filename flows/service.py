@@ -516,6 +516,12 @@ class Service:
             return dossier
         return (commandes.statut(dossier, self.referentiel),)
 
+    async def _relancer(self, commande: CommandEvent, _: Conversation) -> tuple[Reply, ...]:
+        dossier = await self._designer(commande, Action.SUIVRE, txt.CMD_RELANCER_INTERDIT)
+        if not isinstance(dossier, Dossier):
+            return dossier
+        return commandes.relances(dossier, self.referentiel)
+
     async def _designer(
         self,
         commande: CommandEvent,
@@ -910,6 +916,7 @@ COMMANDES: dict[str, CommandeAction] = {
     "export": Service._export,
     "mes-evaluations": Service._mes_evaluations,
     "nouvelle": Service._nouvelle,
+    "relancer": Service._relancer,
     "resultat": Service._resultat,
     "rouvrir": Service._rouvrir,
     "statut": Service._statut,

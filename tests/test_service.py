@@ -252,3 +252,24 @@ async def test_unusual_user_ids_and_overlong_lines_get_answers_not_crashes(
     courriel = Utilisateur(service, "jeanne@exemple.fr")
     assert "mes-evaluations" in await courriel.taper("aide")
     assert "Je n'attends pas de texte" in await courriel.taper("x" * 2000)
+
+
+async def test_a_coordinateur_reminds_the_evaluateurs_of_what_awaits_them(
+    service: Service,
+) -> None:
+    coordinateur, expert = Utilisateur(service, "u-coord"), Utilisateur(service, "u-expert")
+    await _grille_complete(expert)
+    await expert.cliquer(Aller(evaluation=EV, action="soumettre").pack())
+    lu = await coordinateur.taper("relancer C042")
+    assert "Rappel envoyé pour ev-C042-1 à : Paul Roche." in lu
+    [rappel] = [r for r in coordinateur.replies if r.to.kind == "user"]
+    assert rappel.to.user == "u-interne"  # not the expert: her grid is in
+    texte = " ".join(getattr(b, "text", "") for b in rappel.message.blocks)
+    assert "critères notés : 0/30" in texte and "C042" in texte
+    assert "Jeanne" not in texte  # the candidate by reference only, as in the invitation
+    [bouton] = [b for bloc in rappel.message.blocks for b in getattr(bloc, "buttons", ())]
+    assert bouton.payload == Aller(evaluation=EV, action="reprendre").pack()
+    # An évaluateur may not remind anyone; an outsider does not even learn it exists.
+    assert "seuls les coordinateurs" in await expert.taper("relancer C042")
+    assert all(r.to.kind == "origin" for r in expert.replies)
+    assert "Aucune évaluation" in await Utilisateur(service, "u-intrus").taper("relancer C042")

@@ -338,3 +338,19 @@ async def _grille(t: Teams, qui: str) -> None:
             TextEvent(origin=origine, request_id=f"{qui}-t{n}", text=f"{competence.id} : vu.")
         )
     await cliquer(Aller(evaluation=EV, action="soumettre").pack())
+
+
+async def test_a_reminder_reaches_each_evaluateur_in_their_own_chat(tmp_path: Path) -> None:
+    async with teams(tmp_path) as t:
+        for personne in (COORD, EXPERT, INTERNE):
+            await t.installer(personne)
+        await _creer(t, par_le_canal=True)
+        avant = {p: len(t.faux.vers(conversation_de(p))) for p in (EXPERT, INTERNE)}
+        assert (await t.ecrire(COORD, "relancer C042")).status == 202
+        assert "Rappel envoyé pour ev-C042-B1" in t.dernier_a(COORD).texte
+        for personne in (EXPERT, INTERNE):
+            [rappel] = t.faux.vers(conversation_de(personne))[avant[personne] :]
+            assert "Rappel : votre grille du candidat C042" in rappel.texte
+            assert "Jeanne" not in rappel.texte
+            await t.cliquer(personne, rappel, "Noter C042")  # the button resumes the grid
+            assert "B1.C1.1 —" in t.dernier_a(personne).texte
