@@ -118,7 +118,7 @@ TEAMS_EN_PRIVE: Final = (
 TEAMS_CANAL_NOTE: Final = "cqp-bot est ajouté à cette conversation. Pour y publier les résultats, un administrateur indique son identifiant : TEAMS_RESULTS_CHANNEL={conversation} (seulement si la conversation est privée)."
 TEAMS_CANAL_PUBLIC: Final = "Le résultat de {evaluation} n'a pas été publié dans {canal} : ce canal n'est pas privé, et un résultat de certification ne se publie que dans un canal privé ou une conversation de groupe. Choisissez-en une (TEAMS_RESULTS_CHANNEL ou la destination de l'évaluation)."
 TEAMS_CANAL_INCONNU: Final = "Le résultat de {evaluation} n'a pas été publié dans {canal} : le bot ne connaît pas cette conversation. Ajoutez cqp-bot à ce canal privé (ou cette conversation de groupe), puis relancez la publication."
-TEAMS_INJOIGNABLE: Final = "Je n'ai pas pu écrire à {personne} : cette personne doit d'abord installer cqp-bot dans Teams (ou m'écrire une fois). Le message l'attend ici :"
+TEAMS_INJOIGNABLE: Final = "Je n'ai pas pu écrire à {personne} dans Teams : cette personne doit d'abord installer cqp-bot (ou m'écrire une fois). Ce qui est enregistré l'attend : « mes-evaluations » le lui montrera."
 TEAMS_ERREUR: Final = "Désolé, une erreur est survenue de mon côté. Ce qui a été confirmé est enregistré ; réessayez dans un instant."
 TEAMS_FICHIER_PROPOSE: Final = "{texte} Acceptez le fichier pour l'enregistrer dans votre OneDrive."
 TEAMS_FICHIER_EXPIRE: Final = "Ce fichier n'est plus disponible : relancez la commande export."
@@ -136,3 +136,12 @@ TEAMS_PAQUET_MANQUE: Final = "Il manque {variable} pour préparer le paquet Team
 TEAMS_PAQUET_INVALIDE: Final = "{variable} invalide pour le paquet Teams : il faut un identifiant d'application (GUID) et une adresse publique en https."
 TEAMS_PAQUET_ECRITURE: Final = "Impossible d'écrire {fichier} : {detail}."
 TEAMS_PAQUET_FAIT: Final = "Paquet Teams écrit : {fichier}. Chargez-le dans Teams (Applications › Gérer vos applications › Charger une application)."
+TEAMS_JSON_ATTENDU: Final = "Requête refusée : une activité JSON est attendue."
+TEAMS_ACTIVITE_INVALIDE: Final = "Requête refusée : activité invalide."
+TEAMS_HORS_PERIMETRE: Final = (
+    "Requête refusée : cqp-bot ne répond qu'à Microsoft Teams, dans le tenant de la mutuelle."
+)
+TEAMS_FICHIER_ECHEC: Final = (
+    "Le fichier n'a pas pu être enregistré dans votre OneDrive : relancez la commande export."
+)
+TEAMS_DEV_AVEC_IDENTIFIANTS: Final = "TEAMS_DEV_SANS_AUTH ne se combine pas avec TEAMS_APP_ID, TEAMS_APP_PASSWORD ou TEAMS_CERT_PFX_FILE : sans authentification, une requête choisirait où le bot envoie ses identifiants. Retirez l'un ou l'autre."

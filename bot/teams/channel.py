@@ -143,12 +143,17 @@ def fournisseur_de_jetons(settings: TeamsSettings) -> AccessTokenProviderBase:
     return MsalAuth(config)
 
 
-def _personne(activite: Activity) -> str | None:
-    """Who acts: their Entra object id (what Teams' people picker returns), else Teams' id."""
+def _personne(activite: Activity, dev: bool = False) -> str | None:
+    """Who acts: their Microsoft Entra object id, what Teams' people picker returns.
+
+    Teams sets ``aadObjectId`` for every person; an activity without one is not a
+    person of the tenant. Only the development mode (an emulator, no Entra) falls back
+    to the channel's own id.
+    """
     compte = activite.from_property
     if compte is None:
         return None
-    ident = (compte.aad_object_id or compte.id or "").strip().lower()
+    ident = (compte.aad_object_id or (compte.id if dev else None) or "").strip().lower()
     return ident[:200] or None
 
 
@@ -214,11 +219,16 @@ def activites(message: Message) -> list[Activity]:
     ]
 
 
+_LUS = frozenset({"summary", "text", "label", "items"})
+"""The message model's keys whose strings a person reads."""
+
+
 def nommer(message: Message, noms: Mapping[str, str]) -> Message:
     """The message with the people it names by id (an Entra object id) named by their names.
 
     The flows know people by their channel id; in Teams that is a 36-character id
-    nobody recognises. Texts only: the buttons' payloads keep the ids.
+    nobody recognises. What is read only (texts, labels, fields): a button's payload or
+    an input's value (a people picker's) keeps the id.
     """
     connus = {i: n for i, n in noms.items() if len(i) >= 8 and i in message.model_dump_json()}
     if not connus:
@@ -226,7 +236,7 @@ def nommer(message: Message, noms: Mapping[str, str]) -> Message:
 
     def remplacer(noeud: Any, cle: str = "") -> Any:
         if isinstance(noeud, str):
-            if cle == "payload":
+            if cle not in _LUS:
                 return noeud
             for ident, nom in connus.items():
                 noeud = noeud.replace(ident, nom)
@@ -254,8 +264,12 @@ class TeamsChannel:
         settings: TeamsSettings,
         jetons: AccessTokenProviderBase | None = None,
         verificateur: VerificateurJeton | None = None,
+        depot_local: bool = False,
     ) -> None:
         self.service = service
+        self.depot_local = depot_local
+        """Tests only: the export may be uploaded over http to loopback (the fake OneDrive)."""
+        self._depots: set[asyncio.Task[None]] = set()
         self.settings = settings
         self.adapter = CloudAdapter(
             connection_manager=Connexions(jetons or fournisseur_de_jetons(settings))
@@ -286,6 +300,8 @@ class TeamsChannel:
         app.on_cleanup.append(self._fermer)
 
     async def _fermer(self, app: web.Application) -> None:
+        if self._depots:
+            await asyncio.wait(self._depots, timeout=30)
         if self.verificateur is not None:
             await self.verificateur.fermer()
         if self._session is not None:
@@ -298,13 +314,14 @@ class TeamsChannel:
         try:
             corps = await request.json()
         except (ValueError, UnicodeDecodeError):
-            return web.json_response({"erreur": "JSON attendu"}, status=400)
+            return web.json_response({"erreur": textes.TEAMS_JSON_ATTENDU}, status=400)
         if not isinstance(corps, dict):
-            return web.json_response({"erreur": "JSON attendu"}, status=400)
+            return web.json_response({"erreur": textes.TEAMS_JSON_ATTENDU}, status=400)
         if self.verificateur is None:
             # Development mode: the settings allowed it on loopback only; a request from
-            # elsewhere (a proxy misconfigured) is still refused.
-            if request.remote not in ("127.0.0.1", "::1"):
+            # elsewhere, or relayed by a proxy or a tunnel on this machine, is still refused.
+            relayee = any(h in request.headers for h in ("Forwarded", "X-Forwarded-For"))
+            if request.remote not in ("127.0.0.1", "::1") or relayee:
                 return web.json_response({"erreur": textes.TEAMS_NON_AUTHENTIFIE}, status=401)
         else:
             try:
@@ -320,18 +337,40 @@ class TeamsChannel:
                 warnings.simplefilter("ignore", NotAppKeyWarning)
                 request["claims_identity"] = ClaimsIdentity(claims, authentication_type="Bearer")
         try:
-            Activity.model_validate(corps)
+            activite = Activity.model_validate(corps)
         except ValidationError:
-            return web.json_response({"erreur": "activité invalide"}, status=400)
+            return web.json_response({"erreur": textes.TEAMS_ACTIVITE_INVALIDE}, status=400)
+        refus = self._hors_perimetre(activite)
+        if refus is not None:
+            log.warning("Teams activity refused: %s", refus)
+            return web.json_response({"erreur": textes.TEAMS_HORS_PERIMETRE}, status=403)
         reponse = await self.adapter.process(request, self)
         return reponse if reponse is not None else web.Response(status=202)
+
+    def _qui(self, activite: Activity) -> str | None:
+        return _personne(activite, dev=self.verificateur is None)
+
+    def _hors_perimetre(self, activite: Activity) -> str | None:
+        """Why an authenticated activity is still not for this bot (None: it is).
+
+        A Bot Framework token is valid for every channel of the bot's registration (Web
+        Chat, Direct Line…), where the client names itself: only Teams is served, and only
+        the mutuelle's own tenant.
+        """
+        dev = self.verificateur is None
+        canaux = ("msteams", "emulator") if dev else ("msteams",)
+        if activite.channel_id not in canaux:
+            return f"channel {activite.channel_id!r}"
+        if not dev and (_tenant(activite) or "").lower() != (self.settings.tenant_id or "").lower():
+            return "another tenant"
+        return None
 
     # --- turns ----------------------------------------------------------------------------
 
     async def on_turn(self, context: TurnContext) -> None:
         """The SDK's agent entry point: one incoming activity."""
         activite = context.activity
-        personne = _personne(activite)
+        personne = _personne(activite, dev=self.verificateur is None)
         if personne is None:
             return
         await self._retenir(activite, personne)
@@ -380,8 +419,18 @@ class TeamsChannel:
         nom = activite.from_property.name if activite.from_property is not None else None
         if nom and nom.strip():
             self._noms[personne] = nom.strip()[:100]
+        await self._garder(activite, personne)
+
+    async def _garder(self, activite: Activity, personne: str) -> None:
+        """Store the activity's conversation reference: the person's, or the conversation's.
+
+        Without the ids of the activity and of the request, which change each time: an
+        unchanged reference is then not written again.
+        """
         reference = activite.get_conversation_reference()
-        donnees = reference.model_dump(mode="json", by_alias=True, exclude_none=True)
+        donnees = reference.model_dump(
+            mode="json", by_alias=True, exclude_none=True, exclude={"activity_id", "request_id"}
+        )
         if _personnelle(activite):
             cle = personne
         else:
@@ -439,10 +488,12 @@ class TeamsChannel:
     async def _installation(self, context: TurnContext, personne: str) -> None:
         """The bot added to a personal chat, a group chat or a team: say what it does."""
         activite = context.activity
+        # Teams announces an installation twice (installationUpdate, then conversationUpdate
+        # adding the bot): the welcome answers the second only.
         bot = activite.recipient.id if activite.recipient else None
-        ajoute = activite.type == "installationUpdate" and activite.action in (None, "add")
-        ajoute = ajoute or any(m.id == bot for m in activite.members_added or ())
-        if not ajoute:
+        if activite.type != "conversationUpdate" or not any(
+            m.id == bot for m in activite.members_added or ()
+        ):
             return
         if not _personnelle(activite):
             await self._envoyer(context, [Activity(
@@ -499,17 +550,18 @@ class TeamsChannel:
     ) -> bool:
         """A proactive message to someone's personal chat (created if the bot has none yet)."""
         adresse = await self.service.store.adresse(CHANNEL, personne)
-        if adresse is not None:
-            return await self._continuer(adresse, envoi)
+        if adresse is not None and await self._continuer(adresse, envoi):
+            return True
+        # No reference, or a stale one (the app uninstalled, the conversation gone): a new
+        # one-to-one conversation, in the tenant of the activity at hand.
         if context is not None and await self._creer_conversation(context, personne, envoi):
             return True
         if context is not None and _personnelle(context.activity):
-            # Unreachable: the sender sees what could not be delivered, and why.
-            avis = Activity(
-                type="message", text_format="plain",
-                text=textes.TEAMS_INJOIGNABLE.format(personne=personne),
-            )  # fmt: skip
-            await self._envoyer(context, [avis, *envoi])
+            # Unreachable: the sender is told who could not be reached (not what was for them).
+            nom = self._noms.get(personne, personne)
+            await self._envoyer(
+                context, [_texte_seul(textes.TEAMS_INJOIGNABLE.format(personne=nom))]
+            )
         return False
 
     async def _continuer(self, adresse: Adresse, envoi: list[Activity]) -> bool:
@@ -552,12 +604,9 @@ class TeamsChannel:
 
         async def rappel(nouveau: TurnContext) -> None:
             nonlocal envoye
-            reference = nouveau.activity.get_conversation_reference()
-            donnees = reference.model_dump(mode="json", by_alias=True, exclude_none=True)
-            await self.service.store.sauver_adresse(
-                Adresse(canal=CHANNEL, cle=personne, donnees=donnees, horodatage=_maintenant())
-            )
             envoye = await self._envoyer(nouveau, envoi)
+            if envoye:  # the message first; the address is kept if the store takes it
+                await self._garder(nouveau.activity, personne)
 
         try:
             await self.adapter.create_conversation(
@@ -591,7 +640,7 @@ class TeamsChannel:
     async def _prevenir(self, context: TurnContext, texte: str) -> None:
         """Tell the coordinateurs (and the person at hand) what could not be done."""
         avis = [Activity(type="message", text=texte, text_format="plain")]
-        personne = _personne(context.activity)
+        personne = self._qui(context.activity)
         destinataires = set(self.settings.coordinateurs | self.settings.admins)
         if personne is not None:
             destinataires.add(personne)
@@ -627,7 +676,7 @@ class TeamsChannel:
                 },
             )],
         )  # fmt: skip
-        if personne == _personne(context.activity) and _personnelle(context.activity):
+        if personne == self._qui(context.activity) and _personnelle(context.activity):
             await self._envoyer(context, [offre])
         else:
             await self._ecrire_a(personne, [offre], context)
@@ -647,28 +696,44 @@ class TeamsChannel:
             return
         infos = _dict(valeur.get("uploadInfo"))
         url = str(infos.get("uploadUrl") or "")
-        if not _url_de_depot(url):
+        if not _url_de_depot(url, self.depot_local):
             log.warning("refused upload URL from a file consent")
+            await self._envoyer(context, [_texte_seul(textes.TEAMS_ERREUR)])
             return
-        contenu = attendu[1].contenu.encode()
+        del self._fichiers[ident]
+        # Teams waits for the invoke's answer, which the SDK sends when the turn ends: the
+        # upload goes on after it, and its outcome comes as a message.
+        tache = asyncio.create_task(self._deposer(personne, attendu[1], url, infos))
+        self._depots.add(tache)
+        tache.add_done_callback(self._depots.discard)
+
+    async def _deposer(
+        self, personne: str, fichier: Fichier, url: str, infos: dict[str, Any]
+    ) -> None:
+        contenu = fichier.contenu.encode()
         if self._session is None:
             self._session = ClientSession(timeout=ClientTimeout(total=60))
         entetes = {
             "Content-Length": str(len(contenu)),
             "Content-Range": f"bytes 0-{len(contenu) - 1}/{len(contenu)}",
         }
-        async with self._session.put(url, data=contenu, headers=entetes) as reponse:
-            if reponse.status >= 300:
-                log.warning("OneDrive upload refused: HTTP %s", reponse.status)
-                await self._envoyer(context, [_texte_seul(textes.TEAMS_ERREUR)])
-                return
-        del self._fichiers[ident]
+        try:
+            async with self._session.put(url, data=contenu, headers=entetes) as reponse:
+                ok = reponse.status < 300
+                if not ok:
+                    log.warning("OneDrive upload refused: HTTP %s", reponse.status)
+        except Exception:
+            log.exception("OneDrive upload failed")
+            ok = False
+        if not ok:
+            await self._ecrire_a(personne, [_texte_seul(textes.TEAMS_FICHIER_ECHEC)])
+            return
         carte = Attachment(
-            content_type=FILE_INFO, name=str(infos.get("name") or attendu[1].nom),
+            content_type=FILE_INFO, name=str(infos.get("name") or fichier.nom),
             content_url=str(infos.get("contentUrl") or ""),
             content={"uniqueId": infos.get("uniqueId"), "fileType": infos.get("fileType")},
         )  # fmt: skip
-        await self._envoyer(context, [
+        await self._ecrire_a(personne, [
             Activity(type="message", attachments=[carte]),
             _texte_seul(textes.TEAMS_FICHIER_ENVOYE.format(nom=carte.name)),
         ])  # fmt: skip
@@ -709,12 +774,21 @@ def _texte_seul(texte: str) -> Activity:
     return Activity(type="message", text=texte, text_format="plain")
 
 
-def _url_de_depot(url: str) -> bool:
-    """An upload URL Teams gave: https (OneDrive), or http on loopback (a test's fake)."""
+DOMAINES_ONEDRIVE = (".sharepoint.com", ".sharepoint.us", ".sharepoint.de", ".sharepoint.cn")
+"""Where Teams' upload URLs point: the person's OneDrive, which is SharePoint."""
+
+
+def _url_de_depot(url: str, local: bool = False) -> bool:
+    """An upload URL Teams can have given: https to OneDrive (or, for tests, http on loopback).
+
+    The URL comes in an (authenticated) invoke; the bot PUTs a candidate's file there, so
+    it goes nowhere else.
+    """
     morceaux = urlsplit(url)
-    if morceaux.scheme == "https" and morceaux.hostname:
+    hote = (morceaux.hostname or "").lower()
+    if morceaux.scheme == "https" and hote.endswith(DOMAINES_ONEDRIVE):
         return True
-    return morceaux.scheme == "http" and morceaux.hostname in ("127.0.0.1", "localhost", "::1")
+    return local and morceaux.scheme == "http" and hote in ("127.0.0.1", "localhost", "::1")
 
 
 def _maintenant() -> datetime:

@@ -77,6 +77,12 @@ def load_teams_settings(loopback: bool) -> TeamsSettings:
         raise reglages_invalides(exc, "TEAMS_", SECRETS) from None
     if reglages.dev_sans_auth and not loopback:
         raise InvalidSettings(textes.TEAMS_DEV_HORS_LOOPBACK)
+    if reglages.dev_sans_auth and (
+        reglages.app_id or reglages.app_password or reglages.cert_pfx_file
+    ):
+        # Unauthenticated requests choose the connector's address: the bot's credentials
+        # would be sent there.
+        raise InvalidSettings(textes.TEAMS_DEV_AVEC_IDENTIFIANTS)
     if reglages.app_id is None:
         for nom in ("app_password", "cert_pfx_file", "tenant_id"):
             if getattr(reglages, nom) is not None:

@@ -196,9 +196,19 @@ class StoreCapricieux:
     def __init__(self, store: Any) -> None:
         self._store = store
         self.refus = 0
+        self.refus_adresses = 0
+        self.adresses_ecrites: list[str] = []
 
     def __getattr__(self, nom: str) -> Any:
         return getattr(self._store, nom)
+
+    async def sauver_adresse(self, adresse: Any) -> Any:
+        if self.refus_adresses:
+            self.refus_adresses -= 1
+            raise WriteFailed(fichier="systeme", detail="No space left on device")
+        resultat = await self._store.sauver_adresse(adresse)
+        self.adresses_ecrites.append(str(resultat))
+        return resultat
 
     async def enregistrer(self, *args: Any, **kwargs: Any) -> Any:
         if self.refus:

@@ -85,6 +85,8 @@ class FauxConnecteur:
     refuses: int = 0
     """Calls refused for a missing or wrong token."""
     depots: dict[str, bytes] = field(default_factory=dict)
+    mortes: set[str] = field(default_factory=set)
+    """Conversations the bot can no longer write to (the app uninstalled): 403."""
     jeton_attendu: str | None = JETON_SORTANT
     """The bearer token calls must carry; None: calls without one (the emulator's way)."""
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
@@ -129,6 +131,8 @@ class FauxConnecteur:
         refus = self._autorise(request)
         if refus is not None:
             return refus
+        if request.match_info["conversation"] in self.mortes:
+            return web.json_response({"error": {"code": "BotNotInConversationRoster"}}, status=403)
         corps = await request.json()
         cible = request.match_info.get("cible")
         methode = "maj" if request.method == "PUT" else ("reponse" if cible else "envoi")

@@ -201,7 +201,7 @@ async def teams(dossier: Path, **reglages: Any) -> AsyncIterator[Teams]:
     }  # fmt: skip
     settings = TeamsSettings(**options)
     service = service_for(store, Annuaire(), settings.coordinateurs, settings.admins)
-    canal = TeamsChannel(service, settings, jetons=JetonFixe())
+    canal = TeamsChannel(service, settings, jetons=JetonFixe(), depot_local=True)
     serveur = TestServer(create_app(service, Annuaire(), dossier, local=True, canaux=(canal,)))
     client: TestClient[Any, Any] = TestClient(serveur)
     await client.start_server()

@@ -101,6 +101,11 @@ def test_the_package_refuses_an_id_or_an_address_it_cannot_use(
             "TEAMS_COORDINATEURS",
         ),
         ({"TEAMS_DEV_SANS_AUTH": "1", "CQP_HOST": "0.0.0.0"}, "TEAMS_DEV_SANS_AUTH"),
+        (
+            {"TEAMS_DEV_SANS_AUTH": "1", "TEAMS_APP_ID": APP_ID, "TEAMS_TENANT_ID": TENANT,
+             "TEAMS_APP_PASSWORD": "motdepasse-secret"},
+            "ne se combine pas",
+        ),
     ],
 )  # fmt: skip
 def test_missing_or_malformed_teams_settings_stop_the_server_naming_the_variable(

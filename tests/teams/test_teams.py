@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from tests.teams.outils import (
     INTERNE,
     INTRUS,
     RESULTATS,
+    TENANT,
     Teams,
     conversation_de,
     teams,
@@ -157,7 +159,7 @@ async def test_the_second_evaluateur_is_reached_without_having_written_first(
 async def test_a_command_typed_in_a_channel_is_answered_in_private(tmp_path: Path) -> None:
     async with teams(tmp_path) as t:
         await t.installer(EXPERT)
-        canal = {"conversationType": "channel", "tenantId": "t", "id": "19:general@thread.tacv2",
+        canal = {"conversationType": "channel", "tenantId": TENANT, "id": "19:general@thread.tacv2",
                  "isGroup": True}  # fmt: skip
         corps = t.activite(
             EXPERT, conversation=canal, text="<at>cqp-bot</at> mes-evaluations",
@@ -310,7 +312,9 @@ async def test_the_jury_export_goes_to_the_coordinatrice_through_file_consent(
         assert t.faux.depots == {}
         reponse = await t.poster(t.activite(COORD, **invoke))
         assert reponse.status == 200
+        await _attendre(lambda: "export.json" in t.faux.depots)  # uploaded after the answer
         assert b'"reference": "C042"' in t.faux.depots["export.json"]
+        await _attendre(lambda: "enregistré dans votre OneDrive" in t.dernier_a(COORD).texte)
         info = t.dernier_a(COORD, "OneDrive")
         assert "enregistré dans votre OneDrive" in info.texte
 
@@ -354,3 +358,141 @@ async def test_a_reminder_reaches_each_evaluateur_in_their_own_chat(tmp_path: Pa
             assert "Jeanne" not in rappel.texte
             await t.cliquer(personne, rappel, "Noter C042")  # the button resumes the grid
             assert "B1.C1.1 —" in t.dernier_a(personne).texte
+
+
+async def _attendre(condition: Any, delai: float = 5.0) -> None:
+    """What the bot does after answering Teams (an upload): wait until it shows."""
+    fin = asyncio.get_running_loop().time() + delai
+    while not condition():
+        assert asyncio.get_running_loop().time() < fin, "not done in time"
+        await asyncio.sleep(0.02)
+
+
+@pytest.mark.parametrize(
+    ("champ", "valeur"),
+    [("channelId", "directline"), ("channelId", "webchat"),
+     ("conversation", {"conversationType": "personal", "id": "a:x",
+                       "tenantId": "99999999-9999-4999-8999-999999999999"})],
+)  # fmt: skip
+async def test_another_channel_or_another_tenant_is_refused_with_no_effect(
+    tmp_path: Path, champ: str, valeur: Any
+) -> None:
+    """A valid Bot Framework token is not enough: only Teams, only the mutuelle's tenant."""
+    async with teams(tmp_path) as t:
+        # The registration's keys are endorsed for its other channels too (Web Chat…).
+        t.emetteur.endorsements = ["msteams", "directline", "webchat"]
+        t.emetteur.tourner()
+        envoi = {"cqp": Envoyer(formulaire="nouvelle").pack(), "formulaire": "nouvelle"}
+        corps = t.activite(COORD, value={**envoi, **VALEURS})
+        corps[champ] = valeur
+        corps.pop("channelData")
+        reponse = await t.poster(corps)
+        assert reponse.status == 403
+        assert "Microsoft Teams" in (await reponse.json())["erreur"]
+        assert await t.service.store.evaluations() == []
+        assert await t.service.store.adresses("teams") == []
+        assert t.faux.appels == []
+
+
+async def test_an_activity_without_an_entra_id_is_not_a_person(tmp_path: Path) -> None:
+    async with teams(tmp_path) as t:
+        corps = t.activite(COORD, text="nouvelle")
+        del corps["from"]["aadObjectId"]
+        corps["from"]["id"] = COORD  # a client naming itself as the coordinatrice
+        assert (await t.poster(corps)).status == 202
+        assert t.faux.appels == [] and await t.service.store.adresses("teams") == []
+
+
+async def test_a_stale_reference_gives_way_to_a_new_conversation(tmp_path: Path) -> None:
+    async with teams(tmp_path) as t:
+        await t.installer(COORD)
+        await t.installer(INTERNE)
+        t.faux.mortes.add(conversation_de(INTERNE))  # she removed the app since
+        await t.ecrire(COORD, "nouvelle")
+        formulaire = t.dernier_a(COORD, "Nouvelle évaluation")
+        await t.soumettre(COORD, formulaire, VALEURS)
+        [creation] = [
+            a for a in t.faux.appels
+            if a.methode == "creation" and a.activite["members"][0]["id"] == INTERNE
+        ]  # fmt: skip
+        assert any("Commencer la grille" in a.texte for a in t.faux.vers(creation.id))
+        adresse = await t.service.store.adresse("teams", INTERNE)
+        assert adresse is not None and adresse.donnees["conversation"]["id"] == creation.id
+
+
+async def test_nobody_reachable_is_said_to_the_sender_without_the_message(
+    tmp_path: Path,
+) -> None:
+    async with teams(tmp_path) as t:
+        await t.installer(COORD)
+        await t.ecrire(COORD, "nouvelle")
+        formulaire = t.dernier_a(COORD, "Nouvelle évaluation")
+        t.faux.pannes = [403, 403, 403, 403]  # creating the conversations is refused
+        await t.soumettre(COORD, formulaire, VALEURS)
+        recus = " ".join(a.texte for a in t.faux.vers(conversation_de(COORD)))
+        assert "Je n'ai pas pu écrire à" in recus
+        assert "Commencer la grille" not in recus  # the évaluateur's invitation is theirs
+        assert len(await t.service.store.evaluations()) == 1  # the creation itself is kept
+
+
+async def test_a_store_refusing_an_address_loses_no_invitation(tmp_path: Path) -> None:
+    async with teams(tmp_path) as t:
+        await t.installer(COORD)
+        await t.ecrire(COORD, "nouvelle")
+        formulaire = t.dernier_a(COORD, "Nouvelle évaluation")
+        assert t.capricieux is not None
+        t.capricieux.refus_adresses = 3  # the coordinatrice's, then both new conversations'
+        assert (await t.soumettre(COORD, formulaire, VALEURS)).status == 202
+        creations = [a for a in t.faux.appels if a.methode == "creation"]
+        assert len(creations) == 2
+        for creation in creations:
+            assert any("Commencer la grille" in a.texte for a in t.faux.vers(creation.id))
+
+
+async def test_an_unchanged_reference_is_not_written_again(tmp_path: Path) -> None:
+    async with teams(tmp_path) as t:
+        assert t.capricieux is not None
+        for texte in ("aide", "critere accueil", "bloc B1"):
+            await t.ecrire(EXPERT, texte)
+        assert t.capricieux.adresses_ecrites == ["appliquee", "inchangee", "inchangee"]
+
+
+async def test_an_installation_is_welcomed_once(tmp_path: Path) -> None:
+    async with teams(tmp_path) as t:
+        await t.poster(t.activite(EXPERT, type="installationUpdate", action="add"))
+        await t.installer(EXPERT)
+        accueils = [a for a in t.faux.vers(conversation_de(EXPERT)) if "Commandes" in a.texte]
+        assert len(accueils) == 1
+
+
+async def test_a_refused_creation_form_keeps_the_people_picked(tmp_path: Path) -> None:
+    async with teams(tmp_path) as t:
+        await t.installer(COORD)
+        await t.installer(EXPERT)  # her name is known: texts name her, the picker keeps her id
+        await t.ecrire(COORD, "nouvelle")
+        formulaire = t.dernier_a(COORD, "Nouvelle évaluation")
+        incomplet = {k: v for k, v in VALEURS.items() if k != "role_2"}
+        await t.soumettre(COORD, formulaire, incomplet)
+        encore = t.faux.vers(conversation_de(COORD))[-1]
+        champs = {e["id"]: e for c in encore.cartes for e in c["body"] if "id" in e}
+        assert champs["evaluateur_1"].get("value") == EXPERT
+
+
+async def test_the_export_is_uploaded_only_to_onedrive(tmp_path: Path) -> None:
+    async with teams(tmp_path) as t:
+        await t.installer(COORD)
+        await _creer(t)
+        for qui in (EXPERT, INTERNE):
+            await _grille(t, qui)
+        await t.ecrire(COORD, f"export {EV}")
+        [piece] = t.dernier_a(COORD, "OneDrive").activite["attachments"]
+        invoke = {
+            "type": "invoke", "name": "fileConsent/invoke",
+            "value": {"type": "fileUpload", "action": "accept",
+                      "context": piece["content"]["acceptContext"],
+                      "uploadInfo": {"uploadUrl": "https://attaquant.example/recevoir"}},
+        }  # fmt: skip
+        assert (await t.poster(t.activite(COORD, **invoke))).status == 200
+        await asyncio.sleep(0.1)
+        assert t.faux.depots == {}
+        assert "erreur" in t.dernier_a(COORD).texte
