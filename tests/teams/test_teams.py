@@ -486,7 +486,7 @@ async def test_the_export_is_uploaded_only_to_onedrive(tmp_path: Path) -> None:
             await _grille(t, qui)
         await t.ecrire(COORD, f"export {EV}")
         [piece] = t.dernier_a(COORD, "OneDrive").activite["attachments"]
-        invoke = {
+        invoke: dict[str, Any] = {
             "type": "invoke", "name": "fileConsent/invoke",
             "value": {"type": "fileUpload", "action": "accept",
                       "context": piece["content"]["acceptContext"],
