@@ -8,7 +8,9 @@ application (slack-bolt on aiohttp), each compétence's précisions a signed
 the durable write), and the follow-up (the ``chat.update`` / ``chat.postMessage``
 the fake Slack API receives). The anchor, in the same run, with the same load:
 a minimal slack-bolt app on the same aiohttp server that only acks — the
-framework's floor.
+framework's floor. Also reported, for both: the CPU each answer costs the server
+process (all its threads, under the load only) and this process (the robots and the fake
+Slack API) — in a closed loop the latencies are those CPU costs times the queue.
 
 Targets (issue 6): ack p99 ≤ 100 ms, follow-up p99 ≤ 250 ms, ack p50 ≤ 2 × the floor's p50.
 
@@ -26,6 +28,7 @@ import hmac
 import json
 import os
 import re
+import resource
 import statistics
 import sys
 import tempfile
@@ -218,10 +221,18 @@ async def servir(dossier: str, evaluateurs: int, plancher: bool, tour: int, api:
         canal = SlackChannel(service, reglages)
         app = create_app(service, Annuaire(), Path(dossier), local=True, canaux=(canal,))
     runner, url = await _demarrer(app)
+    avant = _cpu()
     print(url, flush=True)
     await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)  # until the bench ends
+    print(_cpu() - avant, flush=True)  # the server's CPU seconds under the load
     await runner.cleanup()
     await store.fermer()
+
+
+def _cpu() -> float:
+    """CPU seconds (user + system) this process has used so far, all its threads."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _utilisateurs(evaluateurs: int, plancher: bool, tour: int) -> list[str]:
@@ -255,20 +266,24 @@ async def mesurer(dossier: str, evaluateurs: int, plancher: bool, tour: int) -> 
     utilisateurs = _utilisateurs(evaluateurs, plancher, tour)
     acks: list[float] = []
     suites: list[float] = []
-    debut = time.perf_counter()
+    debut, cpu_ici = time.perf_counter(), _cpu()
     async with ClientSession() as session:
         reponses = await asyncio.gather(*(
             _evaluateur(session, f"{url}/slack/events", faux, u, _evaluation(i, plancher, tour),
                         acks, suites, not plancher)
             for i, u in enumerate(utilisateurs)
         ))  # fmt: skip
-    duree = time.perf_counter() - debut
+    duree, cpu_ici = time.perf_counter() - debut, _cpu() - cpu_ici
     serveur.stdin.close()
+    cpu_serveur = float((await asyncio.wait_for(serveur.stdout.readline(), 60)).decode())
     await serveur.wait()
     await runner_api.cleanup()
     return {
         "ack_p50": statistics.median(acks), "ack_p99": _p99(acks),
         "suite_p99": _p99(suites) if suites else 0.0, "par_s": sum(reponses) / duree,
+        # CPU per answer: the server's, and this process's (the robots and the fake Slack).
+        "cpu_serveur": cpu_serveur * 1000 / sum(reponses),
+        "cpu_banc": cpu_ici * 1000 / sum(reponses),
     }  # fmt: skip
 
 
@@ -302,6 +317,12 @@ def main(argv: list[str] | None = None) -> int:
         "floor_ack_p50_ms": round(statistics.median(m["ack_p50"] for m in planchers), 2),
         "floor_ack_p99_ms": round(statistics.median(m["ack_p99"] for m in planchers), 2),
     }
+    for cle, mesure in (
+        ("server_cpu_ms_per_answer", "cpu_serveur"),
+        ("bench_cpu_ms_per_answer", "cpu_banc"),
+    ):
+        figures[cle] = round(statistics.median(m[mesure] for m in mesures), 2)
+        figures[f"floor_{cle}"] = round(statistics.median(m[mesure] for m in planchers), 2)
     figures["ack_p50_vs_floor"] = round(figures["ack_p50_ms"] / figures["floor_ack_p50_ms"], 2)
     return publier(figures, CIBLES, RESULTATS, args.quick, args.check)
 

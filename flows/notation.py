@@ -172,9 +172,9 @@ class _Ctx:
         return self.bloc.criteres[self.etat.position]
 
     def competence_de(self, critere_id: str) -> Competence:
-        return next(
-            c for c in self.bloc.competences if any(cr.id == critere_id for cr in c.criteres)
-        )
+        competence = self.bloc.competence_de(critere_id)
+        assert competence is not None, critere_id  # always a critère of the bloc here
+        return competence
 
     def competence(self, competence_id: str) -> Competence | None:
         return next((c for c in self.bloc.competences if c.id == competence_id), None)

@@ -232,6 +232,16 @@ class Bloc(_Frozen):
     modalites: Modalites
     activites: tuple[Activite, ...] = Field(min_length=1)
 
+    _competences: tuple[Competence, ...] = PrivateAttr(default=())
+    _criteres: tuple[Critere, ...] = PrivateAttr(default=())
+    _competence_de: dict[str, Competence] = PrivateAttr(default_factory=dict)
+
+    def model_post_init(self, context: Any, /) -> None:
+        # Derived once (the model is frozen): the flows walk them several times per answer.
+        self._competences = tuple(c for a in self.activites for c in a.competences)
+        self._criteres = tuple(cr for c in self._competences for cr in c.criteres)
+        self._competence_de = {cr.id: c for c in self._competences for cr in c.criteres}
+
     @property
     def libelle(self) -> str:
         """The bloc's title: every element of the référentiel has a ``libelle``."""
@@ -240,12 +250,16 @@ class Bloc(_Frozen):
     @property
     def competences(self) -> tuple[Competence, ...]:
         """The compétences of the bloc, across its activités, in document order."""
-        return tuple(c for a in self.activites for c in a.competences)
+        return self._competences
 
     @property
     def criteres(self) -> tuple[Critere, ...]:
         """Every scored critère of the bloc: the grid an évaluateur fills."""
-        return tuple(cr for c in self.competences for cr in c.criteres)
+        return self._criteres
+
+    def competence_de(self, critere_id: str) -> Competence | None:
+        """The compétence a critère of this bloc belongs to (None: not a critère of the bloc)."""
+        return self._competence_de.get(critere_id)
 
 
 class Correction(_Frozen):

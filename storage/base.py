@@ -70,6 +70,32 @@ def _del(table: str, cle: str) -> Op:
     return {"op": "del", "table": table, "cle": cle}
 
 
+def _dossier_apres(shard: Shard, avant: int, table: str, cle: str, doc: dict[str, Any]) -> None:
+    """Keep the shard's memoised Dossier current through one write, validating that record only.
+
+    Re-validating the whole Dossier after every answer costs as much as the rest of the
+    answer's storage; the record is validated from the very document stored, so the Dossier
+    is the one a full rebuild would give. Anything unexpected: the memo is dropped, and the
+    next read rebuilds (and reports corruption) as before.
+    """
+    memo = shard.memo.pop("dossier", None)
+    if memo is None or memo[0] != avant:
+        return
+    dossier: Dossier = memo[1]
+    try:
+        if table == T_EVALUATION:
+            maj: dict[str, Any] = {"evaluation": Evaluation.model_validate(doc)}
+        elif table in ELEMENTS:
+            element = ELEMENTS[table].model_validate(doc)
+            autres = [e for e in getattr(dossier, table) if e.cle != cle]
+            maj = {table: tuple(sorted([*autres, element], key=lambda e: e.cle))}
+        else:
+            return
+    except ValidationError:
+        return
+    shard.memo["dossier"] = (shard.seq, dossier.model_copy(update=maj))
+
+
 class ShardedStore(abc.ABC):
     """Implements flows' ``Store`` port over shards; subclasses provide the shards."""
 
@@ -166,6 +192,7 @@ class ShardedStore(abc.ABC):
                 quand=self.clock(), qui=par, quoi=table, evaluation=evaluation_id,
                 cle=cle, ancien=ancien, nouveau=doc, pourquoi=pourquoi,
             )  # fmt: skip
+            avant = shard.seq
             await shard.commit(
                 [
                     _put(table, cle, doc),
@@ -173,6 +200,7 @@ class ShardedStore(abc.ABC):
                     *self._request_ops(shard, requete),
                 ]
             )
+            _dossier_apres(shard, avant, table, cle, doc)
         return Ecriture.APPLIQUEE
 
     async def _reindex(self, shard: Shard) -> None:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import zlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -52,9 +53,28 @@ def _dumps(valeur: Any, **options: Any) -> str:
         raise InvalidValue(detail=str(exc)) from exc
 
 
-def encode_snapshot(tables: Tables, seq: int, schema: int = SCHEMA) -> bytes:
-    """The snapshot file's bytes."""
-    return (_dumps({"schema": schema, "seq": seq, "tables": tables}) + "\n").encode("utf-8")
+def encode_snapshot(
+    tables: Tables, seq: int, schema: int = SCHEMA, encoded: Mapping[str, str] | None = None
+) -> bytes:
+    """The snapshot file's bytes.
+
+    ``encoded``: tables already encoded by :func:`encode_table` (those unchanged since the
+    last snapshot), used as they are; the bytes are the same as when every table is encoded
+    anew. A shard keeps them so that a snapshot re-encodes only what changed — the system
+    shard's index of every evaluation is megabytes, and rarely changes.
+    """
+    deja = encoded or {}
+    morceaux = ", ".join(
+        f"{_dumps(nom)}: {deja[nom] if nom in deja else encode_table(table)}"
+        for nom, table in tables.items()
+    )
+    entete = f'{{"schema": {_dumps(schema)}, "seq": {_dumps(seq)}, "tables": {{'
+    return (entete + morceaux + "}}\n").encode("utf-8")
+
+
+def encode_table(table: dict[str, dict[str, Any]]) -> str:
+    """One table as the snapshot writes it (see ``encoded`` in :func:`encode_snapshot`)."""
+    return _dumps(table)
 
 
 def check_header(debut: bytes, fin: bytes, taille: int) -> int:

@@ -46,6 +46,7 @@ from storage.format import (
     decode_snapshot,
     encode_batch,
     encode_snapshot,
+    encode_table,
 )
 
 T = TypeVar("T")
@@ -181,9 +182,11 @@ class Shard:
         self._batches_since_snapshot = journal_batches
         self._next_snapshot_at: int | None = None
         self.erased = False
+        """Set when the shard's files are erased (purge): any later write is refused."""
         self.memo: dict[str, Any] = {}
         """Values derived from the tables, tagged with the ``seq`` they were derived at."""
-        """Set when the shard's files are erased (purge): any later write is refused."""
+        self._encoded: dict[str, str] = {}
+        """Tables as the last snapshot encoded them, dropped when a batch touches them."""
 
     @asynccontextmanager
     async def writing(self) -> Any:
@@ -253,6 +256,7 @@ class Shard:
         apply_batch(self.tables(), ops)
         for nom in {op["table"] for op in ops}:
             self._base.table(nom).clear_cache()
+            self._encoded.pop(nom, None)
         self._batches_since_snapshot += 1
         if cancellation is not None:
             raise cancellation
@@ -269,7 +273,11 @@ class Shard:
         """
         if self.location is None or not self._batches_since_snapshot:
             return True
-        contenu = encode_snapshot(self.tables(), self.seq)
+        tables = self.tables()
+        for nom, table in tables.items():
+            if nom not in self._encoded:
+                self._encoded[nom] = encode_table(table)
+        contenu = encode_snapshot(tables, self.seq, encoded=self._encoded)
         location = self.location
 
         def ecrire() -> None:

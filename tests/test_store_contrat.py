@@ -66,6 +66,34 @@ async def test_an_acknowledged_answer_is_read_back(store: ShardedStore) -> None:
     assert dossier.reponses == (reponse(0),)
 
 
+async def test_the_dossier_read_after_each_write_is_the_one_rebuilt_from_the_tables(
+    store: ShardedStore,
+) -> None:
+    """The store keeps the dossier it last built up to date through each write: never stale."""
+    await store.creer(evaluation(), par="u-coord")
+    hasard = random.Random(6)
+    for k in range(60):
+        assert await store.dossier("ev-C042-1") is not None  # memoised, then written to
+        element = (
+            reponse(
+                hasard.randrange(12), evaluateur=hasard.choice(["u-expert", "u-interne"]),
+                valeur=hasard.choice(list(CodeValeur)), secondes=hasard.choice([k, 0]),
+            )
+            if k % 5
+            else Precisions(competence=f"B1.C{k % 3 + 1}", evaluateur="u-expert",
+                            texte=f"Remarque {k}.", horodatage=T0 + timedelta(seconds=k))
+        )  # fmt: skip
+        await store.enregistrer("ev-C042-1", element, par="u-expert")
+        if k == 30:
+            await store.modifier(evaluation().model_copy(update={"horodatage": T0 + timedelta(1)}),
+                                 par="u-coord")  # fmt: skip
+        lu = await store.dossier("ev-C042-1")
+        shard = await store._shard("ev-C042-1")
+        assert shard is not None
+        shard.memo.clear()
+        assert lu == await store.dossier("ev-C042-1"), k
+
+
 async def test_the_same_answer_twice_is_stored_and_audited_once(store: ShardedStore) -> None:
     await store.creer(evaluation(), par="u-coord")
     await store.enregistrer("ev-C042-1", reponse(0), par="u-expert")

@@ -29,7 +29,7 @@ from storage.errors import (
     NoMigrationPath,
     WriteFailed,
 )
-from storage.format import decode_snapshot
+from storage.format import Tables, decode_snapshot, encode_snapshot, encode_table
 from tests.store_outils import T0, evaluation, reponse
 
 RACINE_PROJET = Path(__file__).resolve().parents[1]
@@ -95,6 +95,31 @@ async def test_the_snapshot_is_rewritten_every_so_many_writes(
     lignes = _fichier(tmp_path).with_suffix(".journal").read_bytes().count(b"\n")
     assert lignes < 10
     await store.fermer()
+
+
+def test_a_snapshot_reusing_encoded_tables_has_the_same_bytes() -> None:
+    tables: Tables = {
+        "index": {"ev-1": {"nom": "Élodie « É »", "n": [1, 2.5, None, True]}, "ev-2": {}},
+        "vide": {},
+        "conversations": {"slack|U1": {"donnees": {"recentes": []}}},
+    }
+    attendu = json.dumps({"schema": 1, "seq": 7, "tables": tables}, ensure_ascii=False) + "\n"
+    deja = {"index": encode_table(tables["index"])}
+    assert encode_snapshot(tables, 7, encoded=deja) == attendu.encode("utf-8")
+    assert encode_snapshot(tables, 7) == attendu.encode("utf-8")
+    assert encode_snapshot({}, 0) == b'{"schema": 1, "seq": 0, "tables": {}}\n'
+
+
+async def test_a_snapshot_re_encodes_the_tables_changed_since_the_last_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(module_shard, "SNAPSHOT_EVERY", 2)
+    store = await _store_avec_une_evaluation(tmp_path, reponses=4)  # snapshots in between
+    await store.enregistrer("ev-C042-1", reponse(0, valeur=CodeValeur.NA), par="u-expert")
+    await store.fermer()
+    _, _, tables = decode_snapshot(_fichier(tmp_path).read_bytes())
+    assert tables["reponses"][reponse(0).cle]["valeur"] == "NA"
+    assert len(tables["reponses"]) == 4
 
 
 async def test_the_files_hold_no_candidate_name_in_their_paths(tmp_path: Path) -> None:

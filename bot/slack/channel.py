@@ -70,7 +70,23 @@ def web_client(settings: SlackSettings) -> AsyncWebClient:
             AsyncRateLimitErrorRetryHandler(max_retry_count=3),
             AsyncConnectionErrorRetryHandler(max_retry_count=2),
         ],
+        logger=_journal_api(),
     )
+
+
+def _journal_api() -> logging.Logger:
+    """The Web API client's logger, with a level of its own.
+
+    slack_sdk formats each request's debug line — the whole payload, Block Kit
+    included — whenever its logger's *own* level is NOTSET, before logging drops
+    it: a good part of each call's CPU. A child of the SDK's logger (same
+    handlers, same configuration by name) set to the level in force when the
+    client is made formats it only when debug output is really wanted.
+    """
+    journal = logging.getLogger("slack_sdk.web.async_base_client.cqp_bot")
+    if journal.level == logging.NOTSET:
+        journal.setLevel(journal.getEffectiveLevel())
+    return journal
 
 
 class SlackChannel:

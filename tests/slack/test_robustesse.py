@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from pathlib import Path
 
+from bot.slack.channel import web_client
+from bot.slack.settings import SlackSettings
 from flows.messages import Destination, FormEvent, Origin, say
 from flows.notation import Aller, Noter
 from tests.slack.outils import COORD, EXPERT, INTERNE, INTRUS, RESULTATS, Slack, slack, textes_de
@@ -343,3 +346,11 @@ async def test_the_creation_modal_proposes_the_results_channel_of_the_settings(
         vue = s.faux.de("views.open")[-1]["view"]
         [destination] = [b for b in vue["blocks"] if b.get("block_id") == "destination"]
         assert destination["element"]["initial_conversation"] == RESULTATS
+
+
+def test_the_web_api_client_formats_no_debug_line_unless_debug_is_wanted() -> None:
+    """slack_sdk builds each request's debug line (the whole payload) when its logger's own
+    level is NOTSET; the bot's client has one, the level in force (WARNING by default)."""
+    reglages = SlackSettings(bot_token="xoxb-t", signing_secret="s" * 32)
+    assert web_client(reglages).logger.level == logging.getLogger("slack_sdk").getEffectiveLevel()
+    assert web_client(reglages).logger.level > logging.DEBUG
