@@ -307,6 +307,9 @@ class Destination(_Model):
     user: Short | None = None
     target: Target | None = None
     """The evaluation's results destination (kind ``"results"``): where the adapter posts."""
+    responsables: tuple[Short, ...] = ()
+    """Who is told when a result cannot be posted there (kind ``"results"``): the
+    evaluation's coordinateurs."""
     replace: bool = False
     """Update the message that was answered instead of posting a new one, where the channel can."""
 
@@ -316,6 +319,8 @@ class Destination(_Model):
             raise ValueError("a user destination, and only it, names a user")
         if (self.kind == "results") != (self.target is not None):
             raise ValueError("a results destination, and only it, names a target")
+        if self.responsables and self.kind != "results":
+            raise ValueError("only a results destination names who answers for it")
         return self
 
 

@@ -397,7 +397,10 @@ def viser(dossier: Dossier, bloc: Bloc, utilisateur: str, maintenant: datetime) 
         for c in dossier.evaluation.coordinateurs
     ]
     if dossier.evaluation.destination_resultats:
-        cible = Destination(kind="results", target=dossier.evaluation.destination_resultats)
+        cible = Destination(
+            kind="results", target=dossier.evaluation.destination_resultats,
+            responsables=dossier.evaluation.coordinateurs,
+        )  # fmt: skip
         envois.append(Reply(message=resultat, to=cible))
     return Resultat((Reply(message=resultat), *envois), (visa,))
 

@@ -511,7 +511,10 @@ class SlackChannel:
             return
         info = await self._appeler(self.client.conversations_info, channel=canal)
         if info is None:
-            await self._prevenir(textes.SLACK_CANAL_INTROUVABLE.format(canal=canal, erreur="—"))
+            await self._prevenir(
+                textes.SLACK_CANAL_INTROUVABLE.format(canal=canal, erreur="—"),
+                reply.to.responsables,
+            )
             return
         conversation = info["channel"]
         if not (
@@ -520,7 +523,8 @@ class SlackChannel:
             or conversation.get("is_mpim")
         ):
             await self._prevenir(
-                textes.SLACK_CANAL_PUBLIC.format(evaluation=_titre(reply.message), canal=canal)
+                textes.SLACK_CANAL_PUBLIC.format(evaluation=_titre(reply.message), canal=canal),
+                reply.to.responsables,
             )
             return
         await self._appeler(
@@ -528,8 +532,11 @@ class SlackChannel:
             blocks=blockkit.blocks(reply.message),
         )  # fmt: skip
 
-    async def _prevenir(self, texte: str) -> None:
-        for coordinateur in sorted(self.settings.coordinateurs | self.settings.admins):
+    async def _prevenir(self, texte: str, responsables: tuple[str, ...] = ()) -> None:
+        """Tell the evaluation's coordinateurs (else the settings' ones) what could not be done."""
+        for coordinateur in sorted(
+            set(responsables) or self.settings.coordinateurs | self.settings.admins
+        ):
             canal = await self._dm(coordinateur)
             if canal is not None:
                 await self._appeler(self.client.chat_postMessage, channel=canal, text=texte)

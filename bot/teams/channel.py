@@ -628,22 +628,22 @@ class TeamsChannel:
         if adresse is None:
             await self._prevenir(context, textes.TEAMS_CANAL_INCONNU.format(
                 evaluation=titre, canal=cible
-            ))  # fmt: skip
+            ), reply.to.responsables)  # fmt: skip
             return
         if not (adresse.donnees.get("cqp") or {}).get("prive"):
             await self._prevenir(context, textes.TEAMS_CANAL_PUBLIC.format(
                 evaluation=titre, canal=cible
-            ))  # fmt: skip
+            ), reply.to.responsables)  # fmt: skip
             return
         await self._continuer(adresse, activites(nommer(reply.message, self._noms)))
 
-    async def _prevenir(self, context: TurnContext, texte: str) -> None:
-        """Tell the coordinateurs (and the person at hand) what could not be done."""
+    async def _prevenir(
+        self, context: TurnContext, texte: str, responsables: tuple[str, ...] = ()
+    ) -> None:
+        """Tell the evaluation's coordinateurs (else the settings' ones) what could not be done."""
         avis = [Activity(type="message", text=texte, text_format="plain")]
         personne = self._qui(context.activity)
-        destinataires = set(self.settings.coordinateurs | self.settings.admins)
-        if personne is not None:
-            destinataires.add(personne)
+        destinataires = set(responsables) or self.settings.coordinateurs | self.settings.admins
         for coordinateur in sorted(destinataires):
             if coordinateur == personne and _personnelle(context.activity):
                 await self._envoyer(context, avis)

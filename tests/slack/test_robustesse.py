@@ -143,6 +143,14 @@ async def test_a_result_is_never_posted_in_a_public_channel(tmp_path: Path) -> N
         assert s.messages_a("CPUBLIC1") == []
         [avis] = s.messages_a(f"D{COORD}")
         assert "n'est pas privé" in avis["text"] and "CPUBLIC1" in avis["text"]
+        # The evaluation's own coordinateur is told, rather than the settings' ones.
+        sien = resultat.model_copy(update={"to": Destination(
+            kind="results", target="CPUBLIC1", responsables=("UCOORD02",)
+        )})  # fmt: skip
+        await s.canal.livrer(origine, (sien,))
+        [avis] = s.messages_a("DUCOORD02")
+        assert "n'est pas privé" in avis["text"]
+        assert len(s.messages_a(f"D{COORD}")) == 1  # not told twice
         # A private one receives it.
         prive = resultat.model_copy(update={"to": Destination(kind="results", target=RESULTATS)})
         await s.canal.livrer(origine, (prive,))

@@ -192,6 +192,15 @@ async def test_a_result_is_posted_only_in_a_private_conversation_the_bot_knows(
         await _livrer(t, resultat)
         assert len(t.faux.vers("19:public@thread.tacv2")) == 1  # only the bot's own note
         assert "n'est pas privé" in t.dernier_a(COORD).texte
+        # The evaluation's own coordinateur is told, rather than the settings' ones.
+        await t.installer(INTERNE)
+        sien = resultat.model_copy(update={"to": Destination(
+            kind="results", target="19:public@thread.tacv2", responsables=(INTERNE,)
+        )})  # fmt: skip
+        avant = len(t.faux.vers(conversation_de(COORD)))
+        await _livrer(t, sien)
+        assert "n'est pas privé" in t.dernier_a(INTERNE).texte
+        assert len(t.faux.vers(conversation_de(COORD))) == avant
         # A private channel receives it.
         await t.ajouter_au_canal(COORD, RESULTATS, prive=True)
         prive = resultat.model_copy(update={"to": Destination(kind="results", target=RESULTATS)})
