@@ -178,6 +178,14 @@ class Envoyer(Payload):
     PREFIX = "f"
     formulaire: str
 
+    @classmethod
+    def formulaire_de(cls, payload: str) -> str | None:
+        """The form a button submits, if ``payload`` is a form's submit button."""
+        try:
+            return cls.unpack(payload).formulaire
+        except InvalidPayload:
+            return None
+
 
 class Preuve(Payload):
     """Button « record an entretien » of an evaluation: shows the evidence form."""

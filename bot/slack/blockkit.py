@@ -26,7 +26,6 @@ from flows.messages import (
     Envoyer,
     Fields,
     Heading,
-    InvalidPayload,
     Message,
     Paragraph,
     TextInput,
@@ -44,12 +43,7 @@ def _texte(texte: str, limite: int = 3000) -> dict[str, Any]:
     return {"type": "plain_text", "text": texte, "emoji": True}
 
 
-def formulaire_de(bouton_payload: str) -> str | None:
-    """The form a button submits, if it is a form's submit button."""
-    try:
-        return Envoyer.unpack(bouton_payload).formulaire
-    except InvalidPayload:
-        return None
+formulaire_de = Envoyer.formulaire_de
 
 
 def _boutons(bloc: Choices, index: int) -> dict[str, Any]:

@@ -38,7 +38,6 @@ from flows.messages import (
     Envoyer,
     Fields,
     Heading,
-    InvalidPayload,
     Message,
     Paragraph,
     TextInput,
@@ -61,12 +60,7 @@ _NOM_CHAMP: Final = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 _PEOPLE: Final = {"type": "Data.Query", "dataset": "graph.microsoft.com/users"}
 
 
-def formulaire_de(payload: str) -> str | None:
-    """The form a button submits, if it is a form's submit button."""
-    try:
-        return Envoyer.unpack(payload).formulaire
-    except InvalidPayload:
-        return None
+formulaire_de = Envoyer.formulaire_de
 
 
 # --- rendering ------------------------------------------------------------------------

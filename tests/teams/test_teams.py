@@ -44,6 +44,13 @@ async def _creer(t: Teams, par_le_canal: bool = False) -> None:
     )
 
 
+async def _formulaire_de_creation(t: Teams) -> Appel:
+    """The coordinatrice has the app and asked for the creation form: the card."""
+    await t.installer(COORD)
+    await t.ecrire(COORD, "nouvelle")
+    return t.dernier_a(COORD, "Nouvelle évaluation")
+
+
 async def _commencer(t: Teams) -> Appel:
     """The expert has the app, the evaluation exists, the first critère is on screen."""
     await t.installer(EXPERT)
@@ -137,9 +144,7 @@ async def test_the_second_evaluateur_is_reached_without_having_written_first(
     tmp_path: Path,
 ) -> None:
     async with teams(tmp_path) as t:
-        await t.installer(COORD)
-        await t.ecrire(COORD, "nouvelle")
-        formulaire = t.dernier_a(COORD, "Nouvelle évaluation")
+        formulaire = await _formulaire_de_creation(t)
         assert (await t.soumettre(COORD, formulaire, VALEURS)).status == 202
         # Neither évaluateur ever talked to the bot: a one-to-one conversation is created
         # for each, in the coordinatrice's tenant, and the invitation posted in it.
@@ -433,9 +438,7 @@ async def test_nobody_reachable_is_said_to_the_sender_without_the_message(
     tmp_path: Path,
 ) -> None:
     async with teams(tmp_path) as t:
-        await t.installer(COORD)
-        await t.ecrire(COORD, "nouvelle")
-        formulaire = t.dernier_a(COORD, "Nouvelle évaluation")
+        formulaire = await _formulaire_de_creation(t)
         t.faux.pannes = [403, 403, 403, 403]  # creating the conversations is refused
         await t.soumettre(COORD, formulaire, VALEURS)
         recus = " ".join(a.texte for a in t.faux.vers(conversation_de(COORD)))
@@ -446,9 +449,7 @@ async def test_nobody_reachable_is_said_to_the_sender_without_the_message(
 
 async def test_a_store_refusing_an_address_loses_no_invitation(tmp_path: Path) -> None:
     async with teams(tmp_path) as t:
-        await t.installer(COORD)
-        await t.ecrire(COORD, "nouvelle")
-        formulaire = t.dernier_a(COORD, "Nouvelle évaluation")
+        formulaire = await _formulaire_de_creation(t)
         assert t.capricieux is not None
         t.capricieux.refus_adresses = 3  # the coordinatrice's, then both new conversations'
         assert (await t.soumettre(COORD, formulaire, VALEURS)).status == 202
