@@ -8,8 +8,9 @@ from typing import Any
 
 import pytest
 
-from flows.messages import ChoiceEvent, Destination, Envoyer, FormEvent, Origin, TextEvent, say
+from flows.messages import ChoiceEvent, Envoyer, FormEvent, Origin, TextEvent
 from flows.notation import Aller, Noter
+from flows.rapprochement import Consolider
 from tests.teams.faux_connecteur import Appel
 from tests.teams.outils import (
     APP_ID,
@@ -177,59 +178,29 @@ async def test_a_command_typed_in_a_channel_is_answered_in_private(tmp_path: Pat
         assert "évaluation" in t.dernier_a(EXPERT).texte  # the list, in the personal chat
 
 
-async def test_a_result_is_posted_only_in_a_private_conversation_the_bot_knows(
-    tmp_path: Path,
+@pytest.mark.parametrize(
+    ("destination", "avis"),
+    [("19:public@thread.tacv2", "n'est pas privé"),
+     ("19:inconnu@thread.tacv2", "ne connaît pas cette conversation")],
+)  # fmt: skip
+async def test_a_result_is_never_posted_in_a_standard_or_unknown_channel(
+    tmp_path: Path, destination: str, avis: str
 ) -> None:
     async with teams(tmp_path) as t:
-        await t.installer(COORD)
-        await t.installer(EXPERT)
-        assert t.canal is not None
-        resultat = say(
-            "Résultat proposé — candidat C042, bloc B1",
-            to=Destination(kind="results", target="19:public@thread.tacv2"),
-        )
-        # Unknown conversation: not posted, the coordinatrice told why.
-        await t.ecrire(EXPERT, "aide")
-        await _livrer(t, resultat)
-        assert "ne connaît pas cette conversation" in t.dernier_a(COORD).texte
-        # A standard channel, open to the whole team: not posted either.
         await t.ajouter_au_canal(COORD, "19:public@thread.tacv2", prive=False)
-        await _livrer(t, resultat)
+        await t.installer(COORD)
+        envoi = {"cqp": Envoyer(formulaire="nouvelle").pack(), "formulaire": "nouvelle"}
+        valeurs = {**VALEURS, "destination": destination}
+        assert (await t.poster(t.activite(COORD, value={**envoi, **valeurs}))).status == 202
+        for qui in (EXPERT, INTERNE):  # both grids, the same: nothing to reconcile
+            await _grille(t, qui)
+        for qui in (EXPERT, INTERNE):  # both visas, clicked in Teams
+            viser = Consolider(evaluation=EV, action="viser").pack()
+            assert (await t.poster(t.activite(qui, value={"cqp": viser}))).status == 202
         assert len(t.faux.vers("19:public@thread.tacv2")) == 1  # only the bot's own note
-        assert "n'est pas privé" in t.dernier_a(COORD).texte
-        # The evaluation's own coordinateur is told, rather than the settings' ones.
-        await t.installer(INTERNE)
-        sien = resultat.model_copy(update={"to": Destination(
-            kind="results", target="19:public@thread.tacv2", responsables=(INTERNE,)
-        )})  # fmt: skip
-        avant = len(t.faux.vers(conversation_de(COORD)))
-        await _livrer(t, sien)
-        assert "n'est pas privé" in t.dernier_a(INTERNE).texte
-        assert len(t.faux.vers(conversation_de(COORD))) == avant
-        # A private channel receives it.
-        await t.ajouter_au_canal(COORD, RESULTATS, prive=True)
-        prive = resultat.model_copy(update={"to": Destination(kind="results", target=RESULTATS)})
-        await _livrer(t, prive)
-        assert "Résultat proposé" in t.faux.vers(RESULTATS)[-1].texte
-
-
-async def _livrer(t: Teams, reply: Any) -> None:
-    """Deliver a reply as if the expert's last activity had produced it."""
-    assert t.canal is not None
-    from microsoft_agents.activity import Activity
-
-    corps = t.activite(EXPERT, text="-")
-
-    async def tour(context: Any) -> None:
-        await t.canal._livrer(context, EXPERT, (reply,))  # type: ignore[union-attr]
-
-    await t.canal.adapter.process_activity(_identite(t), Activity.model_validate(corps), tour)
-
-
-def _identite(t: Teams) -> Any:
-    from microsoft_agents.hosting.core.authorization import ClaimsIdentity
-
-    return ClaimsIdentity({"aud": APP_ID, "serviceurl": t.service_url}, "Bearer")
+        assert t.faux.vers("19:inconnu@thread.tacv2") == []
+        assert avis in t.dernier_a(COORD).texte  # the evaluation's coordinatrice is told why
+        t.dernier_a(COORD, "Résultat proposé — candidat C042, bloc B1")  # and has the result
 
 
 async def test_a_busy_connector_is_retried_and_the_next_question_arrives(tmp_path: Path) -> None:
