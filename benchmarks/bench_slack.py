@@ -32,6 +32,7 @@ import resource
 import statistics
 import sys
 import tempfile
+import threading
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -221,10 +222,19 @@ async def servir(dossier: str, evaluateurs: int, plancher: bool, tour: int, api:
         canal = SlackChannel(service, reglages)
         app = create_app(service, Annuaire(), Path(dossier), local=True, canaux=(canal,))
     runner, url = await _demarrer(app)
-    avant = _cpu()
+    avant, fils_avant = _cpu(), _cpu_par_fil()
     print(url, flush=True)
     await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)  # until the bench ends
-    print(_cpu() - avant, flush=True)  # the server's CPU seconds under the load
+    fils = _cpu_par_fil()
+    principal = threading.main_thread().native_id
+    repartition = {"main_user": 0.0, "main_system": 0.0, "others_user": 0.0, "others_system": 0.0}
+    for fil, (user, system) in fils.items():
+        u0, s0 = fils_avant.get(fil, (0.0, 0.0))
+        qui = "main" if fil == principal else "others"
+        repartition[f"{qui}_user"] += user - u0
+        repartition[f"{qui}_system"] += system - s0
+    # The server's CPU seconds under the load, then their split by thread (Linux only).
+    print(json.dumps({"total": _cpu() - avant, **repartition}), flush=True)
     await runner.cleanup()
     await store.fermer()
 
@@ -233,6 +243,24 @@ def _cpu() -> float:
     """CPU seconds (user + system) this process has used so far, all its threads."""
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
+
+
+def _cpu_par_fil() -> dict[int, tuple[float, float]]:
+    """CPU seconds (user, system) of each of this process's threads, by id; empty if unknown."""
+    tic = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    fils: dict[int, tuple[float, float]] = {}
+    try:
+        taches = os.listdir("/proc/self/task")
+    except OSError:
+        return fils
+    for tache in taches:
+        try:
+            with open(f"/proc/self/task/{tache}/stat") as f:
+                champs = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        fils[int(tache)] = (int(champs[11]) / tic, int(champs[12]) / tic)  # utime, stime
+    return fils
 
 
 def _utilisateurs(evaluateurs: int, plancher: bool, tour: int) -> list[str]:
@@ -275,7 +303,8 @@ async def mesurer(dossier: str, evaluateurs: int, plancher: bool, tour: int) -> 
         ))  # fmt: skip
     duree, cpu_ici = time.perf_counter() - debut, _cpu() - cpu_ici
     serveur.stdin.close()
-    cpu_serveur = float((await asyncio.wait_for(serveur.stdout.readline(), 60)).decode())
+    cpu = json.loads((await asyncio.wait_for(serveur.stdout.readline(), 60)).decode())
+    cpu_serveur = cpu.pop("total")
     await serveur.wait()
     await runner_api.cleanup()
     return {
@@ -284,6 +313,7 @@ async def mesurer(dossier: str, evaluateurs: int, plancher: bool, tour: int) -> 
         # CPU per answer: the server's, and this process's (the robots and the fake Slack).
         "cpu_serveur": cpu_serveur * 1000 / sum(reponses),
         "cpu_banc": cpu_ici * 1000 / sum(reponses),
+        **{f"cpu_{cle}": secondes * 1000 / sum(reponses) for cle, secondes in cpu.items()},
     }  # fmt: skip
 
 
@@ -323,6 +353,12 @@ def main(argv: list[str] | None = None) -> int:
     ):
         figures[cle] = round(statistics.median(m[mesure] for m in mesures), 2)
         figures[f"floor_{cle}"] = round(statistics.median(m[mesure] for m in planchers), 2)
+    # Where the server's CPU goes: its event loop's thread, the others (file work), user or
+    # kernel (Linux only: /proc).
+    figures["server_cpu_ms_per_answer_by_thread"] = {
+        cle: round(statistics.median(m[f"cpu_{cle}"] for m in mesures), 2)
+        for cle in ("main_user", "main_system", "others_user", "others_system")
+    }
     figures["ack_p50_vs_floor"] = round(figures["ack_p50_ms"] / figures["floor_ack_p50_ms"], 2)
     return publier(figures, CIBLES, RESULTATS, args.quick, args.check)
 

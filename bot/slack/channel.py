@@ -19,6 +19,7 @@ flows, so a forwarded button payload from an outsider is refused there.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import re
@@ -58,6 +59,14 @@ from flows.messages import (
 from flows.service import Service
 
 CHANNEL = "slack"
+ATTENTE_MAX_PORTE = 1.0
+"""How long a request waits for the one ahead of it (in the gate) before going in anyway."""
+ATTENTE_MAX_ENVOI = 0.5
+"""How long a Web API call may wait for the requests in the gate before going anyway."""
+ENVOI_EN_ATTENTE_S = 0.005
+"""A Web API call under way for this long is waiting on Slack: the next one may start."""
+MAX_APPELS = 32
+"""Web API calls under way at once, at most."""
 log = logging.getLogger(__name__)
 
 
@@ -116,6 +125,17 @@ class SlackChannel:
         self._session_a_fermer = False
         self._evenements: OrderedDict[str, None] = OrderedDict()
         self._envois: set[asyncio.Task[None]] = set()
+        self._porte = asyncio.Lock()
+        """Requests go through one at a time, in their order of arrival (asyncio.Lock is FIFO)."""
+        self._requetes = 0
+        """Requests inside the gate or waiting for it."""
+        self._sans_requete = asyncio.Event()
+        self._sans_requete.set()
+        self._en_vol: dict[int, float] = {}
+        """The Web API calls under way, by number: when each started (loop time)."""
+        self._appel_fini = asyncio.Event()
+        self._file_d_appels = asyncio.Lock()
+        self._appels = 0
         self.app.command("/cqp")(self._commande)
         self.app.action(re.compile(f"^{re.escape(blockkit.ACTION_PREFIX)}"))(self._action)
         self.app.view(blockkit.FORM_CALLBACK)(self._formulaire)
@@ -125,8 +145,64 @@ class SlackChannel:
     # --- the HTTP endpoint ----------------------------------------------------------------
 
     async def endpoint(self, request: web.Request) -> web.Response:
-        reponse = await self.app.async_dispatch(await to_bolt_request(request))
+        requete = await to_bolt_request(request)
+        self._requetes += 1
+        self._sans_requete.clear()
+        entree = False
+        try:
+            # One request at a time, so that each is answered as soon as its own work is done
+            # instead of after everyone's interleaved; a request stuck (a shard busy…) holds the
+            # others back ATTENTE_MAX_PORTE at most, then they go in anyway.
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(ATTENTE_MAX_PORTE):
+                    entree = await self._porte.acquire()
+            try:
+                reponse = await self.app.async_dispatch(requete)
+            finally:
+                if entree:
+                    self._porte.release()
+        finally:
+            self._requetes -= 1
+            if not self._requetes:
+                self._sans_requete.set()
         return await to_aiohttp_response(reponse)
+
+    async def _apres_les_requetes(self) -> None:
+        """Let the requests waiting for the gate go first (a bounded wait: never starved)."""
+        if self._requetes:
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(ATTENTE_MAX_ENVOI):
+                    await self._sans_requete.wait()
+
+    async def _tour_d_appel(self) -> int:
+        """Wait for this Web API call's turn; its number, to give to ``_appel_termine``.
+
+        The requests first (``_apres_les_requetes``). Then a call starts when no other is
+        under way, or when the newest one has been for ENVOI_EN_ATTENTE_S — it is then
+        waiting on Slack, not using the event loop — and fewer than MAX_APPELS are. So the
+        sending's steps do not crowd the event loop's queue ahead of the next request when
+        Slack answers fast, and calls still overlap when it answers slowly.
+        """
+        boucle = asyncio.get_running_loop()
+        async with self._file_d_appels:  # FIFO: the calls start in the order they asked
+            while True:
+                await self._apres_les_requetes()
+                attente: float | None = None
+                if len(self._en_vol) < MAX_APPELS:
+                    depuis = boucle.time() - max(self._en_vol.values(), default=-ENVOI_EN_ATTENTE_S)
+                    if depuis >= ENVOI_EN_ATTENTE_S:
+                        self._appels += 1
+                        self._en_vol[self._appels] = boucle.time()
+                        return self._appels
+                    attente = ENVOI_EN_ATTENTE_S - depuis
+                self._appel_fini.clear()
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(attente):
+                        await self._appel_fini.wait()
+
+    def _appel_termine(self, numero: int) -> None:
+        del self._en_vol[numero]
+        self._appel_fini.set()
 
     def socket_mode(self, app_token: str) -> AsyncSocketModeHandler:
         """The same app over Socket Mode (no public address): events come through a WebSocket
@@ -484,10 +560,14 @@ class SlackChannel:
                 # A slash command's answer (a lookup, a list) stays where it was asked, for this
                 # user only; a click in such an answer may update it, but what follows (a grid's
                 # question) goes to the DM, where it stays.
-                await respond(
-                    text=texte, blocks=blocs, response_type="ephemeral",
-                    replace_original=reply.to.replace,
-                )  # fmt: skip
+                numero = await self._tour_d_appel()
+                try:
+                    await respond(
+                        text=texte, blocks=blocs, response_type="ephemeral",
+                        replace_original=reply.to.replace,
+                    )  # fmt: skip
+                finally:
+                    self._appel_termine(numero)
             elif reply.to.replace and message_ts is not None:
                 await self._appeler(
                     self.client.chat_update, channel=origine.conversation, ts=message_ts,
@@ -542,12 +622,15 @@ class SlackChannel:
                 await self._appeler(self.client.chat_postMessage, channel=canal, text=texte)
 
     async def _appeler(self, methode: Callable[..., Awaitable[Any]], **args: Any) -> Any | None:
+        numero = await self._tour_d_appel()
         try:
             return await methode(**args)
         except SlackApiError as exc:
             donnees = exc.response.data if isinstance(exc.response.data, dict) else {}
             log.warning("Slack API %s: %s", getattr(methode, "__name__", "?"), donnees.get("error"))
             return None
+        finally:
+            self._appel_termine(numero)
 
 
 _NON_ENREGISTRE = catalogue.CMD_NON_ENREGISTRE.split("{", 1)[0]

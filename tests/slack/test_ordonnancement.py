@@ -1,0 +1,89 @@
+"""Slack under load: requests go through one at a time, the Web API calls after them."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.slack import channel as module
+from bot.slack.channel import SlackChannel
+from tests.slack.outils import Slack, slack
+
+
+def _canal(s: Slack) -> SlackChannel:
+    assert s.canal is not None
+    return s.canal
+
+
+async def _bientot(tache: asyncio.Future[Any], delai: float = 1.0) -> Any:
+    return await asyncio.wait_for(asyncio.shield(tache), delai)
+
+
+async def test_a_web_api_call_waits_for_the_requests_in_the_gate(tmp_path: Path) -> None:
+    async with slack(tmp_path) as s:
+        canal = _canal(s)
+        canal._requetes = 1
+        canal._sans_requete.clear()
+        tour = asyncio.ensure_future(canal._tour_d_appel())
+        await asyncio.sleep(0.05)
+        assert not tour.done()
+        canal._requetes = 0
+        canal._sans_requete.set()
+        canal._appel_termine(await _bientot(tour))
+
+
+async def test_a_web_api_call_is_never_starved_by_requests(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(module, "ATTENTE_MAX_ENVOI", 0.05)
+    async with slack(tmp_path) as s:
+        canal = _canal(s)
+        canal._requetes = 1
+        canal._sans_requete.clear()
+        canal._appel_termine(await _bientot(asyncio.ensure_future(canal._tour_d_appel())))
+
+
+async def test_calls_start_in_order_and_overlap_once_one_waits_on_slack(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(module, "ENVOI_EN_ATTENTE_S", 0.05)
+    async with slack(tmp_path) as s:
+        canal = _canal(s)
+        premier = await canal._tour_d_appel()
+        ordre: list[int] = []
+
+        async def appel(i: int) -> int:
+            numero = await canal._tour_d_appel()
+            ordre.append(i)
+            return numero
+
+        suivants = [asyncio.ensure_future(appel(i)) for i in range(3)]
+        await asyncio.sleep(0.01)
+        assert ordre == []  # the first call is under way, for less than ENVOI_EN_ATTENTE_S
+        canal._appel_termine(premier)
+        numeros = [await _bientot(t) for t in suivants]  # each after the previous waited 50 ms
+        assert ordre == [0, 1, 2]
+        for numero in numeros:
+            canal._appel_termine(numero)
+        # A call under way long enough is waiting on Slack: the next one does not wait for it.
+        lent = await canal._tour_d_appel()
+        await asyncio.sleep(0.06)
+        canal._appel_termine(await _bientot(asyncio.ensure_future(canal._tour_d_appel()), 0.02))
+        canal._appel_termine(lent)
+
+
+async def test_a_request_stuck_in_the_gate_holds_the_others_back_a_bounded_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(module, "ATTENTE_MAX_PORTE", 0.05)
+    async with slack(tmp_path) as s:
+        canal = _canal(s)
+        await canal._porte.acquire()  # a request that does not end
+        try:
+            reponse = await asyncio.wait_for(s.ecrire("UNOBODY", "aide"), 2)
+            assert reponse.status == 200
+        finally:
+            canal._porte.release()
