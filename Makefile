@@ -9,6 +9,7 @@ BIN := $(VENV)/bin
 RUN_STAMP := $(VENV)/.installed-run
 DEV_STAMP := $(VENV)/.installed-dev
 CHROMIUM := /usr/bin/chromium
+ADAPTIVECARDS := $(VENV)/share/adaptivecards-3.0.6/adaptivecards.min.js
 PIP := $(BIN)/python -m pip --quiet --disable-pip-version-check
 
 .PHONY: run test check bench lock clean
@@ -16,7 +17,7 @@ PIP := $(BIN)/python -m pip --quiet --disable-pip-version-check
 run: $(RUN_STAMP)
 	$(BIN)/cqp-bot demo
 
-test: $(DEV_STAMP) $(CHROMIUM)
+test: $(DEV_STAMP) $(CHROMIUM) $(ADAPTIVECARDS)
 	$(BIN)/pytest
 
 check: $(DEV_STAMP)
@@ -30,6 +31,12 @@ bench: $(DEV_STAMP)
 	$(BIN)/python -m benchmarks.bench_store
 	$(BIN)/python -m benchmarks.bench_flows
 	$(BIN)/python -m benchmarks.bench_slack
+
+# Microsoft's Adaptive Cards renderer (npm "adaptivecards"), for the test that renders every
+# Teams card in Chromium: fetched from the npm registry, checked against its integrity hash.
+$(ADAPTIVECARDS): .ci/adaptivecards.py | $(DEV_STAMP)
+	@echo "Téléchargement du moteur de rendu Adaptive Cards (npm adaptivecards) pour les tests Teams…"
+	$(BIN)/python .ci/adaptivecards.py $@
 
 # The web chat's real-browser test drives Debian's Chromium (Playwright cannot download
 # its own browser on a closed network).

@@ -61,7 +61,7 @@ async def _noter(t: Teams, personne: str, ecarts: dict[str, str]) -> None:
                 assert champs == ["texte"]
                 n = _n(t, personne)
                 await t.soumettre(
-                    personne, demande, {"texte": f"Vu à l'entretien 2 ({critere.id})."}
+                    personne, demande, {"texte": f"**Vu** à l'entretien 2 ({critere.id})."}
                 )
                 _depuis(t, personne, n, f"Commentaire enregistré pour {critere.id}")
             n = _n(t, personne) - 1
@@ -77,66 +77,69 @@ async def _noter(t: Teams, personne: str, ecarts: dict[str, str]) -> None:
 
 async def test_a_whole_evaluation_of_bloc_1_in_teams(tmp_path: Path) -> None:
     async with teams(tmp_path) as t:
-        for personne in (COORD, EXPERT, INTERNE):
-            assert (await t.installer(personne)).status == 202
-        assert (await t.ajouter_au_canal(COORD, RESULTATS, prive=True)).status == 202
+        await derouler(t)
 
-        # Creation: a card with people pickers for the évaluateurs.
-        await t.ecrire(COORD, "nouvelle")
-        formulaire = t.dernier_a(COORD, "Nouvelle évaluation")
-        corps = formulaire.cartes[0]["body"]
-        pickers = {e["id"]: e for e in corps if e["type"] == "Input.ChoiceSet"}
-        assert pickers["evaluateur_1"]["choices.data"]["dataset"] == "graph.microsoft.com/users"
-        reponse = await t.soumettre(COORD, formulaire, {
-            "candidat_nom": "Jeanne Martin", "candidat_reference": "C042", "bloc": "B1",
-            "evaluateur_1": EXPERT, "role_1": "expert_habilite",
-            "evaluateur_2": INTERNE, "role_2": "expert_interne", "destination": RESULTATS,
-            "echeance": "",
-        })  # fmt: skip
-        assert reponse.status == 202
-        for personne in (EXPERT, INTERNE):
-            invitation = t.dernier_a(personne, "Commencer la grille")
-            assert "Jeanne" not in invitation.texte
 
-        await _noter(t, EXPERT, {})
-        await _noter(t, INTERNE, ECARTS)
-        for personne in (EXPERT, INTERNE):
-            assert (
-                "B1.C1.2, B1.C2.4" in t.dernier_a(personne, "Les deux grilles sont soumises").texte
-            )
+async def derouler(t: Teams) -> None:
+    """The whole evaluation, each step asserted from what Teams received."""
+    for personne in (COORD, EXPERT, INTERNE):
+        assert (await t.installer(personne)).status == 202
+    assert (await t.ajouter_au_canal(COORD, RESULTATS, prive=True)).status == 202
 
-        # Reconciliation: the expert proposes A for B1.C1.2; the other accepts.
-        n = _n(t, EXPERT)
-        await t.cliquer(EXPERT, t.dernier_a(EXPERT, "Voir les écarts"), "Voir les écarts")
-        ecarts = _depuis(t, EXPERT, n, "2 restant(s)")
-        assert "Vu à l'entretien 2 (B1.C1.2)." in ecarts.texte  # the other's comment
-        await t.cliquer(EXPERT, ecarts, "Proposer A")
-        _depuis(t, EXPERT, n, "justification")
-        n_interne = _n(t, INTERNE)
-        await t.ecrire(EXPERT, "Reformulations présentes dans 4 entretiens sur 5.")
-        # A proactive message, naming the expert as Teams does (not by her Entra id).
-        demande = _depuis(t, INTERNE, n_interne, "Karim Expert propose A pour B1.C1.2")
-        assert EXPERT not in demande.texte
-        await t.cliquer(INTERNE, demande, "Accepter A")
-        reste = _depuis(t, INTERNE, n_interne, "1 restant(s)")
+    # Creation: a card with people pickers for the évaluateurs.
+    await t.ecrire(COORD, "nouvelle")
+    formulaire = t.dernier_a(COORD, "Nouvelle évaluation")
+    corps = formulaire.cartes[0]["body"]
+    pickers = {e["id"]: e for e in corps if e["type"] == "Input.ChoiceSet"}
+    assert pickers["evaluateur_1"]["choices.data"]["dataset"] == "graph.microsoft.com/users"
+    reponse = await t.soumettre(COORD, formulaire, {
+        "candidat_nom": "Jeanne Martin", "candidat_reference": "C042", "bloc": "B1",
+        "evaluateur_1": EXPERT, "role_1": "expert_habilite",
+        "evaluateur_2": INTERNE, "role_2": "expert_interne", "destination": RESULTATS,
+        "echeance": "",
+    })  # fmt: skip
+    assert reponse.status == 202
+    for personne in (EXPERT, INTERNE):
+        invitation = t.dernier_a(personne, "Commencer la grille")
+        assert "Jeanne" not in invitation.texte
 
-        # B1.C2.4: the other évaluateur proposes A; the expert accepts.
-        await t.cliquer(INTERNE, reste, "Proposer A")
-        n_expert = _n(t, EXPERT)
-        await t.ecrire(INTERNE, "Procédure vérifiée sur dossier.")
-        demande = _depuis(t, EXPERT, n_expert, "propose A pour B1.C2.4")
-        await t.cliquer(EXPERT, demande, "Accepter A")
-        for personne in (EXPERT, INTERNE):
-            fin = t.dernier_a(personne, "Voir la proposition consolidée")
-            n = _n(t, personne)
-            await t.cliquer(personne, fin, "Voir la proposition consolidée")
-            proposition = _depuis(t, personne, n, "Donner mon visa")
-            await t.cliquer(personne, proposition, "Donner mon visa")
+    await _noter(t, EXPERT, {})
+    await _noter(t, INTERNE, ECARTS)
+    for personne in (EXPERT, INTERNE):
+        assert "B1.C1.2, B1.C2.4" in t.dernier_a(personne, "Les deux grilles sont soumises").texte
 
-        [publie] = t.faux.vers(RESULTATS)[1:]  # after the note posted when the bot was added
-        assert "Résultat proposé — candidat C042, bloc B1" in publie.texte
-        assert "Jeanne" not in publie.texte
-        t.dernier_a(COORD, "Résultat proposé — candidat C042, bloc B1")
-        dossier = await t.service.store.dossier("ev-C042-B1")
-        assert dossier is not None and len(dossier.reponses) == 60 and len(dossier.visas) == 2
-        assert t.faux.refuses == 0  # every call carried the bot's token
+    # Reconciliation: the expert proposes A for B1.C1.2; the other accepts.
+    n = _n(t, EXPERT)
+    await t.cliquer(EXPERT, t.dernier_a(EXPERT, "Voir les écarts"), "Voir les écarts")
+    ecarts = _depuis(t, EXPERT, n, "2 restant(s)")
+    assert "**Vu** à l'entretien 2 (B1.C1.2)." in ecarts.texte  # the other's comment, as typed
+    await t.cliquer(EXPERT, ecarts, "Proposer A")
+    _depuis(t, EXPERT, n, "justification")
+    n_interne = _n(t, INTERNE)
+    await t.ecrire(EXPERT, "Reformulations présentes dans 4 entretiens sur 5.")
+    # A proactive message, naming the expert as Teams does (not by her Entra id).
+    demande = _depuis(t, INTERNE, n_interne, "Karim Expert propose A pour B1.C1.2")
+    assert EXPERT not in demande.texte
+    await t.cliquer(INTERNE, demande, "Accepter A")
+    reste = _depuis(t, INTERNE, n_interne, "1 restant(s)")
+
+    # B1.C2.4: the other évaluateur proposes A; the expert accepts.
+    await t.cliquer(INTERNE, reste, "Proposer A")
+    n_expert = _n(t, EXPERT)
+    await t.ecrire(INTERNE, "Procédure vérifiée sur dossier.")
+    demande = _depuis(t, EXPERT, n_expert, "propose A pour B1.C2.4")
+    await t.cliquer(EXPERT, demande, "Accepter A")
+    for personne in (EXPERT, INTERNE):
+        fin = t.dernier_a(personne, "Voir la proposition consolidée")
+        n = _n(t, personne)
+        await t.cliquer(personne, fin, "Voir la proposition consolidée")
+        proposition = _depuis(t, personne, n, "Donner mon visa")
+        await t.cliquer(personne, proposition, "Donner mon visa")
+
+    [publie] = t.faux.vers(RESULTATS)[1:]  # after the note posted when the bot was added
+    assert "Résultat proposé — candidat C042, bloc B1" in publie.texte
+    assert "Jeanne" not in publie.texte
+    t.dernier_a(COORD, "Résultat proposé — candidat C042, bloc B1")
+    dossier = await t.service.store.dossier("ev-C042-B1")
+    assert dossier is not None and len(dossier.reponses) == 60 and len(dossier.visas) == 2
+    assert t.faux.refuses == 0  # every call carried the bot's token
