@@ -1,4 +1,4 @@
-"""Clicks on a message's buttons, as requests: a double click is one, a change of mind is two.
+"""Deliveries seen twice: a channel's retry is one request, a double click is one click.
 
 A chat app delivers every click as its own event with its own id: two
 clicks on « A » in a row would be two requests, and a change of mind
@@ -53,4 +53,26 @@ class Clics:
         if connue[3] == replies:
             return True
         self._vus[message] = (*connue[:3], replies)
+        return False
+
+
+class DejaVus:
+    """The ids of the last deliveries (Slack's event ids, Teams' activity ids), in order.
+
+    A channel that delivers again what timed out (Slack with ``X-Slack-Retry-Num``, the
+    Bot Connector) must get no second answer: the flows would repeat their stored reply,
+    but the person would read it twice. Bounded: the oldest ids are forgotten first.
+    """
+
+    def __init__(self, taille: int = 10_000) -> None:
+        self._vus: OrderedDict[str, None] = OrderedDict()
+        self._taille = taille
+
+    def deja_vu(self, identifiant: str) -> bool:
+        """Whether ``identifiant`` was seen already; it is remembered from now on."""
+        if identifiant in self._vus:
+            return True
+        self._vus[identifiant] = None
+        while len(self._vus) > self._taille:
+            self._vus.popitem(last=False)
         return False

@@ -23,7 +23,6 @@ import contextlib
 import json
 import logging
 import re
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
@@ -39,7 +38,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import textes
-from bot.clics import Clics
+from bot.clics import Clics, DejaVus
 from bot.slack import blockkit
 from bot.slack.settings import SlackSettings
 from flows import catalogue
@@ -123,7 +122,7 @@ class SlackChannel:
         """Each shared discussion's thread, by group DM and discussion (kept in memory: after
         a restart the next message starts a new thread)."""
         self._session_a_fermer = False
-        self._evenements: OrderedDict[str, None] = OrderedDict()
+        self._evenements = DejaVus()
         self._envois: set[asyncio.Task[None]] = set()
         self._porte = asyncio.Lock()
         """Requests go through one at a time, in their order of arrival (asyncio.Lock is FIFO)."""
@@ -423,8 +422,7 @@ class SlackChannel:
     def _deja_vu(self, body: dict[str, Any]) -> bool:
         """Whether Slack already delivered this event (a retry, X-Slack-Retry-Num): once only."""
         identifiant = str(body.get("event_id") or "")
-        if not identifiant:
-            return False
+        return bool(identifiant) and self._evenements.deja_vu(identifiant)
         if identifiant in self._evenements:
             return True
         self._evenements[identifiant] = None

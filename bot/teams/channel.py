@@ -59,7 +59,7 @@ from microsoft_agents.hosting.core.authorization import (
 from pydantic import ValidationError
 
 from bot import textes
-from bot.clics import Clics
+from bot.clics import Clics, DejaVus
 from bot.teams import cartes
 from bot.teams.jeton import JetonRefuse, VerificateurJeton
 from bot.teams.settings import TeamsSettings
@@ -288,7 +288,7 @@ class TeamsChannel:
         self._noms: dict[str, str] = {}
         """People's display names by id, as Teams gives them: the flows name people by id."""
         self._noms_charges = False
-        self._traitees: OrderedDict[str, None] = OrderedDict()
+        self._traitees = DejaVus()
         """Activities already handled: the connector may deliver one again (a timeout)."""
 
     @property
@@ -396,15 +396,10 @@ class TeamsChannel:
                 self._noms.setdefault(adresse.cle, nom.strip()[:100])
 
     def _deja_traitee(self, activite: Activity) -> bool:
-        cle = f"{_conversation(activite)}|{activite.id}"
+        """Whether the connector already delivered this activity (an invoke is answered anew)."""
         if activite.id is None or activite.type == "invoke":
             return False
-        if cle in self._traitees:
-            return True
-        self._traitees[cle] = None
-        while len(self._traitees) > 10_000:
-            self._traitees.popitem(last=False)
-        return False
+        return self._traitees.deja_vu(f"{_conversation(activite)}|{activite.id}")
 
     async def _erreur(self, context: TurnContext, error: Exception) -> None:
         log.error("Teams turn failed", exc_info=error)
