@@ -84,7 +84,7 @@ WEB_PAGE_401: Final = """<!doctype html>
 SLACK_TITRE_FORMULAIRE: Final = "cqp-bot"
 SLACK_ENVOYER: Final = "Envoyer"
 SLACK_ANNULER: Final = "Annuler"
-SLACK_OBLIGATOIRE: Final = "Ce champ est obligatoire."
+CHAMP_OBLIGATOIRE: Final = "Ce champ est obligatoire."
 SLACK_NON_ENREGISTRE: Final = "Non enregistré : {raison} Réessayez dans un instant."
 SLACK_CANAL_PUBLIC: Final = "Le résultat de {evaluation} n'a pas été publié dans {canal} : ce canal n'est pas privé, et un résultat de certification ne se publie que dans un canal privé. Choisissez un canal privé (SLACK_RESULTS_CHANNEL ou la destination de l'évaluation)."
 SLACK_CANAL_INTROUVABLE: Final = (
@@ -103,7 +103,7 @@ OPTION_SOCKET: Final = "Slack en Socket Mode (SLACK_APP_TOKEN) : pas besoin d'ad
 SLACK_FICHIER: Final = (
     "Je ne lis pas les fichiers : écrivez votre texte dans le message. Rien n'a été enregistré."
 )
-SLACK_TROP_LONG: Final = "Message trop long ({n} caractères, 10 000 au plus) : rien n'a été enregistré. Raccourcissez-le et renvoyez-le."
+MESSAGE_TROP_LONG: Final = "Message trop long ({n} caractères, 10 000 au plus) : rien n'a été enregistré. Raccourcissez-le et renvoyez-le."
 
 TEAMS_ACTIF: Final = "Microsoft Teams : activé (POST /api/messages)."
 TEAMS_DEV: Final = "Microsoft Teams : mode développement SANS authentification (TEAMS_DEV_SANS_AUTH), sur cette machine seulement (POST /api/messages)."
@@ -124,7 +124,6 @@ TEAMS_FICHIER_PROPOSE: Final = "{texte} Acceptez le fichier pour l'enregistrer d
 TEAMS_FICHIER_EXPIRE: Final = "Ce fichier n'est plus disponible : relancez la commande export."
 TEAMS_FICHIER_REFUSE: Final = "Fichier refusé : rien n'a été enregistré dans votre OneDrive."
 TEAMS_FICHIER_ENVOYE: Final = "Fichier enregistré dans votre OneDrive : {nom}."
-TEAMS_OBLIGATOIRE: Final = "Ce champ est obligatoire."
 TEAMS_CHOISIR_PERSONNE: Final = "Choisissez une personne"
 TEAMS_ID_CONVERSATION: Final = "Identifiant de la conversation (19:…)"
 TEAMS_AIDE: Final = "Microsoft Teams : préparer l'application à installer."
@@ -145,3 +144,5 @@ TEAMS_FICHIER_ECHEC: Final = (
     "Le fichier n'a pas pu être enregistré dans votre OneDrive : relancez la commande export."
 )
 TEAMS_DEV_AVEC_IDENTIFIANTS: Final = "TEAMS_DEV_SANS_AUTH ne se combine pas avec TEAMS_APP_ID, TEAMS_APP_PASSWORD ou TEAMS_CERT_PFX_FILE : sans authentification, une requête choisirait où le bot envoie ses identifiants. Retirez l'un ou l'autre."
+DOSSIER_INTROUVABLE: Final = "le dossier n'existe pas"
+ACCES_REFUSE: Final = "accès refusé"

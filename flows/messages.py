@@ -278,6 +278,25 @@ class Message(_Model):
     blocks: tuple[Block, ...] = Field(default=(), max_length=MAX_BLOCKS)
 
 
+def propose(message: Message, kind: str, value: str | None) -> Message:
+    """``message`` with its empty inputs of ``kind`` proposing ``value`` (unchanged without one).
+
+    A channel's settings may name a default the flows do not know: the results
+    channel proposed where the creation form asks for one.
+    """
+    if not value or not any(
+        isinstance(b, TextInput) and b.kind == kind and not b.initial for b in message.blocks
+    ):
+        return message  # nothing to propose: the same message, no copy
+    blocks = tuple(
+        b.model_copy(update={"initial": value})
+        if isinstance(b, TextInput) and b.kind == kind and not b.initial
+        else b
+        for b in message.blocks
+    )
+    return message.model_copy(update={"blocks": blocks})
+
+
 def paragraphs(text: str) -> tuple[Paragraph, ...]:
     """``text`` as paragraphs within MAX_TEXT, cut at line breaks, else sentences, else spaces."""
     parts: list[str] = []

@@ -368,8 +368,8 @@ class ShardedStore(abc.ABC):
         async with systeme.writing():
             doc = _json(adresse)
             ancien = systeme.get(T_ADRESSES, adresse.cle_complete)
-            if ancien is not None and {**ancien, "horodatage": None} == {**doc, "horodatage": None}:
-                return Ecriture.INCHANGEE
+            if ancien is not None and ancien["donnees"] == doc["donnees"]:
+                return Ecriture.INCHANGEE  # the same address (the key names channel and person)
             await systeme.commit([_put(T_ADRESSES, adresse.cle_complete, doc)])
         return Ecriture.APPLIQUEE
 

@@ -45,6 +45,11 @@ def paquet_command(sortie: Path, app_id: str | None, url: str | None) -> None:
     try:
         sortie.write_bytes(donnees)
     except OSError as exc:
-        message = textes.TEAMS_PAQUET_ECRITURE.format(fichier=sortie, detail=exc.strerror)
+        detail = (
+            textes.DOSSIER_INTROUVABLE if isinstance(exc, FileNotFoundError)
+            else textes.ACCES_REFUSE if isinstance(exc, PermissionError)
+            else exc.strerror
+        )  # fmt: skip
+        message = textes.TEAMS_PAQUET_ECRITURE.format(fichier=sortie, detail=detail)
         raise _arreter(message) from None
     click.echo(textes.TEAMS_PAQUET_FAIT.format(fichier=sortie))

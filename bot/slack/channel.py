@@ -53,6 +53,7 @@ from flows.messages import (
     Reply,
     TextEvent,
     TextInput,
+    propose,
     say,
 )
 from flows.service import Service
@@ -312,7 +313,7 @@ class SlackChannel:
             if b.get("type") == "input" and not b.get("optional") and b.get("block_id")
         ]
         vides = {
-            nom: textes.SLACK_OBLIGATOIRE
+            nom: textes.CHAMP_OBLIGATOIRE
             for nom in obligatoires
             if not valeurs.get(nom, "").strip()
         }
@@ -359,7 +360,7 @@ class SlackChannel:
         texte = str(event.get("text") or "")
         if event.get("subtype") == "file_share" or len(texte) > MAX_TYPED:
             # Said plainly rather than cut or dropped: nothing is recorded.
-            avis = textes.SLACK_FICHIER if event.get("subtype") else textes.SLACK_TROP_LONG
+            avis = textes.SLACK_FICHIER if event.get("subtype") else textes.MESSAGE_TROP_LONG
             self._envoyer_ensuite(self.livrer(origine, (say(avis.format(n=len(texte))),)))
             return
         requete = f"slack-msg-{event.get('client_msg_id') or event.get('ts')}"[:200]
@@ -454,16 +455,8 @@ class SlackChannel:
     async def _ouvrir_modal(
         self, trigger_id: str, formulaire: tuple[Reply, str], canal: str
     ) -> None:
-        message = formulaire[0].message
-        if self.settings.results_channel:
-            # The results channel of the settings is the one proposed, where a form asks for one.
-            blocs = tuple(
-                b.model_copy(update={"initial": self.settings.results_channel})
-                if isinstance(b, TextInput) and b.kind == "channel" and not b.initial
-                else b
-                for b in message.blocks
-            )
-            message = message.model_copy(update={"blocks": blocs})
+        # The results channel of the settings is the one proposed, where a form asks for one.
+        message = propose(formulaire[0].message, "channel", self.settings.results_channel)
         vue = blockkit.modal(message, formulaire[1], {"canal": canal})
         await self._appeler(self.client.views_open, trigger_id=trigger_id, view=vue)
 
@@ -584,9 +577,8 @@ class SlackChannel:
 
     async def _publier_resultat(self, reply: Reply, origine: Origin) -> None:
         """Post a result only in a private channel; otherwise tell the coordinateurs why not."""
-        canal = getattr(reply.to, "target", None) or self.settings.results_channel
-        if not canal:
-            return
+        canal = reply.to.target
+        assert canal is not None  # a results destination always names its target
         info = await self._appeler(self.client.conversations_info, channel=canal)
         if info is None:
             await self._prevenir(

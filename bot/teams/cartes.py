@@ -101,7 +101,7 @@ def _champ(bloc: TextInput) -> dict[str, Any]:
     """The input: Teams' people picker for a person (its value is the Azure AD object id)."""
     champ: dict[str, Any] = {"id": bloc.name, "label": bloc.label, "isRequired": bloc.required}
     if bloc.required:
-        champ["errorMessage"] = textes.TEAMS_OBLIGATOIRE
+        champ["errorMessage"] = textes.CHAMP_OBLIGATOIRE
     if bloc.kind == "user":
         champ |= {
             "type": "Input.ChoiceSet", "choices": [], "choices.data": dict(_PEOPLE),

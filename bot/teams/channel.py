@@ -75,6 +75,7 @@ from flows.messages import (
     Origin,
     Reply,
     TextEvent,
+    propose,
     say,
 )
 from flows.service import Service
@@ -208,7 +209,7 @@ def activites(message: Message) -> list[Activity]:
     if cartes.texte_seul(message):
         texte = "\n\n".join(getattr(b, "text", "") for b in message.blocks) or message.summary
         if len(texte) <= 4000:
-            return [Activity(type="message", text=texte, text_format="plain")]
+            return [_texte_seul(texte)]
     return [
         Activity(
             type="message",
@@ -230,7 +231,8 @@ def nommer(message: Message, noms: Mapping[str, str]) -> Message:
     nobody recognises. What is read only (texts, labels, fields): a button's payload or
     an input's value (a people picker's) keeps the id.
     """
-    connus = {i: n for i, n in noms.items() if len(i) >= 8 and i in message.model_dump_json()}
+    vu = message.model_dump_json()
+    connus = {i: n for i, n in noms.items() if len(i) >= 8 and i in vu}
     if not connus:
         return message
 
@@ -370,7 +372,7 @@ class TeamsChannel:
     async def on_turn(self, context: TurnContext) -> None:
         """The SDK's agent entry point: one incoming activity."""
         activite = context.activity
-        personne = _personne(activite, dev=self.verificateur is None)
+        personne = self._qui(activite)
         if personne is None:
             return
         await self._retenir(activite, personne)
@@ -444,7 +446,7 @@ class TeamsChannel:
         requete = f"teams-{activite.id or secrets.token_hex(8)}"[:200]
         personnelle = _personnelle(activite)
         evenement: Event
-        repete = False
+        clic = f"{personne}|{activite.reply_to_id}"
         if activite.value is not None and not (activite.text or "").strip():
             action = cartes.lire_action(activite.value)
             if action is None:
@@ -455,29 +457,23 @@ class TeamsChannel:
                     values=action.valeurs,
                 )  # fmt: skip
             else:
-                cle = f"{personne}|{activite.reply_to_id}"
-                requete, repete = self._clics.requete(cle, action.payload, requete)
+                requete, _ = self._clics.requete(clic, action.payload, requete)
                 evenement = ChoiceEvent(origin=origine, request_id=requete, payload=action.payload)
         else:
             texte = (
                 (activite.text or "") if personnelle else activite.remove_recipient_mention()
             ).strip()
             if len(texte) > MAX_TYPED:
-                avis = say(textes.SLACK_TROP_LONG.format(n=len(texte)))
+                avis = say(textes.MESSAGE_TROP_LONG.format(n=len(texte)))
                 await self._livrer(context, personne, (avis,))
                 return
             evenement = TextEvent(origin=origine, request_id=requete, text=texte or "aide")
         replies = await self.service.handle(evenement)
-        if repete and self._clics.deja_repondu(f"{personne}|{activite.reply_to_id}", replies):
+        if isinstance(evenement, ChoiceEvent) and self._clics.deja_repondu(clic, replies):
             return  # a double click: applied and answered once
-        if not repete and isinstance(evenement, ChoiceEvent):
-            self._clics.deja_repondu(f"{personne}|{activite.reply_to_id}", replies)
         if not personnelle:
             nom = activite.from_property.name if activite.from_property else None
-            await self._envoyer(context, [Activity(
-                type="message", text_format="plain",
-                text=textes.TEAMS_EN_PRIVE.format(nom=nom or ""),
-            )])  # fmt: skip
+            await self._envoyer(context, [_texte_seul(textes.TEAMS_EN_PRIVE.format(nom=nom or ""))])
         await self._livrer(context, personne, replies)
 
     async def _installation(self, context: TurnContext, personne: str) -> None:
@@ -491,10 +487,8 @@ class TeamsChannel:
         ):
             return
         if not _personnelle(activite):
-            await self._envoyer(context, [Activity(
-                type="message", text_format="plain",
-                text=textes.TEAMS_CANAL_NOTE.format(conversation=activite.conversation.id),
-            )])  # fmt: skip
+            note = textes.TEAMS_CANAL_NOTE.format(conversation=activite.conversation.id)
+            await self._envoyer(context, [_texte_seul(note)])
             return
         origine = Origin(channel=CHANNEL, conversation=_conversation(activite), user=personne)
         replies = await self.service.handle(
@@ -516,7 +510,9 @@ class TeamsChannel:
                 destinataire = reply.to.user if reply.to.kind == "user" and reply.to.user else None
                 await self._proposer_fichier(context, destinataire or personne, reply)
                 continue
-            envoi = activites(nommer(reply.message, self._noms))
+            # The results conversation of the settings is the one proposed, where a form asks.
+            message = propose(reply.message, "channel", self.settings.results_channel)
+            envoi = activites(nommer(message, self._noms))
             if reply.to.kind == "results":
                 await self._publier(context, reply)
             elif reply.to.kind == "user" and reply.to.user and reply.to.user != personne:
@@ -615,9 +611,8 @@ class TeamsChannel:
 
     async def _publier(self, context: TurnContext, reply: Reply) -> None:
         """Post a result only in a private conversation the bot knows; else tell why."""
-        cible = reply.to.target or self.settings.results_channel
-        if not cible:
-            return
+        cible = reply.to.target
+        assert cible is not None  # a results destination always names its target
         titre = reply.message.summary[:80]
         adresse = await self.service.store.adresse(CHANNEL, _cle_conversation(cible))
         if adresse is None:
@@ -636,7 +631,7 @@ class TeamsChannel:
         self, context: TurnContext, texte: str, responsables: tuple[str, ...] = ()
     ) -> None:
         """Tell the evaluation's coordinateurs (else the settings' ones) what could not be done."""
-        avis = [Activity(type="message", text=texte, text_format="plain")]
+        avis = [_texte_seul(texte)]
         personne = self._qui(context.activity)
         destinataires = set(responsables) or self.settings.coordinateurs | self.settings.admins
         for coordinateur in sorted(destinataires):

@@ -22,7 +22,7 @@ from bot.teams.cartes import (
     taille,
     texte_seul,
 )
-from bot.textes import TEAMS_CHOISIR_PERSONNE, TEAMS_ID_CONVERSATION, TEAMS_OBLIGATOIRE
+from bot.textes import CHAMP_OBLIGATOIRE, TEAMS_CHOISIR_PERSONNE, TEAMS_ID_CONVERSATION
 from flows import creation
 from flows.messages import (
     MAX_PAYLOAD,
@@ -211,7 +211,7 @@ def test_mandatory_precisions_are_a_required_input_with_a_french_error() -> None
     *_, demande = notation.pas.replies
     c = un_seul(demande.message)
     [champ] = [e for e in c["body"] if e["type"] == "Input.Text"]
-    assert champ["isRequired"] is True and champ["errorMessage"] == TEAMS_OBLIGATOIRE
+    assert champ["isRequired"] is True and champ["errorMessage"] == CHAMP_OBLIGATOIRE
     assert champ["maxLength"] == 3000
     # « Retour » and « Pause » are not held back by the empty required field.
     autres = [a for a in actions(c) if "formulaire" not in a["data"]]

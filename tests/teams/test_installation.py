@@ -86,6 +86,10 @@ def test_the_package_refuses_an_id_or_an_address_it_cannot_use(
     code, out = _run(capsys, "teams", "paquet", "--app-id", "mon-bot", "--url",
                      "https://x.example", "--sortie", str(sortie))  # fmt: skip
     assert code == 2 and "TEAMS_APP_ID" in out and not sortie.exists()
+    ailleurs = tmp_path / "absent" / "cqp.zip"
+    code, out = _run(capsys, "teams", "paquet", "--app-id", APP_ID, "--url",
+                     "https://x.example", "--sortie", str(ailleurs))  # fmt: skip
+    assert code == 2 and "le dossier n'existe pas" in out and "Traceback" not in out
 
 
 @pytest.mark.parametrize(

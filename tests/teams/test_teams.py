@@ -477,3 +477,13 @@ async def test_the_export_is_uploaded_only_to_onedrive(tmp_path: Path) -> None:
         await asyncio.sleep(0.1)
         assert t.faux.depots == {}
         assert "erreur" in t.dernier_a(COORD).texte
+
+
+async def test_the_creation_card_proposes_the_results_conversation_of_the_settings(
+    tmp_path: Path,
+) -> None:
+    async with teams(tmp_path) as t:
+        formulaire = await _formulaire_de_creation(t)
+        champs = {e["id"]: e for c in formulaire.cartes for e in c["body"] if "id" in e}
+        assert champs["destination"]["value"] == RESULTATS  # TEAMS_RESULTS_CHANNEL
+        assert "value" not in champs["candidat_nom"]
