@@ -18,7 +18,7 @@ from typing import Protocol
 from aiohttp import web
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
-from bot import textes
+from bot import heap, textes
 from bot.settings import Settings
 from bot.slack.channel import SlackChannel
 from bot.slack.settings import SlackSettings
@@ -154,6 +154,7 @@ async def serve(
         )
         if pret is not None:
             await pret(app[CHAT])
+        heap.settle()  # what start-up loaded lives as long as the process
         runner = web.AppRunner(app, access_log=None)
         await runner.setup()
         site = web.TCPSite(runner, settings.host, settings.port)
