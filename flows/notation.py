@@ -23,6 +23,7 @@ evaluation and the critère they answer: a click on an older message scores
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -193,9 +194,64 @@ Handler = Callable[[_Ctx, Event, Payload | None], Pas]
 def question(ctx: _Ctx) -> Reply:
     """The current critère's message: context, text, progress, value and navigation buttons."""
     critere, bloc, ev = ctx.critere, ctx.bloc, ctx.etat.evaluation
-    competence = ctx.competence_de(critere.id)
-    k = [c.id for c in competence.criteres].index(critere.id) + 1
+    fixe = _partie_fixe(bloc, critere)
     blocs: list[Heading | Paragraph | Context | Choices] = [
+        *fixe.tete,
+        Context(
+            text=txt.NOTE_PROGRESSION.format(
+                k=fixe.k, n=fixe.n, m=ctx.etat.position + 1, total=len(bloc.criteres), bloc=bloc.id
+            )
+        ),
+    ]
+    actuelle = ctx.grille.reponses.get(critere.id)
+    if actuelle is not None:
+        blocs.append(Context(text=txt.NOTE_DEJA_REPONDU.format(valeur=actuelle.valeur.value)))
+    charges = _charges_des_valeurs(ev, critere.id, fixe.codes)
+    blocs.append(
+        Choices(
+            buttons=tuple(
+                Button(
+                    label=libelle,
+                    payload=charge,
+                    selected=actuelle is not None and actuelle.valeur is code,
+                )
+                for code, libelle, charge in zip(fixe.codes, fixe.libelles, charges, strict=True)
+            )
+        )
+    )
+    blocs.append(_navigation(ev, ("retour", "passer", "revue", "pause")))
+    return Reply(message=Message(summary=fixe.resume, blocks=tuple(blocs)))
+
+
+@dataclass(frozen=True)
+class _PartieFixe:
+    """What a critère's question shows whoever answers it, built once per critère.
+
+    A question is built twice per click (the answered one marked, then the next): its
+    heading, text and button labels need not be validated again each time.
+    """
+
+    bloc: Bloc
+    tete: tuple[Heading | Paragraph | Context, ...]
+    k: int
+    n: int
+    codes: tuple[CodeValeur, ...]
+    libelles: tuple[str, ...]
+    resume: str
+
+
+_PARTIES_FIXES: dict[tuple[int, str], _PartieFixe] = {}
+MAX_PARTIES_FIXES = 4096
+
+
+def _partie_fixe(bloc: Bloc, critere: Critere) -> _PartieFixe:
+    cle = (id(bloc), critere.id)
+    fixe = _PARTIES_FIXES.get(cle)
+    if fixe is not None and fixe.bloc is bloc:
+        return fixe
+    competence = bloc.competence_de(critere.id)
+    assert competence is not None, critere.id  # always a critère of the bloc here
+    tete: list[Heading | Paragraph | Context] = [
         Heading(
             text=shorten(
                 txt.NOTE_TITRE_COMPETENCE.format(id=competence.id, libelle=competence.libelle),
@@ -204,42 +260,42 @@ def question(ctx: _Ctx) -> Reply:
         )
     ]
     if critere.rubrique:
-        blocs.append(Context(text=txt.REF_RUBRIQUE.format(rubrique=critere.rubrique)))
-    blocs += [
+        tete.append(Context(text=txt.REF_RUBRIQUE.format(rubrique=critere.rubrique)))
+    tete.append(
         Paragraph(
             text=shorten(txt.REF_ELEMENT_LIGNE.format(id=critere.id, libelle=critere.libelle))
-        ),
-        Context(
-            text=txt.NOTE_PROGRESSION.format(
-                k=k,
-                n=len(competence.criteres),
-                m=ctx.etat.position + 1,
-                total=len(bloc.criteres),
-                bloc=bloc.id,
-            )
-        ),
-    ]
-    actuelle = ctx.grille.reponses.get(critere.id)
-    if actuelle is not None:
-        blocs.append(Context(text=txt.NOTE_DEJA_REPONDU.format(valeur=actuelle.valeur.value)))
-    blocs.append(
-        Choices(
-            buttons=tuple(
-                Button(
-                    label=shorten(
-                        txt.NOTE_BOUTON_VALEUR.format(code=v.code.value, libelle=v.libelle),
-                        MAX_BUTTON_LABEL,
-                    ),
-                    payload=Noter(evaluation=ev, critere=critere.id, valeur=v.code).pack(),
-                    selected=actuelle is not None and actuelle.valeur is v.code,
-                )
-                for v in bloc.modalites.echelle.valeurs
-            )
         )
     )
-    blocs.append(_navigation(ev, ("retour", "passer", "revue", "pause")))
-    resume = txt.NOTE_RESUME_QUESTION.format(critere=critere.id, libelle=critere.libelle)
-    return Reply(message=Message(summary=shorten(resume, 3000), blocks=tuple(blocs)))
+    valeurs = bloc.modalites.echelle.valeurs
+    fixe = _PartieFixe(
+        bloc=bloc,  # kept, so that an id reused by another bloc is not mistaken for it
+        tete=tuple(tete),
+        k=[c.id for c in competence.criteres].index(critere.id) + 1,
+        n=len(competence.criteres),
+        codes=tuple(v.code for v in valeurs),
+        libelles=tuple(
+            shorten(
+                txt.NOTE_BOUTON_VALEUR.format(code=v.code.value, libelle=v.libelle),
+                MAX_BUTTON_LABEL,
+            )
+            for v in valeurs
+        ),
+        resume=shorten(
+            txt.NOTE_RESUME_QUESTION.format(critere=critere.id, libelle=critere.libelle), 3000
+        ),
+    )
+    if len(_PARTIES_FIXES) >= MAX_PARTIES_FIXES:  # référentiels loaded again and again (tests)
+        _PARTIES_FIXES.clear()
+    _PARTIES_FIXES[cle] = fixe
+    return fixe
+
+
+@functools.lru_cache(maxsize=4096)
+def _charges_des_valeurs(
+    evaluation: str, critere: str, codes: tuple[CodeValeur, ...]
+) -> tuple[str, ...]:
+    """The value buttons' payloads of one critère of one evaluation."""
+    return tuple(Noter(evaluation=evaluation, critere=critere, valeur=c).pack() for c in codes)
 
 
 _LIBELLES = {
@@ -252,7 +308,9 @@ _LIBELLES = {
 }
 
 
+@functools.lru_cache(maxsize=4096)
 def _navigation(evaluation: str, actions: tuple[str, ...]) -> Choices:
+    """The navigation buttons of an evaluation's messages (frozen, so shared between them)."""
     return Choices(
         buttons=tuple(
             Button(
