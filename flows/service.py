@@ -118,29 +118,39 @@ def _recentes(donnees: dict[str, Any], maintenant: datetime) -> list[dict[str, A
 
 
 def _memoriser(
-    recentes: list[dict[str, Any]], requete: str, replies: tuple[Reply, ...], maintenant: datetime
-) -> list[dict[str, Any]]:
-    """``recentes`` with this request's replies added, at most MAX_REQUETES_MEMORISEES.
+    anciennes: list[dict[str, Any]],
+    recentes: list[dict[str, Any]],
+    requete: str,
+    replies: tuple[Reply, ...],
+    maintenant: datetime,
+) -> tuple[list[dict[str, Any]], dict[str, str | None]]:
+    """``recentes`` with this request added (at most MAX_REQUETES_MEMORISEES), and the
+    replies to store or forget with them (``Store.sauver_etat(…, repliques=…)``).
 
-    The replies are kept compressed, one string per request: the state is
-    written on every event, and its cost grows with its size. Only the newest
-    entry keeps an attached file (a jury export can be megabytes): an older
-    request that carried one is remembered as to be run again — an export only
-    reads.
+    ``anciennes`` is the list as stored, ``recentes`` what is still remembered of it:
+    the replies of requests dropped from it, by age or number, are forgotten. The
+    list itself holds ids and times only: the state is written on every event, and
+    its cost grows with its size; each request's replies are written once, compressed,
+    and read back only for a retry. Only the newest request keeps the replies that
+    carried a file (a jury export can be megabytes): an older one is remembered as to
+    be run again — an export only reads.
     """
-    anciennes = [
+    gardees = [
         {"requete": r["requete"], "quand": r["quand"], "rejouer": True} if r.get("fichier") else r
         for r in recentes
         if r["requete"] != requete
     ]
-    entree: dict[str, Any] = {
-        "requete": requete,
-        "quand": maintenant.isoformat(),
-        "reponses": _emballer(replies),
-    }
+    entree: dict[str, Any] = {"requete": requete, "quand": maintenant.isoformat()}
     if any(r.fichier is not None for r in replies):
         entree["fichier"] = True
-    return [*anciennes, entree][-MAX_REQUETES_MEMORISEES:]
+    liste = [*gardees, entree][-MAX_REQUETES_MEMORISEES:]
+    repliques: dict[str, str | None] = {
+        r["requete"]: None
+        for r in anciennes
+        if r["requete"] != requete and r not in liste  # dropped, or its file dropped
+    }
+    repliques[requete] = _emballer(replies)
+    return liste, repliques
 
 
 def _hors_contexte(texte: str) -> tuple[Reply, ...]:
@@ -260,7 +270,10 @@ class Service:
         recentes = _recentes(donnees, maintenant)
         deja = next((r for r in recentes if r["requete"] == evenement.request_id), None)
         if deja is not None and not deja.get("rejouer"):  # a retry: the same answer, nothing again
-            memorisees = _deballer(deja["reponses"])
+            emballees = deja.get("reponses") or await self.store.replique(
+                origine.channel, origine.user, evenement.request_id
+            )  # (kept in the state itself by earlier versions)
+            memorisees = None if emballees is None else _deballer(emballees)
             if memorisees is not None:
                 return memorisees
         try:
@@ -269,17 +282,25 @@ class Service:
             # Nothing half-applied is acknowledged, and the request id is not recorded:
             # the same request again (a retry, or the user clicking again) tries again.
             return _dire(txt.CMD_NON_ENREGISTRE.format(raison=txt.erreur_stockage(exc)))
-        donnees["recentes"] = _memoriser(recentes, evenement.request_id, replies, maintenant)
+        donnees["recentes"], repliques = _memoriser(
+            list(donnees.get("recentes", ())), recentes, evenement.request_id, replies, maintenant
+        )
         for avant in ("requete", "reponses"):  # the memory of the last request only, before
             donnees.pop(avant, None)
         # The records are stored; if the state cannot be, only the cursor and the memory of
         # replies are lost — the cursor is rebuilt from the records, and the store still knows
         # the request ids it applied — so the replies still go out.
         with contextlib.suppress(RefusStore):
-            await self._sauver_etat(origine.channel, origine.user, donnees)
+            await self._sauver_etat(origine.channel, origine.user, donnees, repliques)
         return replies
 
-    async def _sauver_etat(self, canal: str, utilisateur: str, donnees: dict[str, Any]) -> None:
+    async def _sauver_etat(
+        self,
+        canal: str,
+        utilisateur: str,
+        donnees: dict[str, Any],
+        repliques: dict[str, str | None],
+    ) -> None:
         await self.store.sauver_etat(
             EtatConversation(
                 canal=canal,
@@ -291,6 +312,7 @@ class Service:
             # The records were stored durably above; this state (cursor, last replies)
             # can be rebuilt from them, so it costs no fsync of its own.
             durable=False,
+            repliques=repliques,
         )
 
     async def _router(self, evenement: Event, donnees: dict[str, Any]) -> tuple[Reply, ...]:

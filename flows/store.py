@@ -12,6 +12,7 @@ one does not replace it (an earlier click delivered late).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
 from typing import Any, Protocol
 
@@ -119,7 +120,12 @@ class Store(Protocol):
         ...
 
     async def sauver_etat(
-        self, etat: EtatConversation, *, requete: str | None = None, durable: bool = True
+        self,
+        etat: EtatConversation,
+        *,
+        requete: str | None = None,
+        durable: bool = True,
+        repliques: Mapping[str, str | None] | None = None,
     ) -> Ecriture:
         """Store a user's conversation state (not audited: it is not evaluation data).
 
@@ -127,7 +133,15 @@ class Store(Protocol):
         a power cut, and costs no fsync — for state the flows can rebuild from the
         evaluation's records (where a grid resumes is its first critère without a
         value; a retry is recognised by the records' own request ids).
+
+        ``repliques``: with the state, in the same write, the replies given to this
+        user's requests, by request id (None forgets one). Each is a record of its
+        own, read back only for a retry: the state written on every event stays small.
         """
+        ...
+
+    async def replique(self, canal: str, utilisateur: str, requete: str) -> str | None:
+        """The replies stored by ``sauver_etat(…, repliques=…)`` for that request, if kept."""
         ...
 
     async def adresse(self, canal: str, cle: str) -> Adresse | None:

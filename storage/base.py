@@ -13,7 +13,7 @@ shard; never the other way round.
 from __future__ import annotations
 
 import abc
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -49,6 +49,7 @@ T_INDEX = "index"
 T_CONVERSATIONS = "conversations"
 T_PURGES = "purges"
 T_ADRESSES = "adresses"
+T_REPLIQUES = "repliques"
 SYSTEM = "systeme"
 
 Clock = Callable[[], datetime]
@@ -329,7 +330,12 @@ class ShardedStore(abc.ABC):
         return None if doc is None else EtatConversation.model_validate(doc)
 
     async def sauver_etat(
-        self, etat: EtatConversation, *, requete: str | None = None, durable: bool = True
+        self,
+        etat: EtatConversation,
+        *,
+        requete: str | None = None,
+        durable: bool = True,
+        repliques: Mapping[str, str | None] | None = None,
     ) -> Ecriture:
         systeme = await self._system()
         async with systeme.writing():
@@ -337,18 +343,33 @@ class ShardedStore(abc.ABC):
                 return Ecriture.DEJA_TRAITEE
             doc = _json(etat)
             ancien = systeme.get(T_CONVERSATIONS, etat.cle)
-            if ancien == doc:
+            if ancien == doc and not repliques:
                 return Ecriture.INCHANGEE
             if (
                 ancien is not None
                 and datetime.fromisoformat(ancien["horodatage"]) > etat.horodatage
             ):
                 return Ecriture.PERIMEE
+            memoire = [
+                _put(T_REPLIQUES, f"{etat.cle}|{cle}", {"reponses": emballees})
+                if emballees is not None
+                else _del(T_REPLIQUES, f"{etat.cle}|{cle}")
+                for cle, emballees in (repliques or {}).items()
+            ]
             await systeme.commit(
-                [_put(T_CONVERSATIONS, etat.cle, doc), *self._request_ops(systeme, requete)],
+                [
+                    _put(T_CONVERSATIONS, etat.cle, doc),
+                    *memoire,
+                    *self._request_ops(systeme, requete),
+                ],
                 durable,
             )
         return Ecriture.APPLIQUEE
+
+    async def replique(self, canal: str, utilisateur: str, requete: str) -> str | None:
+        systeme = await self._system()
+        doc = systeme.get(T_REPLIQUES, f"{canal}|{utilisateur}|{requete}")
+        return None if doc is None else str(doc["reponses"])
 
     async def adresse(self, canal: str, cle: str) -> Adresse | None:
         systeme = await self._system()

@@ -3,7 +3,8 @@
 Layout::
 
     <data>/.verrou                                  the owner process's lock
-    <data>/systeme.json, systeme.journal            index, conversations, global audit
+    <data>/systeme.json, systeme.journal            index, conversations (and the replies
+                                                    memorised for retries), global audit
     <data>/evaluations/<reference>/<id>.json        one evaluation (candidate × bloc)
     <data>/evaluations/<reference>/<id>.journal
 
@@ -42,6 +43,7 @@ from storage.base import (
     T_EVENEMENTS,
     T_INDEX,
     T_PURGES,
+    T_REPLIQUES,
     T_REQUETES,
     Clock,
     ShardedStore,
@@ -70,6 +72,7 @@ _SYSTEM_MODELS: Mapping[str, type[BaseModel] | None] = {
     T_REQUETES: None,
     T_PURGES: None,
     T_ADRESSES: Adresse,
+    T_REPLIQUES: None,
 }
 
 

@@ -67,6 +67,12 @@ async def test_the_memory_of_replies_is_bounded_and_the_store_still_applies_noth
         envoyees[f"clic-{i}"] = expert.replies
     etat = await service.store.etat("web", "u-expert")
     assert etat is not None and len(etat.donnees["recentes"]) == MAX_REQUETES_MEMORISEES
+    # The state, written on every event, holds ids only; the replies of the requests it
+    # forgot are forgotten by the store too.
+    assert "reponses" not in json.dumps(etat.donnees)
+    for i in range(8):
+        assert await service.store.replique("web", "u-expert", f"clic-{i}") is None
+    assert await service.store.replique("web", "u-expert", "clic-8") is not None
 
     ecritures = await _nombre_d_ecritures(service)
     await expert.noter(CRITERES[9], CodeValeur.NA, requete="clic-9")  # still remembered
@@ -127,6 +133,7 @@ async def test_an_older_export_retried_is_made_again_and_the_state_does_not_keep
 
     etat = await service.store.etat("web", "u-coord")
     assert etat is not None and fichier.contenu not in json.dumps(etat.donnees)
+    assert await service.store.replique("web", "u-coord", "exp-1") is None
     await coordinateur.taper(f"export {EV}", requete="exp-1")
     assert coordinateur.replies[0].fichier == fichier
 
@@ -138,10 +145,29 @@ async def test_a_memory_entry_that_cannot_be_read_is_run_again_not_crashed(
     await expert.taper("aide", requete="t-1")
     etat = await service.store.etat("web", "u-expert")
     assert etat is not None
-    [entree] = etat.donnees["recentes"]
-    abimee = {**etat.donnees, "recentes": [{**entree, "reponses": "pas du base64 !"}]}
-    await service.store.sauver_etat(etat.model_copy(update={"donnees": abimee}))
+    await service.store.sauver_etat(etat, repliques={"t-1": "pas du base64 !"})
     assert "mes-evaluations" in await expert.taper("aide", requete="t-1")
+
+
+async def test_replies_kept_in_the_state_by_an_earlier_version_still_answer_a_retry(
+    service: Service,
+) -> None:
+    expert = Utilisateur(service, "u-expert")
+    await expert.taper("aide", requete="t-1")
+    premieres = expert.replies
+    etat = await service.store.etat("web", "u-expert")
+    assert etat is not None
+    [entree] = etat.donnees["recentes"]
+    # As earlier versions stored it: the replies inside the state, no record of their own.
+    emballees = await service.store.replique("web", "u-expert", "t-1")
+    ancienne = {**etat.donnees, "recentes": [{**entree, "reponses": emballees}]}
+    await service.store.sauver_etat(
+        etat.model_copy(update={"donnees": ancienne}), repliques={"t-1": None}
+    )
+    assert await service.store.replique("web", "u-expert", "t-1") is None
+
+    await expert.taper("statut", requete="t-1")  # a retry of t-1: its replies, not statut's
+    assert expert.replies == premieres
 
 
 async def test_two_evaluateurs_whose_channels_reuse_a_request_id_both_have_their_answer(

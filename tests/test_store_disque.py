@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from flows import catalogue
-from flows.evaluation import Adresse, Evenement
+from flows.evaluation import Adresse, EtatConversation, Evenement
 from flows.store import Ecriture
 from referentiel import CodeValeur
 from storage import disk, files
@@ -71,6 +71,22 @@ async def test_a_stored_address_is_back_after_a_crash(tmp_path: Path) -> None:
     store = await open_store(tmp_path)
     adresse = await store.adresse("teams", "aad-lea")
     assert adresse is not None and adresse.donnees == reference
+    await store.fermer()
+
+
+async def test_replies_memorised_with_a_state_are_back_after_a_crash_and_checked(
+    tmp_path: Path,
+) -> None:
+    store = await _store_avec_une_evaluation(tmp_path)
+    etat = EtatConversation(
+        canal="slack", utilisateur="U1", flow="cqp", donnees={"recentes": []}, horodatage=T0
+    )
+    await store.sauver_etat(etat, durable=False, repliques={"r-1": "AAAA", "r-2": "BBBB"})
+    await store.sauver_etat(etat, durable=False, repliques={"r-1": None})
+    _crash(store)
+    store = await open_store(tmp_path, verification="complet")
+    assert await store.replique("slack", "U1", "r-1") is None
+    assert await store.replique("slack", "U1", "r-2") == "BBBB"
     await store.fermer()
 
 
