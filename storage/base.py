@@ -449,6 +449,10 @@ class ShardedStore(abc.ABC):
                 await systeme.commit(
                     [
                         *(_del(T_INDEX, i) for i in ids),
+                        # Replies remembered for retries may name the candidate; opaque
+                        # (compressed), they are all forgotten: a retry is then run again,
+                        # and the store still applies no request twice.
+                        *(_del(T_REPLIQUES, cle) for cle, _ in systeme.items(T_REPLIQUES)),
                         _del(T_PURGES, reference),
                         self._audit_op(systeme, evenement),
                     ]

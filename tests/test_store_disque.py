@@ -401,10 +401,14 @@ async def test_a_purge_leaves_no_trace_of_the_candidate_in_any_file(tmp_path: Pa
     (dossier / "ev-C042-1.json.corrupt-20261101T000000").write_text(
         "Jeanne Martin", encoding="utf-8"
     )
+    # A reply remembered for a retry that names her (stored compressed, in clear here).
+    etat = EtatConversation(canal="web", utilisateur="u-coord", flow="cqp", horodatage=T0)
+    await store.sauver_etat(etat, durable=False, repliques={"r-1": "Jeanne Martin"})
     await store.purger_candidat("C042", par="u-admin", pourquoi="demande RGPD")
     # Before any close: what a crash right now would leave on disk.
     assert not dossier.exists()
     assert b"Jeanne" not in b"".join(p.read_bytes() for p in tmp_path.rglob("*") if p.is_file())
+    assert await store.replique("web", "u-coord", "r-1") is None
     await store.fermer()
 
 
