@@ -10,12 +10,14 @@ the fake Slack API receives). The anchor, in the same run, with the same load:
 a minimal slack-bolt app on the same aiohttp server that only acks — the
 framework's floor. Also reported, for both: the CPU each answer costs the server
 process (all its threads, under the load only) and this process (the robots and the fake
-Slack API) — in a closed loop the latencies are those CPU costs times the queue.
+Slack API) — in a closed loop the latencies are those CPU costs times the queue — and the
+server's garbage collection: its time per answer and its longest pause (``BENCH_SANS_TAS=1``
+runs both apps without ``bot.heap.settle``, to compare).
 
 Targets (issue 6): ack p99 ≤ 100 ms, follow-up p99 ≤ 250 ms, ack p50 ≤ 2 × the floor's p50.
 
 Run: ``python -m benchmarks.bench_slack [--quick] [--check]``; with ``BENCH_PROFIL=FILE`` the
-server process runs under cProfile and writes its statistics to FILE.
+server process runs under cProfile while the évaluateurs score, and writes its statistics to FILE.
 Writes benchmarks/results/slack.json (slack_quick.json with --quick).
 """
 
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import hashlib
 import hmac
 import json
@@ -178,6 +181,7 @@ async def servir(dossier: str, evaluateurs: int, plancher: bool, tour: int, api:
     from slack_bolt.async_app import AsyncApp
     from slack_sdk.web.async_client import AsyncWebClient
 
+    from bot import heap
     from bot.server import create_app, service_for
     from bot.slack.channel import SlackChannel
     from bot.slack.settings import SlackSettings
@@ -221,11 +225,19 @@ async def servir(dossier: str, evaluateurs: int, plancher: bool, tour: int, api:
         service = service_for(store, Annuaire())
         canal = SlackChannel(service, reglages)
         app = create_app(service, Annuaire(), Path(dossier), local=True, canaux=(canal,))
+    if not os.environ.get("BENCH_SANS_TAS"):
+        heap.settle()  # as ``cqp-bot serve`` does once started (both apps: same conditions)
     runner, url = await _demarrer(app)
+    pauses = _Pauses()
+    profil = _profileur(plancher)
     avant, fils_avant = _cpu(), _cpu_par_fil()
     print(url, flush=True)
     await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)  # until the bench ends
     fils = _cpu_par_fil()
+    pauses.arreter()
+    if profil is not None:
+        profil.disable()
+        profil.dump_stats(os.environ["BENCH_PROFIL"])
     principal = threading.main_thread().native_id
     repartition = {"main_user": 0.0, "main_system": 0.0, "others_user": 0.0, "others_system": 0.0}
     for fil, (user, system) in fils.items():
@@ -234,9 +246,42 @@ async def servir(dossier: str, evaluateurs: int, plancher: bool, tour: int, api:
         repartition[f"{qui}_user"] += user - u0
         repartition[f"{qui}_system"] += system - s0
     # The server's CPU seconds under the load, then their split by thread (Linux only).
-    print(json.dumps({"total": _cpu() - avant, **repartition}), flush=True)
+    print(json.dumps({"total": _cpu() - avant, **repartition, **pauses.figures()}), flush=True)
     await runner.cleanup()
     await store.fermer()
+
+
+class _Pauses:
+    """The cyclic garbage collector's pauses in this process while it is recorded."""
+
+    def __init__(self) -> None:
+        self.durees: list[float] = []
+        self._debut = 0.0
+        gc.callbacks.append(self._rappel)
+
+    def _rappel(self, phase: str, info: dict[str, Any]) -> None:
+        if phase == "start":
+            self._debut = time.perf_counter()
+        else:
+            self.durees.append(time.perf_counter() - self._debut)
+
+    def arreter(self) -> None:
+        gc.callbacks.remove(self._rappel)
+
+    def figures(self) -> dict[str, float]:
+        """Seconds in all (per answer later, as the CPU) and the longest pause, in ms."""
+        return {"gc": sum(self.durees), "gc_pause_max_ms": max(self.durees, default=0.0) * 1000}
+
+
+def _profileur(plancher: bool) -> Any:
+    """cProfile over the load only (not start-up) when ``BENCH_PROFIL`` names a file."""
+    if plancher or not os.environ.get("BENCH_PROFIL"):
+        return None
+    import cProfile
+
+    profil = cProfile.Profile()
+    profil.enable()
+    return profil
 
 
 def _cpu() -> float:
@@ -283,8 +328,6 @@ async def mesurer(dossier: str, evaluateurs: int, plancher: bool, tour: int) -> 
         "import asyncio; from benchmarks.bench_slack import servir; "
         f"asyncio.run(servir({dossier!r}, {evaluateurs}, {plancher}, {tour}, {api_url!r}))"
     )
-    if os.environ.get("BENCH_PROFIL") and not plancher:  # where the server's time goes
-        code = f"import cProfile; cProfile.run({code!r}, {os.environ['BENCH_PROFIL']!r})"
     serveur = await asyncio.create_subprocess_exec(
         sys.executable, "-c", code, cwd=RACINE, stdin=asyncio.subprocess.PIPE,
         stdout=asyncio.subprocess.PIPE,
@@ -305,15 +348,18 @@ async def mesurer(dossier: str, evaluateurs: int, plancher: bool, tour: int) -> 
     serveur.stdin.close()
     cpu = json.loads((await asyncio.wait_for(serveur.stdout.readline(), 60)).decode())
     cpu_serveur = cpu.pop("total")
+    pause_max = cpu.pop("gc_pause_max_ms")
     await serveur.wait()
     await runner_api.cleanup()
     return {
         "ack_p50": statistics.median(acks), "ack_p99": _p99(acks),
+        "suite_p50": statistics.median(suites) if suites else 0.0,
         "suite_p99": _p99(suites) if suites else 0.0, "par_s": sum(reponses) / duree,
         # CPU per answer: the server's, and this process's (the robots and the fake Slack).
         "cpu_serveur": cpu_serveur * 1000 / sum(reponses),
         "cpu_banc": cpu_ici * 1000 / sum(reponses),
         **{f"cpu_{cle}": secondes * 1000 / sum(reponses) for cle, secondes in cpu.items()},
+        "gc_pause_max": pause_max,
     }  # fmt: skip
 
 
@@ -342,6 +388,7 @@ def main(argv: list[str] | None = None) -> int:
         "evaluateurs": evaluateurs,
         "ack_p50_ms": round(statistics.median(m["ack_p50"] for m in mesures), 2),
         "ack_p99_ms": round(statistics.median(m["ack_p99"] for m in mesures), 2),
+        "followup_p50_ms": round(statistics.median(m["suite_p50"] for m in mesures), 2),
         "followup_p99_ms": round(statistics.median(m["suite_p99"] for m in mesures), 2),
         "answers_per_s": round(statistics.median(m["par_s"] for m in mesures), 1),
         "floor_ack_p50_ms": round(statistics.median(m["ack_p50"] for m in planchers), 2),
@@ -359,6 +406,9 @@ def main(argv: list[str] | None = None) -> int:
         cle: round(statistics.median(m[f"cpu_{cle}"] for m in mesures), 2)
         for cle in ("main_user", "main_system", "others_user", "others_system")
     }
+    # The garbage collector's share of the server's time, and its longest pause (bot.heap).
+    figures["server_gc_ms_per_answer"] = round(statistics.median(m["cpu_gc"] for m in mesures), 2)
+    figures["server_gc_pause_max_ms"] = round(max(m["gc_pause_max"] for m in mesures), 1)
     figures["ack_p50_vs_floor"] = round(figures["ack_p50_ms"] / figures["floor_ack_p50_ms"], 2)
     return publier(figures, CIBLES, RESULTATS, args.quick, args.check)
 
