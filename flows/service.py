@@ -144,10 +144,11 @@ def _memoriser(
     if any(r.fichier is not None for r in replies):
         entree["fichier"] = True
     liste = [*gardees, entree][-MAX_REQUETES_MEMORISEES:]
-    repliques: dict[str, str | None] = {
+    rejouables = {r["requete"] for r in liste if not r.get("rejouer")}
+    repliques: dict[str, str | None] = {  # those dropped, or whose file is dropped, are forgotten
         r["requete"]: None
         for r in anciennes
-        if r["requete"] != requete and r not in liste  # dropped, or its file dropped
+        if r["requete"] not in rejouables and not r.get("rejouer")
     }
     repliques[requete] = _emballer(replies)
     return liste, repliques
