@@ -236,7 +236,10 @@ class StoreTinyDB(ShardedStore):
                 details=exc.details,
                 deplace_vers=deplaces,
             ) from exc
-        return Shard(nom, tables, seq, location, journal_batches=replayed)
+        return Shard(
+            nom, tables, seq, location, journal_batches=replayed,
+            journal_bytes=_taille(location.journal), snapshot_bytes=_taille(location.snapshot),
+        )  # fmt: skip
 
     async def recover(self) -> None:
         """Finish what a crash interrupted: a purge half done, an evaluation not yet indexed."""
@@ -373,3 +376,11 @@ async def open_store(dossier: Path | str, **options: Any) -> StoreTinyDB:
         await store.fermer()
         raise
     return store
+
+
+def _taille(chemin: Path) -> int:
+    """A file's size in bytes, 0 if it does not exist."""
+    try:
+        return chemin.stat().st_size
+    except FileNotFoundError:
+        return 0

@@ -9,7 +9,12 @@ every write — a cost that grows with the data, and a torn file if the process
 dies mid-write. Here a write appends one fsynced line to the journal (flat
 cost, and a crash can only tear a line nobody was told about); every
 ``SNAPSHOT_EVERY`` batches the snapshot is rewritten atomically and the
-journal emptied. Reading back is snapshot + journal replay.
+journal emptied — and, for a shard whose snapshot is large (the system
+shard holds the index of every evaluation), not before the journal has
+grown as large as the snapshot: rewriting megabytes every 200 small lines
+would make each write pay for the whole shard, where this way each byte
+appended pays for about one byte rewritten. Reading back is snapshot +
+journal replay (so at most twice the shard's size, plus SNAPSHOT_EVERY lines).
 
 One ``asyncio.Lock`` per shard serialises its writers; blocking file work
 runs in a worker thread so the event loop never waits on a disk.
@@ -53,7 +58,8 @@ T = TypeVar("T")
 log = logging.getLogger("cqp_bot.storage")
 
 SNAPSHOT_EVERY = 200
-"""Batches in the journal before the snapshot is rewritten (and the journal emptied)."""
+"""Batches in the journal before the snapshot is rewritten (and the journal emptied), at least:
+a large snapshot waits until the journal is as large (``Shard.commit``)."""
 MAX_WAIT_S = 10.0
 """Bounded wait for a shard's lock: past it the write is refused, never queued forever."""
 
@@ -173,6 +179,8 @@ class Shard:
         seq: int,
         location: ShardFiles | None,
         journal_batches: int = 0,
+        journal_bytes: int = 0,
+        snapshot_bytes: int = 0,
     ) -> None:
         self.name = nom
         self.location = location
@@ -180,6 +188,10 @@ class Shard:
         self._base = _new_database(tables)
         self._lock = asyncio.Lock()
         self._batches_since_snapshot = journal_batches
+        self._journal_bytes = journal_bytes
+        """Bytes appended to the journal since the last snapshot."""
+        self._snapshot_bytes = snapshot_bytes
+        """Size of the last snapshot written (or read)."""
         self._next_snapshot_at: int | None = None
         self.erased = False
         """Set when the shard's files are erased (purge): any later write is refused."""
@@ -250,6 +262,7 @@ class Shard:
                     errno=errno.errorcode.get(exc.errno or 0),
                 ) from exc
         self.seq += 1
+        self._journal_bytes += len(ligne)
         # The batch is applied to the tables TinyDB reads, by the same function that
         # replays the journal: TinyDB's own write path rebuilds a whole table (twice)
         # per operation, a cost that would grow with an evaluation's audit trail.
@@ -260,8 +273,22 @@ class Shard:
         self._batches_since_snapshot += 1
         if cancellation is not None:
             raise cancellation
-        if self._batches_since_snapshot >= (self._next_snapshot_at or SNAPSHOT_EVERY):
+        if self._snapshot_due():
             await self.snapshot()
+
+    def _snapshot_due(self) -> bool:
+        """Whether the journal is long enough to be folded into the snapshot.
+
+        SNAPSHOT_EVERY batches at least, and as many bytes as the snapshot holds:
+        rewriting it then costs about what was appended since, whatever its size.
+        After a failed snapshot, the next try comes SNAPSHOT_EVERY batches later.
+        """
+        if self._next_snapshot_at is not None:
+            return self._batches_since_snapshot >= self._next_snapshot_at
+        return (
+            self._batches_since_snapshot >= SNAPSHOT_EVERY
+            and self._journal_bytes >= self._snapshot_bytes
+        )
 
     async def snapshot(self) -> bool:
         """Rewrite the snapshot atomically, then empty the journal. Hold ``writing()``.
@@ -292,6 +319,8 @@ class Shard:
             self._next_snapshot_at = self._batches_since_snapshot + SNAPSHOT_EVERY
             return False
         self._batches_since_snapshot = 0
+        self._journal_bytes = 0
+        self._snapshot_bytes = len(contenu)
         self._next_snapshot_at = None
         return True
 

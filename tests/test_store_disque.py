@@ -113,6 +113,43 @@ async def test_the_snapshot_is_rewritten_every_so_many_writes(
     await store.fermer()
 
 
+async def test_a_large_snapshot_is_rewritten_once_the_journal_is_as_large(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Each small write must not pay for rewriting a large shard (the system shard holds the
+    # index of every evaluation): its snapshot waits until the journal holds as many bytes.
+    monkeypatch.setattr(module_shard, "SNAPSHOT_EVERY", 5)
+    store = await open_store(tmp_path)
+    for i in range(60):  # a system shard of some size: 60 evaluations indexed
+        await store.creer(evaluation(reference=f"C{i:03d}"), par="u-coord")
+    await store.fermer()
+    systeme = tmp_path / "systeme.json"
+    journal = systeme.with_suffix(".journal")
+    taille = systeme.stat().st_size
+    store = await open_store(tmp_path)
+    plus_long, n = 0, 0
+    while True:
+        n += 1
+        await store.sauver_etat(
+            EtatConversation(
+                canal="slack", utilisateur="U1", flow="cqp", donnees={"n": n}, horodatage=T0
+            ),
+            durable=False,
+        )
+        if journal.stat().st_size == 0:
+            break  # folded into the snapshot
+        assert systeme.stat().st_size == taille, "rewritten before the journal was as large"
+        plus_long = journal.stat().st_size
+    assert n > 5 and plus_long > 0.9 * taille
+    assert systeme.stat().st_size > taille  # the new snapshot holds the state
+    _crash(store)
+    store = await open_store(tmp_path, verification="complet")
+    relu = await store.etat("slack", "U1")
+    assert relu is not None and relu.donnees == {"n": n}
+    assert len(await store.evaluations()) == 60
+    await store.fermer()
+
+
 def test_a_snapshot_reusing_encoded_tables_has_the_same_bytes() -> None:
     tables: Tables = {
         "index": {"ev-1": {"nom": "Élodie « É »", "n": [1, 2.5, None, True]}, "ev-2": {}},
