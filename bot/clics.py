@@ -14,6 +14,8 @@ from collections import OrderedDict
 from flows.messages import Reply
 
 DOUBLE_CLICK_WINDOW = 5.0
+MESSAGES_DATES = 10_000
+"""Messages whose last click's time is remembered (the oldest forgotten first)."""
 
 
 class Clics:
@@ -27,6 +29,25 @@ class Clics:
         self._vus: OrderedDict[str, tuple[str, str, float, tuple[Reply, ...] | None]] = (
             OrderedDict()
         )
+        self._dates: OrderedDict[str, float] = OrderedDict()
+
+    def perimee(self, message: str, quand: float | None) -> bool:
+        """Whether a click made at ``quand`` (the chat app's time of the click) on this
+        message comes after a later click on it was taken: then it must change nothing.
+
+        Two clicks in flight can arrive in the wrong order (a slow link, a retry): the
+        person's last choice is the one they made last, not the one that arrived last.
+        """
+        if quand is None:
+            return False
+        derniere = self._dates.get(message)
+        if derniere is not None and quand < derniere:
+            return True
+        self._dates[message] = quand
+        self._dates.move_to_end(message)
+        while len(self._dates) > MESSAGES_DATES:
+            self._dates.popitem(last=False)
+        return False
 
     def requete(self, message: str, payload: str, nouvelle: str) -> tuple[str, bool]:
         """The request id for this click, and whether it repeats the last one on the message."""

@@ -274,6 +274,9 @@ class SlackChannel:
         message_ts = conteneur.get("message_ts")
         payload = str(action.get("value") or "")[:200]
         cle = f"{utilisateur}|{canal}|{message_ts}"
+        if self._clics.perimee(cle, _date(action.get("action_ts"))):
+            await ack()  # a later click on this message was taken: this one changes nothing
+            return
         requete, _ = self._clics.requete(
             cle, payload, f"slack-act-{action.get('action_ts')}-{utilisateur}"
         )
@@ -424,12 +427,6 @@ class SlackChannel:
         """Whether Slack already delivered this event (a retry, X-Slack-Retry-Num): once only."""
         identifiant = str(body.get("event_id") or "")
         return bool(identifiant) and self._evenements.deja_vu(identifiant)
-        if identifiant in self._evenements:
-            return True
-        self._evenements[identifiant] = None
-        while len(self._evenements) > 10_000:
-            self._evenements.popitem(last=False)
-        return False
 
     # --- sending -------------------------------------------------------------------------
 
@@ -629,6 +626,14 @@ _NON_ENREGISTRE = catalogue.CMD_NON_ENREGISTRE.split("{", 1)[0]
 def _non_enregistre(reply: Reply) -> bool:
     """The service's answer when the store refused: nothing was applied, the user may retry."""
     return reply.to.kind == "origin" and reply.message.summary.startswith(_NON_ENREGISTRE)
+
+
+def _date(action_ts: Any) -> float | None:
+    """Slack's time of a click (``action_ts``, seconds as a string); None if unreadable."""
+    try:
+        return float(action_ts)
+    except (TypeError, ValueError):
+        return None
 
 
 def _titre(message: Message) -> str:

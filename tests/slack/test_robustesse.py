@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from pathlib import Path
 
 from bot.slack.channel import web_client
@@ -48,8 +49,9 @@ async def test_a_retried_event_and_a_double_click_apply_and_answer_once(tmp_path
         a = Noter(evaluation=EV, critere="B1.C1.1", valeur="A").pack()
         avant = len(s.messages_a(DM))
         # Two clicks on the same button, a few milliseconds apart.
-        await s.cliquer_valeur(EXPERT, MESSAGE, "cqp:4.0", a, action_ts="1700000001.000001")
-        await s.cliquer_valeur(EXPERT, MESSAGE, "cqp:4.0", a, action_ts="1700000001.000002")
+        t = time.time()
+        await s.cliquer_valeur(EXPERT, MESSAGE, "cqp:4.0", a, action_ts=f"{t:.6f}")
+        await s.cliquer_valeur(EXPERT, MESSAGE, "cqp:4.0", a, action_ts=f"{t + 0.002:.6f}")
         await s.attendre(lambda: len(s.messages_a(DM)) > avant)
         assert await _reponses(s) == ["B1.C1.1"]
         suivantes = [m for m in s.messages_a(DM)[avant:] if "B1.C1.2 —" in textes_de(m)]
@@ -200,6 +202,26 @@ async def test_a_change_of_mind_within_seconds_keeps_the_last_value(tmp_path: Pa
             (r for r in dossier.reponses if r.critere == "B1.C1.1"), key=lambda r: r.horodatage
         )
         assert derniere.valeur.value == "A"
+
+
+async def test_an_older_click_arriving_late_never_overwrites_a_newer_one(tmp_path: Path) -> None:
+    async with slack(tmp_path) as s:
+        await _commencer(s)
+        non = Noter(evaluation=EV, critere="B1.C1.1", valeur="NO").pack()
+        a = Noter(evaluation=EV, critere="B1.C1.1", valeur="A").pack()
+        # NO clicked last, but delivered first; A, clicked before it, arrives after.
+        t = time.time()
+        await s.cliquer_valeur(EXPERT, MESSAGE, "cqp:4.3", non, action_ts=f"{t + 0.5:.6f}")
+        await s.attendre(lambda: bool(s.faux.de("chat.update")))
+        assert (
+            await s.cliquer_valeur(EXPERT, MESSAGE, "cqp:4.0", a, action_ts=f"{t + 0.1:.6f}")
+        ).status == 200
+        await _pause()
+        dossier = await s.service.store.dossier(EV)
+        assert dossier is not None
+        assert [r.valeur.value for r in dossier.reponses if r.critere == "B1.C1.1"] == ["NO"]
+        [mise_a_jour] = s.faux.de("chat.update")  # the message still shows NO chosen
+        assert "✓ NO" in textes_de(mise_a_jour)
 
 
 async def test_a_click_refused_by_the_store_then_retried_is_applied_and_answered(
