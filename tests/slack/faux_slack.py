@@ -5,6 +5,8 @@ call is recorded with its arguments (form or JSON, JSON-in-form decoded) for
 the tests to read what Slack would have received. ``echecs`` makes a method
 fail the way Slack does (``ratelimited`` with Retry-After, ``channel_not_found``).
 Slash commands' and actions' ``response_url`` point at ``/reponse/<id>`` here.
+Like Slack, it refuses a method whose scope the app was not granted
+(``missing_scope``): the scopes are those of our manifest (bot/slack/manifest.yml).
 """
 
 from __future__ import annotations
@@ -12,12 +14,36 @@ from __future__ import annotations
 import itertools
 import json
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+import yaml
 from aiohttp import WSMsgType, web
 from aiohttp.test_utils import TestServer
 
 BOT_USER = "UBOTCQP"
+MANIFESTE = Path(__file__).resolve().parents[2] / "bot" / "slack" / "manifest.yml"
+
+
+def portees_du_manifeste() -> frozenset[str]:
+    """The bot scopes our manifest asks for: what an admin installing it grants."""
+    manifeste = yaml.safe_load(MANIFESTE.read_text(encoding="utf-8"))
+    return frozenset(manifeste["oauth_config"]["scopes"]["bot"])
+
+
+def portee_requise(methode: str, args: dict[str, Any]) -> str | None:
+    """The bot scope a Web API method needs (Slack's method reference), for the calls we make."""
+    if methode in ("chat.postMessage", "chat.update", "chat.postEphemeral"):
+        return "chat:write"
+    if methode == "conversations.open":  # one person: a DM; several: a group DM
+        return "mpim:write" if "," in str(args.get("users") or "") else "im:write"
+    if methode == "conversations.info":  # a private channel (what results need): groups:read
+        return "im:read" if str(args.get("channel") or "").startswith("D") else "groups:read"
+    if methode == "users.info":
+        return "users:read"
+    if methode.startswith("files."):
+        return "files:write"
+    return None
 
 
 @dataclass
@@ -38,6 +64,8 @@ class FauxSlack:
     """What the app sent back over Socket Mode (its acks, with their envelope ids)."""
     """Files uploaded (files_upload_v2), by file id."""
     serveur: TestServer | None = None
+    portees: frozenset[str] = field(default_factory=portees_du_manifeste)
+    """The scopes granted to the app."""
     _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     @property
@@ -103,6 +131,9 @@ class FauxSlack:
         methode = request.match_info["methode"]
         args = await self._lire(request)
         self.appels.append(Appel(methode, args))
+        portee = portee_requise(methode, args)
+        if portee is not None and portee not in self.portees:
+            return web.json_response({"ok": False, "error": "missing_scope", "needed": portee})
         file = self.echecs.get(methode)
         if file:
             erreur, attente = file.pop(0)
