@@ -451,6 +451,11 @@ CMD_BOUTON_NOTER: Final = "Noter {reference} ({bloc})"
 CMD_BOUTON_RAPPROCHER: Final = "Rapprocher {reference} ({bloc})"
 CMD_STATUT_TITRE: Final = "Évaluation {evaluation} — candidat {reference}, bloc {bloc}"
 CMD_STATUT_LIGNE: Final = "{faites}/{total} critères notés{soumise}"
+CMD_SUIVI_TITRE: Final = "Avancement des évaluations que vous suivez"
+CMD_SUIVI_LIGNE: Final = "{evaluateur} : {faites}/{total}{soumise}"
+CMD_SUIVI_AUTRES: Final = (
+    "… et {n} autre(s), non affichée(s) : « statut <référence> » pour l'une d'elles."
+)
 CMD_EVALUATION_INCONNUE: Final = "Aucune évaluation « {evaluation} » parmi les vôtres."
 CMD_RELANCER_INTERDIT: Final = (
     "Relancer les évaluateurs, seuls les coordinateurs de l'évaluation le peuvent."

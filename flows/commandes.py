@@ -17,9 +17,10 @@ from rapidfuzz import process
 
 from flows import catalogue as txt
 from flows.comparaison import Ecart, agenda, comparer
-from flows.designation import code_de_bloc
+from flows.designation import Commande, code_de_bloc
 from flows.evaluation import Dossier
 from flows.messages import (
+    MAX_BUTTON_LABEL,
     MAX_HEADING,
     Button,
     Choices,
@@ -387,6 +388,54 @@ def relances(dossier: Dossier, referentiel: Referentiel) -> tuple[Reply, ...]:
         return (say(txt.CMD_RELANCE_RIEN.format(evaluation=ev.id)),)
     fait = txt.CMD_RELANCE_FAITE.format(evaluation=ev.id, qui=", ".join(relances_a))
     return (say(fait), *rappels)
+
+
+def suivi(dossiers: Sequence[Dossier], referentiel: Referentiel) -> Reply:
+    """Where every evaluation one follows stands, as counts only, each with its « statut ».
+
+    What a coordinateur looks at first (``statut`` alone, the Slack App Home): for each
+    evaluation, how many critères each évaluateur has scored and whether the grid is
+    submitted — never a value (the grids stay blind until both are submitted).
+    """
+    montres = sorted(
+        dossiers, key=lambda d: (d.evaluation.candidat.reference.casefold(), d.evaluation.id)
+    )[:MAX_MES_EVALUATIONS]
+    lignes = []
+    for d in montres:
+        b = referentiel.bloc(d.evaluation.bloc)
+        assert b is not None
+        grilles = []
+        for evaluateur in d.evaluation.evaluateurs:
+            faites, soumise = _avancement(d, b, evaluateur.utilisateur)
+            grilles.append(
+                txt.CMD_SUIVI_LIGNE.format(
+                    evaluateur=evaluateur.nom, faites=faites, total=len(b.criteres),
+                    soumise=txt.CMD_EVALUATION_SOUMISE if soumise else "",
+                )
+            )  # fmt: skip
+        libelle = txt.DES_LIGNE.format(reference=d.evaluation.candidat.reference, bloc=b.id)
+        lignes.append((shorten(libelle, 100), shorten("\n".join(grilles))))
+    blocs: list[Heading | Fields | Context | Choices] = [
+        Heading(text=txt.CMD_SUIVI_TITRE),
+        Fields(items=tuple(lignes)),
+    ]
+    if len(dossiers) > len(montres):
+        blocs.append(Context(text=txt.CMD_SUIVI_AUTRES.format(n=len(dossiers) - len(montres))))
+    blocs.append(
+        Choices(
+            buttons=tuple(
+                Button(
+                    label=shorten(
+                        txt.DES_BOUTON.format(commande="statut", evaluation=d.evaluation.id),
+                        MAX_BUTTON_LABEL,
+                    ),
+                    payload=Commande(nom="statut", evaluation=d.evaluation.id).pack(),
+                )
+                for d in montres
+            )
+        )
+    )
+    return Reply(message=Message(summary=txt.CMD_SUIVI_TITRE, blocks=tuple(blocs)))
 
 
 def statut(dossier: Dossier, referentiel: Referentiel) -> Reply:

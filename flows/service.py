@@ -534,6 +534,15 @@ class Service:
         return (commandes.mes_evaluations(utilisateur, dossiers, self.referentiel),)
 
     async def _statut(self, commande: CommandEvent, _: Conversation) -> tuple[Reply, ...]:
+        if not commande.args.strip():  # alone: where every evaluation one follows stands
+            suivies = []
+            for ev in await self.store.evaluations():
+                if autorise(ev, commande.origin.user, Action.SUIVRE, self.admins):
+                    suivie = await self.store.dossier(ev.id)
+                    if suivie is not None:
+                        suivies.append(suivie)
+            if suivies:
+                return (commandes.suivi(suivies, self.referentiel),)
         dossier = await self._designer(commande, Action.SUIVRE, txt.CMD_STATUT_INTERDIT)
         if not isinstance(dossier, Dossier):
             return dossier

@@ -46,7 +46,7 @@ def _texte(texte: str, limite: int = 3000) -> dict[str, Any]:
 formulaire_de = Envoyer.formulaire_de
 
 
-def _boutons(bloc: Choices, index: int) -> dict[str, Any]:
+def _boutons(bloc: Choices, index: int, block_id: str) -> dict[str, Any]:
     elements = []
     for i, bouton in enumerate(bloc.buttons):
         libelle = f"✓ {bouton.label}" if bouton.selected else bouton.label
@@ -60,11 +60,15 @@ def _boutons(bloc: Choices, index: int) -> dict[str, Any]:
         if style is not None:
             element["style"] = style
         elements.append(element)
-    return {"type": "actions", "block_id": f"choix-{index}", "elements": elements}
+    return {"type": "actions", "block_id": block_id, "elements": elements}
 
 
-def blocks(message: Message) -> list[dict[str, Any]]:
-    """The message's blocks in Block Kit (inputs left to the modal their form opens)."""
+def blocks(message: Message, prefixe: str = "") -> list[dict[str, Any]]:
+    """The message's blocks in Block Kit (inputs left to the modal their form opens).
+
+    Block ids must be unique in a message or view: ``prefixe`` sets this message's apart
+    where several messages make one view (the App Home).
+    """
     sortie: list[dict[str, Any]] = []
     for index, bloc in enumerate(message.blocks):
         if isinstance(bloc, Heading):
@@ -75,7 +79,7 @@ def blocks(message: Message) -> list[dict[str, Any]]:
             champs = [_texte(f"{libelle}\n{valeur}", 2000) for libelle, valeur in bloc.items]
             sortie.append({"type": "section", "fields": champs})
         elif isinstance(bloc, Choices):
-            sortie.append(_boutons(bloc, index))
+            sortie.append(_boutons(bloc, index, f"{prefixe}choix-{index}"))
         elif isinstance(bloc, Context):
             sortie.append({"type": "context", "elements": [_texte(bloc.text, 2000)]})
         elif isinstance(bloc, Divider):

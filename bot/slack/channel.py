@@ -387,10 +387,13 @@ class SlackChannel:
                 name="mes-evaluations",
             )
         )
+        # The command's answer comes last; before it, a notice (a proposal that expired…),
+        # which goes to the DM rather than in place of the list.
+        *avis, liste = replies
         blocs: list[dict[str, Any]] = [
             {"type": "header", "text": {"type": "plain_text", "text": textes.SLACK_ACCUEIL_TITRE}}
         ]
-        blocs.extend(blockkit.blocks(replies[0].message))  # the list, not a reminder with it
+        blocs.extend(blockkit.blocks(liste.message, "mes-"))
         if utilisateur in self.settings.coordinateurs | self.settings.admins:
             suivi = await self.service.handle(
                 CommandEvent(
@@ -402,13 +405,17 @@ class SlackChannel:
             blocs.append(
                 {"type": "header", "text": {"type": "plain_text", "text": textes.SLACK_SUIVI}}
             )
-            blocs.extend(blockkit.blocks(suivi[0].message))
+            *autres, etat = suivi
+            avis += autres
+            blocs.extend(blockkit.blocks(etat.message, "suivi-"))
         self._envoyer_ensuite(
             self._appeler(
                 self.client.views_publish, user_id=utilisateur,
                 view={"type": "home", "blocks": blocs[:100]},
             )
         )  # fmt: skip
+        if avis:
+            self._envoyer_ensuite(self.livrer(origine, avis))
 
     def _envoyer_ensuite(self, envoi: Awaitable[Any]) -> None:
         """Send after the response to Slack, in a task kept until it ends (shutdown waits)."""

@@ -6,7 +6,8 @@ the tests to read what Slack would have received. ``echecs`` makes a method
 fail the way Slack does (``ratelimited`` with Retry-After, ``channel_not_found``).
 Slash commands' and actions' ``response_url`` point at ``/reponse/<id>`` here.
 Like Slack, it refuses a method whose scope the app was not granted
-(``missing_scope``): the scopes are those of our manifest (bot/slack/manifest.yml).
+(``missing_scope``): the scopes are those of our manifest (bot/slack/manifest.yml);
+and blocks whose ids repeat in one message or view (``invalid_blocks``).
 """
 
 from __future__ import annotations
@@ -44,6 +45,14 @@ def portee_requise(methode: str, args: dict[str, Any]) -> str | None:
     if methode.startswith("files."):
         return "files:write"
     return None
+
+
+def _ids_repetes(blocs: Any) -> bool:
+    """Whether two blocks share a block_id (Slack refuses the message or view)."""
+    if not isinstance(blocs, list):
+        return False
+    ids = [b["block_id"] for b in blocs if isinstance(b, dict) and "block_id" in b]
+    return len(ids) != len(set(ids))
 
 
 @dataclass
@@ -134,6 +143,8 @@ class FauxSlack:
         portee = portee_requise(methode, args)
         if portee is not None and portee not in self.portees:
             return web.json_response({"ok": False, "error": "missing_scope", "needed": portee})
+        if _ids_repetes(args.get("blocks")) or _ids_repetes((args.get("view") or {}).get("blocks")):
+            return web.json_response({"ok": False, "error": "invalid_blocks"})
         file = self.echecs.get(methode)
         if file:
             erreur, attente = file.pop(0)

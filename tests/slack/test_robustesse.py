@@ -5,10 +5,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.slack.channel import web_client
 from bot.slack.settings import SlackSettings
+from flows.evaluation import EtatConversation
 from flows.messages import Destination, FormEvent, Origin, say
 from flows.notation import Aller, Noter
 from tests.slack.outils import COORD, EXPERT, INTERNE, INTRUS, RESULTATS, Slack, slack, textes_de
@@ -298,6 +300,51 @@ async def test_app_home_shows_a_coordinateur_the_evaluations_they_follow(tmp_pat
         await s.attendre(lambda: bool(s.faux.de("views.publish")))
         vue = textes_de(s.faux.de("views.publish")[-1]["view"])
         assert "Suivi des évaluations que vous coordonnez" in vue and "C042" in vue
+
+
+async def test_app_home_of_a_coordinateur_who_also_scores_shows_both_lists_with_counts(
+    tmp_path: Path,
+) -> None:
+    async with slack(tmp_path) as s:
+        origine = Origin(channel="slack", conversation=f"D{COORD}", user=COORD)
+        await s.service.handle(
+            FormEvent(
+                origin=origine, request_id="creation", form="nouvelle",
+                values={**VALEURS, "evaluateur_1": COORD},
+            )
+        )  # fmt: skip
+        await s.evenement({"type": "app_home_opened", "user": COORD, "tab": "home",
+                           "channel": f"D{COORD}", "event_ts": "1700000300.3"})  # fmt: skip
+        await s.attendre(lambda: bool(s.faux.de("views.publish")))
+        # Published: Slack refuses a view whose block ids repeat (the fake too).
+        assert s.faux.appels[-1].methode == "views.publish"
+        vue = textes_de(s.faux.de("views.publish")[-1]["view"])
+        total = len(s.service.referentiel.bloc("B1").criteres)  # type: ignore[union-attr]
+        assert "Vos évaluations" in vue and "Avancement des évaluations que vous suivez" in vue
+        assert vue.count(f"0/{total}") >= 3  # their own grid, then both grids' progress
+
+
+async def test_app_home_shows_the_list_and_sends_a_pending_notice_to_the_dm(
+    tmp_path: Path,
+) -> None:
+    async with slack(tmp_path) as s:
+        await _creer(s)
+        # A justification awaited from the DM, then expired: the next event gets the notice.
+        await s.service.store.sauver_etat(
+            EtatConversation(
+                canal="slack", utilisateur=EXPERT, flow="cqp", horodatage=datetime.now(UTC),
+                donnees={"justification": {
+                    "evaluation": EV, "critere": "B1.C1.1", "valeur": "A",
+                    "depuis": "2020-01-01T00:00:00+00:00",
+                }},
+            )
+        )  # fmt: skip
+        await s.evenement({"type": "app_home_opened", "user": EXPERT, "tab": "home",
+                           "channel": DM, "event_ts": "1700000300.4"})  # fmt: skip
+        await s.attendre(lambda: bool(s.faux.de("views.publish")) and bool(s.messages_a(DM)))
+        vue = textes_de(s.faux.de("views.publish")[-1]["view"])
+        assert "Vos évaluations" in vue and "C042" in vue and "expiré" not in vue
+        assert any("expiré" in textes_de(m) for m in s.messages_a(DM))
 
 
 async def test_the_jury_export_is_uploaded_to_the_coordinateur_only(tmp_path: Path) -> None:
