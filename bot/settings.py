@@ -22,7 +22,11 @@ class Settings(BaseSettings):
     """``CQP_HOST``, ``CQP_PORT``, ``CQP_DATA_DIR`` and the web chat's options."""
 
     model_config = SettingsConfigDict(
-        env_prefix="CQP_", env_file=".env", extra="ignore", frozen=True
+        env_prefix="CQP_",
+        env_file=".env",
+        extra="ignore",
+        frozen=True,
+        env_ignore_empty=True,  # a variable left empty in a .env template is not set
     )
 
     host: Annotated[str, Field(min_length=1, max_length=253)] = "127.0.0.1"

@@ -22,7 +22,11 @@ SECRETS = frozenset({"bot_token", "signing_secret", "app_token"})
 
 class SlackSettings(BaseSettings):
     model_config = SettingsConfigDict(
-        env_prefix="SLACK_", env_file=".env", extra="ignore", frozen=True
+        env_prefix="SLACK_",
+        env_file=".env",
+        extra="ignore",
+        frozen=True,
+        env_ignore_empty=True,  # a variable left empty in a .env template is not set
     )
 
     bot_token: Annotated[str, Field(pattern=r"^xoxb-[A-Za-z0-9-]+$")] | None = None
@@ -31,7 +35,8 @@ class SlackSettings(BaseSettings):
     """Socket Mode (``cqp-bot serve --socket-mode``): no public address needed."""
     api_base_url: Annotated[str, Field(pattern=r"^https?://[^\s]+/$")] = "https://slack.com/api/"
     results_channel: Annotated[str, Field(pattern=r"^[CG][A-Z0-9]{2,30}$")] | None = None
-    """Channel id where results are posted when an evaluation names none; must be private."""
+    """The results channel the creation modal proposes (an evaluation's own destination is
+    where its result goes); the bot posts only in a private one."""
     coordinateurs: Ids = frozenset()
     """Slack user ids (``U…``), comma-separated, with the coordinateur's rights."""
     admins: Ids = frozenset()

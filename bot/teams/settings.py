@@ -29,7 +29,11 @@ BOT_FRAMEWORK_OPENID = "https://login.botframework.com/v1/.well-known/openidconf
 
 class TeamsSettings(BaseSettings):
     model_config = SettingsConfigDict(
-        env_prefix="TEAMS_", env_file=".env", extra="ignore", frozen=True
+        env_prefix="TEAMS_",
+        env_file=".env",
+        extra="ignore",
+        frozen=True,
+        env_ignore_empty=True,  # a variable left empty in a .env template is not set
     )
 
     app_id: Annotated[str, Field(pattern=GUID)] | None = None

@@ -168,6 +168,23 @@ def test_missing_or_malformed_slack_settings_stop_the_server_naming_the_variable
     assert not (tmp_path / "evaluations").exists()
 
 
+def test_settings_left_empty_in_a_template_count_as_not_set(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from bot.settings import load_settings
+    from bot.slack.settings import load_slack_settings
+    from bot.teams.settings import load_teams_settings
+
+    for nom in (
+        "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_RESULTS_CHANNEL", "SLACK_COORDINATEURS",
+        "TEAMS_APP_ID", "TEAMS_TENANT_ID", "TEAMS_APP_PASSWORD", "CQP_PORT",
+    ):  # fmt: skip
+        monkeypatch.setenv(nom, "")
+    assert not load_slack_settings().active  # « Slack : désactivé », not a refusal
+    assert not load_teams_settings(loopback=True).active
+    assert load_settings().port == 8080
+
+
 def test_the_slack_manifest_declares_what_the_bot_listens_to() -> None:
     import yaml
 
