@@ -39,7 +39,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import textes
 from bot.clics import Clics, DejaVus
-from bot.slack import blockkit
+from bot.slack import blockkit, mrkdwn
 from bot.slack.settings import SlackSettings
 from flows import catalogue
 from flows.messages import (
@@ -243,7 +243,7 @@ class SlackChannel:
             channel=CHANNEL, conversation=command["channel_id"], user=command["user_id"]
         )
         # Cut only where a typed line is (flows.messages): a command too long is told so.
-        texte = str(command.get("text") or "aide")[:MAX_TYPED]
+        texte = mrkdwn.lire(str(command.get("text") or "aide"))[:MAX_TYPED]
         evenement = CommandEvent.parse(origine, f"slack-cmd-{command['trigger_id']}"[:200], texte)
         if evenement is None:
             evenement_texte: Event = TextEvent(
@@ -360,7 +360,7 @@ class SlackChannel:
         ):
             return  # the bot's own messages, edits, joins…: nothing a person said to it
         origine = Origin(channel=CHANNEL, conversation=event["channel"], user=event["user"])
-        texte = str(event.get("text") or "")
+        texte = mrkdwn.lire(str(event.get("text") or ""))  # as typed, not Slack's encoding
         if event.get("subtype") == "file_share" or len(texte) > MAX_TYPED:
             # Said plainly rather than cut or dropped: nothing is recorded.
             avis = textes.SLACK_FICHIER if event.get("subtype") else textes.MESSAGE_TROP_LONG
@@ -525,7 +525,7 @@ class SlackChannel:
         depuis_clic: bool,
     ) -> None:
         for reply in replies:
-            texte, blocs = reply.message.summary, blockkit.blocks(reply.message)
+            texte, blocs = mrkdwn.echapper(reply.message.summary), blockkit.blocks(reply.message)
             if reply.fichier is not None:
                 # The jury's export: uploaded to the person's DM, never to a channel.
                 destinataire = reply.to.user if reply.to.kind == "user" and reply.to.user else None
@@ -602,8 +602,8 @@ class SlackChannel:
             )
             return
         await self._appeler(
-            self.client.chat_postMessage, channel=canal, text=reply.message.summary,
-            blocks=blockkit.blocks(reply.message),
+            self.client.chat_postMessage, channel=canal,
+            text=mrkdwn.echapper(reply.message.summary), blocks=blockkit.blocks(reply.message),
         )  # fmt: skip
 
     async def _prevenir(self, texte: str, responsables: tuple[str, ...] = ()) -> None:
@@ -613,7 +613,9 @@ class SlackChannel:
         ):
             canal = await self._dm(coordinateur)
             if canal is not None:
-                await self._appeler(self.client.chat_postMessage, channel=canal, text=texte)
+                await self._appeler(
+                    self.client.chat_postMessage, channel=canal, text=mrkdwn.echapper(texte)
+                )
 
     async def _appeler(self, methode: Callable[..., Awaitable[Any]], **args: Any) -> Any | None:
         numero = await self._tour_d_appel()

@@ -115,6 +115,32 @@ async def test_a_4000_character_comment_typed_in_the_dm_is_kept_whole(tmp_path: 
             assert all(len(b.get("text", {}).get("text", "")) <= 3000 for b in message["blocks"])
 
 
+async def test_a_comment_typed_in_the_dm_is_stored_as_it_reads_not_in_slacks_encoding(
+    tmp_path: Path,
+) -> None:
+    async with slack(tmp_path) as s:
+        await _commencer(s)
+        na = Noter(evaluation=EV, critere="B1.C1.1", valeur="NA").pack()
+        await s.cliquer_valeur(EXPERT, MESSAGE, "cqp:4.2", na)
+        await s.attendre(lambda: any("commentaire" in textes_de(m) for m in s.messages_a(DM)))
+        # What Slack delivers when « délai < 5 min & rappel @Paul, voir site » is typed.
+        await s.ecrire(
+            EXPERT, "délai &lt; 5 min &amp; rappel <@UPAUL>, voir <https://ex.fr/p|site> <!here>"
+        )
+        await s.attendre(
+            lambda: any("Commentaire enregistré" in textes_de(m) for m in s.messages_a(DM))
+        )
+        dossier = await s.service.store.dossier(EV)
+        assert dossier is not None
+        [reponse] = dossier.reponses
+        assert reponse.commentaire == (
+            "délai < 5 min & rappel @UPAUL, voir site (https://ex.fr/p) @here"
+        )
+        # And what the bot writes as a message's text is escaped: shown, never a ping or a link.
+        for message in s.faux.de("chat.postMessage") + s.faux.de("chat.update"):
+            assert "<!" not in message.get("text", "") and "<@" not in message.get("text", "")
+
+
 async def test_slack_api_errors_lose_no_answer(tmp_path: Path) -> None:
     async with slack(tmp_path) as s:
         await _commencer(s)

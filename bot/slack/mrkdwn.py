@@ -1,0 +1,48 @@
+"""Slack's message text format (mrkdwn) at the border: read typed text, write plain text.
+
+Slack delivers what a person types escaped (``&amp;``, ``&lt;``, ``&gt;``) and
+with its references in angle brackets (``<@U123>``, ``<#C1|canal>``,
+``<https://…|libellé>``, ``<!channel>``). A comment is the évaluateur's words,
+kept for the jury: it is stored as it reads, not in Slack's encoding — the
+same comment typed in a modal arrives unencoded.
+
+The other way, a message's ``text`` is read as mrkdwn by Slack (the
+notification, and the message itself when it has no blocks): what the bot
+writes there (a candidate's name, a comment, a destination typed in a form)
+is escaped, so that it can neither ping a channel nor become a link.
+"""
+
+from __future__ import annotations
+
+import re
+
+_REFERENCE = re.compile(r"<([^<>]*)>")
+_SPECIAUX = {"!channel": "@channel", "!here": "@here", "!everyone": "@everyone"}
+
+
+def _reference(correspondance: re.Match[str]) -> str:
+    contenu = correspondance.group(1)
+    cible, _, libelle = contenu.partition("|")
+    if cible in _SPECIAUX:
+        return _SPECIAUX[cible]
+    if cible.startswith("!"):  # <!subteam^S1|@equipe>, <!date^…|texte>: what it reads as
+        return libelle or cible[1:]
+    if cible.startswith("@"):
+        return f"@{libelle or cible[1:]}"
+    if cible.startswith("#"):
+        return f"#{libelle or cible[1:]}"
+    adresse = cible.removeprefix("mailto:")
+    if libelle and libelle != adresse:  # a link typed with its label
+        return f"{libelle} ({adresse})"
+    return adresse
+
+
+def lire(texte: str) -> str:
+    """Typed text as the person typed it: references to what they read, entities decoded."""
+    texte = _REFERENCE.sub(_reference, texte)
+    return texte.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def echapper(texte: str) -> str:
+    """Text that Slack shows as it is, never as a mention, a link or a ping."""
+    return texte.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
