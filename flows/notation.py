@@ -602,7 +602,10 @@ def _noter(ctx: _Ctx, evenement: Event, charge: Payload | None) -> Pas:
         confirme = say(
             txt.NOTE_DEJA_REPONDU.format(valeur=f"{charge.critere} = {charge.valeur.value}")
         )
-        return Pas(ctx.etat, (confirme, question(suite)), (reponse,))
+        # The clicked message too shows its new value (where the channel updates in place).
+        la = replace(suite, etat=ctx.etat.model_copy(update={"position": position}))
+        marque = Reply(message=question(la).message, to=Destination(replace=True))
+        return Pas(ctx.etat, (marque, confirme, question(suite)), (reponse,))
     # Where the channel can, the answered message is updated in place with the value marked.
     marque = Reply(message=question(suite).message, to=Destination(replace=True))
     if ctx.bloc.modalites.echelle.valeur(charge.valeur).commentaire_suggere:

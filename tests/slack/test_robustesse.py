@@ -252,6 +252,24 @@ async def test_an_older_click_arriving_late_never_overwrites_a_newer_one(tmp_pat
         assert "✓ NO" in textes_de(mise_a_jour)
 
 
+async def test_a_value_changed_on_an_earlier_critere_message_is_marked_on_it(
+    tmp_path: Path,
+) -> None:
+    async with slack(tmp_path) as s:
+        await _commencer(s)
+        a = Noter(evaluation=EV, critere="B1.C1.1", valeur="A").pack()
+        await s.cliquer_valeur(EXPERT, MESSAGE, "cqp:4.0", a)
+        await s.attendre(lambda: any("B1.C1.2 —" in textes_de(m) for m in s.messages_a(DM)))
+        # Back on B1.C1.1's message (the grid is on B1.C1.2 now): NO instead of A.
+        non = Noter(evaluation=EV, critere="B1.C1.1", valeur="NO").pack()
+        await s.cliquer_valeur(EXPERT, MESSAGE, "cqp:4.3", non)
+        await s.attendre(lambda: len(s.faux.de("chat.update")) == 2)
+        derniere = s.faux.de("chat.update")[-1]
+        assert derniere["ts"] == MESSAGE["ts"]
+        assert "B1.C1.1 —" in textes_de(derniere) and "✓ NO" in textes_de(derniere)
+        assert "✓ A" not in textes_de(derniere)
+
+
 async def test_a_click_refused_by_the_store_then_retried_is_applied_and_answered(
     tmp_path: Path,
 ) -> None:
