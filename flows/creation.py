@@ -174,9 +174,17 @@ def verifier(valeurs: Mapping[str, str], referentiel: Referentiel) -> list[str]:
 
 
 def evaluation(
-    valeurs: Mapping[str, str], coordinateur: str, existantes: Collection[str], maintenant: datetime
+    valeurs: Mapping[str, str],
+    coordinateur: str,
+    existantes: Collection[str],
+    maintenant: datetime,
+    noms: Mapping[str, str] | None = None,
 ) -> Evaluation:
-    """The evaluation a checked form describes, with an id not yet taken."""
+    """The evaluation a checked form describes, with an id not yet taken.
+
+    Each évaluateur is named by ``noms`` (the channel's display name for their id) when
+    the channel gave one, else by their id.
+    """
     v = {k: (valeurs.get(k) or "").strip() for k in CHAMPS}
     bloc = code_de_bloc(v["bloc"])  # « b1 », « bloc 1 », « 1 »: B1, as the commands take it
     base = f"ev-{v['candidat_reference']}-{bloc}"
@@ -191,12 +199,12 @@ def evaluation(
         evaluateurs=(
             Evaluateur(
                 utilisateur=v["evaluateur_1"],
-                nom=v["evaluateur_1"],
+                nom=_nom(noms, v["evaluateur_1"]),
                 role=RoleEvaluateur(v["role_1"].lower()),
             ),
             Evaluateur(
                 utilisateur=v["evaluateur_2"],
-                nom=v["evaluateur_2"],
+                nom=_nom(noms, v["evaluateur_2"]),
                 role=RoleEvaluateur(v["role_2"].lower()),
             ),
         ),
@@ -205,6 +213,10 @@ def evaluation(
         destination_resultats=v["destination"] or None,
         horodatage=maintenant,
     )
+
+
+def _nom(noms: Mapping[str, str] | None, utilisateur: str) -> str:
+    return ((noms or {}).get(utilisateur) or "").strip() or utilisateur
 
 
 def invitations(ev: Evaluation, referentiel: Referentiel) -> tuple[Reply, ...]:
@@ -301,7 +313,9 @@ def _envoyer(etat: EtatCreation, evenement: Event, ctx: Contexte) -> PasCreation
     erreurs = verifier(evenement.values, ctx.referentiel)
     if erreurs:
         return PasCreation(_FORMULAIRE_OUVERT, (formulaire(evenement.values, erreurs),))
-    ev = evaluation(evenement.values, ctx.utilisateur, ctx.existantes, ctx.maintenant)
+    ev = evaluation(
+        evenement.values, ctx.utilisateur, ctx.existantes, ctx.maintenant, evenement.names
+    )
     confirmation = say(
         txt.CRE_CREEE.format(evaluation=ev.id, reference=ev.candidat.reference, bloc=ev.bloc)
     )

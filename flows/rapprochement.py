@@ -113,6 +113,14 @@ class Resultat:
     enregistrements: tuple[Element, ...] = ()
 
 
+def _nom(dossier: Dossier, utilisateur: str) -> str:
+    """How an évaluateur is named to the other one (their id if they are not on it)."""
+    return next(
+        (e.nom for e in dossier.evaluation.evaluateurs if e.utilisateur == utilisateur),
+        utilisateur,
+    )
+
+
 def _autre(dossier: Dossier, utilisateur: str) -> str:
     return next(
         e.utilisateur for e in dossier.evaluation.evaluateurs if e.utilisateur != utilisateur
@@ -176,7 +184,7 @@ def liste(dossier: Dossier, bloc: Bloc, utilisateur: str) -> Reply:
                     shorten(
                         txt.RAP_EN_COURS_VALEUR.format(
                             valeur=en_cours.valeur.value,
-                            qui=en_cours.propose_par,
+                            qui=_nom(dossier, en_cours.propose_par),
                             justification=en_cours.justification,
                         ),
                         3000,
@@ -252,7 +260,10 @@ def proposer(
     autre = _autre(dossier, utilisateur)
     examen = say(
         txt.RAP_A_EXAMINER.format(
-            qui=utilisateur, valeur=valeur.value, critere=critere, justification=justification
+            qui=_nom(dossier, utilisateur),
+            valeur=valeur.value,
+            critere=critere,
+            justification=justification,
         ),
         to=Destination(kind="user", user=autre),
         buttons=(
@@ -296,7 +307,9 @@ def accepter(
     )
     apres = dossier.model_copy(update={"accords": (*dossier.accords, accord)})
     info = say(
-        txt.RAP_ACCEPTEE_INFO.format(qui=utilisateur, critere=critere, valeur=valeur),
+        txt.RAP_ACCEPTEE_INFO.format(
+            qui=_nom(dossier, utilisateur), critere=critere, valeur=valeur
+        ),
         to=Destination(kind="user", user=proposition.propose_par),
     ).model_copy(update={"fil": fil_du_rapprochement(dossier.evaluation.id)})
     confirmation = say(txt.RAP_ACCEPTEE.format(critere=critere, valeur=valeur))

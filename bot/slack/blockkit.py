@@ -145,6 +145,17 @@ def _champ(bloc: TextInput) -> dict[str, Any]:
     return element
 
 
+def personnes_choisies(view: dict[str, Any]) -> list[str]:
+    """The user ids a submitted modal's people pickers hold."""
+    etat = view.get("state", {}).get("values", {})
+    ids = []
+    for champ in etat.values():
+        element = champ.get(INPUT_ACTION) if isinstance(champ, dict) else None
+        if isinstance(element, dict) and element.get("selected_user"):
+            ids.append(str(element["selected_user"]))
+    return ids
+
+
 def valeurs(view: dict[str, Any]) -> dict[str, str]:
     """A submitted modal's values by input name (an empty input is an empty string)."""
     etat = view.get("state", {}).get("values", {})

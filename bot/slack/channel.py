@@ -67,6 +67,8 @@ ENVOI_EN_ATTENTE_S = 0.005
 """A Web API call under way for this long is waiting on Slack: the next one may start."""
 MAX_APPELS = 32
 """Web API calls under way at once, at most."""
+NOMS_ATTENTE_MAX_S = 1.0
+"""How long a modal's submission waits for Slack to name the people it picked (users.info)."""
 log = logging.getLogger(__name__)
 
 
@@ -117,6 +119,8 @@ class SlackChannel:
             process_before_response=True,
         )
         self._dms: dict[str, str] = {}
+        self._noms_connus: dict[str, str] = {}
+        """People's names from ``users.info``, by user id (kept in memory)."""
         self._clics = Clics()
         self._ordre: dict[str, asyncio.Lock] = {}
         self._fils: dict[tuple[str, str], str] = {}
@@ -325,8 +329,11 @@ class SlackChannel:
             return
         origine = Origin(channel=CHANNEL, conversation=canal, user=utilisateur)
         requete = f"slack-view-{view.get('id')}-{view.get('hash')}"[:200]
+        noms = await self._noms(blockkit.personnes_choisies(view))
         replies = await self.service.handle(
-            FormEvent(origin=origine, request_id=requete, form=formulaire, values=valeurs)
+            FormEvent(
+                origin=origine, request_id=requete, form=formulaire, values=valeurs, names=noms
+            )
         )
         champs = [b["block_id"] for b in view.get("blocks", ()) if b.get("type") == "input"]
         refus = next((r for r in replies if _non_enregistre(r)), None)
@@ -416,6 +423,33 @@ class SlackChannel:
         )  # fmt: skip
         if avis:
             self._envoyer_ensuite(self.livrer(origine, avis))
+
+    async def _noms(self, utilisateurs: Iterable[str]) -> dict[str, str]:
+        """People's names (``users.info``), for those a modal's pickers give by id only.
+
+        Looked up before the ack, so within NOMS_ATTENTE_MAX_S: a person Slack does not
+        name in time keeps their id as name (the evaluation is created all the same).
+        """
+        noms: dict[str, str] = {}
+        for utilisateur in utilisateurs:
+            if utilisateur not in self._noms_connus:
+                try:
+                    async with asyncio.timeout(NOMS_ATTENTE_MAX_S):
+                        reponse = await self.client.users_info(user=utilisateur)
+                except (SlackApiError, TimeoutError, OSError) as exc:
+                    log.warning("users.info %s: %s", utilisateur, exc)
+                    continue
+                personne = reponse.get("user") or {}
+                profil = personne.get("profile") or {}
+                nom = (
+                    profil.get("real_name") or personne.get("real_name")
+                    or profil.get("display_name") or personne.get("name")
+                )  # fmt: skip
+                if not nom:
+                    continue
+                self._noms_connus[utilisateur] = str(nom)[:200]
+            noms[utilisateur] = self._noms_connus[utilisateur]
+        return noms
 
     def _envoyer_ensuite(self, envoi: Awaitable[Any]) -> None:
         """Send after the response to Slack, in a task kept until it ends (shutdown waits)."""

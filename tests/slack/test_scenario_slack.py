@@ -84,6 +84,9 @@ async def test_a_whole_evaluation_of_bloc_1_in_slack(tmp_path: Path) -> None:
             "echeance": "",
         })  # fmt: skip
         assert reponse.status == 200
+        # The pickers give ids: the évaluateurs are named as Slack names them (users.info).
+        [evaluation] = await s.service.store.evaluations()
+        assert [e.nom for e in evaluation.evaluateurs] == [f"Nom de {EXPERT}", f"Nom de {INTERNE}"]
         for u in (EXPERT, INTERNE):
             await _attendre_dm(s, u, "Commencer la grille", 0)
             assert "Jeanne" not in textes_de(s.dernier_a(f"D{u}", "Commencer la grille"))
@@ -104,7 +107,7 @@ async def test_a_whole_evaluation_of_bloc_1_in_slack(tmp_path: Path) -> None:
         await s.ecrire(EXPERT, "Reformulations présentes dans 4 entretiens sur 5.")
         # The proposal is posted where both évaluateurs discuss: a thread in their group DM.
         await s.attendre(lambda: bool(s.messages_a(GROUPE)))
-        demande = s.dernier_a(GROUPE, "propose A pour B1.C1.2")
+        demande = s.dernier_a(GROUPE, f"Nom de {EXPERT} propose A pour B1.C1.2")
         assert demande.get("thread_ts") is None  # it starts the thread
         assert f"<@{INTERNE}>" in str(demande["blocks"][0])  # the addressee is notified
         assert not any("propose A" in textes_de(m) for m in s.messages_a(f"D{INTERNE}"))
