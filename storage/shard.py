@@ -28,6 +28,7 @@ import errno
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -62,6 +63,10 @@ SNAPSHOT_EVERY = 200
 a large snapshot waits until the journal is as large (``Shard.commit``)."""
 MAX_WAIT_S = 10.0
 """Bounded wait for a shard's lock: past it the write is refused, never queued forever."""
+
+ATTENTE_DISQUE: ContextVar[Callable[[], None] | None] = ContextVar("attente_disque", default=None)
+"""Called when the current task starts waiting for file work in a worker thread (an fsync…):
+a server serving one request at a time lets the next one in meanwhile (``bot.slack``)."""
 
 Op = dict[str, Any]
 """One operation of a batch: ``{"op": "put"|"del", "table": ..., "cle": ..., "doc": {...}}``."""
@@ -337,6 +342,9 @@ async def _to_completion(fonction: Callable[..., T], *args: Any) -> T:
     only if the work succeeded (a failure is what the caller must hear of).
     """
     futur = asyncio.get_running_loop().run_in_executor(None, fonction, *args)
+    signal = ATTENTE_DISQUE.get()
+    if signal is not None:
+        signal()
     try:
         return await asyncio.shield(futur)
     except asyncio.CancelledError:

@@ -57,6 +57,7 @@ from flows.messages import (
     say,
 )
 from flows.service import Service
+from storage.shard import ATTENTE_DISQUE
 
 CHANNEL = "slack"
 ATTENTE_MAX_PORTE = 1.0
@@ -135,6 +136,8 @@ class SlackChannel:
         """Requests inside the gate or waiting for it."""
         self._sans_requete = asyncio.Event()
         self._sans_requete.set()
+        self._titulaire: asyncio.Task[Any] | None = None
+        """The request holding the gate (its task), if any."""
         self._en_vol: dict[int, float] = {}
         """The Web API calls under way, by number: when each started (loop time)."""
         self._appel_fini = asyncio.Event()
@@ -160,16 +163,32 @@ class SlackChannel:
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(ATTENTE_MAX_PORTE):
                     entree = await self._porte.acquire()
+            if entree:
+                self._titulaire = asyncio.current_task()
+            jeton = ATTENTE_DISQUE.set(self._sur_le_disque)
             try:
                 reponse = await self.app.async_dispatch(requete)
             finally:
-                if entree:
+                ATTENTE_DISQUE.reset(jeton)
+                if entree and self._titulaire is asyncio.current_task():
+                    self._titulaire = None
                     self._porte.release()
         finally:
             self._requetes -= 1
             if not self._requetes:
                 self._sans_requete.set()
         return await to_aiohttp_response(reponse)
+
+    def _sur_le_disque(self) -> None:
+        """The request in the gate waits on the disk: the next one goes in meanwhile.
+
+        The request then finishes without the gate (what remains is short: the batch
+        applied in memory, the replies, the ack). Waiting to go back in could wait on the
+        next request, itself waiting for a shard this one holds.
+        """
+        if self._titulaire is not None and asyncio.current_task() is self._titulaire:
+            self._titulaire = None
+            self._porte.release()
 
     async def _apres_les_requetes(self) -> None:
         """Let the requests waiting for the gate go first (a bounded wait: never starved)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +11,10 @@ import pytest
 
 from bot.slack import channel as module
 from bot.slack.channel import SlackChannel
-from tests.slack.outils import Slack, slack
+from flows.notation import Noter
+from storage import files
+from tests.slack.outils import EXPERT, INTRUS, Slack, slack
+from tests.slack.test_robustesse import EV, MESSAGE, _commencer
 
 
 def _canal(s: Slack) -> SlackChannel:
@@ -87,3 +91,35 @@ async def test_a_request_stuck_in_the_gate_holds_the_others_back_a_bounded_time(
             assert reponse.status == 200
         finally:
             canal._porte.release()
+
+
+async def test_a_request_waiting_on_the_disk_lets_the_next_one_in(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A slow fsync (a busy disk) of one évaluateur's answer must not hold everyone's clicks.
+    monkeypatch.setattr(module, "ATTENTE_MAX_PORTE", 60.0)  # no going in anyway: only the fix
+    async with slack(tmp_path) as s:
+        await _commencer(s)
+        dans_le_fsync, disque_libre = threading.Event(), threading.Event()
+        ajouter = files.append_durable
+
+        def disque_lent(chemin: Path, ligne: bytes, durable: bool = True) -> None:
+            if durable and EV in chemin.name:
+                dans_le_fsync.set()
+                disque_libre.wait(30)
+            ajouter(chemin, ligne, durable)
+
+        monkeypatch.setattr(files, "append_durable", disque_lent)
+        a = Noter(evaluation=EV, critere="B1.C1.1", valeur="A").pack()
+        clic = asyncio.ensure_future(s.cliquer_valeur(EXPERT, MESSAGE, "cqp:4.0", a))
+        try:
+            while not dans_le_fsync.is_set():
+                await asyncio.sleep(0.01)
+            # The click waits on the disk; someone else's request goes through meanwhile.
+            assert (await asyncio.wait_for(s.ecrire(INTRUS, "aide"), 10)).status == 200
+            assert not clic.done()
+        finally:
+            disque_libre.set()
+        assert (await asyncio.wait_for(clic, 10)).status == 200
+        dossier = await s.service.store.dossier(EV)
+        assert dossier is not None and [r.critere for r in dossier.reponses] == ["B1.C1.1"]
