@@ -39,6 +39,14 @@ async def _commencer(s: Slack) -> None:
     await s.attendre(lambda: any("B1.C1.1 —" in textes_de(m) for m in s.messages_a(DM)))
 
 
+async def _na_puis_commentaire(s: Slack) -> None:
+    """The grid started, NA clicked on its first critère: the comment is asked for."""
+    await _commencer(s)
+    na = Noter(evaluation=EV, critere="B1.C1.1", valeur="NA").pack()
+    await s.cliquer_valeur(EXPERT, MESSAGE, "cqp:4.2", na)
+    await s.attendre(lambda: any("commentaire" in textes_de(m) for m in s.messages_a(DM)))
+
+
 async def _reponses(s: Slack, qui: str = EXPERT) -> list[str]:
     dossier = await s.service.store.dossier(EV)
     assert dossier is not None
@@ -97,10 +105,7 @@ async def test_an_outsider_forwarding_a_button_is_refused_and_nothing_is_stored(
 
 async def test_a_4000_character_comment_typed_in_the_dm_is_kept_whole(tmp_path: Path) -> None:
     async with slack(tmp_path) as s:
-        await _commencer(s)
-        na = Noter(evaluation=EV, critere="B1.C1.1", valeur="NA").pack()
-        await s.cliquer_valeur(EXPERT, MESSAGE, "cqp:4.2", na)
-        await s.attendre(lambda: any("commentaire" in textes_de(m) for m in s.messages_a(DM)))
+        await _na_puis_commentaire(s)
         commentaire = "Écoute active insuffisante ; " * 138  # about 4,000 characters
         await s.ecrire(EXPERT, commentaire)
         await s.attendre(
@@ -119,10 +124,7 @@ async def test_a_comment_typed_in_the_dm_is_stored_as_it_reads_not_in_slacks_enc
     tmp_path: Path,
 ) -> None:
     async with slack(tmp_path) as s:
-        await _commencer(s)
-        na = Noter(evaluation=EV, critere="B1.C1.1", valeur="NA").pack()
-        await s.cliquer_valeur(EXPERT, MESSAGE, "cqp:4.2", na)
-        await s.attendre(lambda: any("commentaire" in textes_de(m) for m in s.messages_a(DM)))
+        await _na_puis_commentaire(s)
         # What Slack delivers when « délai < 5 min & rappel @Paul, voir site » is typed.
         await s.ecrire(
             EXPERT, "délai &lt; 5 min &amp; rappel <@UPAUL>, voir <https://ex.fr/p|site> <!here>"
@@ -444,10 +446,7 @@ async def test_a_file_or_an_overlong_message_in_the_dm_is_answered_and_nothing_r
     tmp_path: Path,
 ) -> None:
     async with slack(tmp_path) as s:
-        await _commencer(s)
-        na = Noter(evaluation=EV, critere="B1.C1.1", valeur="NA").pack()
-        await s.cliquer_valeur(EXPERT, MESSAGE, "cqp:4.2", na)
-        await s.attendre(lambda: any("commentaire" in textes_de(m) for m in s.messages_a(DM)))
+        await _na_puis_commentaire(s)
         await s.ecrire(EXPERT, "x" * 10_001)
         await s.attendre(lambda: "trop long" in textes_de(s.messages_a(DM)[-1]))
         await s.evenement({"type": "message", "subtype": "file_share", "channel": DM,
