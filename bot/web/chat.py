@@ -262,9 +262,15 @@ class WebChat:
                 evenement = ChoiceEvent(origin=origine, request_id=requete, payload=entrant.payload)
                 repondu = entrant.message
             else:
+                # The people a form names by id are named as the users file names them.
+                noms = {
+                    valeur: nommee.nom
+                    for valeur in entrant.valeurs.values()
+                    if (nommee := self.annuaire.personne(valeur)) is not None
+                }
                 evenement = FormEvent(
                     origin=origine, request_id=requete, form=entrant.formulaire,
-                    values=entrant.valeurs,
+                    values=entrant.valeurs, names=noms,
                 )  # fmt: skip
                 repondu = entrant.message
             replies = await self.service.handle(evenement)

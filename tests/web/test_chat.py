@@ -181,6 +181,8 @@ async def test_events_are_answered_in_the_fil_and_pushed_live_to_the_people_conc
         )  # fmt: skip
         assert statut == 200
         assert "créée" in texte((await fil(claire, h_claire))[-1])
+        [evaluation] = await a.service.store.evaluations()  # named as the users file names them
+        assert [e.nom for e in evaluation.evaluateurs] == ["Karim Haddad", "Léa Martin"]
         invitation_karim = await _pousse(ws_karim)
         assert invitation_karim["type"] == "nouveau"
         assert "C042" in texte(invitation_karim["entree"])
