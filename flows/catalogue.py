@@ -454,7 +454,8 @@ CMD_STATUT_LIGNE: Final = "{faites}/{total} critères notés{soumise}"
 CMD_SUIVI_TITRE: Final = "Avancement des évaluations que vous suivez"
 CMD_SUIVI_LIGNE: Final = "{evaluateur} : {faites}/{total}{soumise}"
 CMD_SUIVI_AUTRES: Final = (
-    "… et {n} autre(s), non affichée(s) : « statut <référence> » pour l'une d'elles."
+    "Les {m} plus récentes sont affichées, les plus avancées en dernier ; {n} autre(s) : "
+    "« statut <référence> » pour l'une d'elles."
 )
 CMD_EVALUATION_INCONNUE: Final = "Aucune évaluation « {evaluation} » parmi les vôtres."
 CMD_RELANCER_INTERDIT: Final = (

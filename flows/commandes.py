@@ -390,23 +390,38 @@ def relances(dossier: Dossier, referentiel: Referentiel) -> tuple[Reply, ...]:
     return (say(fait), *rappels)
 
 
-def suivi(dossiers: Sequence[Dossier], referentiel: Referentiel) -> Reply:
-    """Where every evaluation one follows stands, as counts only, each with its « statut ».
+def suivi(
+    dossiers: Sequence[Dossier], suivies: int, referentiel: Referentiel, lecteur: str
+) -> Reply:
+    """Where the evaluations one follows stand, as counts only, each with its « statut ».
 
     What a coordinateur looks at first (``statut`` alone, the Slack App Home): for each
     evaluation, how many critères each évaluateur has scored and whether the grid is
-    submitted — never a value (the grids stay blind until both are submitted).
+    submitted — never a value. ``dossiers`` are the most recent of the ``suivies``
+    (at most MAX_MES_EVALUATIONS), those not finished first. A coordinateur who is also
+    one of an evaluation's évaluateurs sees only their own grid's count there until
+    both are submitted: how far the other is, the blind rule keeps from them.
     """
     montres = sorted(
-        dossiers, key=lambda d: (d.evaluation.candidat.reference.casefold(), d.evaluation.id)
-    )[:MAX_MES_EVALUATIONS]
+        dossiers[:MAX_MES_EVALUATIONS],
+        key=lambda d: (
+            all(_ou_en_est(d, e.utilisateur) == _TERMINEE for e in d.evaluation.evaluateurs),
+            d.evaluation.candidat.reference.casefold(), d.evaluation.id,
+        ),
+    )  # fmt: skip
     lignes = []
     for d in montres:
         b = referentiel.bloc(d.evaluation.bloc)
         assert b is not None
+        avancements = {
+            e.utilisateur: _avancement(d, b, e.utilisateur) for e in d.evaluation.evaluateurs
+        }
+        aveugle = lecteur in avancements and not all(s for _, s in avancements.values())
         grilles = []
         for evaluateur in d.evaluation.evaluateurs:
-            faites, soumise = _avancement(d, b, evaluateur.utilisateur)
+            if aveugle and evaluateur.utilisateur != lecteur:
+                continue
+            faites, soumise = avancements[evaluateur.utilisateur]
             grilles.append(
                 txt.CMD_SUIVI_LIGNE.format(
                     evaluateur=evaluateur.nom, faites=faites, total=len(b.criteres),
@@ -419,8 +434,10 @@ def suivi(dossiers: Sequence[Dossier], referentiel: Referentiel) -> Reply:
         Heading(text=txt.CMD_SUIVI_TITRE),
         Fields(items=tuple(lignes)),
     ]
-    if len(dossiers) > len(montres):
-        blocs.append(Context(text=txt.CMD_SUIVI_AUTRES.format(n=len(dossiers) - len(montres))))
+    if suivies > len(montres):
+        blocs.append(
+            Context(text=txt.CMD_SUIVI_AUTRES.format(m=len(montres), n=suivies - len(montres)))
+        )
     blocs.append(
         Choices(
             buttons=tuple(

@@ -534,15 +534,23 @@ class Service:
         return (commandes.mes_evaluations(utilisateur, dossiers, self.referentiel),)
 
     async def _statut(self, commande: CommandEvent, _: Conversation) -> tuple[Reply, ...]:
-        if not commande.args.strip():  # alone: where every evaluation one follows stands
-            suivies = []
-            for ev in await self.store.evaluations():
-                if autorise(ev, commande.origin.user, Action.SUIVRE, self.admins):
-                    suivie = await self.store.dossier(ev.id)
-                    if suivie is not None:
-                        suivies.append(suivie)
-            if suivies:
-                return (commandes.suivi(suivies, self.referentiel),)
+        if not commande.args.strip():  # alone: where the evaluations one follows stand
+            utilisateur = commande.origin.user
+            suivies = sorted(
+                (
+                    ev for ev in await self.store.evaluations()
+                    if autorise(ev, utilisateur, Action.SUIVRE, self.admins)
+                ),
+                key=lambda ev: ev.horodatage, reverse=True,
+            )  # fmt: skip
+            # Only the most recent are read (an admin follows every evaluation stored).
+            dossiers = [
+                d
+                for ev in suivies[: commandes.MAX_MES_EVALUATIONS]
+                if (d := await self.store.dossier(ev.id)) is not None
+            ]
+            if dossiers:
+                return (commandes.suivi(dossiers, len(suivies), self.referentiel, utilisateur),)
         dossier = await self._designer(commande, Action.SUIVRE, txt.CMD_STATUT_INTERDIT)
         if not isinstance(dossier, Dossier):
             return dossier

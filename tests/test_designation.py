@@ -7,6 +7,8 @@ never learn about, not even through a suggestion.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from flows.autorisation import Action
@@ -158,3 +160,31 @@ async def test_bloc_and_critere_arguments_get_suggestions(service: Service) -> N
     lu = await quelquun.taper("critere B1.C9")
     assert "Le code « B1.C9 » n'existe pas dans le référentiel." in lu
     assert "Codes existants à ce niveau : B1.C1, B1.C2" in lu
+
+
+async def test_statut_alone_shows_the_most_recent_followed_evaluations_as_counts() -> None:
+    store = MemoryStore()
+    for i in range(12):  # twelve for u-coord, created one minute apart; one for u-autre
+        ev = evaluation(1, f"C{i:03d}").model_copy(
+            update={"horodatage": C042_B1.horodatage + timedelta(minutes=i)}
+        )
+        await store.creer(ev, par="u-coord")
+    await store.creer(C043, par="u-autre")
+    coordinateur = Utilisateur(Service(store, default(), Horloge()), "u-coord")
+    lu = await coordinateur.taper("statut")
+    assert "Avancement des évaluations que vous suivez" in lu
+    assert "candidat C011 · bloc B1" in lu and "candidat C002 · bloc B1" in lu
+    assert "C001" not in lu and "C000" not in lu and "C043" not in lu
+    assert "Les 10 plus récentes sont affichées" in lu and "2 autre(s)" in lu
+    assert "Amel Haddad : 0/" in lu and "Paul Roche : 0/" in lu  # counts, no value
+    assert set(_boutons(coordinateur.replies)) == {f"statut ev-C{i:03d}-1" for i in range(2, 12)}
+
+
+async def test_statut_alone_hides_the_other_grid_from_a_coordinateur_who_scores_it() -> None:
+    store = MemoryStore()
+    ev = C042_B1.model_copy(update={"coordinateurs": ("u-expert",)})  # also its évaluateur
+    await store.creer(ev, par="u-expert")
+    expert = Utilisateur(Service(store, default(), Horloge()), "u-expert")
+    await expert.noter("B1.C1.1", CodeValeur.A)
+    lu = await expert.taper("statut")
+    assert "Amel Haddad : 1/" in lu and "Paul Roche" not in lu
