@@ -165,7 +165,7 @@ class SlackChannel:
                     entree = await self._porte.acquire()
             if entree:
                 self._titulaire = asyncio.current_task()
-            jeton = ATTENTE_DISQUE.set(self._sur_le_disque)
+            jeton = ATTENTE_DISQUE.set(self._en_attente)
             try:
                 reponse = await self.app.async_dispatch(requete)
             finally:
@@ -179,8 +179,8 @@ class SlackChannel:
                 self._sans_requete.set()
         return await to_aiohttp_response(reponse)
 
-    def _sur_le_disque(self) -> None:
-        """The request in the gate waits on the disk: the next one goes in meanwhile.
+    def _en_attente(self) -> None:
+        """The request in the gate waits (on the disk, or on Slack): the next one goes in.
 
         The request then finishes without the gate (what remains is short: the batch
         applied in memory, the replies, the ack). Waiting to go back in could wait on the
@@ -297,8 +297,12 @@ class SlackChannel:
         message_ts = conteneur.get("message_ts")
         payload = str(action.get("value") or "")[:200]
         cle = f"{utilisateur}|{canal}|{message_ts}"
-        if self._clics.perimee(cle, _date(action.get("action_ts"))):
-            await ack()  # a later click on this message was taken: this one changes nothing
+        # The same block of the same message (a critère's value buttons): a later click on it
+        # was taken, so this one, made before and delivered after, changes nothing.
+        if message_ts is not None and self._clics.perimee(
+            f"{cle}|{action.get('block_id')}", _date(action.get("action_ts"))
+        ):
+            await ack()
             return
         requete, _ = self._clics.requete(
             cle, payload, f"slack-act-{action.get('action_ts')}-{utilisateur}"
@@ -386,7 +390,8 @@ class SlackChannel:
         ):
             return  # the bot's own messages, edits, joins…: nothing a person said to it
         origine = Origin(channel=CHANNEL, conversation=event["channel"], user=event["user"])
-        texte = mrkdwn.lire(str(event.get("text") or ""))  # as typed, not Slack's encoding
+        # As typed, not in Slack's encoding; people mentioned by the names the bot knows.
+        texte = mrkdwn.lire(str(event.get("text") or ""), self._noms_connus)
         if event.get("subtype") == "file_share" or len(texte) > MAX_TYPED:
             # Said plainly rather than cut or dropped: nothing is recorded.
             avis = textes.SLACK_FICHIER if event.get("subtype") else textes.MESSAGE_TROP_LONG
@@ -449,26 +454,29 @@ class SlackChannel:
         Looked up before the ack, so within NOMS_ATTENTE_MAX_S: a person Slack does not
         name in time keeps their id as name (the evaluation is created all the same).
         """
-        noms: dict[str, str] = {}
-        for utilisateur in utilisateurs:
-            if utilisateur not in self._noms_connus:
+        inconnus = [u for u in dict.fromkeys(utilisateurs) if u not in self._noms_connus]
+        if inconnus:
+            self._en_attente()  # waiting on Slack: the next request may go in meanwhile
+
+            async def nommer(utilisateur: str) -> None:
                 try:
-                    async with asyncio.timeout(NOMS_ATTENTE_MAX_S):
-                        reponse = await self.client.users_info(user=utilisateur)
-                except (SlackApiError, TimeoutError, OSError) as exc:
+                    reponse = await self.client.users_info(user=utilisateur)
+                except Exception as exc:  # a name is a nicety: never a reason to refuse
                     log.warning("users.info %s: %s", utilisateur, exc)
-                    continue
+                    return
                 personne = reponse.get("user") or {}
                 profil = personne.get("profile") or {}
                 nom = (
                     profil.get("real_name") or personne.get("real_name")
                     or profil.get("display_name") or personne.get("name")
                 )  # fmt: skip
-                if not nom:
-                    continue
-                self._noms_connus[utilisateur] = str(nom)[:200]
-            noms[utilisateur] = self._noms_connus[utilisateur]
-        return noms
+                if nom:
+                    self._noms_connus[utilisateur] = str(nom)[:200]
+
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(NOMS_ATTENTE_MAX_S):  # all of them, at once
+                    await asyncio.gather(*(nommer(u) for u in inconnus))
+        return {u: self._noms_connus[u] for u in utilisateurs if u in self._noms_connus}
 
     def _envoyer_ensuite(self, envoi: Awaitable[Any]) -> None:
         """Send after the response to Slack, in a task kept until it ends (shutdown waits)."""

@@ -95,7 +95,8 @@ class Slack:
 
     async def cliquer_valeur(
         self, utilisateur: str, message: dict[str, Any], action_id: str, valeur: str,
-        action_ts: str | None = None, ephemere: bool = False, **options: Any,
+        action_ts: str | None = None, ephemere: bool = False, block_id: str = "b",
+        **options: Any,
     ) -> ClientResponse:  # fmt: skip
         n = next(self._ids)
         canal = message.get("channel", "D0")
@@ -107,7 +108,7 @@ class Slack:
             "trigger_id": f"{n}.trigger", "channel": {"id": canal},
             "message": {"ts": message.get("ts", "1.0"), "blocks": message.get("blocks", [])},
             "response_url": self.faux.url_reponse(f"act-{n}"),
-            "actions": [{"action_id": action_id, "block_id": "b", "value": valeur,
+            "actions": [{"action_id": action_id, "block_id": block_id, "value": valeur,
                          "type": "button", "action_ts": action_ts or f"{time.time():.6f}"}],
         }  # fmt: skip
         return await self.interaction(payload, **options)

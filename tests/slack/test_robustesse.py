@@ -7,6 +7,7 @@ import logging
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from bot.slack.channel import web_client
 from bot.slack.settings import SlackSettings
@@ -143,6 +144,26 @@ async def test_a_comment_typed_in_the_dm_is_stored_as_it_reads_not_in_slacks_enc
             assert "<!" not in message.get("text", "") and "<@" not in message.get("text", "")
 
 
+async def test_a_creation_goes_through_when_slack_cannot_name_the_people_picked(
+    tmp_path: Path,
+) -> None:
+    async with slack(tmp_path) as s:
+        await s.commande(COORD, "nouvelle", canal=f"D{COORD}")
+        await s.attendre(lambda: bool(s.faux.de("views.open")))
+
+        async def coupe(**_: Any) -> Any:
+            raise RuntimeError("connexion perdue")  # any error, not only Slack's own
+
+        assert s.canal is not None
+        s.canal.client.users_info = coupe  # type: ignore[method-assign]
+        reponse = await s.soumettre_vue(
+            COORD, s.faux.de("views.open")[-1]["view"], {**VALEURS, "echeance": ""}
+        )
+        assert reponse.status == 200
+        [evaluation] = await s.service.store.evaluations()
+        assert [e.nom for e in evaluation.evaluateurs] == [EXPERT, INTERNE]  # ids, as before
+
+
 async def test_slack_api_errors_lose_no_answer(tmp_path: Path) -> None:
     async with slack(tmp_path) as s:
         await _commencer(s)
@@ -252,6 +273,13 @@ async def test_an_older_click_arriving_late_never_overwrites_a_newer_one(tmp_pat
         assert [r.valeur.value for r in dossier.reponses if r.critere == "B1.C1.1"] == ["NO"]
         [mise_a_jour] = s.faux.de("chat.update")  # the message still shows NO chosen
         assert "✓ NO" in textes_de(mise_a_jour)
+        # Another block of the message (its navigation), clicked in between: taken.
+        avant = len(s.messages_a(DM))
+        revue = Aller(evaluation=EV, action="revue").pack()
+        await s.cliquer_valeur(
+            EXPERT, MESSAGE, "cqp:5.0", revue, action_ts=f"{t + 0.3:.6f}", block_id="nav"
+        )
+        await s.attendre(lambda: len(s.messages_a(DM)) > avant)
 
 
 async def test_a_value_changed_on_an_earlier_critere_message_is_marked_on_it(
@@ -367,7 +395,8 @@ async def test_app_home_of_a_coordinateur_who_also_scores_shows_both_lists_with_
         vue = textes_de(s.faux.de("views.publish")[-1]["view"])
         total = len(s.service.referentiel.bloc("B1").criteres)  # type: ignore[union-attr]
         assert "Vos évaluations" in vue and "Avancement des évaluations que vous suivez" in vue
-        assert vue.count(f"0/{total}") >= 3  # their own grid, then both grids' progress
+        assert vue.count(f"0/{total}") == 2  # their own grid, in both lists
+        assert INTERNE not in vue  # how far the other évaluateur is: the blind rule hides it
 
 
 async def test_app_home_shows_the_list_and_sends_a_pending_notice_to_the_dm(
