@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import time
 from collections import OrderedDict
+from typing import TypeVar
 
 from flows.messages import Reply
+
+T = TypeVar("T")
 
 DOUBLE_CLICK_WINDOW = 5.0
 MESSAGES_DATES = 10_000
@@ -43,10 +46,7 @@ class Clics:
         derniere = self._dates.get(message)
         if derniere is not None and quand < derniere:
             return True
-        self._dates[message] = quand
-        self._dates.move_to_end(message)
-        while len(self._dates) > MESSAGES_DATES:
-            self._dates.popitem(last=False)
+        _retenir(self._dates, message, quand, MESSAGES_DATES)
         return False
 
     def requete(self, message: str, payload: str, nouvelle: str) -> tuple[str, bool]:
@@ -77,6 +77,14 @@ class Clics:
         return False
 
 
+def _retenir(memoire: OrderedDict[str, T], cle: str, valeur: T, taille: int) -> None:
+    """Remember ``cle`` as the newest entry; past ``taille`` entries the oldest are forgotten."""
+    memoire[cle] = valeur
+    memoire.move_to_end(cle)
+    while len(memoire) > taille:
+        memoire.popitem(last=False)
+
+
 class DejaVus:
     """The ids of the last deliveries (Slack's event ids, Teams' activity ids), in order.
 
@@ -93,7 +101,5 @@ class DejaVus:
         """Whether ``identifiant`` was seen already; it is remembered from now on."""
         if identifiant in self._vus:
             return True
-        self._vus[identifiant] = None
-        while len(self._vus) > self._taille:
-            self._vus.popitem(last=False)
+        _retenir(self._vus, identifiant, None, self._taille)
         return False

@@ -17,10 +17,9 @@ from rapidfuzz import process
 
 from flows import catalogue as txt
 from flows.comparaison import Ecart, agenda, comparer
-from flows.designation import Commande, code_de_bloc
+from flows.designation import boutons_commande, code_de_bloc
 from flows.evaluation import Dossier
 from flows.messages import (
-    MAX_BUTTON_LABEL,
     MAX_HEADING,
     Button,
     Choices,
@@ -438,20 +437,9 @@ def suivi(
         blocs.append(
             Context(text=txt.CMD_SUIVI_AUTRES.format(m=len(montres), n=suivies - len(montres)))
         )
-    blocs.append(
-        Choices(
-            buttons=tuple(
-                Button(
-                    label=shorten(
-                        txt.DES_BOUTON.format(commande="statut", evaluation=d.evaluation.id),
-                        MAX_BUTTON_LABEL,
-                    ),
-                    payload=Commande(nom="statut", evaluation=d.evaluation.id).pack(),
-                )
-                for d in montres
-            )
-        )
-    )
+    detail = boutons_commande("statut", [d.evaluation for d in montres])
+    if detail is not None:
+        blocs.append(detail)
     return Reply(message=Message(summary=txt.CMD_SUIVI_TITRE, blocks=tuple(blocs)))
 
 

@@ -61,7 +61,7 @@ class Commande(Payload):
     evaluation: str
 
 
-def _boutons(commande: str, evaluations: Sequence[Evaluation]) -> Choices | None:
+def boutons_commande(commande: str, evaluations: Sequence[Evaluation]) -> Choices | None:
     """A button per evaluation running ``commande`` on it; None if a button cannot run it."""
     if commande not in get_args(CommandeSurEvaluation) or not evaluations:
         return None
@@ -105,7 +105,7 @@ def liste(commande: str, evaluations: Sequence[Evaluation], intro: str, usage: s
     ]
     if len(evaluations) > len(montrees):
         blocs.append(Context(text=txt.DES_AUTRES.format(n=len(evaluations) - len(montrees))))
-    boutons = _boutons(commande, montrees)
+    boutons = boutons_commande(commande, montrees)
     if boutons is not None:
         blocs.append(boutons)
     blocs.append(Context(text=shorten(usage, MAX_CONTEXT)))
@@ -143,7 +143,7 @@ def inconnue(commande: str, texte: str, permises: Sequence[Evaluation], usage: s
         for ev in sorted(permises, key=_tri)
         if ev.id in proches or ev.candidat.reference in proches
     ][:MAX_CHOIX]
-    boutons = _boutons(commande, visees)
+    boutons = boutons_commande(commande, visees)
     if boutons is not None:
         blocs.append(boutons)
     return Reply(message=Message(summary=shorten(textes[0]), blocks=tuple(blocs)))

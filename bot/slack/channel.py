@@ -616,14 +616,10 @@ class SlackChannel:
                 # A slash command's answer (a lookup, a list) stays where it was asked, for this
                 # user only; a click in such an answer may update it, but what follows (a grid's
                 # question) goes to the DM, where it stays.
-                numero = await self._tour_d_appel()
-                try:
-                    await respond(
-                        text=texte, blocks=blocs, response_type="ephemeral",
-                        replace_original=reply.to.replace,
-                    )  # fmt: skip
-                finally:
-                    self._appel_termine(numero)
+                await self._appeler(
+                    respond, text=texte, blocks=blocs, response_type="ephemeral",
+                    replace_original=reply.to.replace,
+                )  # fmt: skip
             elif reply.to.replace and message_ts is not None:
                 await self._appeler(
                     self.client.chat_update, channel=origine.conversation, ts=message_ts,

@@ -22,15 +22,21 @@ def _canal(s: Slack) -> SlackChannel:
     return s.canal
 
 
+def _requete_a_la_porte(s: Slack) -> SlackChannel:
+    """The channel, with a request at its gate (as ``endpoint`` counts it)."""
+    canal = _canal(s)
+    canal._requetes = 1
+    canal._sans_requete.clear()
+    return canal
+
+
 async def _bientot(tache: asyncio.Future[Any], delai: float = 1.0) -> Any:
     return await asyncio.wait_for(asyncio.shield(tache), delai)
 
 
 async def test_a_web_api_call_waits_for_the_requests_in_the_gate(tmp_path: Path) -> None:
     async with slack(tmp_path) as s:
-        canal = _canal(s)
-        canal._requetes = 1
-        canal._sans_requete.clear()
+        canal = _requete_a_la_porte(s)
         tour = asyncio.ensure_future(canal._tour_d_appel())
         await asyncio.sleep(0.05)
         assert not tour.done()
@@ -44,9 +50,7 @@ async def test_a_web_api_call_is_never_starved_by_requests(
 ) -> None:
     monkeypatch.setattr(module, "ATTENTE_MAX_ENVOI", 0.05)
     async with slack(tmp_path) as s:
-        canal = _canal(s)
-        canal._requetes = 1
-        canal._sans_requete.clear()
+        canal = _requete_a_la_porte(s)
         canal._appel_termine(await _bientot(asyncio.ensure_future(canal._tour_d_appel())))
 
 
