@@ -24,6 +24,7 @@ import json
 import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from json.encoder import encode_basestring
 from typing import Any
 
 from storage.errors import InvalidValue
@@ -35,6 +36,8 @@ HEADER = b'{"schema": '
 FOOTER = b"}\n"
 
 Tables = dict[str, dict[str, dict[str, Any]]]
+COMPACT = (",", ":")
+"""JSON separators of the journal's lines and of the snapshot's tables."""
 
 
 class BadFormat(Exception):
@@ -46,6 +49,11 @@ class BadFormat(Exception):
         super().__init__(code)
 
 
+def encode_document(document: dict[str, Any]) -> str:
+    """A record's document as the journal and the snapshot write it."""
+    return _dumps(document, separators=COMPACT)
+
+
 def _dumps(valeur: Any, **options: Any) -> str:
     try:
         return json.dumps(valeur, ensure_ascii=False, allow_nan=False, **options)
@@ -54,27 +62,33 @@ def _dumps(valeur: Any, **options: Any) -> str:
 
 
 def encode_snapshot(
-    tables: Tables, seq: int, schema: int = SCHEMA, encoded: Mapping[str, str] | None = None
+    tables: Tables,
+    seq: int,
+    schema: int = SCHEMA,
+    fragments: Mapping[str, Mapping[str, str]] | None = None,
 ) -> bytes:
     """The snapshot file's bytes.
 
-    ``encoded``: tables already encoded by :func:`encode_table` (those unchanged since the
-    last snapshot), used as they are; the bytes are the same as when every table is encoded
-    anew. A shard keeps them so that a snapshot re-encodes only what changed — the system
-    shard's index of every evaluation is megabytes, and rarely changes.
+    ``fragments``: for some tables, each record already encoded as
+    :func:`encode_record` does (``"key":{document}``), in the table's order —
+    the shard keeps them from its writes, so that a snapshot joins strings
+    instead of encoding megabytes in the event loop; the text is the same as
+    when every table is encoded anew.
     """
-    deja = encoded or {}
-    morceaux = ", ".join(
-        f"{_dumps(nom)}: {deja[nom] if nom in deja else encode_table(table)}"
+    deja = fragments or {}
+    morceaux = ",".join(
+        f"{_dumps(nom)}:{{{','.join(deja[nom].values())}}}"
+        if nom in deja
+        else f"{_dumps(nom)}:{_dumps(table, separators=COMPACT)}"
         for nom, table in tables.items()
     )
     entete = f'{{"schema": {_dumps(schema)}, "seq": {_dumps(seq)}, "tables": {{'
     return (entete + morceaux + "}}\n").encode("utf-8")
 
 
-def encode_table(table: dict[str, dict[str, Any]]) -> str:
-    """One table as the snapshot writes it (see ``encoded`` in :func:`encode_snapshot`)."""
-    return _dumps(table)
+def encode_record(cle: str, document: str) -> str:
+    """One record as a snapshot's table holds it: its key and its encoded document."""
+    return f"{encode_basestring(cle)}:{document}"
 
 
 def check_header(debut: bytes, fin: bytes, taille: int) -> int:
@@ -129,11 +143,33 @@ def _check_tables(tables: Any) -> None:
             raise BadFormat("forme")
 
 
-def encode_batch(seq: int, ops: list[dict[str, Any]]) -> bytes:
-    """One journal line for a batch. Raises InvalidValue before anything is written."""
-    charge = _dumps({"seq": seq, "ops": ops}, separators=(",", ":"))
-    octets = charge.encode("utf-8")
-    return b"%08x " % zlib.crc32(octets) + octets + b"\n"
+def encode_batch(seq: int, ops: list[dict[str, Any]]) -> tuple[bytes, list[str | None]]:
+    """One journal line for a batch, and each operation's document as encoded in it.
+
+    The line is the compact JSON of ``{"seq": seq, "ops": ops}`` (an operation's
+    fields are strings, but its document), each document encoded once, for the
+    line and for the shard's snapshot (``encode_record``). Raises InvalidValue
+    before anything is written.
+    """
+    documents: list[str | None] = []
+    morceaux = []
+    for op in ops:
+        document = encode_document(op["doc"]) if "doc" in op else None
+        documents.append(document)
+        champs = (
+            f"{_chaine(cle)}:{document if cle == 'doc' else _chaine(valeur)}"
+            for cle, valeur in op.items()
+        )
+        morceaux.append("{" + ",".join(champs) + "}")
+    octets = f'{{"seq":{int(seq)},"ops":[{",".join(morceaux)}]}}'.encode()
+    return b"%08x " % zlib.crc32(octets) + octets + b"\n", documents
+
+
+def _chaine(valeur: Any) -> str:
+    """A string as JSON (the C encoder, without json.dumps' machinery); anything else refused."""
+    if not isinstance(valeur, str):
+        raise InvalidValue(detail=f"{type(valeur).__name__} where a string is expected")
+    return encode_basestring(valeur)
 
 
 @dataclass(frozen=True)

@@ -51,8 +51,9 @@ from storage.format import (
     decode_journal,
     decode_snapshot,
     encode_batch,
+    encode_document,
+    encode_record,
     encode_snapshot,
-    encode_table,
 )
 
 T = TypeVar("T")
@@ -202,8 +203,16 @@ class Shard:
         """Set when the shard's files are erased (purge): any later write is refused."""
         self.memo: dict[str, Any] = {}
         """Values derived from the tables, tagged with the ``seq`` they were derived at."""
-        self._encoded: dict[str, str] = {}
-        """Tables as the last snapshot encoded them, dropped when a batch touches them."""
+        self._fragments: dict[str, dict[str, str]] | None = None
+        """Each record as the snapshot writes it (``encode_record``), by table and key, in the
+        tables' order, kept through every batch: a snapshot joins them (a few milliseconds for
+        the system shard's megabytes) instead of encoding every record in the event loop.
+        Only for a shard on disk; made here, where the shard is loaded (a worker thread)."""
+        if location is not None:
+            self._fragments = {
+                nom: {cle: encode_record(cle, encode_document(doc)) for cle, doc in table.items()}
+                for nom, table in tables.items()
+            }
 
     @asynccontextmanager
     async def writing(self) -> Any:
@@ -253,7 +262,7 @@ class Shard:
         """
         if self.erased:
             raise UnknownEvaluation(evaluation=self.name)
-        ligne = encode_batch(self.seq + 1, ops)
+        ligne, documents = encode_batch(self.seq + 1, ops)
         cancellation: asyncio.CancelledError | None = None
         if self.location is not None:
             try:
@@ -274,7 +283,13 @@ class Shard:
         apply_batch(self.tables(), ops)
         for nom in {op["table"] for op in ops}:
             self._base.table(nom).clear_cache()
-            self._encoded.pop(nom, None)
+        if self._fragments is not None:
+            for op, document in zip(ops, documents, strict=True):
+                fragments, cle = self._fragments.setdefault(str(op["table"]), {}), str(op["cle"])
+                if document is None:
+                    fragments.pop(cle, None)
+                else:
+                    fragments[cle] = encode_record(cle, document)
         self._batches_since_snapshot += 1
         if cancellation is not None:
             raise cancellation
@@ -305,11 +320,7 @@ class Shard:
         """
         if self.location is None or not self._batches_since_snapshot:
             return True
-        tables = self.tables()
-        for nom, table in tables.items():
-            if nom not in self._encoded:
-                self._encoded[nom] = encode_table(table)
-        contenu = encode_snapshot(tables, self.seq, encoded=self._encoded)
+        contenu = encode_snapshot(self.tables(), self.seq, fragments=self._fragments)
         location = self.location
 
         def ecrire() -> None:

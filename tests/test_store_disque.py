@@ -29,7 +29,13 @@ from storage.errors import (
     NoMigrationPath,
     WriteFailed,
 )
-from storage.format import Tables, decode_snapshot, encode_snapshot, encode_table
+from storage.format import (
+    Tables,
+    decode_snapshot,
+    encode_document,
+    encode_record,
+    encode_snapshot,
+)
 from tests.store_outils import T0, evaluation, reponse
 
 RACINE_PROJET = Path(__file__).resolve().parents[1]
@@ -150,17 +156,55 @@ async def test_a_large_snapshot_is_rewritten_once_the_journal_is_as_large(
     await store.fermer()
 
 
-def test_a_snapshot_reusing_encoded_tables_has_the_same_bytes() -> None:
+def test_a_snapshot_joined_from_encoded_records_has_the_same_bytes() -> None:
     tables: Tables = {
         "index": {"ev-1": {"nom": "Élodie « É »", "n": [1, 2.5, None, True]}, "ev-2": {}},
         "vide": {},
         "conversations": {"slack|U1": {"donnees": {"recentes": []}}},
     }
-    attendu = json.dumps({"schema": 1, "seq": 7, "tables": tables}, ensure_ascii=False) + "\n"
-    deja = {"index": encode_table(tables["index"])}
-    assert encode_snapshot(tables, 7, encoded=deja) == attendu.encode("utf-8")
-    assert encode_snapshot(tables, 7) == attendu.encode("utf-8")
+    attendu = json.dumps(
+        {"schema": 1, "seq": 7, "tables": tables}, ensure_ascii=False, separators=(",", ":")
+    ).replace('{"schema":1,"seq":7,"tables":', '{"schema": 1, "seq": 7, "tables": ', 1)
+    deja = {"index": {c: encode_record(c, encode_document(d)) for c, d in tables["index"].items()}}
+    assert encode_snapshot(tables, 7, fragments=deja) == (attendu + "\n").encode("utf-8")
+    assert encode_snapshot(tables, 7) == (attendu + "\n").encode("utf-8")
     assert encode_snapshot({}, 0) == b'{"schema": 1, "seq": 0, "tables": {}}\n'
+
+
+async def test_a_snapshot_encodes_no_record_and_holds_every_write_in_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The system shard is megabytes (the index of every evaluation): its snapshot joins the
+    # records as each write encoded them, instead of encoding them all in the event loop.
+    store = await open_store(tmp_path)
+    for i in range(5):
+        await store.creer(evaluation(reference=f"C{i:03d}"), par="u-coord")
+    for n, qui in enumerate(["U1", "U2", "U1", "U3"]):  # U1 rewritten: keeps its place
+        await store.sauver_etat(
+            EtatConversation(
+                canal="slack", utilisateur=qui, flow="cqp", donnees={"n": n}, horodatage=T0
+            ),
+            repliques={"r1": f"réponse {n}", "r0": None},
+        )
+    await store.purger_candidat("C001", par="u-admin", pourquoi="demande RGPD")  # deletions
+    await store.sauver_etat(
+        EtatConversation(canal="slack", utilisateur="U2", flow="cqp", donnees={}, horodatage=T0)
+    )
+    systeme = await store._system()
+    avant = {nom: list(table.items()) for nom, table in systeme.tables().items()}
+    encodages: list[dict[str, object]] = []
+
+    def encoder(document: dict[str, object]) -> str:
+        encodages.append(document)
+        return "{}"
+
+    monkeypatch.setattr(module_shard, "encode_document", encoder)
+    await store.fermer()  # every snapshot written
+    assert encodages == []
+    _, _, relues = decode_snapshot((tmp_path / "systeme.json").read_bytes())
+    assert {nom: list(table.items()) for nom, table in relues.items()} == avant
+    assert "ev-C001-1" not in relues["index"] and "ev-C002-1" in relues["index"]
+    assert [cle for cle, _ in avant["conversations"]] == ["slack|U1", "slack|U2", "slack|U3"]
 
 
 async def test_a_snapshot_re_encodes_the_tables_changed_since_the_last_one(
@@ -261,8 +305,8 @@ async def test_a_damaged_file_stops_start_up_and_is_moved_aside_not_reset(
 
 def _remplacer_dans_les_reponses(texte: str, par: str) -> str:
     """Damage an answer record (the ``reponses`` table comes last in the file)."""
-    position = texte.rindex('"valeur": "A"')
-    return texte[:position] + par + texte[position + len('"valeur": "A"') :]
+    position = texte.rindex('"valeur":"A"')
+    return texte[:position] + par + texte[position + len('"valeur":"A"') :]
 
 
 @pytest.mark.parametrize(
@@ -298,7 +342,7 @@ async def test_a_full_check_at_start_up_reads_every_file(tmp_path: Path) -> None
     await store.fermer()
     fichier = _fichier(tmp_path)
     fichier.write_text(
-        _remplacer_dans_les_reponses(fichier.read_text(encoding="utf-8"), '"valeur": 12'),
+        _remplacer_dans_les_reponses(fichier.read_text(encoding="utf-8"), '"valeur":12'),
         encoding="utf-8",
     )
     with pytest.raises(CorruptData):
