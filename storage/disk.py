@@ -101,6 +101,8 @@ class StoreTinyDB(ShardedStore):
         self.root = root
         self._lock = verrou
         self._system_shard = systeme
+        self._disque = systeme.disque
+        """How fast the disk has been: one for every shard (``storage.disque``)."""
         self._cache: OrderedDict[str, Shard] = OrderedDict()
         self._alive: WeakValueDictionary[str, Shard] = WeakValueDictionary()
         self._opening = asyncio.Lock()
@@ -294,6 +296,7 @@ class StoreTinyDB(ShardedStore):
             shard = await asyncio.to_thread(
                 self._load, evaluation_id, location, self.clock, _EVALUATION_MODELS
             )
+            shard.disque = self._disque
             self._keep(shard)
             return shard
 

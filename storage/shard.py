@@ -16,8 +16,9 @@ would make each write pay for the whole shard, where this way each byte
 appended pays for about one byte rewritten. Reading back is snapshot +
 journal replay (so at most twice the shard's size, plus SNAPSHOT_EVERY lines).
 
-One ``asyncio.Lock`` per shard serialises its writers; blocking file work
-runs in a worker thread so the event loop never waits on a disk.
+One ``asyncio.Lock`` per shard serialises its writers. A journal append is
+made in the event loop while the disk answers fast (:mod:`storage.disque`);
+a slow one, and every snapshot, runs in a worker thread.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import asyncio
 import contextlib
 import errno
 import logging
+import time
 from collections.abc import Callable, Iterator
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
@@ -39,6 +41,7 @@ from tinydb.storages import MemoryStorage
 from tinydb.table import Document, Table
 
 from storage import files
+from storage.disque import Disque
 from storage.errors import (
     CorruptData,
     ShardBusy,
@@ -187,6 +190,7 @@ class Shard:
         journal_batches: int = 0,
         journal_bytes: int = 0,
         snapshot_bytes: int = 0,
+        disque: Disque | None = None,
     ) -> None:
         self.name = nom
         self.location = location
@@ -201,6 +205,8 @@ class Shard:
         self._next_snapshot_at: int | None = None
         self.erased = False
         """Set when the shard's files are erased (purge): any later write is refused."""
+        self.disque = disque or Disque()
+        """How fast the disk has been (shared by a store's shards: they are on one disk)."""
         self.memo: dict[str, Any] = {}
         """Values derived from the tables, tagged with the ``seq`` they were derived at."""
         self._fragments: dict[str, dict[str, str]] | None = None
@@ -266,7 +272,7 @@ class Shard:
         cancellation: asyncio.CancelledError | None = None
         if self.location is not None:
             try:
-                await _to_completion(files.append_durable, self.location.journal, ligne, durable)
+                await self._append(self.location.journal, ligne, durable)
             except asyncio.CancelledError as exc:
                 cancellation = exc  # the line is on disk: apply it, then pass the cancellation on
             except OSError as exc:
@@ -295,6 +301,23 @@ class Shard:
             raise cancellation
         if self._snapshot_due():
             await self.snapshot()
+
+    async def _append(self, journal: Path, ligne: bytes, durable: bool) -> None:
+        """Append a line: in the event loop while the disk is fast, else in a worker thread.
+
+        Without fsync (``durable=False``) it is a write to the page cache: always here.
+        See :mod:`storage.disque` for why a fast fsync is made here too.
+        """
+        if not durable:
+            files.append_durable(journal, ligne, durable=False)
+        elif self.disque.rapide:
+            debut = time.perf_counter()
+            try:
+                files.append_durable(journal, ligne)
+            finally:
+                self.disque.mesure(time.perf_counter() - debut)
+        else:
+            await _to_completion(files.append_durable, journal, ligne)
 
     def _snapshot_due(self) -> bool:
         """Whether the journal is long enough to be folded into the snapshot.
