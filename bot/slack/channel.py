@@ -26,7 +26,7 @@ import re
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
-from aiohttp import ClientSession, web
+from aiohttp import ClientSession, DummyCookieJar, web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp, AsyncRespond
@@ -66,6 +66,10 @@ ATTENTE_MAX_ENVOI = 0.5
 """How long a Web API call may wait for the requests in the gate before going anyway."""
 ENVOI_EN_ATTENTE_S = 0.005
 """A Web API call under way for this long is waiting on Slack: the next one may start."""
+APPELS_D_AFFILEE = 2
+"""Web API calls that may be under way at once without that wait: while one waits for
+Slack's answer, the next one is sent (one alone left the event loop idle a fifth of the
+time under load, waiting on Slack with calls queued)."""
 MAX_APPELS = 32
 """Web API calls under way at once, at most."""
 NOMS_ATTENTE_MAX_S = 1.0
@@ -143,8 +147,9 @@ class SlackChannel:
         self._appel_fini = asyncio.Event()
         self._file_d_appels = asyncio.Lock()
         self._appels = 0
-        self.app.command("/cqp")(self._commande)
+        # Bolt tries the listeners in this order: a click, by far the most frequent, first.
         self.app.action(re.compile(f"^{re.escape(blockkit.ACTION_PREFIX)}"))(self._action)
+        self.app.command("/cqp")(self._commande)
         self.app.view(blockkit.FORM_CALLBACK)(self._formulaire)
         self.app.event("message")(self._message)
         self.app.event("app_home_opened")(self._accueil)
@@ -200,11 +205,12 @@ class SlackChannel:
     async def _tour_d_appel(self) -> int:
         """Wait for this Web API call's turn; its number, to give to ``_appel_termine``.
 
-        The requests first (``_apres_les_requetes``). Then a call starts when no other is
-        under way, or when the newest one has been for ENVOI_EN_ATTENTE_S — it is then
-        waiting on Slack, not using the event loop — and fewer than MAX_APPELS are. So the
-        sending's steps do not crowd the event loop's queue ahead of the next request when
-        Slack answers fast, and calls still overlap when it answers slowly.
+        The requests first (``_apres_les_requetes``). Then a call starts when fewer than
+        APPELS_D_AFFILEE are under way, or when the newest one has been for
+        ENVOI_EN_ATTENTE_S — it is then waiting on Slack, not using the event loop — and
+        fewer than MAX_APPELS are. So the sending's steps do not crowd the event loop's
+        queue ahead of the next request when Slack answers fast, and calls still overlap
+        when it answers slowly.
         """
         boucle = asyncio.get_running_loop()
         async with self._file_d_appels:  # FIFO: the calls start in the order they asked
@@ -213,7 +219,7 @@ class SlackChannel:
                 attente: float | None = None
                 if len(self._en_vol) < MAX_APPELS:
                     depuis = boucle.time() - max(self._en_vol.values(), default=-ENVOI_EN_ATTENTE_S)
-                    if depuis >= ENVOI_EN_ATTENTE_S:
+                    if len(self._en_vol) < APPELS_D_AFFILEE or depuis >= ENVOI_EN_ATTENTE_S:
                         self._appels += 1
                         self._en_vol[self._appels] = boucle.time()
                         return self._appels
@@ -245,7 +251,8 @@ class SlackChannel:
         ``chat.update`` and ``chat.postMessage`` would each pay a TCP (and TLS) handshake.
         """
         if self.client.session is None:
-            self.client.session = ClientSession()
+            # Slack's Web API sets no cookie: none is kept, nor looked up for each call.
+            self.client.session = ClientSession(cookie_jar=DummyCookieJar())
             self._session_a_fermer = True
 
     async def _fermer_session(self, app: web.Application) -> None:
