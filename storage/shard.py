@@ -311,13 +311,9 @@ class Shard:
         if not durable:
             files.append_durable(journal, ligne, durable=False)
         elif self.disque.rapide:
-            debut = time.perf_counter()
-            try:
-                files.append_durable(journal, ligne)
-            finally:
-                self.disque.mesure(time.perf_counter() - debut)
+            self.disque.mesure(_append_chronometre(journal, ligne))
         else:
-            await _to_completion(files.append_durable, journal, ligne)
+            self.disque.mesure(await _to_completion(_append_chronometre, journal, ligne))
 
     def _snapshot_due(self) -> bool:
         """Whether the journal is long enough to be folded into the snapshot.
@@ -362,6 +358,13 @@ class Shard:
         self._snapshot_bytes = len(contenu)
         self._next_snapshot_at = None
         return True
+
+
+def _append_chronometre(journal: Path, ligne: bytes) -> float:
+    """A durable append; how long it took, in seconds."""
+    debut = time.perf_counter()
+    files.append_durable(journal, ligne)
+    return time.perf_counter() - debut
 
 
 async def _to_completion(fonction: Callable[..., T], *args: Any) -> T:
