@@ -136,8 +136,8 @@ class SlackChannel:
         self._envois: set[asyncio.Task[None]] = set()
         self._porte = asyncio.Lock()
         """Requests go through one at a time, in their order of arrival (asyncio.Lock is FIFO)."""
-        self._requetes = 0
-        """Requests inside the gate or waiting for it."""
+        self._requetes: set[asyncio.Task[Any]] = set()
+        """Requests inside the gate or waiting for it (not those that left it for the disk)."""
         self._sans_requete = asyncio.Event()
         self._sans_requete.set()
         self._titulaire: asyncio.Task[Any] | None = None
@@ -158,7 +158,9 @@ class SlackChannel:
 
     async def endpoint(self, request: web.Request) -> web.Response:
         requete = await to_bolt_request(request)
-        self._requetes += 1
+        tache = asyncio.current_task()
+        assert tache is not None
+        self._requetes.add(tache)
         self._sans_requete.clear()
         entree = False
         try:
@@ -179,19 +181,25 @@ class SlackChannel:
                     self._titulaire = None
                     self._porte.release()
         finally:
-            self._requetes -= 1
-            if not self._requetes:
-                self._sans_requete.set()
+            self._hors_du_compte(tache)
         return await to_aiohttp_response(reponse)
+
+    def _hors_du_compte(self, tache: asyncio.Task[Any]) -> None:
+        """The request no longer holds the Web API calls back (it ended, or waits on the disk)."""
+        self._requetes.discard(tache)
+        if not self._requetes:
+            self._sans_requete.set()
 
     def _en_attente(self) -> None:
         """The request in the gate waits (on the disk, or on Slack): the next one goes in.
 
         The request then finishes without the gate (what remains is short: the batch
         applied in memory, the replies, the ack). Waiting to go back in could wait on the
-        next request, itself waiting for a shard this one holds.
+        next request, itself waiting for a shard this one holds. Nor does it hold the Web
+        API calls back meanwhile: a slow fsync would hold every évaluateur's follow-up.
         """
         if self._titulaire is not None and asyncio.current_task() is self._titulaire:
+            self._hors_du_compte(self._titulaire)
             self._titulaire = None
             self._porte.release()
 
