@@ -403,6 +403,10 @@ def main(argv: list[str] | None = None) -> int:
         dossier = Path(tmp)
         (dossier / "evaluations").mkdir()
         remplir(dossier, 0, evaluations, {})
+        # The set-up's writes (megabytes) flushed before anything is measured: a server with
+        # these evaluations stored has not just written them, and flushing them would make
+        # the measured fsyncs wait (50-200 ms at times, for some twenty seconds).
+        os.sync()
         mesures, planchers = [], []
         for tour in range(3):  # alternated, medians: the machine is noisy
             planchers.append(asyncio.run(mesurer(tmp, evaluateurs, True, tour)))
