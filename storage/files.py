@@ -3,15 +3,19 @@
 Why each step: a write is durable only once ``fsync`` returns; ``os.replace``
 makes a new file appear whole or not at all; and the directory itself must be
 fsynced for a rename or a new file to survive a power cut. All of it is
-blocking, so callers run it in a worker thread.
+blocking: callers run it in a worker thread, but for an append to a fast disk
+(``storage.disque``).
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
 
 TEMP_SUFFIX = ".tmp"
+IOV_MAX = os.sysconf("SC_IOV_MAX") if hasattr(os, "sysconf") else 1024
+"""Parts one ``os.writev`` call takes at most."""
 
 
 def fsync_dir(dossier: Path) -> None:
@@ -32,9 +36,10 @@ def fsync_file(chemin: Path) -> None:
         os.close(fd)
 
 
-def write_atomic(chemin: Path, contenu: bytes) -> None:
+def write_atomic(chemin: Path, contenu: bytes | Sequence[bytes]) -> None:
     """Replace ``chemin`` by ``contenu``: afterwards the file is the old one or the new one, whole.
 
+    ``contenu``: bytes, or parts written one after the other (never joined in memory).
     Temp file in the same directory (same file system, so the rename is
     atomic), fsync, rename over the target, fsync the directory.
     """
@@ -42,9 +47,7 @@ def write_atomic(chemin: Path, contenu: bytes) -> None:
     fd = os.open(temporaire, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     try:
         try:
-            vue = memoryview(contenu)
-            while vue:
-                vue = vue[os.write(fd, vue) :]
+            _write_all(fd, [contenu] if isinstance(contenu, bytes) else contenu)
             os.fsync(fd)
         finally:
             os.close(fd)
@@ -53,6 +56,21 @@ def write_atomic(chemin: Path, contenu: bytes) -> None:
         temporaire.unlink(missing_ok=True)  # a failed snapshot must not keep eating the disk
         raise
     fsync_dir(chemin.parent)
+
+
+def _write_all(fd: int, parties: Sequence[bytes]) -> None:
+    """Write every part, in order, IOV_MAX parts a system call (``os.writev``)."""
+    for debut in range(0, len(parties), IOV_MAX):
+        lot = parties[debut : debut + IOV_MAX]
+        reste = os.writev(fd, lot)
+        for partie in lot:  # what a short write left, part by part
+            if reste >= len(partie):
+                reste -= len(partie)
+                continue
+            vue = memoryview(partie)[reste:]
+            reste = 0
+            while vue:
+                vue = vue[os.write(fd, vue) :]
 
 
 def append_durable(chemin: Path, ligne: bytes, durable: bool = True) -> None:

@@ -168,6 +168,9 @@ def test_a_snapshot_joined_from_encoded_records_has_the_same_bytes() -> None:
     ).replace('{"schema":1,"seq":7,"tables":', '{"schema": 1, "seq": 7, "tables": ', 1)
     deja = {"index": {c: encode_record(c, encode_document(d)) for c, d in tables["index"].items()}}
     assert encode_snapshot(tables, 7, fragments=deja) == (attendu + "\n").encode("utf-8")
+    assert encode_snapshot({"vide": {}}, 1, fragments={"vide": {}}) == encode_snapshot(
+        {"vide": {}}, 1
+    )
     assert encode_snapshot(tables, 7) == (attendu + "\n").encode("utf-8")
     assert encode_snapshot({}, 0) == b'{"schema": 1, "seq": 0, "tables": {}}\n'
 
@@ -513,8 +516,9 @@ async def test_a_snapshot_that_fails_does_not_fail_the_acknowledged_write(
     monkeypatch.setattr(module_shard, "SNAPSHOT_EVERY", 5)
     store = await _store_avec_une_evaluation(tmp_path, reponses=0)
 
-    def disque_plein(chemin: Path, contenu: bytes) -> None:
-        chemin.with_name(chemin.name + ".tmp").write_bytes(contenu[:10])
+    def disque_plein(chemin: Path, contenu: bytes | list[bytes]) -> None:
+        octets = contenu if isinstance(contenu, bytes) else b"".join(contenu)
+        chemin.with_name(chemin.name + ".tmp").write_bytes(octets[:10])
         raise OSError(errno.ENOSPC, "No space left on device")
 
     with monkeypatch.context() as m:
@@ -633,3 +637,23 @@ def test_the_stored_file_is_readable_utf8_json(tmp_path: Path) -> None:
         json.loads(texte)["tables"]["evaluation"]["evaluation"]["candidat"]["nom"]
         == "Jeanne Martin"
     )
+
+
+def test_a_file_written_in_parts_is_whole_even_when_the_system_writes_less(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A snapshot's parts go to os.writev unjoined, IOV_MAX at a time; a short write (a
+    # signal, a full pipe of the kernel) must not lose the rest of a part.
+    parties = [f"{i:05d}é,".encode() for i in range(3 * files.IOV_MAX + 7)]
+    vrai = os.writev
+
+    def court(fd: int, tampons: list[bytes]) -> int:
+        return vrai(fd, [tampons[0][:3]])  # three bytes of the first part only
+
+    chemin = tmp_path / "systeme.json"
+    files.write_atomic(chemin, parties)
+    assert chemin.read_bytes() == b"".join(parties)
+    monkeypatch.setattr(os, "writev", court)
+    files.write_atomic(chemin, parties[:50])
+    assert chemin.read_bytes() == b"".join(parties[:50])
+    assert not list(tmp_path.glob("*.tmp"))
