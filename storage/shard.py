@@ -211,8 +211,8 @@ class Shard:
         """Values derived from the tables, tagged with the ``seq`` they were derived at."""
         self._fragments: dict[str, dict[str, bytes]] | None = None
         """Each record as the snapshot writes it (``encode_record``), by table and key, in the
-        tables' order, kept through every batch: a snapshot joins them (a few milliseconds for
-        the system shard's megabytes) instead of encoding every record in the event loop.
+        tables' order, kept through every batch: a snapshot lists them (a millisecond or two
+        for the system shard's megabytes) instead of encoding every record in the event loop.
         Only for a shard on disk; made here, where the shard is loaded (a worker thread)."""
         if location is not None:
             self._fragments = {
