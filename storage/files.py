@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 TEMP_SUFFIX = ".tmp"
-IOV_MAX = os.sysconf("SC_IOV_MAX") if hasattr(os, "sysconf") else 1024
-"""Parts one ``os.writev`` call takes at most."""
+IOV_MAX = max(os.sysconf("SC_IOV_MAX") if hasattr(os, "sysconf") else 0, 0) or 1024
+"""Parts one ``os.writev`` call takes at most (the system's limit; 1024 where it says none)."""
 
 
 def fsync_dir(dossier: Path) -> None:
