@@ -157,7 +157,7 @@ async def test_a_large_snapshot_is_rewritten_once_the_journal_is_as_large(
     await store.fermer()
 
 
-def test_a_snapshot_joined_from_encoded_records_has_the_same_bytes() -> None:
+def test_a_snapshot_made_of_encoded_records_has_the_same_bytes() -> None:
     tables: Tables = {
         "index": {"ev-1": {"nom": "Élodie « É »", "n": [1, 2.5, None, True]}, "ev-2": {}},
         "vide": {},
@@ -178,7 +178,7 @@ def test_a_snapshot_joined_from_encoded_records_has_the_same_bytes() -> None:
 async def test_a_snapshot_encodes_no_record_and_holds_every_write_in_order(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # The system shard is megabytes (the index of every evaluation): its snapshot joins the
+    # The system shard is megabytes (the index of every evaluation): its snapshot is made of the
     # records as each write encoded them, instead of encoding them all in the event loop.
     store = await open_store(tmp_path)
     for i in range(5):
