@@ -57,13 +57,8 @@ from flows.messages import (
     say,
 )
 from flows.service import Service
-from storage.shard import ATTENTE_DISQUE
 
 CHANNEL = "slack"
-ATTENTE_MAX_PORTE = 1.0
-"""How long a request waits for the one ahead of it (in the gate) before going in anyway."""
-ATTENTE_MAX_ENVOI = 0.5
-"""How long a Web API call may wait for the requests in the gate before going anyway."""
 ENVOI_EN_ATTENTE_S = 0.005
 """A Web API call under way for this long is waiting on Slack: the next one may start."""
 APPELS_D_AFFILEE = 2
@@ -134,14 +129,6 @@ class SlackChannel:
         self._session_a_fermer = False
         self._evenements = DejaVus()
         self._envois: set[asyncio.Task[None]] = set()
-        self._porte = asyncio.Lock()
-        """Requests go through one at a time, in their order of arrival (asyncio.Lock is FIFO)."""
-        self._requetes: set[asyncio.Task[Any]] = set()
-        """Requests inside the gate or waiting for it (not those that left it for the disk)."""
-        self._sans_requete = asyncio.Event()
-        self._sans_requete.set()
-        self._titulaire: asyncio.Task[Any] | None = None
-        """The request holding the gate (its task), if any."""
         self._en_vol: dict[int, float] = {}
         """The Web API calls under way, by number: when each started (loop time)."""
         self._appel_fini = asyncio.Event()
@@ -157,73 +144,21 @@ class SlackChannel:
     # --- the HTTP endpoint ----------------------------------------------------------------
 
     async def endpoint(self, request: web.Request) -> web.Response:
-        requete = await to_bolt_request(request)
-        tache = asyncio.current_task()
-        assert tache is not None
-        self._requetes.add(tache)
-        self._sans_requete.clear()
-        entree = False
-        try:
-            # One request at a time, so that each is answered as soon as its own work is done
-            # instead of after everyone's interleaved; a request stuck (a shard busy…) holds the
-            # others back ATTENTE_MAX_PORTE at most, then they go in anyway.
-            with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(ATTENTE_MAX_PORTE):
-                    entree = await self._porte.acquire()
-            if entree:
-                self._titulaire = asyncio.current_task()
-            jeton = ATTENTE_DISQUE.set(self._en_attente)
-            try:
-                reponse = await self.app.async_dispatch(requete)
-            finally:
-                ATTENTE_DISQUE.reset(jeton)
-                if entree and self._titulaire is asyncio.current_task():
-                    self._titulaire = None
-                    self._porte.release()
-        finally:
-            self._hors_du_compte(tache)
+        reponse = await self.app.async_dispatch(await to_bolt_request(request))
         return await to_aiohttp_response(reponse)
-
-    def _hors_du_compte(self, tache: asyncio.Task[Any]) -> None:
-        """The request no longer holds the Web API calls back (it ended, or waits on the disk)."""
-        self._requetes.discard(tache)
-        if not self._requetes:
-            self._sans_requete.set()
-
-    def _en_attente(self) -> None:
-        """The request in the gate waits (on the disk, or on Slack): the next one goes in.
-
-        The request then finishes without the gate (what remains is short: the batch
-        applied in memory, the replies, the ack). Waiting to go back in could wait on the
-        next request, itself waiting for a shard this one holds. Nor does it hold the Web
-        API calls back meanwhile: a slow fsync would hold every évaluateur's follow-up.
-        """
-        if self._titulaire is not None and asyncio.current_task() is self._titulaire:
-            self._hors_du_compte(self._titulaire)
-            self._titulaire = None
-            self._porte.release()
-
-    async def _apres_les_requetes(self) -> None:
-        """Let the requests waiting for the gate go first (a bounded wait: never starved)."""
-        if self._requetes:
-            with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(ATTENTE_MAX_ENVOI):
-                    await self._sans_requete.wait()
 
     async def _tour_d_appel(self) -> int:
         """Wait for this Web API call's turn; its number, to give to ``_appel_termine``.
 
-        The requests first (``_apres_les_requetes``). Then a call starts when fewer than
-        APPELS_D_AFFILEE are under way, or when the newest one has been for
-        ENVOI_EN_ATTENTE_S — it is then waiting on Slack, not using the event loop — and
-        fewer than MAX_APPELS are. So the sending's steps do not crowd the event loop's
-        queue ahead of the next request when Slack answers fast, and calls still overlap
-        when it answers slowly.
+        A call starts when fewer than APPELS_D_AFFILEE are under way, or when the newest
+        one has been for ENVOI_EN_ATTENTE_S — it is then waiting on Slack, not using the
+        event loop — and fewer than MAX_APPELS are. So the sending's steps do not crowd the
+        event loop's queue ahead of the next request when Slack answers fast, and calls
+        still overlap when it answers slowly.
         """
         boucle = asyncio.get_running_loop()
         async with self._file_d_appels:  # FIFO: the calls start in the order they asked
             while True:
-                await self._apres_les_requetes()
                 attente: float | None = None
                 if len(self._en_vol) < MAX_APPELS:
                     depuis = boucle.time() - max(self._en_vol.values(), default=-ENVOI_EN_ATTENTE_S)
@@ -471,7 +406,6 @@ class SlackChannel:
         """
         inconnus = [u for u in dict.fromkeys(utilisateurs) if u not in self._noms_connus]
         if inconnus:
-            self._en_attente()  # waiting on Slack: the next request may go in meanwhile
 
             async def nommer(utilisateur: str) -> None:
                 try:
