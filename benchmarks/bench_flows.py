@@ -1,11 +1,13 @@
 """Benchmark: one scoring event handled end to end through the service, on the disk store.
 
-With 10,000 evaluations already stored (1,000 with ``--quick``), a fresh
-process opens the store, an évaluateur resumes a grid, then each timed event
-is a click on a value: routing, authorisation, the step of the scoring flow,
-the durable write of the answer, the conversation state, the replies. The
-anchor, measured in the same process: a bare fsynced append (the one
-durable write an event needs). Target (issue 4): p50 ≤ 2 ms, p99 ≤ 10 ms.
+With 10,000 evaluations already stored (1,000 with ``--quick``; candidates
+with their 4 blocs scored, as ``bench_store`` fills them), a fresh process
+opens the store; 20 évaluateurs each get a new evaluation of bloc 1 and
+score their whole grid, one click per critère: each timed event is a click
+on a value — routing, authorisation, the step of the scoring flow, the
+durable write of the answer, the durable write of the conversation state,
+the replies. The anchor, measured in the same process: a bare fsynced append.
+Targets (issues 4 and 15): p50 ≤ 2 ms, p99 ≤ 10 ms.
 
 Run: ``python -m benchmarks.bench_flows [--quick] [--check]``.
 Writes benchmarks/results/flows.json.
@@ -24,43 +26,47 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks.bench_store import PAR_EVALUATION, remplir
+from benchmarks.bench_store import evaluation, remplir
 from benchmarks.resultats import publier
 
 RESULTATS = Path(__file__).parent / "results" / "flows.json"
 RACINE = Path(__file__).resolve().parents[1]
-EVENEMENTS = 600
+EVALUATEURS = 20
 CIBLES = {"handle_p50_ms": 2.0, "handle_p99_ms": 10.0}
 
 
-async def mesurer(dossier: str, evaluations: int) -> dict[str, float]:
-    """In this process: open the store, resume a grid, time EVENEMENTS clicks on values."""
+async def mesurer(dossier: str, tour: int) -> dict[str, float]:
+    """In this process: open the store, then 20 évaluateurs each score a new grid of bloc 1.
+
+    ``tour`` names this run's évaluateurs and evaluations: every grid starts empty.
+    """
     from flows.messages import ChoiceEvent, Origin
     from flows.notation import Aller
     from flows.service import Service
     from referentiel import default
-    from storage.disk import open_store
+    from storage import open_store
 
     store = await open_store(dossier)
-    evaluation = f"ev-C{evaluations // 2:06d}-1"
     service = Service(store, default(), _horloge())
-    origine = Origin(channel="bench", conversation="dm", user="u-expert")
-    await service.handle(
-        ChoiceEvent(
-            origin=origine,
-            request_id="debut",
-            payload=Aller(evaluation=evaluation, action="reprendre").pack(),
-        )
-    )
     criteres = [c.id for c in default().blocs[0].criteres]
     durees = []
-    for i in range(EVENEMENTS):
-        valeur = "A" if i % 3 else "NO"
-        payload = f"v:{evaluation}:{criteres[i % len(criteres)]}:{valeur}"
-        evenement = ChoiceEvent(origin=origine, request_id=f"clic-{i}", payload=payload)
-        t = time.perf_counter_ns()
-        await service.handle(evenement)
-        durees.append((time.perf_counter_ns() - t) / 1e6)
+    for k in range(EVALUATEURS):
+        ev = evaluation(f"BENCH{tour}x{k:02d}", "B1")
+        ev = ev.model_copy(update={"evaluateurs": tuple(
+            e.model_copy(update={"utilisateur": f"{e.utilisateur}-{tour}-{k}"})
+            for e in ev.evaluateurs
+        )})  # fmt: skip
+        await store.creer(ev, par="u-coord")
+        origine = Origin(channel="bench", conversation="dm", user=ev.evaluateurs[0].utilisateur)
+        reprendre = Aller(evaluation=ev.id, action="reprendre").pack()
+        await service.handle(ChoiceEvent(origin=origine, request_id=f"{k}-0", payload=reprendre))
+        for i, critere in enumerate(criteres):
+            valeur = "A" if i % 3 else "NO"
+            payload = f"v:{ev.id}:{critere}:{valeur}"
+            evenement = ChoiceEvent(origin=origine, request_id=f"{k}-{i + 1}", payload=payload)
+            t = time.perf_counter_ns()
+            await service.handle(evenement)
+            durees.append((time.perf_counter_ns() - t) / 1e6)
     await store.fermer()
     ancre = _append_fsync(Path(dossier) / "ancre.journal")
     return {
@@ -100,21 +106,20 @@ def main(argv: list[str] | None = None) -> int:
     evaluations = 1_000 if args.quick else 10_000
     with tempfile.TemporaryDirectory(prefix="bench-flows-") as tmp:
         dossier = Path(tmp)
-        (dossier / "evaluations").mkdir()
-        remplir(dossier, 0, evaluations, {})
-        code = (
-            "import asyncio, json; from benchmarks.bench_flows import mesurer; "
-            f"print(json.dumps(asyncio.run(mesurer({str(dossier)!r}, {evaluations}))))"
-        )
+        _, reponses = remplir(dossier, evaluations=evaluations)
         mesures = []
-        for _ in range(3):  # three fresh processes; medians
+        for tour in range(3):  # three fresh processes; medians
+            code = (
+                "import asyncio, json; from benchmarks.bench_flows import mesurer; "
+                f"print(json.dumps(asyncio.run(mesurer({str(dossier)!r}, {tour}))))"
+            )
             sortie = subprocess.run(
                 [sys.executable, "-c", code], cwd=RACINE, capture_output=True, text=True, check=True
             )
             mesures.append(json.loads(sortie.stdout.strip().splitlines()[-1]))
     figures: dict[str, Any] = {
         "evaluations": evaluations,
-        "answers_stored": evaluations * PAR_EVALUATION,
+        "answers_stored": reponses,
         "handle_p50_ms": round(statistics.median(m["p50"] for m in mesures), 3),
         "handle_p99_ms": round(statistics.median(m["p99"] for m in mesures), 3),
         "fsync_append_p50_ms": round(statistics.median(m["ancre"] for m in mesures), 3),

@@ -11,8 +11,7 @@ a minimal slack-bolt app on the same aiohttp server that only acks — the
 framework's floor. Also reported, for both: the CPU each answer costs the server
 process (all its threads, under the load only) and this process (the robots and the fake
 Slack API) — in a closed loop the latencies are those CPU costs times the queue — and the
-server's garbage collection: its time per answer and its longest pause (``BENCH_SANS_TAS=1``
-runs both apps without ``bot.heap.settle``, to compare).
+server's garbage collection: its time per answer and its longest pause.
 
 Targets (issue 6): ack p99 ≤ 100 ms, follow-up p99 ≤ 250 ms, ack p50 ≤ 2 × the floor's p50.
 They are judged on that load, where each évaluateur clicks the instant the previous answer's
@@ -196,14 +195,13 @@ async def servir(dossier: str, evaluateurs: int, plancher: bool, tour: int, api:
     from slack_bolt.async_app import AsyncApp
     from slack_sdk.web.async_client import AsyncWebClient
 
-    from bot import heap
     from bot.server import create_app, service_for
     from bot.slack.channel import SlackChannel
     from bot.slack.settings import SlackSettings
     from bot.web.annuaire import Annuaire
     from flows.evaluation import Candidat, Evaluateur, Evaluation
     from referentiel import RoleEvaluateur
-    from storage.disk import open_store
+    from storage import open_store
 
     store = await open_store(dossier)
     for i, u in enumerate(_utilisateurs(evaluateurs, plancher, tour)):
@@ -240,8 +238,6 @@ async def servir(dossier: str, evaluateurs: int, plancher: bool, tour: int, api:
         service = service_for(store, Annuaire())
         canal = SlackChannel(service, reglages)
         app = create_app(service, Annuaire(), Path(dossier), local=True, canaux=(canal,))
-    if not os.environ.get("BENCH_SANS_TAS"):
-        heap.settle()  # as ``cqp-bot serve`` does once started (both apps: same conditions)
     runner, url = await _demarrer(app)
     pauses = _Pauses()
     profil = _profileur(plancher)
@@ -401,8 +397,7 @@ def main(argv: list[str] | None = None) -> int:
     evaluations, evaluateurs = (1_000, 10) if args.quick else (10_000, 50)
     with tempfile.TemporaryDirectory(prefix="bench-slack-") as tmp:
         dossier = Path(tmp)
-        (dossier / "evaluations").mkdir()
-        remplir(dossier, 0, evaluations, {})
+        remplir(dossier, evaluations=evaluations)
         # The set-up's writes (megabytes) flushed before anything is measured: a server with
         # these evaluations stored has not just written them, and flushing them would make
         # the measured fsyncs wait (50-200 ms at times, for some twenty seconds).
@@ -435,7 +430,7 @@ def main(argv: list[str] | None = None) -> int:
         cle: round(statistics.median(m[f"cpu_{cle}"] for m in mesures), 2)
         for cle in ("main_user", "main_system", "others_user", "others_system")
     }
-    # The garbage collector's share of the server's time, and its longest pause (bot.heap).
+    # The garbage collector's share of the server's time, and its longest pause.
     figures["server_gc_ms_per_answer"] = round(statistics.median(m["cpu_gc"] for m in mesures), 2)
     figures["server_gc_pause_max_ms"] = round(max(m["gc_pause_max"] for m in mesures), 1)
     figures["ack_p50_vs_floor"] = round(figures["ack_p50_ms"] / figures["floor_ack_p50_ms"], 2)

@@ -18,7 +18,7 @@ from typing import Protocol
 from aiohttp import web
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
-from bot import heap, textes
+from bot import textes
 from bot.settings import Settings
 from bot.slack.channel import SlackChannel
 from bot.slack.settings import SlackSettings
@@ -27,10 +27,11 @@ from bot.web.access import Invitations, Sessions, secret_key
 from bot.web.annuaire import Annuaire, Role
 from bot.web.chat import WebChat, voit_resultats
 from bot.web.hub import Hub
+from flows import catalogue
 from flows.service import Service
 from flows.store import Store
 from referentiel import default as referentiel_par_defaut
-from storage.disk import open_store
+from storage import open_store
 
 WEB_DIR = "web"
 """Sub-directory of the data directory for the web chat's secret key and sign-in nonces."""
@@ -135,6 +136,9 @@ async def serve(
 ) -> None:
     """Listen until Ctrl+C or SIGTERM, then close the store (every write already durable)."""
     store = await open_store(settings.data_dir)
+    if store.conversion is not None:
+        c = store.conversion
+        dire(catalogue.conversion(settings.data_dir, c.evaluations, c.conversations, c.sauvegarde))
     runner: web.AppRunner | None = None
     socket: AsyncSocketModeHandler | None = None
     try:
@@ -154,7 +158,6 @@ async def serve(
         )
         if pret is not None:
             await pret(app[CHAT])
-        heap.settle()  # what start-up loaded lives as long as the process
         runner = web.AppRunner(app, access_log=None)
         await runner.setup()
         site = web.TCPSite(runner, settings.host, settings.port)

@@ -217,10 +217,9 @@ PROBLEMES_FICHIER: Final = {
     "enregistrement": "un enregistrement a une forme invalide",
     "table_inconnue": "une table inconnue s'y trouve",
     "journal": "le journal des écritures est endommagé",
-    "journal_sequence": "le journal des écritures a un trou",
     "operation": "le journal contient une opération inconnue",
     "schema": "la version du format ne correspond pas",
-    "instantane_absent": "le fichier principal manque (seul son journal est là)",
+    "evaluation_absente": "il recense une évaluation dont le fichier a disparu",
 }
 ERREURS_STOCKAGE: Final = {
     "corrompu": (
@@ -234,6 +233,11 @@ ERREURS_STOCKAGE: Final = {
         "Le fichier {fichier} a été écrit par une version plus récente de cqp-bot "
         "(format de données version {version} ; cette version-ci connaît la version {connue}).\n"
         "Mettez cqp-bot à jour. Le fichier n'a pas été modifié."
+    ),
+    "ancien_format_illisible": (
+        "Le fichier {fichier} (format des versions précédentes de cqp-bot) est illisible : "
+        "{probleme}.\nRien n'a été converti ni modifié. Remettez une sauvegarde de ce fichier à sa "
+        "place, puis relancez cqp-bot."
     ),
     "migration_impossible": (
         "Le fichier {fichier} est dans un format trop ancien (version {version}) pour être converti "
@@ -250,6 +254,21 @@ ERREURS_STOCKAGE: Final = {
     "reference_modifiee": "La référence du candidat de l'évaluation {evaluation} ne peut pas changer : créez une nouvelle évaluation.",
     "donnees_invalides": "Valeur impossible à enregistrer (NaN ou infini, par exemple) : rien n'a été modifié.",
 }
+
+
+def conversion(dossier: object, evaluations: int, conversations: int, sauvegarde: object) -> str:
+    """The message that says a data directory of an earlier version was converted."""
+    return STOCKAGE_CONVERTI.format(
+        dossier=dossier, evaluations=evaluations, conversations=conversations, sauvegarde=sauvegarde
+    )
+
+
+STOCKAGE_CONVERTI: Final = (
+    "Les données de {dossier} ont été converties au format de cette version de cqp-bot "
+    "({evaluations} évaluation(s), {conversations} conversation(s)). L'ancien format est conservé "
+    "dans {sauvegarde} : vous pourrez l'effacer après avoir vérifié les données "
+    "(cqp-bot donnees verifier)."
+)
 ERREUR_STOCKAGE_INCONNUE: Final = "Erreur de stockage ({code}) : rien n'a été modifié."
 ERREURS_SYSTEME: Final = {
     "ENOENT": "fichier ou dossier introuvable",

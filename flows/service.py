@@ -89,10 +89,13 @@ Conversation = dict[str, Any]
 ATTENTES_DE_TEXTE = (Attente.COMMENTAIRE, Attente.PRECISIONS)
 DELAI_JUSTIFICATION = timedelta(minutes=30)
 """How long a proposal waits for its justification, unless ``Service(delai_justification=…)``."""
-MAX_REQUETES_MEMORISEES = 32
-"""Recent requests of a user whose replies the conversation state keeps, to answer a retry."""
+MAX_REQUETES_MEMORISEES = 8
+"""Recent requests of a user whose replies the conversation state keeps, to answer a retry
+(a double click, Slack's retry seconds later). The state is rewritten at every event, so its
+size is the cost of every click; an older request retried is run again, and the store still
+applies none of its writes twice."""
 DUREE_MEMOIRE = timedelta(hours=24)
-"""How long they are kept: as long as the store recognises a retried write (storage.base)."""
+"""How long they are kept: as long as the store recognises a retried write (storage.store)."""
 
 
 _REPONSES = TypeAdapter(tuple[Reply, ...])

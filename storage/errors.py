@@ -95,3 +95,12 @@ class InvalidValue(StoreError):
 def chemins(*paths: Path) -> tuple[str, ...]:
     """Paths as strings, for messages."""
     return tuple(str(p) for p in paths)
+
+
+class LegacyUnreadable(StoreError):
+    """A file of the format-1 directory cannot be read: nothing was converted nor touched.
+
+    Details: fichier, probleme.
+    """
+
+    code = "ancien_format_illisible"

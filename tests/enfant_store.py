@@ -22,8 +22,7 @@ from collections.abc import Callable
 from typing import Any
 
 from flows.store import Ecriture
-from storage import shard
-from storage.disk import open_store
+from storage import open_store
 from tests.store_outils import evaluation, reponse
 
 PAR_EVALUATION = 60  # 30 critères × 2 évaluateurs: every key once
@@ -67,7 +66,6 @@ def pieger(operation: str, rang: int) -> None:
 
 
 async def ecrire(dossier: str, piege: tuple[str, int] | None, debut: int = 0) -> None:
-    shard.SNAPSHOT_EVERY = 5  # snapshots often, so that kills land in them too
     store = await open_store(dossier)
     if piege is not None:
         pieger(*piege)

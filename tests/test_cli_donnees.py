@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from storage.disk import open_store
+from storage import open_store
 from tests.store_outils import evaluation, reponse
 
 
@@ -46,7 +46,7 @@ def test_verifier_names_a_damaged_file_and_what_to_do(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     _remplir(tmp_path)
-    fichier = tmp_path / "evaluations" / "C042" / "ev-C042-1.json"
+    fichier = tmp_path / "candidats" / "C042" / "evaluations" / "ev-C042-1.json"
     fichier.write_bytes(fichier.read_bytes()[:100])
     code, out = _run(capsys, "donnees", "--dossier", str(tmp_path), "verifier")
     assert code == 2
@@ -107,10 +107,10 @@ def test_purger_asks_for_confirmation_then_erases(
     ]
     code, out = _run(capsys, *base)
     assert code == 1 and "Relancez avec --oui" in out
-    assert (tmp_path / "evaluations" / "C042").exists()
+    assert (tmp_path / "candidats" / "C042").exists()
     code, out = _run(capsys, *base, "--oui")
     assert code == 0 and "effacées (1 évaluation(s))" in out
-    assert not (tmp_path / "evaluations" / "C042").exists()
+    assert not (tmp_path / "candidats" / "C042").exists()
     code, out = _run(capsys, "donnees", "--dossier", str(tmp_path), "verifier")
     assert "1 évaluation(s), 0 réponse(s)" in out
 

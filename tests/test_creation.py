@@ -18,7 +18,7 @@ from flows.messages import (
 )
 from flows.service import Service
 from referentiel import default
-from storage.memory import MemoryStore
+from storage import MemoryStore
 from tests.store_outils import T0
 
 FORMULAIRE_VALIDE = {

@@ -18,7 +18,7 @@ from flows.messages import Choices, Reply
 from flows.notation import Aller
 from flows.service import Service
 from referentiel import CodeValeur, default
-from storage.memory import MemoryStore
+from storage import MemoryStore
 from tests.harnais import Horloge, Utilisateur
 from tests.store_outils import evaluation
 

@@ -17,7 +17,7 @@ from flows.messages import (
 from flows.preuves import AttentePreuve, Contexte, EtatPreuve, avertissements, etape
 from flows.service import Service
 from referentiel import Canal, default
-from storage.memory import MemoryStore
+from storage import MemoryStore
 from tests.harnais import Horloge
 from tests.store_outils import T0, evaluation
 

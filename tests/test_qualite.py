@@ -13,7 +13,7 @@ from flows.qualite import accord, regrouper
 from flows.rapprochement import message_resultat
 from flows.service import Service
 from referentiel import CodeValeur, RoleEvaluateur, default
-from storage.memory import MemoryStore
+from storage import MemoryStore
 from tests.harnais import Horloge, Utilisateur
 from tests.store_outils import T0, evaluation
 

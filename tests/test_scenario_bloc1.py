@@ -13,7 +13,7 @@ from flows.notation import Aller
 from flows.rapprochement import Consolider, Rapprocher
 from flows.service import Service
 from referentiel import CodeValeur, default
-from storage.memory import MemoryStore
+from storage import MemoryStore
 from tests.harnais import Horloge, Utilisateur
 
 A, ECA, NA, NO = CodeValeur.A, CodeValeur.ECA, CodeValeur.NA, CodeValeur.NO

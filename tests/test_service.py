@@ -14,8 +14,7 @@ import pytest
 from flows.notation import Aller
 from flows.service import Service
 from referentiel import CodeValeur, default
-from storage.disk import open_store
-from storage.memory import MemoryStore
+from storage import MemoryStore, open_store
 from tests.harnais import Horloge, Utilisateur
 from tests.store_outils import evaluation
 

@@ -8,7 +8,7 @@ from flows.messages import FormEvent, Origin
 from flows.notation import Aller
 from flows.service import Service
 from referentiel import Bloc, CodeValeur, default
-from storage.memory import MemoryStore
+from storage import MemoryStore
 from tests.harnais import Horloge, Utilisateur
 
 A, ECA, NA, NO = CodeValeur.A, CodeValeur.ECA, CodeValeur.NA, CodeValeur.NO

@@ -21,8 +21,7 @@ from flows.rapprochement import Consolider
 from flows.service import Service
 from flows.store import Ecriture, Store
 from referentiel import CodeValeur, default
-from storage.disk import open_store
-from storage.memory import MemoryStore
+from storage import MemoryStore, open_store
 from tests.harnais import Horloge, Utilisateur
 from tests.store_outils import T0, evaluation
 

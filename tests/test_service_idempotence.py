@@ -12,7 +12,7 @@ from flows.messages import FormEvent, Origin, Reply, TextEvent
 from flows.notation import Aller
 from flows.service import MAX_REQUETES_MEMORISEES, Service
 from referentiel import CodeValeur, default
-from storage.memory import MemoryStore
+from storage import MemoryStore
 from tests.harnais import Horloge, Utilisateur
 from tests.store_outils import T0, evaluation
 

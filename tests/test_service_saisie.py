@@ -19,7 +19,7 @@ from flows.rapprochement import Rapprocher
 from flows.saisie import FORMES, est_commande
 from flows.service import COMMANDES, Service
 from referentiel import CodeValeur, default
-from storage.memory import MemoryStore
+from storage import MemoryStore
 from tests.harnais import Horloge, Utilisateur
 from tests.store_outils import T0, evaluation
 

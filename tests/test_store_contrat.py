@@ -18,16 +18,15 @@ from pydantic import ValidationError
 from flows.evaluation import Adresse, EtatConversation, Precisions
 from flows.store import Ecriture
 from referentiel import CodeValeur
-from storage import base
-from storage.base import ShardedStore
-from storage.disk import open_store
+from storage import MemoryStore, TinyDBStore, open_store
+from storage import store as module_store
+from storage.database import items
 from storage.errors import (
     EvaluationExists,
     InvalidValue,
     ReferenceChanged,
     UnknownEvaluation,
 )
-from storage.memory import MemoryStore
 from tests.store_outils import T0, evaluation, reponse
 
 
@@ -49,16 +48,16 @@ def clock() -> Clock:
 @pytest.fixture(params=["memoire", "tinydb"])
 async def store(
     request: pytest.FixtureRequest, tmp_path: Path, clock: Clock
-) -> AsyncIterator[ShardedStore]:
+) -> AsyncIterator[TinyDBStore]:
     if request.param == "memoire":
-        s: ShardedStore = MemoryStore(clock)
+        s: TinyDBStore = MemoryStore(clock)
     else:
         s = await open_store(tmp_path / "donnees", clock=clock)
     yield s
     await s.fermer()
 
 
-async def test_an_acknowledged_answer_is_read_back(store: ShardedStore) -> None:
+async def test_an_acknowledged_answer_is_read_back(store: TinyDBStore) -> None:
     await store.creer(evaluation(), par="u-coord")
     assert await store.enregistrer("ev-C042-1", reponse(0), par="u-expert") is Ecriture.APPLIQUEE
     dossier = await store.dossier("ev-C042-1")
@@ -67,9 +66,9 @@ async def test_an_acknowledged_answer_is_read_back(store: ShardedStore) -> None:
 
 
 async def test_the_dossier_read_after_each_write_is_the_one_rebuilt_from_the_tables(
-    store: ShardedStore,
+    store: TinyDBStore,
 ) -> None:
-    """The store keeps the dossier it last built up to date through each write: never stale."""
+    """The dossier kept between reads is forgotten at each write: never stale."""
     await store.creer(evaluation(), par="u-coord")
     hasard = random.Random(6)
     for k in range(60):
@@ -88,13 +87,13 @@ async def test_the_dossier_read_after_each_write_is_the_one_rebuilt_from_the_tab
             await store.modifier(evaluation().model_copy(update={"horodatage": T0 + timedelta(1)}),
                                  par="u-coord")  # fmt: skip
         lu = await store.dossier("ev-C042-1")
-        shard = await store._shard("ev-C042-1")
-        assert shard is not None
-        shard.memo.clear()
+        database = store.evaluation_database("ev-C042-1")
+        assert database is not None
+        database.memo.clear()
         assert lu == await store.dossier("ev-C042-1"), k
 
 
-async def test_the_same_answer_twice_is_stored_and_audited_once(store: ShardedStore) -> None:
+async def test_the_same_answer_twice_is_stored_and_audited_once(store: TinyDBStore) -> None:
     await store.creer(evaluation(), par="u-coord")
     await store.enregistrer("ev-C042-1", reponse(0), par="u-expert")
     assert await store.enregistrer("ev-C042-1", reponse(0), par="u-expert") is Ecriture.INCHANGEE
@@ -102,7 +101,7 @@ async def test_the_same_answer_twice_is_stored_and_audited_once(store: ShardedSt
     assert quoi == ["evaluation", "reponses"]
 
 
-async def test_an_older_click_never_overwrites_a_newer_one(store: ShardedStore) -> None:
+async def test_an_older_click_never_overwrites_a_newer_one(store: TinyDBStore) -> None:
     await store.creer(evaluation(), par="u-coord")
     await store.enregistrer(
         "ev-C042-1", reponse(0, valeur=CodeValeur.NA, secondes=10), par="u-expert"
@@ -113,7 +112,7 @@ async def test_an_older_click_never_overwrites_a_newer_one(store: ShardedStore) 
     assert dossier is not None and dossier.reponses[0].valeur is CodeValeur.NA
 
 
-async def test_a_retried_request_is_applied_once(store: ShardedStore) -> None:
+async def test_a_retried_request_is_applied_once(store: TinyDBStore) -> None:
     await store.creer(evaluation(), par="u-coord")
     premier = reponse(0, valeur=CodeValeur.ECA, secondes=1)
     assert (
@@ -130,7 +129,7 @@ async def test_a_retried_request_is_applied_once(store: ShardedStore) -> None:
     assert len(await store.historique("ev-C042-1")) == 2
 
 
-async def test_a_request_id_is_forgotten_after_a_day(store: ShardedStore, clock: Clock) -> None:
+async def test_a_request_id_is_forgotten_after_a_day(store: TinyDBStore, clock: Clock) -> None:
     await store.creer(evaluation(), par="u-coord")
     await store.enregistrer("ev-C042-1", reponse(0, secondes=1), par="u-expert", requete="r-1")
     clock.utc_now += timedelta(hours=25)
@@ -142,7 +141,7 @@ async def test_a_request_id_is_forgotten_after_a_day(store: ShardedStore, clock:
 
 
 async def test_the_store_says_which_request_ids_it_applied_to_an_evaluation(
-    store: ShardedStore, clock: Clock
+    store: TinyDBStore, clock: Clock
 ) -> None:
     await store.creer(evaluation(), par="u-coord", requete="form-1")
     await store.enregistrer("ev-C042-1", reponse(0), par="u-expert", requete="clic-1")
@@ -154,7 +153,7 @@ async def test_the_store_says_which_request_ids_it_applied_to_an_evaluation(
     assert not await store.requete_traitee("ev-C042-1", "form-1")
 
 
-async def test_an_evaluation_id_cannot_be_taken_twice(store: ShardedStore) -> None:
+async def test_an_evaluation_id_cannot_be_taken_twice(store: TinyDBStore) -> None:
     assert await store.creer(evaluation(), par="u-coord") is Ecriture.APPLIQUEE
     assert await store.creer(evaluation(), par="u-coord") is Ecriture.INCHANGEE
     autre = evaluation().model_copy(update={"bloc": "B2"})
@@ -162,7 +161,7 @@ async def test_an_evaluation_id_cannot_be_taken_twice(store: ShardedStore) -> No
         await store.creer(autre, par="u-coord")
 
 
-async def test_an_evaluation_id_cannot_move_to_another_candidate(store: ShardedStore) -> None:
+async def test_an_evaluation_id_cannot_move_to_another_candidate(store: TinyDBStore) -> None:
     await store.creer(evaluation(), par="u-coord")
     autre_candidat = evaluation(1, reference="C777").candidat
     with pytest.raises(EvaluationExists):
@@ -176,14 +175,14 @@ async def test_an_evaluation_id_cannot_move_to_another_candidate(store: ShardedS
     assert [e.candidat.reference for e in await store.evaluations()] == ["C042"]
 
 
-async def test_writing_to_an_unknown_evaluation_is_refused(store: ShardedStore) -> None:
+async def test_writing_to_an_unknown_evaluation_is_refused(store: TinyDBStore) -> None:
     with pytest.raises(UnknownEvaluation):
         await store.enregistrer("ev-nulle-part", reponse(0), par="u-expert")
     assert await store.dossier("ev-nulle-part") is None
 
 
 async def test_the_audit_trail_says_who_when_what_old_new_and_why(
-    store: ShardedStore, clock: Clock
+    store: TinyDBStore, clock: Clock
 ) -> None:
     await store.creer(evaluation(), par="u-coord")
     await store.enregistrer(
@@ -208,7 +207,7 @@ async def test_the_audit_trail_says_who_when_what_old_new_and_why(
     assert dernier.pourquoi == "relu la grille"
 
 
-async def test_every_kind_of_record_has_its_own_key(store: ShardedStore) -> None:
+async def test_every_kind_of_record_has_its_own_key(store: TinyDBStore) -> None:
     await store.creer(evaluation(), par="u-coord")
     await store.enregistrer("ev-C042-1", reponse(0, evaluateur="u-expert"), par="u-expert")
     await store.enregistrer("ev-C042-1", reponse(0, evaluateur="u-interne"), par="u-interne")
@@ -221,7 +220,7 @@ async def test_every_kind_of_record_has_its_own_key(store: ShardedStore) -> None
     assert len(dossier.reponses) == 2 and dossier.precisions == (precisions,)
 
 
-async def test_long_and_unusual_text_is_kept_exactly(store: ShardedStore) -> None:
+async def test_long_and_unusual_text_is_kept_exactly(store: TinyDBStore) -> None:
     await store.creer(evaluation(), par="u-coord")
     texte = ("Très bien 👍 — مرحبا « guillemets » \u202eRTL\u202c " * 200)[:10_000]
     await store.enregistrer("ev-C042-1", reponse(0, commentaire=texte), par="u-expert")
@@ -232,7 +231,7 @@ async def test_long_and_unusual_text_is_kept_exactly(store: ShardedStore) -> Non
 
 
 async def test_a_value_that_is_not_json_is_refused_and_nothing_changes(
-    store: ShardedStore,
+    store: TinyDBStore,
 ) -> None:
     etat = EtatConversation(
         canal="web", utilisateur="u-expert", flow="notation", donnees={"i": 1}, horodatage=T0
@@ -246,7 +245,7 @@ async def test_a_value_that_is_not_json_is_refused_and_nothing_changes(
     assert await store.etat("web", "u-expert") == etat
 
 
-async def test_conversation_state_is_kept_per_user_and_channel(store: ShardedStore) -> None:
+async def test_conversation_state_is_kept_per_user_and_channel(store: TinyDBStore) -> None:
     web = EtatConversation(
         canal="web", utilisateur="u-expert", flow="notation", donnees={"i": 4}, horodatage=T0
     )
@@ -261,7 +260,7 @@ async def test_conversation_state_is_kept_per_user_and_channel(store: ShardedSto
 
 
 async def test_a_channel_address_is_kept_per_channel_and_replaced_by_a_newer_one(
-    store: ShardedStore,
+    store: TinyDBStore,
 ) -> None:
     karim = Adresse(
         canal="teams", cle="aad-karim", donnees={"serviceUrl": "https://smba.example/emea/"},
@@ -279,7 +278,7 @@ async def test_a_channel_address_is_kept_per_channel_and_replaced_by_a_newer_one
 
 
 async def test_a_candidate_is_exported_whole_and_the_export_is_audited(
-    store: ShardedStore,
+    store: TinyDBStore,
 ) -> None:
     await store.creer(evaluation(1), par="u-coord")
     await store.creer(evaluation(2), par="u-coord")
@@ -294,7 +293,7 @@ async def test_a_candidate_is_exported_whole_and_the_export_is_audited(
     assert (audit[-1].quoi, audit[-1].qui, audit[-1].cle) == ("export_candidat", "u-coord", "C042")
 
 
-async def test_a_purge_erases_the_candidate_and_keeps_only_the_fact(store: ShardedStore) -> None:
+async def test_a_purge_erases_the_candidate_and_keeps_only_the_fact(store: TinyDBStore) -> None:
     await store.creer(evaluation(1), par="u-coord")
     await store.creer(evaluation(1, reference="C777", nom="Autre Candidat"), par="u-coord")
     await store.enregistrer(
@@ -314,7 +313,7 @@ async def test_a_purge_erases_the_candidate_and_keeps_only_the_fact(store: Shard
     assert "remarque personnelle" not in str([e.model_dump() for e in audit])
 
 
-async def test_two_hundred_concurrent_handlers_lose_no_update(store: ShardedStore) -> None:
+async def test_two_hundred_concurrent_handlers_lose_no_update(store: TinyDBStore) -> None:
     """Writers to one evaluation and to several, awaiting at random: every write survives."""
     for n in range(1, 6):
         await store.creer(evaluation(n), par="u-coord")
@@ -350,9 +349,9 @@ async def test_two_hundred_concurrent_handlers_lose_no_update(store: ShardedStor
 
 
 async def test_expired_request_ids_are_swept_so_the_table_stays_bounded(
-    store: ShardedStore, clock: Clock, monkeypatch: pytest.MonkeyPatch
+    store: TinyDBStore, clock: Clock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(base, "MAX_REQUEST_IDS", 4)
+    monkeypatch.setattr(module_store, "MAX_REQUEST_IDS", 4)
     await store.creer(evaluation(), par="u-coord")
     for i in range(3):
         await store.enregistrer(
@@ -363,8 +362,8 @@ async def test_expired_request_ids_are_swept_so_the_table_stays_bounded(
         await store.enregistrer(
             "ev-C042-1", reponse(i, secondes=i), par="u-expert", requete=f"neuf-{i}"
         )
-    shard = await store._shard("ev-C042-1")
-    assert shard is not None
-    restants = {cle for cle, _ in shard.items("requetes")}
+    database = store.evaluation_database("ev-C042-1")
+    assert database is not None
+    restants = {cle for cle, _ in items(database.table("requetes"))}
     assert not any(cle.startswith("vieux-") for cle in restants)
     assert {f"neuf-{i}" for i in range(3, 9)} <= restants

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from storage.disk import open_store
+from storage import open_store
 from tests.enfant_store import cle
 
 RACINE_PROJET = Path(__file__).resolve().parents[1]

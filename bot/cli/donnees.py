@@ -19,8 +19,9 @@ from rich.console import Console
 from bot.cli.french import FrenchGroup
 from bot.cli.output import output_option, write_json
 from flows import catalogue as txt
-from storage.disk import StoreTinyDB, open_store
+from storage import DiskStore, open_store
 from storage.errors import StoreError
+from storage.startup import Verification
 
 T = TypeVar("T")
 
@@ -28,13 +29,16 @@ T = TypeVar("T")
 def _run_on_store(
     console: Console,
     dossier: Path,
-    action: Callable[[StoreTinyDB], Awaitable[T]],
-    **options: object,
+    action: Callable[[DiskStore], Awaitable[T]],
+    verification: Verification = "entete",
 ) -> T:
     """Open the store, run ``action``, close it; a refusal ends with its French message, exit 2."""
 
     async def principal() -> T:
-        store = await open_store(dossier, **options)
+        store = await open_store(dossier, verification=verification)
+        if (c := store.conversion) is not None:
+            message = txt.conversion(dossier, c.evaluations, c.conversations, c.sauvegarde)
+            console.print(message, markup=False, soft_wrap=True)
         try:
             return await action(store)
         finally:
@@ -69,7 +73,7 @@ def donnees_group(ctx: click.Context, dossier: Path) -> None:
 def verifier(dossier: Path) -> None:
     console = Console(highlight=False)
 
-    async def compter(store: StoreTinyDB) -> tuple[int, int]:
+    async def compter(store: DiskStore) -> tuple[int, int]:
         evaluations = await store.evaluations()
         reponses = 0
         for ev in evaluations:

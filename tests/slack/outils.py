@@ -22,7 +22,7 @@ from bot.slack.channel import SlackChannel
 from bot.slack.settings import SlackSettings
 from bot.web.annuaire import Annuaire
 from flows.service import Service
-from storage.disk import open_store
+from storage import open_store
 from storage.errors import WriteFailed
 from tests.slack.faux_slack import FauxSlack
 

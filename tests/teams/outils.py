@@ -29,7 +29,7 @@ from bot.teams.channel import TeamsChannel
 from bot.teams.settings import TeamsSettings
 from bot.web.annuaire import Annuaire
 from flows.service import Service
-from storage.disk import open_store
+from storage import open_store
 from tests.slack.outils import StoreCapricieux
 from tests.teams.faux_connecteur import JETON_SORTANT, Appel, FauxConnecteur
 from tests.teams.jetons import Emetteur

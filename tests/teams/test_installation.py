@@ -24,7 +24,7 @@ from bot.server import create_app, service_for
 from bot.teams.channel import TeamsChannel
 from bot.teams.settings import TeamsSettings
 from bot.web.annuaire import Annuaire
-from storage.disk import open_store
+from storage import open_store
 from tests.teams.faux_connecteur import FauxConnecteur
 from tests.teams.outils import APP_ID, EXPERT, TENANT, conversation_de
 
@@ -124,7 +124,7 @@ def test_missing_or_malformed_teams_settings_stop_the_server_naming_the_variable
     code, out = _run(capsys, "serve", "--dossier", str(tmp_path), "--port", "0")
     assert code == 2 and attendu in out and "Traceback" not in out
     assert "motdepasse-secret" not in out  # a secret is never printed whole
-    assert not (tmp_path / "evaluations").exists()
+    assert not (tmp_path / ".verrou.pid").exists()  # the store was never opened
 
 
 async def test_the_development_mode_needs_no_token_on_loopback(tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ from bot.server import create_app
 from bot.web.annuaire import Annuaire, Personne, Role
 from flows.service import Service
 from referentiel import default
-from storage.disk import open_store
+from storage import open_store
 from tests.harnais import Horloge
 
 ANNUAIRE = Annuaire(

@@ -12,7 +12,7 @@ from bot.demo import evaluation_de_demo, preparer_dossier
 from bot.server import CHAT, WEB_DIR, create_app, service_for
 from bot.web.access import Invitations, secret_key
 from bot.web.annuaire import Annuaire
-from storage.disk import open_store
+from storage import open_store
 from tests.store_outils import reponse
 
 
@@ -29,7 +29,7 @@ def test_a_malformed_setting_stops_the_server_naming_the_variable(
     code, out = _run(capsys, "serve", "--dossier", str(tmp_path))
     assert code == 2
     assert "CQP_PORT" in out and "huit-mille" in out and "Traceback" not in out
-    assert not (tmp_path / "evaluations").exists()
+    assert not (tmp_path / ".verrou.pid").exists()  # the store was never opened
 
 
 def test_a_damaged_users_file_stops_the_server_and_is_kept_as_it_is(
@@ -165,7 +165,7 @@ def test_missing_or_malformed_slack_settings_stop_the_server_naming_the_variable
     code, out = _run(capsys, "serve", "--dossier", str(tmp_path), "--port", "0")
     assert code == 2 and attendu in out and "Traceback" not in out
     assert "xoxb-123-abc" not in out  # a secret is never printed whole
-    assert not (tmp_path / "evaluations").exists()
+    assert not (tmp_path / ".verrou.pid").exists()  # the store was never opened
 
 
 def test_settings_left_empty_in_a_template_count_as_not_set(

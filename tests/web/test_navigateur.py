@@ -23,7 +23,7 @@ from bot.server import CHAT, WEB_DIR, create_app, service_for
 from bot.web.access import Invitations, secret_key
 from bot.web.annuaire import Annuaire
 from referentiel import CodeValeur, default
-from storage.disk import open_store
+from storage import open_store
 
 CHROMIUM = "/usr/bin/chromium"
 # Chromium's background services try to reach Google; this machine's network is closed.

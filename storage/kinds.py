@@ -1,0 +1,67 @@
+"""The kinds of databases the store keeps: their tables, and the model of each table's records.
+
+A database's records are checked against these models when it is first read
+(``validate``), so that a file with a record of the wrong shape is refused
+whole — moved aside, never half-loaded — rather than failing later, mid-flow.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from flows.evaluation import ELEMENTS, Adresse, EtatConversation, Evaluation, Evenement
+from storage.database import Database, items
+from storage.durable import BadFormat
+
+T_EVALUATION = Evaluation.TABLE
+T_EVENEMENTS = "evenements"
+T_REQUETES = "requetes"
+T_ETAT = "etat"
+T_REPLIQUES = "repliques"
+T_ADRESSES = "adresses"
+T_PURGES = "purges"
+T_INDEX = "evaluations"
+
+Modeles = Mapping[str, type[BaseModel] | None]
+EVALUATION: Modeles = {
+    T_EVALUATION: Evaluation,
+    **ELEMENTS,
+    T_EVENEMENTS: Evenement,
+    T_REQUETES: None,
+}
+"""One evaluation: its header, its records, its audit trail, the request ids it applied."""
+INDEX: Modeles = {T_INDEX: Evaluation}
+"""A candidate's index: the headers of their evaluations."""
+CONVERSATION: Modeles = {T_ETAT: EtatConversation, T_REPLIQUES: None, T_REQUETES: None}
+"""A person's conversation on a channel: the state, the replies kept for retries."""
+ADRESSES: Modeles = {T_ADRESSES: Adresse}
+AUDIT: Modeles = {T_EVENEMENTS: Evenement, T_PURGES: None}
+"""Exports and purges (they outlive the candidates), and the purges under way."""
+
+
+def document(modele: BaseModel) -> dict[str, Any]:
+    """A model as the document stored for it."""
+    return modele.model_dump(mode="json")
+
+
+def validate(database: Database, modeles: Modeles) -> None:
+    """Every record of every table has the shape its model says; else the file is moved aside."""
+    try:
+        for nom in sorted(database.tinydb.tables()):
+            if nom not in modeles:
+                raise BadFormat("table_inconnue", table=nom)
+            modele = modeles[nom]
+            if modele is None:
+                continue
+            for cle, doc in items(database.table(nom)):
+                try:
+                    modele.model_validate(doc)
+                except ValidationError as exc:
+                    raise BadFormat(
+                        "enregistrement", table=nom, cle=cle, erreurs=exc.error_count()
+                    ) from exc
+    except BadFormat as exc:
+        raise database.storage.corrupt(exc.code, **exc.details) from exc
