@@ -47,8 +47,12 @@ def document(modele: BaseModel) -> dict[str, Any]:
     return modele.model_dump(mode="json")
 
 
-def validate(database: Database, modeles: Modeles) -> None:
-    """Every record of every table has the shape its model says; else the file is moved aside."""
+def validate(database: Database, modeles: Modeles) -> dict[str, dict[str, BaseModel]]:
+    """Every record of every table has the shape its model says; else the file is moved aside.
+
+    Returns the records as models, by table and key (free-form tables left out).
+    """
+    lus: dict[str, dict[str, BaseModel]] = {}
     try:
         for nom in sorted(database.tinydb.tables()):
             if nom not in modeles:
@@ -56,12 +60,14 @@ def validate(database: Database, modeles: Modeles) -> None:
             modele = modeles[nom]
             if modele is None:
                 continue
+            lus[nom] = {}
             for cle, doc in items(database.table(nom)):
                 try:
-                    modele.model_validate(doc)
+                    lus[nom][cle] = modele.model_validate(doc)
                 except ValidationError as exc:
                     raise BadFormat(
                         "enregistrement", table=nom, cle=cle, erreurs=exc.error_count()
                     ) from exc
     except BadFormat as exc:
         raise database.storage.corrupt(exc.code, **exc.details) from exc
+    return lus

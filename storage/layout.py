@@ -54,9 +54,14 @@ def file_name(texte: str) -> str:
 
 @dataclass(frozen=True)
 class Layout:
-    """The paths of a data directory's databases."""
+    """The paths of a data directory's databases.
+
+    The paths of evaluations and conversations are made once each: a click
+    uses two, and building a ``Path`` costs more than using it.
+    """
 
     root: Path
+    _faits: dict[tuple[str, str, str], Path] = field(default_factory=dict, compare=False)
 
     @property
     def audit(self) -> Path:
@@ -73,26 +78,35 @@ class Layout:
         return self.candidat_dir(reference) / INDEX
 
     def evaluation(self, reference: str, evaluation_id: str) -> Path:
-        return self.candidat_dir(reference) / EVALUATIONS / f"{evaluation_id}.json"
+        cle = (EVALUATIONS, reference, evaluation_id)
+        if (chemin := self._faits.get(cle)) is None:
+            chemin = self.candidat_dir(reference) / EVALUATIONS / f"{evaluation_id}.json"
+            self._faits[cle] = chemin
+        return chemin
 
     def conversation(self, canal: str, utilisateur: str) -> Path:
-        return self.root / CONVERSATIONS / file_name(canal) / f"{file_name(utilisateur)}.json"
+        cle = (CONVERSATIONS, canal, utilisateur)
+        if (chemin := self._faits.get(cle)) is None:
+            nom = f"{file_name(utilisateur)}.json"
+            chemin = self._faits[cle] = self.root / CONVERSATIONS / file_name(canal) / nom
+        return chemin
 
 
 @dataclass
 class Inventory:
-    """What start-up found on disk, in one pass of ``os.scandir``."""
+    """What start-up found on disk, in one pass of ``os.scandir`` (paths as strings: they
+    are many, and a ``Path`` costs more to build than a check of the file costs)."""
 
     evaluations: dict[str, list[str]] = field(default_factory=dict)
     """The evaluation ids with a file, by candidate reference."""
-    databases: list[Path] = field(default_factory=list)
-    """Every database file of the layout (evaluations, indexes, conversations, audit, addresses)."""
+    databases: dict[str, list[str]] = field(default_factory=dict)
+    """Every database file of the layout, by kind: evaluation, index, conversation, racine."""
     temporaires: list[Path] = field(default_factory=list)
     """Files a crash left before their rename: they hold nothing acknowledged."""
     copies: list[Path] = field(default_factory=list)
 
 
-def _trier(entree: os.DirEntry[str], inventaire: Inventory) -> bool:
+def _trier(entree: os.DirEntry[str], sorte: str, inventaire: Inventory) -> bool:
     """File a file of the layout in the inventory; whether it is a database."""
     nom = entree.name
     if nom.endswith(TEMP_SUFFIX):
@@ -100,12 +114,12 @@ def _trier(entree: os.DirEntry[str], inventaire: Inventory) -> bool:
     elif any(marque in nom for marque in COPIES):
         inventaire.copies.append(Path(entree.path))
     elif nom.endswith(".json"):
-        inventaire.databases.append(Path(entree.path))
+        inventaire.databases.setdefault(sorte, []).append(entree.path)
         return True
     return False
 
 
-def _fichiers(dossier: Path) -> list[os.DirEntry[str]]:
+def _fichiers(dossier: str) -> list[os.DirEntry[str]]:
     try:
         with os.scandir(dossier) as entrees:
             return [e for e in entrees if e.is_file()]
@@ -113,7 +127,7 @@ def _fichiers(dossier: Path) -> list[os.DirEntry[str]]:
         return []
 
 
-def _dossiers(dossier: Path) -> list[os.DirEntry[str]]:
+def _dossiers(dossier: str) -> list[os.DirEntry[str]]:
     try:
         with os.scandir(dossier) as entrees:
             return [e for e in entrees if e.is_dir()]
@@ -124,17 +138,17 @@ def _dossiers(dossier: Path) -> list[os.DirEntry[str]]:
 def inventory(root: Path) -> Inventory:
     """Every file of the layout under ``root`` (other files there are not the store's)."""
     inventaire = Inventory()
-    for entree in _fichiers(root):
-        if entree.name in {AUDIT, ADRESSES} or entree.name.startswith((AUDIT, ADRESSES)):
-            _trier(entree, inventaire)
-    for candidat in _dossiers(root / CANDIDATS):
+    for entree in _fichiers(str(root)):
+        if entree.name.startswith((AUDIT, ADRESSES)):
+            _trier(entree, "racine", inventaire)
+    for candidat in _dossiers(os.path.join(root, CANDIDATS)):
         ids = inventaire.evaluations.setdefault(candidat.name, [])
-        for entree in _fichiers(Path(candidat.path)):
-            _trier(entree, inventaire)
-        for entree in _fichiers(Path(candidat.path) / EVALUATIONS):
-            if _trier(entree, inventaire):
+        for entree in _fichiers(candidat.path):
+            _trier(entree, "index", inventaire)
+        for entree in _fichiers(os.path.join(candidat.path, EVALUATIONS)):
+            if _trier(entree, "evaluation", inventaire):
                 ids.append(entree.name.removesuffix(".json"))
-    for canal in _dossiers(root / CONVERSATIONS):
-        for entree in _fichiers(Path(canal.path)):
-            _trier(entree, inventaire)
+    for canal in _dossiers(os.path.join(root, CONVERSATIONS)):
+        for entree in _fichiers(canal.path):
+            _trier(entree, "conversation", inventaire)
     return inventaire

@@ -101,7 +101,7 @@ def _forget_replies(store: TinyDBStore) -> None:
     """Forget the replies remembered for retries, in every person's conversation."""
     chemins = {d.path for d in store.databases.opened()}
     if not store.in_memory:
-        chemins |= set(inventory(store.layout.root).databases)
+        chemins |= {Path(p) for p in inventory(store.layout.root).databases.get("conversation", [])}
     for chemin in sorted(chemins):
         if not chemin.is_relative_to(store.layout.root / CONVERSATIONS):
             continue

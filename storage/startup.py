@@ -27,7 +27,7 @@ from typing import Any, Literal
 
 from filelock import FileLock, Timeout
 
-from flows.evaluation import Evaluation, Evenement
+from flows.evaluation import Evenement
 from storage import files, legacy, purge
 from storage.database import get, items
 from storage.durable import MIGRATIONS, SCHEMA, BadFormat, Migration, check_header, move_aside
@@ -39,12 +39,11 @@ from storage.kinds import (
     EVALUATION,
     INDEX,
     T_EVALUATION,
-    T_INDEX,
     T_PURGES,
     Modeles,
 )
-from storage.layout import CANDIDATS, CONVERSATIONS, Inventory, inventory
-from storage.layout import INDEX as INDEX_FILE
+from storage.layout import AUDIT as AUDIT_FILE
+from storage.layout import Inventory, inventory
 from storage.store import MAX_OPEN, Clock, TinyDBStore, utc_now
 
 Verification = Literal["entete", "complet"]
@@ -110,34 +109,33 @@ async def open_store(
             )
             inventaire = inventory(root)
         _load_index(store, inventaire)
-        for chemin in inventaire.databases:
-            _check(store, chemin, _kind(root, chemin), verification)
+        for sorte, chemins in inventaire.databases.items():
+            for chemin in chemins:
+                _check(store, chemin, _kind(root, sorte, chemin), verification)
     except BaseException:
         verrou.release()
         raise
     return store
 
 
-def _kind(root: Path, chemin: Path) -> Modeles:
+def _kind(root: Path, sorte: str, chemin: str) -> Modeles:
     """Which kind of database a file of the layout is, by where it lies."""
-    partie = chemin.relative_to(root).parts
-    if partie[0] == CONVERSATIONS:
-        return CONVERSATION
-    if partie[0] == CANDIDATS:
-        return INDEX if partie[-1] == INDEX_FILE else EVALUATION
-    return AUDIT if chemin == root / "audit.json" else ADRESSES
+    if sorte == "racine":
+        return AUDIT if chemin == str(root / AUDIT_FILE) else ADRESSES
+    return {"evaluation": EVALUATION, "index": INDEX, "conversation": CONVERSATION}[sorte]
 
 
 def _load_index(store: TinyDBStore, inventaire: Inventory) -> None:
     """Every candidate's index into memory; an evaluation no index names is indexed now."""
     for reference, ids in sorted(inventaire.evaluations.items()):
-        index = store.open(store.layout.index(reference), INDEX)
-        for evaluation_id, entete in items(index.table(T_INDEX)):
-            if evaluation_id not in ids:  # named, but its file is gone
+        presentes = set(ids)
+        for evaluation_id, entete in store.read_index(reference).items():
+            if evaluation_id not in presentes:  # named, but its file is gone
                 if _moved_aside(store.layout.evaluation(reference, evaluation_id)):
                     continue  # found damaged at an earlier start-up, which said so
+                index = store.databases.get(store.layout.index(reference))
                 raise index.storage.corrupt("evaluation_absente", evaluation=evaluation_id)
-            store.index[evaluation_id] = Evaluation.model_validate(entete)
+            store.index[evaluation_id] = entete
         for evaluation_id in ids:
             if evaluation_id not in store.index:
                 database = store.open(store.layout.evaluation(reference, evaluation_id), EVALUATION)
@@ -149,25 +147,27 @@ def _moved_aside(chemin: Path) -> bool:
     return any(chemin.parent.glob(f"{chemin.name}.corrupt-*"))
 
 
-def _check(store: TinyDBStore, chemin: Path, modeles: Modeles, verification: Verification) -> None:
+def _check(store: TinyDBStore, fichier: str, modeles: Modeles, verification: Verification) -> None:
     """A file's first and last bytes (or, ``complet``, every record); a bad one is moved aside."""
     if verification == "complet":
-        store.open(chemin, modeles)
+        store.open(Path(fichier), modeles)
         return
-    with chemin.open("rb") as fichier:
-        taille = os.fstat(fichier.fileno()).st_size
-        debut = fichier.read(32)
-        fichier.seek(max(0, taille - 2))
-        fin = fichier.read(2)
+    fd = os.open(fichier, os.O_RDONLY)
+    try:
+        taille = os.fstat(fd).st_size
+        debut, fin = os.pread(fd, 32, 0), os.pread(fd, 2, max(0, taille - 2))
+    finally:
+        os.close(fd)
     try:
         version = check_header(debut, fin, taille)
     except BadFormat as exc:
+        chemin = Path(fichier)
         store.forget(chemin)
         raise CorruptData(
             fichier=chemin, probleme=exc.code, details=exc.details,
             deplace_vers=(move_aside(chemin, store.clock()),),
         ) from exc  # fmt: skip
     if version > SCHEMA:
-        raise NewerSchema(fichier=chemin, version=version, connue=SCHEMA)
+        raise NewerSchema(fichier=Path(fichier), version=version, connue=SCHEMA)
     if version < SCHEMA:
-        store.open(chemin, modeles)  # read now: migrated, its original kept as a backup
+        store.open(Path(fichier), modeles)  # read now: migrated, its original kept as backup

@@ -114,13 +114,22 @@ class TinyDBStore:
         """The database of ``path``, its records checked against their models when first read."""
         database = self.databases.get(path)
         if path not in self._validated:
-            try:
-                validate(database, modeles)
-            except CorruptData:
-                self.forget(path)
-                raise
-            self._validated.add(path)
+            self._validate(database, modeles)
         return database
+
+    def _validate(self, database: Database, modeles: Modeles) -> dict[str, dict[str, Any]]:
+        try:
+            lus = validate(database, modeles)
+        except CorruptData:
+            self.forget(database.path)
+            raise
+        self._validated.add(database.path)
+        return lus
+
+    def read_index(self, reference: str) -> dict[str, Evaluation]:
+        """A candidate's index file, its records checked (start-up reads every one)."""
+        lus = self._validate(self.databases.get(self.layout.index(reference)), INDEX)
+        return lus.get(T_INDEX, {})
 
     def forget(self, path: Path) -> None:
         """The file of ``path`` was erased or moved aside: no object of it stays in memory."""
