@@ -247,7 +247,6 @@ ERREURS_STOCKAGE: Final = {
         "Un autre processus cqp-bot (pid {pid}) utilise déjà le dossier de données {dossier}.\n"
         "Arrêtez-le, ou choisissez un autre dossier de données (CQP_DATA_DIR)."
     ),
-    "occupe": "L'évaluation {evaluation} est occupée par une autre action. Réessayez dans un instant : rien n'a été enregistré.",
     "indisponible": "Réponse non enregistrée : le disque a refusé l'écriture ({detail}). Réessayez ; rien n'a été modifié.",
     "evaluation_inconnue": "L'évaluation {evaluation} n'existe pas.",
     "evaluation_existante": "Une autre évaluation porte déjà l'identifiant {evaluation}.",

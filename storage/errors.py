@@ -1,13 +1,7 @@
-"""Why the store refuses to go on: structured errors, worded in French by the catalogue.
-
-Each error carries a code and the facts of the case (which file, where it was
-moved), never prose: ``flows.catalogue.erreur_stockage`` turns it into the
-message a person reads at start-up or in chat.
-"""
+"""Why the store refuses: a code and the facts of the case (never prose), which
+``flows.catalogue.erreur_stockage`` words in French for start-up, the CLI or the chat."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 from flows.store import RefusStore
 
@@ -17,20 +11,14 @@ class StoreError(RefusStore):
 
 
 class CorruptData(StoreError):
-    """A data file cannot be trusted. It was moved aside, never replaced by an empty one.
-
-    Details: ``fichier`` (Path), ``probleme`` (code of what is wrong),
-    ``deplace_vers`` (tuple of Paths where the shard's files now are).
-    """
+    """A file cannot be trusted; moved aside, never reset. Details: fichier, probleme,
+    details, deplace_vers (the paths the file now has)."""
 
     code = "corrompu"
 
 
 class NewerSchema(StoreError):
-    """A file was written by a newer cqp-bot; this one must not touch it.
-
-    Details: fichier, version, connue.
-    """
+    """A file written by a newer cqp-bot, left untouched. Details: fichier, version, connue."""
 
     code = "schema_trop_recent"
 
@@ -41,25 +29,29 @@ class NoMigrationPath(StoreError):
     code = "migration_impossible"
 
 
+class LegacyUnreadable(StoreError):
+    """A format-1 file cannot be read: nothing was converted. Details: fichier, probleme."""
+
+    code = "ancien_format_illisible"
+
+
 class StoreLocked(StoreError):
     """Another process owns the data directory. Details: dossier, pid."""
 
     code = "verrouille"
 
 
-class ShardBusy(StoreError):
-    """A shard stayed locked longer than the bounded wait. Details: evaluation."""
-
-    code = "occupe"
-
-
 class WriteFailed(StoreError):
-    """A write could not be made durable (disk full, permissions): nothing was applied.
-
-    Details: fichier, detail.
-    """
+    """The disk refused a write (full, read-only…): nothing changed. Details: fichier, detail,
+    errno."""
 
     code = "indisponible"
+
+
+class InvalidValue(StoreError):
+    """A value JSON cannot hold (NaN, infinity…): refused, nothing changed. Details: detail."""
+
+    code = "donnees_invalides"
 
 
 class UnknownEvaluation(StoreError):
@@ -75,32 +67,6 @@ class EvaluationExists(StoreError):
 
 
 class ReferenceChanged(StoreError):
-    """An evaluation's candidate reference cannot change: its files are filed under it.
-
-    Details: evaluation.
-    """
+    """An evaluation's candidate cannot change: it is filed under them. Details: evaluation."""
 
     code = "reference_modifiee"
-
-
-class InvalidValue(StoreError):
-    """A value cannot be stored as JSON (NaN, infinity…): refused before anything is written.
-
-    Details: detail.
-    """
-
-    code = "donnees_invalides"
-
-
-def chemins(*paths: Path) -> tuple[str, ...]:
-    """Paths as strings, for messages."""
-    return tuple(str(p) for p in paths)
-
-
-class LegacyUnreadable(StoreError):
-    """A file of the format-1 directory cannot be read: nothing was converted nor touched.
-
-    Details: fichier, probleme.
-    """
-
-    code = "ancien_format_illisible"

@@ -1,21 +1,14 @@
-"""Opening a data directory: one owner, every file checked, what a crash interrupted finished.
+"""Opening a data directory: one owner, what a crash interrupted finished, every file checked.
 
-In order:
-
-1. take the directory's lock (``filelock`` on ``.verrou``; the owner's pid in
-   ``.verrou.pid``, for the message a second process gets);
-2. convert a format-1 directory (``storage.legacy``), once;
-3. remove temporary files a crash left before their rename (they hold
-   nothing acknowledged);
-4. read the audit: a purge a crash interrupted is finished before anything
-   reads, checks or moves aside the files it was erasing;
-5. read every candidate's index; an evaluation whose file exists but that no
-   index names (a crash between the two writes of a creation) is indexed;
-6. check every database file: its first and last bytes (empty, truncated,
-   NUL-filled, foreign, newer or older schema), or, with
-   ``verification="complet"`` (``cqp-bot donnees verifier``), every record
-   against its model. A file that fails is moved aside and start-up stops
-   with ``CorruptData``, worded in French by the catalogue.
+In order: the lock (``filelock`` on ``.verrou``; the owner's pid in
+``.verrou.pid`` for the message a second process gets); a format-1 directory
+converted (``storage.legacy``); temporary files a crash left removed (nothing
+acknowledged is in them); a pending purge finished before anything reads the
+files it was erasing; every candidate's index read, and an evaluation no index
+names (a crash between a creation's two writes) indexed; then every file's
+first and last bytes checked — or, ``verification="complet"`` (``cqp-bot
+donnees verifier``), every record. A bad file is moved aside and start-up
+stops with ``CorruptData``.
 """
 
 from __future__ import annotations
@@ -27,7 +20,7 @@ from typing import Any, Literal
 
 from filelock import FileLock, Timeout
 
-from flows.evaluation import Evenement
+from flows.evaluation import Evaluation, Evenement
 from storage import files, legacy, purge
 from storage.database import get, items
 from storage.durable import MIGRATIONS, SCHEMA, BadFormat, Migration, check_header, move_aside
@@ -39,15 +32,17 @@ from storage.kinds import (
     EVALUATION,
     INDEX,
     T_EVALUATION,
+    T_INDEX,
     T_PURGES,
     Modeles,
 )
-from storage.layout import AUDIT as AUDIT_FILE
 from storage.layout import Inventory, inventory
 from storage.store import MAX_OPEN, Clock, TinyDBStore, utc_now
 
 Verification = Literal["entete", "complet"]
 LOCK = ".verrou"
+KINDS: Mapping[str, Modeles] = {"evaluation": EVALUATION, "index": INDEX,
+                                "conversation": CONVERSATION}  # fmt: skip
 
 
 class DiskStore(TinyDBStore):
@@ -63,20 +58,6 @@ class DiskStore(TinyDBStore):
         self._verrou.release()
 
 
-def _take_lock(root: Path) -> FileLock:
-    verrou = FileLock(root / LOCK)
-    try:
-        verrou.acquire(blocking=False)
-    except Timeout:
-        try:
-            pid = (root / f"{LOCK}.pid").read_text(encoding="ascii").strip()
-        except (OSError, UnicodeDecodeError):
-            pid = "?"
-        raise StoreLocked(dossier=root, pid=pid or "?") from None
-    files.write_atomic(root / f"{LOCK}.pid", str(os.getpid()).encode("ascii"))
-    return verrou
-
-
 async def open_store(
     dossier: Path | str,
     *,
@@ -87,68 +68,62 @@ async def open_store(
 ) -> DiskStore:
     """Take ownership of ``dossier``, check it, finish what a crash interrupted.
 
-    Raises:
-        StoreLocked: another process owns the directory.
-        CorruptData: a file cannot be trusted; it was moved aside.
-        NewerSchema: a file was written by a newer cqp-bot.
-        LegacyUnreadable: a format-1 file cannot be read; nothing was converted.
+    Raises StoreLocked, CorruptData (the file was moved aside), NewerSchema,
+    NoMigrationPath or LegacyUnreadable (nothing was converted).
     """
     root = Path(dossier)
     files.make_dirs(root)
-    verrou = _take_lock(root)
+    verrou = FileLock(root / LOCK)
     try:
+        verrou.acquire(blocking=False)
+    except Timeout:
+        try:
+            pid = (root / f"{LOCK}.pid").read_text(encoding="ascii", errors="replace").strip()
+        except OSError:
+            pid = ""
+        raise StoreLocked(dossier=root, pid=pid or "?") from None
+    try:
+        files.write_atomic(root / f"{LOCK}.pid", str(os.getpid()).encode("ascii"))
         store = DiskStore(root, verrou, clock=clock, migrations=migrations, maximum=maximum)
         store.conversion = legacy.convert(root, clock())
         inventaire = inventory(root)
         files.remove_files(*inventaire.temporaires)
-        audit = store.open(store.layout.audit, AUDIT)
         store.open(store.layout.adresses, ADRESSES)
-        for reference, doc in items(audit.table(T_PURGES)):
-            purge.finish(
-                store, reference, list(doc["evaluations"]), Evenement.model_validate(doc["audit"])
-            )
+        for reference, doc in items(store.open(store.layout.audit, AUDIT).table(T_PURGES)):
+            audit = Evenement.model_validate(doc["audit"])
+            purge.finish(store, reference, list(doc["evaluations"]), audit)
             inventaire = inventory(root)
-        _load_index(store, inventaire)
+        _read_indexes(store, inventaire)
         for sorte, chemins in inventaire.databases.items():
             for chemin in chemins:
-                _check(store, chemin, _kind(root, sorte, chemin), verification)
+                modeles = KINDS.get(sorte) or (AUDIT if chemin.endswith("audit.json") else ADRESSES)
+                _check(store, chemin, modeles, verification)
     except BaseException:
         verrou.release()
         raise
     return store
 
 
-def _kind(root: Path, sorte: str, chemin: str) -> Modeles:
-    """Which kind of database a file of the layout is, by where it lies."""
-    if sorte == "racine":
-        return AUDIT if chemin == str(root / AUDIT_FILE) else ADRESSES
-    return {"evaluation": EVALUATION, "index": INDEX, "conversation": CONVERSATION}[sorte]
-
-
-def _load_index(store: TinyDBStore, inventaire: Inventory) -> None:
+def _read_indexes(store: TinyDBStore, inventaire: Inventory) -> None:
     """Every candidate's index into memory; an evaluation no index names is indexed now."""
     for reference, ids in sorted(inventaire.evaluations.items()):
+        index = store.databases.get(store.layout.index(reference))
         presentes = set(ids)
-        for evaluation_id, entete in store.read_index(reference).items():
-            if evaluation_id not in presentes:  # named, but its file is gone
-                if _moved_aside(store.layout.evaluation(reference, evaluation_id)):
-                    continue  # found damaged at an earlier start-up, which said so
-                index = store.databases.get(store.layout.index(reference))
+        for evaluation_id, entete in store.check(index, INDEX).get(T_INDEX, {}).items():
+            chemin = store.layout.evaluation(reference, evaluation_id)
+            if evaluation_id in presentes:
+                assert isinstance(entete, Evaluation)
+                store.index[evaluation_id] = entete
+            elif not any(chemin.parent.glob(f"{chemin.name}.corrupt-*")):  # else: said before
                 raise index.storage.corrupt("evaluation_absente", evaluation=evaluation_id)
-            store.index[evaluation_id] = entete
-        for evaluation_id in ids:
-            if evaluation_id not in store.index:
-                database = store.open(store.layout.evaluation(reference, evaluation_id), EVALUATION)
-                if get(database.table(T_EVALUATION), "evaluation") is not None:
-                    store.reindex(database)
-
-
-def _moved_aside(chemin: Path) -> bool:
-    return any(chemin.parent.glob(f"{chemin.name}.corrupt-*"))
+        for evaluation_id in presentes - store.index.keys():
+            database = store.open(store.layout.evaluation(reference, evaluation_id), EVALUATION)
+            if get(database.table(T_EVALUATION), "evaluation") is not None:
+                store.reindex(database)
 
 
 def _check(store: TinyDBStore, fichier: str, modeles: Modeles, verification: Verification) -> None:
-    """A file's first and last bytes (or, ``complet``, every record); a bad one is moved aside."""
+    """A file's first and last bytes (``complet``: every record); a bad one is moved aside."""
     if verification == "complet":
         store.open(Path(fichier), modeles)
         return
@@ -161,13 +136,12 @@ def _check(store: TinyDBStore, fichier: str, modeles: Modeles, verification: Ver
     try:
         version = check_header(debut, fin, taille)
     except BadFormat as exc:
-        chemin = Path(fichier)
-        store.forget(chemin)
+        store.databases.forget(Path(fichier))
         raise CorruptData(
-            fichier=chemin, probleme=exc.code, details=exc.details,
-            deplace_vers=(move_aside(chemin, store.clock()),),
+            fichier=Path(fichier), probleme=exc.code, details=exc.details,
+            deplace_vers=(move_aside(Path(fichier), store.clock()),),
         ) from exc  # fmt: skip
     if version > SCHEMA:
         raise NewerSchema(fichier=Path(fichier), version=version, connue=SCHEMA)
     if version < SCHEMA:
-        store.open(Path(fichier), modeles)  # read now: migrated, its original kept as backup
+        store.open(Path(fichier), modeles)  # read now: migrated, the original kept as backup

@@ -1,26 +1,16 @@
-"""Flows' Store port on TinyDB: a database per evaluation, per conversation, per candidate's index.
+"""Flows' Store port on TinyDB, the rules written once for files and for memory.
 
-The rules are written once here, whatever the medium (files, or images in
-memory for the flows' tests — ``MemoryStore``), so that a test of the flows
-cannot pass on rules the real store does not keep:
+- **Idempotency**: a request id (a Slack retry, a replay) is recorded in the commit of the
+  write it caused and kept a day: the same id again is ``DEJA_TRAITEE``; the same record
+  again, ``INCHANGEE``.
+- **Staleness**: a record older (``horodatage``) than the stored one is ``PERIMEE``.
+- **Audit trail**: every change of an evaluation commits with its line (who, when, what,
+  old → new, why).
+- **The index**: every evaluation's header in memory, read at start-up from the
+  candidates' index files, which change at a creation, a modification or a purge only.
 
-- **Idempotency**: a request id (a Slack retry, a replay) is recorded in the
-  same commit as the write it caused and kept a day; the same id again
-  answers ``DEJA_TRAITEE``. The same record again answers ``INCHANGEE``.
-- **Staleness**: every record carries the ``horodatage`` of the user action;
-  an older one never replaces a newer one (``PERIMEE``).
-- **Audit trail**: every change of an evaluation writes, in the same commit,
-  an append-only line (who, when, what, key, old → new, why).
-- **The index** (the evaluations of each candidate, hence of each person) is
-  the candidates' index files, read at start-up; it changes when an
-  evaluation is created, modified or purged, never on a click.
-- **Concurrency**: no method awaits anything between its first read and its
-  last commit (``storage.database``): concurrent calls are applied one after
-  the other, whole.
-
-Where files live: ``storage.layout``; how a database commits:
-``storage.database``; start-up and recovery: ``storage.startup``; purges:
-``storage.purge``.
+``MemoryStore`` keeps every file as an image in memory: the flows' tests run on the
+rules of the real store. Files: ``storage.layout``; commits: ``storage.database``.
 """
 
 from __future__ import annotations
@@ -48,12 +38,7 @@ from flows.store import Ecriture, ExportCandidat
 from storage import purge
 from storage.database import Database, Databases, get, items, put
 from storage.durable import MIGRATIONS, Migration
-from storage.errors import (
-    CorruptData,
-    EvaluationExists,
-    ReferenceChanged,
-    UnknownEvaluation,
-)
+from storage.errors import CorruptData, EvaluationExists, ReferenceChanged, UnknownEvaluation
 from storage.kinds import (
     ADRESSES,
     AUDIT,
@@ -76,11 +61,11 @@ from storage.layout import Layout
 
 Clock = Callable[[], datetime]
 REQUEST_TTL = timedelta(hours=24)
-"""How long a processed request id is remembered: far beyond Slack's retries (minutes)."""
+"""How long a request id is remembered: far beyond Slack's retries (minutes)."""
 MAX_REQUEST_IDS = 256
-"""Expired request ids are swept each time a database's table reaches a multiple of this."""
+"""Expired request ids are swept each time a table reaches a multiple of this many."""
 MAX_OPEN = 256
-"""Databases kept in memory at once (the least recently used are let go: their files stay)."""
+"""Databases kept in memory at once."""
 
 
 def utc_now() -> datetime:
@@ -88,7 +73,7 @@ def utc_now() -> datetime:
 
 
 class TinyDBStore:
-    """Implements flows' ``Store``. On disk: ``await storage.open_store(dossier)``."""
+    """Implements flows' ``Store``; on disk, ``await storage.open_store(dossier)`` makes one."""
 
     def __init__(
         self,
@@ -99,56 +84,46 @@ class TinyDBStore:
         maximum: int = MAX_OPEN,
     ) -> None:
         self.clock = clock
-        self.layout = Layout(root or Path("(mémoire)"))
         self.in_memory = root is None
+        self.layout = Layout(root or Path("(mémoire)"))
         self.databases = Databases(
             in_memory=self.in_memory, maximum=maximum, migrations=migrations, clock=clock
         )
         self.index: dict[str, Evaluation] = {}
-        """Every evaluation's header, by id: the candidates' index files, read at start-up."""
-        self._validated: set[Path] = set()
+        """Every evaluation's header, by id."""
 
     # --- databases ------------------------------------------------------------------
 
     def open(self, path: Path, modeles: Modeles) -> Database:
         """The database of ``path``, its records checked against their models when first read."""
         database = self.databases.get(path)
-        if path not in self._validated:
-            self._validate(database, modeles)
+        if not database.checked:
+            self.check(database, modeles)
         return database
 
-    def _validate(self, database: Database, modeles: Modeles) -> dict[str, dict[str, Any]]:
+    def check(self, database: Database, modeles: Modeles) -> dict[str, dict[str, Any]]:
+        """Check every record (``kinds.validate``); a damaged file is moved aside and let go."""
         try:
             lus = validate(database, modeles)
         except CorruptData:
-            self.forget(database.path)
+            self.databases.forget(database.path)
             raise
-        self._validated.add(database.path)
+        database.checked = True
         return lus
 
-    def read_index(self, reference: str) -> dict[str, Evaluation]:
-        """A candidate's index file, its records checked (start-up reads every one)."""
-        lus = self._validate(self.databases.get(self.layout.index(reference)), INDEX)
-        return lus.get(T_INDEX, {})
-
-    def forget(self, path: Path) -> None:
-        """The file of ``path`` was erased or moved aside: no object of it stays in memory."""
-        self.databases.forget(path)
-        self._validated.discard(path)
-
     def evaluation_database(self, evaluation_id: str) -> Database | None:
-        """An indexed evaluation's database (None if there is no such evaluation).
+        """An indexed evaluation's database, or None.
 
-        One whose file is found damaged (moved aside, CorruptData raised) leaves
-        the index: it is unreachable, never written anew, until its file is put
-        back and cqp-bot restarted.
+        One found damaged leaves the index with CorruptData: unreachable, never
+        written anew, until its file is put back and cqp-bot restarted.
         """
         entete = self.index.get(evaluation_id)
         if entete is None:
             return None
-        chemin = self.layout.evaluation(entete.candidat.reference, evaluation_id)
         try:
-            return self.open(chemin, EVALUATION)
+            return self.open(
+                self.layout.evaluation(entete.candidat.reference, evaluation_id), EVALUATION
+            )
         except CorruptData:
             del self.index[evaluation_id]
             raise
@@ -159,17 +134,12 @@ class TinyDBStore:
     # --- the rules --------------------------------------------------------------------
 
     def _request_seen(self, database: Database, requete: str | None) -> bool:
-        if requete is None:
-            return False
-        doc = get(database.table(T_REQUETES), requete)
+        doc = None if requete is None else get(database.table(T_REQUETES), requete)
         return doc is not None and datetime.fromisoformat(doc["expire"]) > self.clock()
 
     def _record_request(self, db: TinyDB, requete: str | None) -> None:
-        """Record the request id; every MAX_REQUEST_IDS ids, forget the expired ones.
-
-        Sweeping on every write would scan the whole table each time; every so
-        many ids keeps a write's cost flat and the table bounded by a day's requests.
-        """
+        """Record the request id; every MAX_REQUEST_IDS ids, forget the expired ones (sweeping
+        at every write would scan the table each time)."""
         if requete is None:
             return
         table, maintenant = db.table(T_REQUETES), self.clock()
@@ -185,15 +155,9 @@ class TinyDBStore:
         table.insert(Document(document(evenement), doc_id=numero))
 
     def _write(
-        self,
-        database: Database,
-        evaluation_id: str,
-        nouveau: Element | Evaluation,
-        par: str,
-        pourquoi: str | None,
-        requete: str | None,
-        creation: bool = False,
-    ) -> Ecriture:
+        self, database: Database, evaluation_id: str, nouveau: Element | Evaluation, par: str,
+        pourquoi: str | None, requete: str | None, creation: bool = False,
+    ) -> Ecriture:  # fmt: skip
         """The one path of every evaluation write: idempotency, staleness, audit, durability."""
         doc = document(nouveau)
         with database.writing() as db:
@@ -241,7 +205,6 @@ class TinyDBStore:
                     db.table(T_PURGES).remove(doc_ids=[reference])  # type: ignore[list-item]
 
     def candidate_evaluations(self, reference: str) -> list[str]:
-        """The ids of a candidate's evaluations."""
         return sorted(i for i, e in self.index.items() if e.candidat.reference == reference)
 
     # --- the port -----------------------------------------------------------------
@@ -249,27 +212,19 @@ class TinyDBStore:
     async def creer(
         self, evaluation: Evaluation, *, par: str, requete: str | None = None
     ) -> Ecriture:
-        connue = self.index.get(evaluation.id)
         reference = evaluation.candidat.reference
-        if connue is not None and connue.candidat.reference != reference:
+        if (connue := self.index.get(evaluation.id)) and connue.candidat.reference != reference:
             raise EvaluationExists(evaluation=evaluation.id)  # never a second file beside it
         database = self.open(self.layout.evaluation(reference, evaluation.id), EVALUATION)
-        resultat = self._write(
-            database, evaluation.id, evaluation, par, None, requete, creation=True
-        )
-        # The evaluation is durable first: an index entry missing after a crash is made at
-        # start-up from the evaluation's own file (storage.startup).
+        resultat = self._write(database, evaluation.id, evaluation, par, None, requete, True)
+        # The evaluation first: a crash before its index entry, and start-up makes the entry.
         self.reindex(database)
         return resultat
 
     async def modifier(
-        self,
-        evaluation: Evaluation,
-        *,
-        par: str,
-        pourquoi: str | None = None,
+        self, evaluation: Evaluation, *, par: str, pourquoi: str | None = None,
         requete: str | None = None,
-    ) -> Ecriture:
+    ) -> Ecriture:  # fmt: skip
         database = self.evaluation_database(evaluation.id)
         if database is None:
             raise UnknownEvaluation(evaluation=evaluation.id)
@@ -280,14 +235,9 @@ class TinyDBStore:
         return resultat
 
     async def enregistrer(
-        self,
-        evaluation_id: str,
-        element: Element,
-        *,
-        par: str,
-        pourquoi: str | None = None,
+        self, evaluation_id: str, element: Element, *, par: str, pourquoi: str | None = None,
         requete: str | None = None,
-    ) -> Ecriture:
+    ) -> Ecriture:  # fmt: skip
         database = self.evaluation_database(evaluation_id)
         if database is None:
             raise UnknownEvaluation(evaluation=evaluation_id)
@@ -297,20 +247,16 @@ class TinyDBStore:
         database = self.evaluation_database(evaluation_id)
         if database is None:
             return None
-        memo = database.memo.get("dossier")
-        if memo is not None:  # unchanged since it was last built
+        if (memo := database.memo.get("dossier")) is not None:  # unchanged since built
             return memo  # type: ignore[no-any-return]
-        contenu: dict[str, Any] = {
-            table: [doc for _, doc in items(database.table(table))] for table in ELEMENTS
-        }
+        contenu: dict[str, Any] = {t: [d for _, d in items(database.table(t))] for t in ELEMENTS}
         contenu["evaluation"] = get(database.table(T_EVALUATION), "evaluation")
         try:
-            dossier = Dossier.model_validate(contenu)
-        except ValidationError as exc:  # each record is valid (checked when read): no header
-            self.forget(database.path)
+            dossier = database.memo["dossier"] = Dossier.model_validate(contenu)
+        except ValidationError as exc:  # every record passed its check: the header is missing
+            self.databases.forget(database.path)
             del self.index[evaluation_id]
             raise database.storage.corrupt("enregistrement", erreurs=exc.error_count()) from exc
-        database.memo["dossier"] = dossier
         return dossier
 
     async def requete_traitee(self, evaluation_id: str, requete: str) -> bool:
@@ -328,21 +274,17 @@ class TinyDBStore:
 
     async def historique_systeme(self) -> list[Evenement]:
         """Audit lines that outlive evaluations: exports and purges."""
-        audit = self.open(self.layout.audit, AUDIT)
-        return [Evenement.model_validate(d) for _, d in items(audit.table(T_EVENEMENTS))]
+        audit = self.open(self.layout.audit, AUDIT).table(T_EVENEMENTS)
+        return [Evenement.model_validate(d) for _, d in items(audit)]
 
     async def etat(self, canal: str, utilisateur: str) -> EtatConversation | None:
         doc = get(self._conversation(canal, utilisateur).table(T_ETAT), T_ETAT)
         return None if doc is None else EtatConversation.model_validate(doc)
 
     async def sauver_etat(
-        self,
-        etat: EtatConversation,
-        *,
-        requete: str | None = None,
-        durable: bool = True,
+        self, etat: EtatConversation, *, requete: str | None = None, durable: bool = True,
         repliques: Mapping[str, str | None] | None = None,
-    ) -> Ecriture:
+    ) -> Ecriture:  # fmt: skip
         database = self._conversation(etat.canal, etat.utilisateur)
         doc = document(etat)
         with database.writing(durable) as db:
@@ -354,12 +296,11 @@ class TinyDBStore:
             if ancien is not None and horodatage_de(ancien) > etat.horodatage:
                 return Ecriture.PERIMEE
             put(db.table(T_ETAT), T_ETAT, doc)
-            table = db.table(T_REPLIQUES)
             for cle, emballees in (repliques or {}).items():
                 if emballees is not None:
-                    put(table, cle, {"reponses": emballees})
+                    put(db.table(T_REPLIQUES), cle, {"reponses": emballees})
                 else:
-                    table.remove(doc_ids=[cle])  # type: ignore[list-item]
+                    db.table(T_REPLIQUES).remove(doc_ids=[cle])  # type: ignore[list-item]
             self._record_request(db, requete)
         return Ecriture.APPLIQUEE
 
@@ -385,12 +326,10 @@ class TinyDBStore:
         return Ecriture.APPLIQUEE
 
     async def exporter_candidat(self, reference: str, *, par: str) -> ExportCandidat:
-        dossiers, historique = [], []
-        for evaluation_id in self.candidate_evaluations(reference):
-            dossier = await self.dossier(evaluation_id)
-            if dossier is not None:
-                dossiers.append(dossier)
-                historique.extend(await self.historique(evaluation_id))
+        dossiers = [
+            d for i in self.candidate_evaluations(reference) if (d := await self.dossier(i))
+        ]
+        historique = [e for d in dossiers for e in await self.historique(d.evaluation.id)]
         self.audit_system(
             Evenement(quand=self.clock(), qui=par, quoi="export_candidat", cle=reference,
                       nouveau={"evaluations": [d.evaluation.id for d in dossiers]})
@@ -407,7 +346,7 @@ class TinyDBStore:
 
 
 class MemoryStore(TinyDBStore):
-    """The store with every database an image in memory: for the flows' tests, same rules."""
+    """The store with every database an image in memory: the flows' tests, the same rules."""
 
     def __init__(self, clock: Clock = utc_now) -> None:
         super().__init__(None, clock=clock)
