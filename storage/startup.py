@@ -116,7 +116,7 @@ def _read_indexes(store: TinyDBStore, inventaire: Inventory) -> None:
                 store.index[evaluation_id] = entete
             elif not any(chemin.parent.glob(f"{chemin.name}.corrupt-*")):  # else: said before
                 raise index.storage.corrupt("evaluation_absente", evaluation=evaluation_id)
-        for evaluation_id in presentes - store.index.keys():
+        for evaluation_id in [i for i in ids if i not in store.index]:
             database = store.open(store.layout.evaluation(reference, evaluation_id), EVALUATION)
             if get(database.table(T_EVALUATION), "evaluation") is not None:
                 store.reindex(database)
