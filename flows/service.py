@@ -268,7 +268,10 @@ class Service:
 
     async def _traiter(self, evenement: Event) -> tuple[Reply, ...]:
         origine = evenement.origin
-        etat = await self.store.etat(origine.channel, origine.user)
+        try:
+            etat = await self.store.etat(origine.channel, origine.user)
+        except RefusStore as exc:  # a damaged file, set aside: this request is not applied
+            return _dire(txt.CMD_NON_ENREGISTRE.format(raison=txt.erreur_stockage(exc)))
         donnees: dict[str, Any] = dict(etat.donnees) if etat is not None else {}
         maintenant = self.horloge()
         recentes = _recentes(donnees, maintenant)

@@ -16,8 +16,10 @@ import pytest
 
 from flows import catalogue
 from flows.evaluation import Adresse, EtatConversation, Evenement
+from flows.messages import CommandEvent, Origin
+from flows.service import Service
 from flows.store import Ecriture
-from referentiel import CodeValeur
+from referentiel import CodeValeur, default
 from storage import DiskStore, files, open_store
 from storage.durable import decode
 from storage.errors import CorruptData, EvaluationExists, NewerSchema, NoMigrationPath, WriteFailed
@@ -134,6 +136,35 @@ async def test_a_person_whose_id_is_no_file_name_has_a_file_of_their_own(tmp_pat
     assert len(fichiers) == 4 and all(f.startswith("~") for f in fichiers)
     assert file_name("U0123ABC") == "U0123ABC" and file_name("claire.dubois") == "claire.dubois"
     await store.fermer()
+
+
+async def test_a_damaged_conversation_file_is_set_aside_said_and_started_afresh(
+    tmp_path: Path,
+) -> None:
+    store = await _store_avec_une_evaluation(tmp_path)
+    service = Service(store, default(), lambda: datetime.now(UTC))
+    origine = Origin(channel="web", conversation="dm", user="u-expert")
+    assert (
+        "aide"
+        in (await service.handle(CommandEvent(origin=origine, name="aide", request_id="r-1")))[
+            0
+        ].message.summary
+    )
+    fichier = tmp_path / "conversations" / "web" / "u-expert.json"
+    fichier.write_text(fichier.read_text(encoding="utf-8").replace('"flow":"cqp"', '"flow":7'))
+    store = await _reouvrir(store, tmp_path)  # the quick check at start-up sees a whole file
+    service = Service(store, default(), lambda: datetime.now(UTC))
+    [refus] = await service.handle(CommandEvent(origin=origine, name="aide", request_id="r-2"))
+    assert "Non enregistré" in refus.message.summary and "mis de côté" in refus.message.summary
+    assert not fichier.exists() and next(fichier.parent.glob("u-expert.json.corrupt-*"))
+    [aide] = await service.handle(CommandEvent(origin=origine, name="aide", request_id="r-3"))
+    assert "Non enregistré" not in aide.message.summary and fichier.exists()
+    await store.fermer()
+
+
+async def _reouvrir(store: DiskStore, dossier: Path) -> DiskStore:
+    await store.fermer()
+    return await open_store(dossier)
 
 
 async def test_the_files_hold_no_candidate_name_in_their_paths(tmp_path: Path) -> None:
