@@ -15,7 +15,7 @@ the flows' tests run on it.
 """
 
 from storage.legacy import Conversion
-from storage.startup import DiskStore, open_store
+from storage.startup import DiskStore, Verification, open_store
 from storage.store import MemoryStore, TinyDBStore
 
-__all__ = ["Conversion", "DiskStore", "MemoryStore", "TinyDBStore", "open_store"]
+__all__ = ["Conversion", "DiskStore", "MemoryStore", "TinyDBStore", "Verification", "open_store"]

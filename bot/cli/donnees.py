@@ -19,9 +19,8 @@ from rich.console import Console
 from bot.cli.french import FrenchGroup
 from bot.cli.output import output_option, write_json
 from flows import catalogue as txt
-from storage import DiskStore, open_store
+from storage import DiskStore, Verification, open_store
 from storage.errors import StoreError
-from storage.startup import Verification
 
 T = TypeVar("T")
 
