@@ -78,6 +78,10 @@ class Attente(StrEnum):
     """Paused: nothing typed is taken as a value, a comment or précisions until resumed."""
 
 
+ATTENTES_DE_TEXTE = (Attente.COMMENTAIRE, Attente.PRECISIONS)
+"""What the scoring waits for as free text: a line typed then goes to it."""
+
+
 class EtatNotation(BaseModel):
     """Where an évaluateur stands in a grid; stored between messages (resume days later)."""
 

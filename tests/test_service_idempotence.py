@@ -10,7 +10,8 @@ import pytest
 from flows.evaluation import EtatConversation, Reponse, Soumission
 from flows.messages import FormEvent, Origin, Reply, TextEvent
 from flows.notation import Aller
-from flows.service import MAX_REQUETES_MEMORISEES, Service
+from flows.retries import MAX_REQUETES_MEMORISEES
+from flows.service import Service
 from referentiel import CodeValeur, default
 from storage import MemoryStore
 from tests.harnais import Horloge, Utilisateur
