@@ -376,7 +376,7 @@ NOTE_PRECISIONS_MODIFIER: Final = (
 NOTE_COMMENTAIRE_DEMANDE: Final = (
     "{valeur} pour {critere}. Un commentaire pour justifier ? Écrivez-le, ou « Passer »."
 )
-NOTE_COMMENTAIRE_ENREGISTRE: Final = "Commentaire enregistré pour {critere}."
+NOTE_COMMENTAIRE_ENREGISTRE: Final = "Commentaire enregistré pour {critere} (candidat {reference})."
 NOTE_PRECISIONS_DEMANDE: Final = (
     "Compétence {competence} terminée. Vos précisions sur les compétences mises en œuvre "
     "par le candidat ({statut}) :"
@@ -387,7 +387,9 @@ NOTE_PRECISIONS_VIDES: Final = (
     "Les précisions sont obligatoires pour ce bloc : écrivez au moins une phrase sur la "
     "compétence {competence}."
 )
-NOTE_PRECISIONS_ENREGISTREES: Final = "Précisions enregistrées pour {competence}."
+NOTE_PRECISIONS_ENREGISTREES: Final = (
+    "Précisions enregistrées pour {competence} (candidat {reference})."
+)
 NOTE_PAUSE: Final = (
     "Grille mise en pause : {faites}/{total} critères notés. Reprenez quand vous voulez avec "
     "« mes-evaluations »."
@@ -741,6 +743,15 @@ SRV_RAPPEL_PRECISIONS: Final = (
 SRV_RAPPEL_JUSTIFICATION: Final = (
     "Toujours en attente : la justification de votre proposition {valeur} pour {critere}. "
     "Tapez-la, ou « annuler » pour abandonner cette proposition."
+)
+SRV_TEXTE_NON_RATTACHE_COMMENTAIRE: Final = (
+    "Ce texte n'a été enregistré nulle part : vous êtes passé à une autre évaluation. "
+    "Le commentaire sur {critere} (candidat {reference}) attend toujours : « Reprendre » y ramène."
+)
+SRV_TEXTE_NON_RATTACHE_PRECISIONS: Final = (
+    "Ce texte n'a été enregistré nulle part : vous êtes passé à une autre évaluation. "
+    "Les précisions sur {competence} (candidat {reference}) attendent toujours : « Reprendre » y "
+    "ramène."
 )
 SRV_RIEN_A_ANNULER: Final = "Rien n'est en attente : il n'y a rien à annuler."
 SRV_COMMENTAIRE_ANNULE: Final = "Pas de commentaire sur {critere} : sa valeur reste enregistrée."

@@ -59,7 +59,10 @@ class Conversation(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     actif: str | None = None
-    """The evaluation this person scores now: where a typed value, comment or précisions go."""
+    """The evaluation this person scored last."""
+    ouvert: bool = False
+    """Whether its grid is what they act on now: only then does a typed value, comment or
+    précisions go to it — acting on another evaluation leaves its question waiting, untouched."""
     notation: dict[str, EtatNotation] = Field(default_factory=dict)
     """Their place in each grid they score, by evaluation."""
     justification: Justification | None = None
@@ -74,14 +77,25 @@ class Conversation(BaseModel):
 
     def texte_attendu(self) -> bool:
         """Whether a flow waits for free text (a justification, a comment, précisions)."""
-        grille = self.grille
+        grille = self.grille if self.ouvert else None
         return self.justification is not None or (
             grille is not None and grille.attente in ATTENTES_DE_TEXTE
         )
 
+    def texte_en_suspens(self) -> EtatNotation | None:
+        """A grid whose comment or précisions still wait, though the person moved on."""
+        ouverte = self.actif if self.ouvert else None
+        return next(
+            (
+                etat for evaluation, etat in self.notation.items()
+                if evaluation != ouverte and etat.attente in ATTENTES_DE_TEXTE
+            ),
+            None,
+        )  # fmt: skip
+
     def valeur_attendue(self) -> bool:
         """Whether a critère is shown, waiting for its value (which may be typed)."""
-        grille = self.grille
+        grille = self.grille if self.ouvert else None
         return (
             self.justification is None and grille is not None and grille.attente is Attente.VALEUR
         )

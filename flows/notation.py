@@ -133,6 +133,8 @@ class Grille:
     reponses: Mapping[str, Reponse] = field(default_factory=dict)
     precisions: Mapping[str, str] = field(default_factory=dict)
     soumise: bool = False
+    reference: str = ""
+    """The candidate's reference: what a confirmation names, beside the critère."""
 
     @classmethod
     def de_dossier(cls, dossier: Dossier, evaluateur: str) -> Grille:
@@ -140,6 +142,7 @@ class Grille:
             {r.critere: r for r in dossier.reponses if r.evaluateur == evaluateur},
             {p.competence: p.texte for p in dossier.precisions if p.evaluateur == evaluateur},
             any(s.evaluateur == evaluateur for s in dossier.soumissions_actives),
+            dossier.evaluation.candidat.reference,
         )
 
     def avec(self, enregistrement: Element) -> Grille:
@@ -642,7 +645,11 @@ def _commentaire(ctx: _Ctx, evenement: Event, charge: Payload | None) -> Pas:
     if not texte or actuelle is None:
         return _apres(ctx)
     reponse = actuelle.model_copy(update={"commentaire": texte, "horodatage": ctx.maintenant})
-    merci = say(txt.NOTE_COMMENTAIRE_ENREGISTRE.format(critere=ctx.critere.id))
+    merci = say(
+        txt.NOTE_COMMENTAIRE_ENREGISTRE.format(
+            critere=ctx.critere.id, reference=ctx.grille.reference
+        )
+    )
     return _apres(replace(ctx, grille=ctx.grille.avec(reponse)), merci, enregistrements=(reponse,))
 
 
@@ -660,7 +667,11 @@ def _precisions(ctx: _Ctx, evenement: Event, charge: Payload | None) -> Pas:
         texte=texte,
         horodatage=ctx.maintenant,
     )
-    merci = say(txt.NOTE_PRECISIONS_ENREGISTREES.format(competence=competence))
+    merci = say(
+        txt.NOTE_PRECISIONS_ENREGISTREES.format(
+            competence=competence, reference=ctx.grille.reference
+        )
+    )
     suite = replace(ctx, grille=ctx.grille.avec(precisions))
     return _suivant(suite, merci, enregistrements=(precisions,))
 

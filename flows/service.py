@@ -160,6 +160,38 @@ async def _reminder(ctx: Context, conversation: Conversation) -> tuple[Reply, ..
     return await scoring.reminder(ctx, conversation)
 
 
+DESIGNANTES = frozenset({"entretien", "export", "relancer", "resultat", "rouvrir", "statut"})
+"""The commands whose argument names an evaluation (its id, or its candidate's reference)."""
+
+
+def _named(evenement: Event) -> str | None:
+    """What an event acts on: an evaluation's id (or a command's word for it), ``""`` for a
+    new one (the creation), None if it names none (a typed line, a lookup, a list)."""
+    if isinstance(evenement, TextEvent) and _command_typed(evenement.text):
+        commande = CommandEvent.parse(evenement.origin, evenement.request_id, evenement.text)
+        evenement = commande or evenement
+    if isinstance(evenement, CommandEvent):
+        if evenement.name == "nouvelle":
+            return ""
+        mots = evenement.args.split()
+        return mots[0] if evenement.name in DESIGNANTES and mots else None
+    if isinstance(evenement, FormEvent):
+        if evenement.form.startswith(FORMULAIRE_TEXTE):
+            return evenement.form.removeprefix(FORMULAIRE_TEXTE)
+        return preuves.evaluation_visee(evenement) or ""
+    if isinstance(evenement, ChoiceEvent):
+        try:
+            charge = unpack_any(evenement.payload, tuple(CHOIX))
+        except InvalidPayload:
+            return None
+        if isinstance(charge, Envoyer) and charge.formulaire.startswith(FORMULAIRE_TEXTE):
+            return charge.formulaire.removeprefix(FORMULAIRE_TEXTE)
+        if isinstance(charge, Envoyer | Preuve):
+            return preuves.evaluation_visee(evenement) or ""
+        return str(getattr(charge, "evaluation", "")) or None
+    return None
+
+
 def _command_typed(texte: str) -> bool:
     """Whether a typed line is a command even while a flow waits for text (flows.saisie)."""
     return texte.lstrip().startswith("/") or saisie.est_commande(texte)
@@ -209,6 +241,10 @@ async def route(ctx: Context, evenement: Event, conversation: Conversation) -> t
             return await scoring.typed(ctx, evenement, conversation)
         if not attendu and saisie.est_annulation(texte):
             return said(txt.SRV_RIEN_A_ANNULER)
+        if not _command_typed(texte) and (
+            en_suspens := await scoring.left_waiting(ctx, conversation)
+        ):
+            return en_suspens
         commande = CommandEvent.parse(evenement.origin, evenement.request_id, texte)
         if commande is None:
             return _out_of_context(texte)
@@ -302,9 +338,14 @@ class Service:
         return replies
 
     async def _route(self, evenement: Event, conversation: Conversation) -> tuple[Reply, ...]:
-        """The event routed; a justification that expired or was left is dropped first."""
+        """The event routed. First, what it leaves: a grid whose question waits is no longer
+        the one a typed line goes to once the person acts on another evaluation; a
+        justification that expired, or was left, is dropped."""
+        ailleurs = await self._elsewhere(evenement, conversation)
+        if ailleurs:
+            conversation.ouvert = False
         ancienne = conversation.justification
-        avis = reconciliation.drop_stale(self.context, evenement, conversation)
+        avis = reconciliation.drop_stale(self.context, evenement, conversation, ailleurs)
         if avis and isinstance(evenement, TextEvent) and not _command_typed(evenement.text):
             return avis  # the text was for the proposal dropped: it is not taken as anything else
         replies = await route(self.context, evenement, conversation)
@@ -312,6 +353,17 @@ class Service:
         if ancienne is not None and nouvelle is not None and ancienne.meme_proposition(nouvelle):
             avis = ()  # the same proposal clicked again: it simply waits again
         return (*avis, *replies)
+
+    async def _elsewhere(self, evenement: Event, conversation: Conversation) -> bool:
+        """Whether the event acts on another evaluation than the one the person was in."""
+        nommee = _named(evenement)
+        courante = conversation.actif
+        if conversation.justification is not None:
+            courante = conversation.justification.evaluation
+        if nommee is None or courante is None or nommee == courante:
+            return False
+        dossier = await self.context.store.dossier(courante) if nommee else None
+        return dossier is None or nommee != dossier.evaluation.candidat.reference
 
 
 def _conversation(etat: EtatConversation | None) -> Conversation:

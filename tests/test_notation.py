@@ -32,7 +32,7 @@ class Evaluateur:
 
     def __init__(self, bloc=BLOC_1) -> None:
         self.bloc = bloc
-        self.grille = Grille()
+        self.grille = Grille(reference="C042")
         self.n = 0
         self.pas = commencer(EV, "u-expert", self.grille, bloc, T0)
         self.etat = self.pas.etat
@@ -334,7 +334,8 @@ def test_written_precisions_are_edited_from_the_review_and_skipping_keeps_them()
     e.cliquer(Aller(evaluation=EV, action="precisions", critere="B1.C1").pack())
     e.ecrire("Accueil structuré, reformulation systématique.")
     assert e.grille.precisions["B1.C1"] == "Accueil structuré, reformulation systématique."
-    assert e.etat.attente is Attente.REVUE and "Précisions enregistrées pour B1.C1." in e.texte()
+    assert e.etat.attente is Attente.REVUE
+    assert "Précisions enregistrées pour B1.C1 (candidat C042)." in e.texte()
 
 
 def test_missing_precisions_are_written_straight_from_the_review_button() -> None:

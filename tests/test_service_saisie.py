@@ -1,7 +1,9 @@
 """Typed lines while a flow waits for free text, through the service.
 
 A line that is a command in its shape (flows.saisie) is run as the command and
-the reply says what is still awaited; anything else is the awaited text;
+the reply says what is still awaited; anything else is the awaited text — but
+only while the person is on that evaluation: after acting on another one, the
+line is stored nowhere and the reply names what still waits;
 « annuler » drops what is awaited; a pending justification expires after a
 delay, or when the user clicks something else — each time said clearly, and
 nothing stored that the user did not mean.
@@ -263,3 +265,53 @@ async def test_the_awaited_text_can_come_from_the_prompt_form_and_is_never_a_com
     assert dossier is not None
     [reponse] = [r for r in dossier.reponses if r.critere == "B1.C1.1"]
     assert reponse.commentaire == "aide"
+
+
+@pytest.fixture
+async def deux_evaluations(horloge: Horloge) -> Service:
+    store = MemoryStore()
+    for numero in (1, 2):
+        await store.creer(evaluation(numero), par="u-coord")
+    return Service(store, default(), horloge)
+
+
+@pytest.mark.parametrize(
+    "ailleurs",
+    [
+        lambda u: u.taper("statut ev-C042-2"),
+        lambda u: u.cliquer(Aller(evaluation="ev-C042-2", action="reprendre").pack()),
+        lambda u: u.cliquer(Rapprocher(evaluation="ev-C042-2", action="liste").pack()),
+    ],
+)
+async def test_a_line_typed_after_moving_to_another_evaluation_goes_nowhere_and_says_why(
+    deux_evaluations: Service, ailleurs
+) -> None:
+    """Typed text goes only to the question the person is answering, never to a question
+    of an evaluation they left (found when tried in Slack)."""
+    service = deux_evaluations
+    expert = await _commentaire_attendu(service)
+    lu = await ailleurs(expert)
+    assert "Toujours en attente" not in lu
+    lu = await expert.taper("Sourire hésitant en début d'appel.")
+    assert "Ce texte n'a été enregistré nulle part" in lu
+    assert "Le commentaire sur B1.C1.1 (candidat C042) attend toujours" in lu and "Reprendre" in lu
+    assert await _commentaire(service) == ""
+    dossier = await service.store.dossier("ev-C042-2")
+    assert dossier is not None and all(not r.commentaire for r in dossier.reponses)
+    assert dossier.precisions == ()
+
+    assert "Un commentaire pour justifier ?" in await expert.cliquer(
+        Aller(evaluation=EV, action="reprendre").pack()
+    )
+    lu = await expert.taper("Sourire hésitant en début d'appel.")
+    assert "Commentaire enregistré pour B1.C1.1 (candidat C042)." in lu
+    assert await _commentaire(service) == "Sourire hésitant en début d'appel."
+
+
+async def test_a_lookup_or_the_same_evaluations_status_keeps_the_question_open(
+    deux_evaluations: Service,
+) -> None:
+    expert = await _commentaire_attendu(deux_evaluations)
+    for ligne in ("critere B1.C6.2", "statut C042", "statut ev-C042-1"):
+        assert EN_ATTENTE_COMMENTAIRE in await expert.taper(ligne)
+    assert "Commentaire enregistré pour B1.C1.1" in await expert.taper("Sourire hésitant.")

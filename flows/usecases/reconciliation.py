@@ -114,13 +114,16 @@ async def justify(ctx: Context, texte: TextEvent, conversation: Conversation) ->
         return resultat.replies
 
 
-def drop_stale(ctx: Context, evenement: Event, conversation: Conversation) -> tuple[Reply, ...]:
-    """A justification waiting past its delay, or left for a click elsewhere: dropped, and said."""
+def drop_stale(
+    ctx: Context, evenement: Event, conversation: Conversation, ailleurs: bool = False
+) -> tuple[Reply, ...]:
+    """A justification waiting past its delay, or left — for a click elsewhere, or a command on
+    another evaluation (``ailleurs``): dropped, and said."""
     attente = conversation.justification
     if attente is None:
         return ()
     expiree = attente.depuis is None or ctx.clock() - attente.depuis > ctx.justification_delay
-    if not expiree and not isinstance(evenement, ChoiceEvent | FormEvent):
+    if not expiree and not ailleurs and not isinstance(evenement, ChoiceEvent | FormEvent):
         return ()
     conversation.justification = None
     quoi = {"valeur": attente.valeur, "critere": attente.critere}

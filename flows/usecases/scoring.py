@@ -9,6 +9,7 @@ from flows.autorisation import Action, autorise
 from flows.conversation import Conversation
 from flows.evaluation import Soumission
 from flows.messages import (
+    Button,
     ChoiceEvent,
     CommandEvent,
     Envoyer,
@@ -17,6 +18,7 @@ from flows.messages import (
     Payload,
     Reply,
     TextEvent,
+    say,
 )
 from flows.notation import (
     ATTENTES_DE_TEXTE,
@@ -93,7 +95,7 @@ async def score(
             pas = etape(etat, evenement, grille, bloc, maintenant)
         await record(ctx, evaluation_id, pas.enregistrements, utilisateur, evenement.request_id)
         conversation.notation[evaluation_id] = pas.etat
-        conversation.actif = evaluation_id
+        conversation.actif, conversation.ouvert = evaluation_id, True
         if any(isinstance(e, Soumission) for e in pas.enregistrements):
             return pas.replies + await _when_both_submitted(ctx, evaluation_id)
         return pas.replies
@@ -114,7 +116,7 @@ async def _when_both_submitted(ctx: Context, evaluation_id: str) -> tuple[Reply,
 
 async def reminder(ctx: Context, conversation: Conversation) -> tuple[Reply, ...]:
     """The comment or précisions still awaited, after a command typed meanwhile; or nothing."""
-    grille = conversation.grille
+    grille = conversation.grille if conversation.ouvert else None
     if grille is None or grille.attente not in ATTENTES_DE_TEXTE:
         return ()
     if grille.attente is Attente.PRECISIONS:
@@ -124,6 +126,33 @@ async def reminder(ctx: Context, conversation: Conversation) -> tuple[Reply, ...
     if bloc is None or not 0 <= grille.position < len(bloc.criteres):
         return ()
     return said(txt.SRV_RAPPEL_COMMENTAIRE.format(critere=bloc.criteres[grille.position].id))
+
+
+async def left_waiting(ctx: Context, conversation: Conversation) -> tuple[Reply, ...]:
+    """A line typed after moving to another evaluation, while this grid's comment or
+    précisions wait: stored nowhere, and the way back to them (never taken as them)."""
+    grille = conversation.texte_en_suspens()
+    if grille is None:
+        return ()
+    dossier = await ctx.store.dossier(grille.evaluation)
+    bloc = ctx.referentiel.bloc(dossier.evaluation.bloc) if dossier is not None else None
+    if dossier is None or bloc is None:
+        return ()
+    reference = dossier.evaluation.candidat.reference
+    if grille.attente is Attente.PRECISIONS:
+        texte = txt.SRV_TEXTE_NON_RATTACHE_PRECISIONS.format(
+            competence=grille.competence, reference=reference
+        )
+    elif 0 <= grille.position < len(bloc.criteres):
+        critere = bloc.criteres[grille.position].id
+        texte = txt.SRV_TEXTE_NON_RATTACHE_COMMENTAIRE.format(critere=critere, reference=reference)
+    else:
+        return ()
+    reprendre = Button(
+        label=txt.NOTE_BOUTON_REPRENDRE,
+        payload=Aller(evaluation=grille.evaluation, action="reprendre").pack(),
+    )
+    return (say(texte, buttons=(reprendre,)),)
 
 
 async def mes_evaluations(

@@ -503,3 +503,28 @@ def test_the_web_api_client_formats_no_debug_line_unless_debug_is_wanted() -> No
     reglages = SlackSettings(bot_token="xoxb-t", signing_secret="s" * 32)
     assert web_client(reglages).logger.level == logging.getLogger("slack_sdk").getEffectiveLevel()
     assert web_client(reglages).logger.level > logging.DEBUG
+
+
+async def test_a_line_typed_after_moving_to_another_evaluation_is_stored_nowhere(
+    tmp_path: Path,
+) -> None:
+    """Found when tried as a Slack user would: a free line typed in the DM went to the
+    comment another evaluation was waiting for."""
+    async with slack(tmp_path) as s:
+        await _na_puis_commentaire(s)
+        coordinateur = Origin(channel="slack", conversation=f"D{COORD}", user=COORD)
+        await s.service.handle(
+            FormEvent(origin=coordinateur, request_id="creation-b2", form="nouvelle",
+                      values={**VALEURS, "bloc": "B2"})
+        )  # fmt: skip
+        assert (await s.commande(EXPERT, "statut ev-C042-B2", canal=DM)).status == 200
+        avant = len(s.messages_a(DM))
+        await s.ecrire(EXPERT, "Le candidat hésite à reformuler.")
+        await s.attendre(lambda: len(s.messages_a(DM)) > avant)
+        lu = textes_de(s.messages_a(DM)[-1])
+        assert "Ce texte n'a été enregistré nulle part" in lu
+        assert "Le commentaire sur B1.C1.1 (candidat C042) attend toujours" in lu
+        dossier = await s.service.store.dossier(EV)
+        assert dossier is not None and [r.commentaire for r in dossier.reponses] == [""]
+        autre = await s.service.store.dossier("ev-C042-B2")
+        assert autre is not None and autre.reponses == () and autre.precisions == ()
