@@ -569,18 +569,18 @@ class SlackChannel:
                     respond, text=texte, blocks=blocs, response_type="ephemeral",
                     replace_original=reply.to.replace,
                 )  # fmt: skip
-            elif reply.to.replace and message_ts is not None:
-                await self._appeler(
-                    self.client.chat_update, channel=origine.conversation, ts=message_ts,
-                    text=texte, blocks=blocs,
-                )  # fmt: skip
             else:
-                canal = (
-                    origine.conversation
-                    if origine.conversation.startswith("D")
-                    else await self._dm(origine.user)
-                )
-                if canal is not None:
+                # The person's own DM, as Slack names it to us: never a conversation a payload
+                # names (a forged or replayed one could name someone else's DM).
+                canal = await self._dm(origine.user)
+                if canal is None:
+                    continue
+                if reply.to.replace and message_ts is not None and canal == origine.conversation:
+                    await self._appeler(
+                        self.client.chat_update, channel=canal, ts=message_ts, text=texte,
+                        blocks=blocs,
+                    )  # fmt: skip
+                else:
                     await self._appeler(
                         self.client.chat_postMessage, channel=canal, text=texte, blocks=blocs
                     )

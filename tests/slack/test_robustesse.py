@@ -48,6 +48,25 @@ async def _na_puis_commentaire(s: Slack) -> None:
     await s.attendre(lambda: any("commentaire" in textes_de(m) for m in s.messages_a(DM)))
 
 
+async def test_a_click_naming_someone_elses_dm_is_answered_in_the_clickers_own(
+    tmp_path: Path,
+) -> None:
+    """Found when tried as a Slack user would: a click replayed by an outsider, its container
+    naming an évaluateur's DM, made the bot write its refusal there."""
+    async with slack(tmp_path) as s:
+        await _creer(s)
+        avant = len(s.messages_a(DM))
+        forge = Noter(evaluation=EV, critere="B1.C1.1", valeur="NA").pack()
+        message = {"channel": DM, "ts": "1700000000.000001", "blocks": []}  # the expert's DM
+        assert (await s.cliquer_valeur(INTRUS, message, "cqp:4.2", forge)).status == 200
+        await s.attendre(lambda: bool(s.messages_a(f"D{INTRUS}")))
+        assert "Seuls les deux évaluateurs désignés" in textes_de(s.messages_a(f"D{INTRUS}")[-1])
+        await _pause()
+        assert len(s.messages_a(DM)) == avant
+        assert not [u for u in s.faux.de("chat.update") if u.get("channel") == DM]
+        assert await _reponses(s) == []
+
+
 async def _reponses(s: Slack, qui: str = EXPERT) -> list[str]:
     dossier = await s.service.store.dossier(EV)
     assert dossier is not None
