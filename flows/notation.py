@@ -729,7 +729,26 @@ def _aller(ctx: _Ctx, evenement: Event, charge: Payload | None) -> Pas:
         return _vers(replace(ctx, etat=ctx.etat.model_copy(update={"revue_apres": True})), position)
     if action == "soumettre":
         return _soumettre(ctx)
+    if ctx.etat.attente is Attente.REVUE:
+        return _continuer(ctx)
     return reprendre(ctx)
+
+
+def _continuer(ctx: _Ctx) -> Pas:
+    """« Reprendre » from the review: the first critère without a value, else the first
+    précisions still required; the review again only once nothing is missing."""
+    criteres, precisions = manques(ctx.grille, ctx.bloc)
+    ctx = replace(ctx, etat=ctx.etat.model_copy(update={"revue_apres": False}))
+    if criteres:
+        return _vers(ctx, [c.id for c in ctx.bloc.criteres].index(criteres[0]))
+    competence = ctx.competence(precisions[0]) if precisions else None
+    if competence is None:
+        return Pas(ctx.etat, (revue(ctx),))
+    derniere = [c.id for c in ctx.bloc.criteres].index(competence.criteres[-1].id)
+    etat = ctx.etat.model_copy(
+        update={"attente": Attente.PRECISIONS, "competence": competence.id, "position": derniere}
+    )
+    return Pas(etat, (_demande_precisions(replace(ctx, etat=etat), competence),))
 
 
 def _soumettre(ctx: _Ctx) -> Pas:

@@ -377,3 +377,27 @@ def test_the_review_opens_every_competence_and_every_critere_within_the_channel_
         }
         assert modifier == {c.id for c in competence.criteres}
         e.aller("revue")
+
+
+def test_reprendre_from_the_review_of_an_unfinished_grid_goes_to_what_is_missing() -> None:
+    """Found when tried in the web chat: « Reprendre » posted the same review again."""
+    e = Evaluateur()
+    for _ in range(3):
+        e.noter(A)
+    e.aller("revue")
+    assert e.etat.attente is Attente.REVUE
+    e.aller("reprendre")
+    assert e.etat.attente is Attente.VALEUR and e.etat.position == 3
+    assert "B1.C1.4" in e.texte() and "Revue de la grille" not in e.texte()
+    # Every critère answered, précisions still required (bloc 1): their prompt, not the review.
+    for critere in BLOC_1.criteres[3:]:
+        e.noter(A, critere.id)
+    e.aller("revue")
+    e.aller("reprendre")
+    assert e.etat.attente is Attente.PRECISIONS and e.etat.competence == "B1.C1"
+    for competence in BLOC_1.competences:
+        e.cliquer(Aller(evaluation=EV, action="precisions", critere=competence.id).pack())
+        e.ecrire(f"Constaté ({competence.id}).")
+    e.aller("revue")
+    e.aller("reprendre")  # nothing missing: the review, to submit
+    assert e.etat.attente is Attente.REVUE and "Soumettre" in e.texte()

@@ -313,3 +313,34 @@ def test_the_page_loads_nothing_from_another_site() -> None:
     for fichier in STATIQUE.iterdir():
         contenu = fichier.read_text(encoding="utf-8")
         assert not re.search(r"(?:https?:)?//[a-z0-9.-]+\.[a-z]{2,}", contenu), fichier.name
+
+
+async def test_reprendre_in_the_review_of_an_unfinished_grid_shows_the_next_critere(
+    tmp_path: Path,
+) -> None:
+    """Found when tried in the web chat: « Reprendre » posted the same review again."""
+    async with appli(tmp_path) as a:
+        claire, karim = await a.client(), await a.client()
+        h_claire, h_karim = await connecter(claire, "claire"), await connecter(karim, "karim")
+        await envoyer(
+            claire, h_claire, "r-creation", type="formulaire", formulaire="nouvelle",
+            valeurs=CREATION,
+        )  # fmt: skip
+
+        async def cliquer(requete: str, label: str) -> dict[str, Any]:
+            entree = next(e for e in reversed(await fil(karim, h_karim)) if label in boutons(e))
+            statut = await envoyer(
+                karim, h_karim, requete, type="choix", payload=boutons(entree)[label],
+                message=entree["id"],
+            )  # fmt: skip
+            assert statut == 200
+            return (await fil(karim, h_karim))[-1]
+
+        question = await cliquer("r-clic-1", "Commencer la grille")
+        acquis = next(label for label in boutons(question) if label.startswith("A "))
+        await cliquer("r-clic-2", acquis)
+        assert "Revue de la grille" in texte(await cliquer("r-clic-3", "Revoir la grille"))
+        suite = await cliquer("r-clic-4", "Reprendre")
+        assert "B1.C1.2" in texte(suite) and "Revue de la grille" not in texte(suite)
+        for client in (claire, karim):
+            await client.close()
