@@ -628,6 +628,10 @@ RAP_PROPRE_PROPOSITION: Final = (
 )
 RAP_TOUT_RAPPROCHE: Final = "Tous les écarts ont une valeur commune. Vous pouvez consolider."
 RAP_BOUTON_CONSOLIDER: Final = "Voir la proposition consolidée"
+RAP_PERSISTANTS_POSSIBLES: Final = (
+    "Un écart ne se règle pas ? La proposition consolidée le transmet au jury avec vos deux "
+    "positions (désaccord persistant) ; vos deux visas la confirment."
+)
 
 CONS_TITRE: Final = "Proposition consolidée — candidat {reference}, bloc {bloc}"
 CONS_PROPOSITIONS: Final = {

@@ -212,6 +212,13 @@ def liste(dossier: Dossier, bloc: Bloc, utilisateur: str) -> Reply:
             Fields(items=tuple(champs)),
             Choices(buttons=tuple(boutons)),
         ]
+    # A disagreement that will not settle goes to the jury with both positions: the way to
+    # the consolidated proposal and its visa is always there, not only once all agree.
+    consolider = Button(
+        label=txt.RAP_BOUTON_CONSOLIDER,
+        payload=Consolider(evaluation=ev.id, action="voir").pack(),
+    )
+    blocs += [Paragraph(text=txt.RAP_PERSISTANTS_POSSIBLES), Choices(buttons=(consolider,))]
     return Reply(message=Message(summary=shorten(titre, 3000), blocks=tuple(blocs)))
 
 

@@ -11,9 +11,11 @@ from typing import Any
 
 from bot.slack.channel import web_client
 from bot.slack.settings import SlackSettings
-from flows.evaluation import EtatConversation
+from flows.evaluation import EtatConversation, Precisions, Reponse, Soumission
 from flows.messages import Destination, FormEvent, Origin, say
 from flows.notation import Aller, Noter
+from flows.rapprochement import Rapprocher
+from referentiel import CodeValeur, default
 from tests.slack.outils import COORD, EXPERT, INTERNE, INTRUS, RESULTATS, Slack, slack, textes_de
 
 EV = "ev-C042-B1"
@@ -547,3 +549,48 @@ async def test_a_line_typed_after_moving_to_another_evaluation_is_stored_nowhere
         assert dossier is not None and [r.commentaire for r in dossier.reponses] == [""]
         autre = await s.service.store.dossier("ev-C042-B2")
         assert autre is not None and autre.reponses == () and autre.precisions == ()
+
+
+async def test_a_disagreement_that_will_not_settle_still_leads_to_the_visa(tmp_path: Path) -> None:
+    """Found when tried as a Slack user would: with a persistent disagreement the list of
+    gaps offered no way to the visa (only ``/cqp resultat``, whose ephemeral button goes)."""
+    async with slack(tmp_path) as s:
+        await _creer(s)
+        bloc = default().blocs[0]
+        for qui in (EXPERT, INTERNE):
+            for critere in bloc.criteres:
+                valeur = (
+                    CodeValeur.NA if qui == INTERNE and critere.id == "B1.C1.1" else CodeValeur.A
+                )
+                reponse = Reponse(critere=critere.id, evaluateur=qui, valeur=valeur,
+                                  horodatage=datetime.now(UTC))  # fmt: skip
+                await s.service.store.enregistrer(EV, reponse, par=qui)
+            for competence in bloc.competences:
+                precisions = Precisions(
+                    competence=competence.id, evaluateur=qui, texte="Constaté.",
+                    horodatage=datetime.now(UTC),
+                )  # fmt: skip
+                await s.service.store.enregistrer(EV, precisions, par=qui)
+            soumission = Soumission(evaluateur=qui, horodatage=datetime.now(UTC))
+            await s.service.store.enregistrer(EV, soumission, par=qui)
+
+        for qui in (EXPERT, INTERNE):
+            dm = f"D{qui}"
+            avant = len(s.messages_a(dm))
+            liste = Rapprocher(evaluation=EV, action="liste").pack()
+            await s.cliquer_valeur(
+                qui, {"channel": dm, "ts": "1.1", "blocks": []}, "cqp:0.0", liste
+            )
+            await s.attendre(lambda: len(s.messages_a(dm)) > avant)  # noqa: B023
+            ecarts = s.messages_a(dm)[-1]
+            assert "B1.C1.1" in textes_de(ecarts) and "désaccord persistant" in textes_de(ecarts)
+            avant = len(s.messages_a(dm))
+            await s.cliquer(qui, ecarts, "Voir la proposition consolidée")
+            await s.attendre(lambda: len(s.messages_a(dm)) > avant)  # noqa: B023
+            proposition = s.messages_a(dm)[-1]
+            assert "B1.C1.1" in textes_de(proposition)
+            await s.cliquer(qui, proposition, "Donner mon visa")
+        await s.attendre(lambda: bool(s.messages_a(RESULTATS)))
+        dossier = await s.service.store.dossier(EV)
+        assert dossier is not None and len(dossier.visas_actifs) == 2 and dossier.accords == ()
+        assert "B1.C1.1" in textes_de(s.messages_a(RESULTATS)[-1])  # sent to the jury as such
