@@ -33,6 +33,7 @@ Example:
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Annotated, ClassVar, Literal, Self
 
 from pydantic import (
@@ -59,6 +60,12 @@ MAX_ARGS = 2_100
 (2,000 characters, flows.evaluation.MAX_RAISON)."""
 
 Short = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+
+
+def fold(mot: str) -> str:
+    """A word as a command name is compared: lower-cased, accents dropped (« Résultat »)."""
+    decompose = unicodedata.normalize("NFKD", mot.lower())
+    return "".join(c for c in decompose if not unicodedata.combining(c))
 
 
 class _Model(BaseModel):
@@ -100,9 +107,10 @@ class CommandEvent(_Event):
 
     @classmethod
     def split(cls, line: str) -> tuple[str, str] | None:
-        """``line``'s first word, lower-cased, and the rest; None for a blank line."""
+        """``line``'s first word, lower-cased and without accents (``critère`` is ``critere``),
+        and the rest; None for a blank line."""
         match = cls._SYNTAX.match(line)
-        return None if match is None else (match.group(1).lower(), match.group(2))
+        return None if match is None else (fold(match.group(1)), match.group(2))
 
     @classmethod
     def parse(cls, origin: Origin, request_id: str, line: str) -> CommandEvent | None:

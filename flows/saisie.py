@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 
+from flows.messages import fold
 from referentiel import CodeValeur
 
 ANNULER = "annuler"
@@ -52,7 +53,7 @@ def est_commande(ligne: str) -> bool:
     mots = ligne.strip().split(maxsplit=1)
     if not mots:
         return False
-    forme = FORMES.get(mots[0].lower())
+    forme = FORMES.get(fold(mots[0]))
     return forme is not None and forme.fullmatch(mots[1] if len(mots) > 1 else "") is not None
 
 
@@ -63,4 +64,4 @@ def est_valeur(ligne: str) -> bool:
 
 def est_annulation(ligne: str) -> bool:
     """Whether ``ligne`` is « annuler » alone (any case, any spaces around)."""
-    return ligne.strip().lower() == ANNULER
+    return fold(ligne.strip()) == ANNULER

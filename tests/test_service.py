@@ -112,6 +112,15 @@ async def test_commands_answer_anyone_and_a_typo_gets_a_suggestion(service: Serv
     assert "mes-evaluations" in await quelquun.taper("aide")
 
 
+@pytest.mark.parametrize("ligne", ["critère accueil", "CRITÈRE accueil", "/cqp Critère accueil"])
+async def test_a_command_name_typed_with_its_accents_is_that_command(
+    service: Service, ligne: str
+) -> None:
+    """Found when tried in the web chat: « critère accueil » was refused."""
+    lu = await Utilisateur(service, "u-quelquun").taper(ligne)
+    assert "B1.C1.1 — La posture d'accueil" in lu and "Je ne connais pas" not in lu
+
+
 async def test_a_forged_button_changes_nothing(service: Service) -> None:
     expert = Utilisateur(service, "u-expert")
     assert "ne correspond plus" in await expert.cliquer("v:ev-C042-1:B1.C1.1:XYZ")

@@ -594,3 +594,13 @@ async def test_a_disagreement_that_will_not_settle_still_leads_to_the_visa(tmp_p
         dossier = await s.service.store.dossier(EV)
         assert dossier is not None and len(dossier.visas_actifs) == 2 and dossier.accords == ()
         assert "B1.C1.1" in textes_de(s.messages_a(RESULTATS)[-1])  # sent to the jury as such
+
+
+async def test_a_slash_command_typed_with_its_accents_is_that_command(tmp_path: Path) -> None:
+    async with slack(tmp_path) as s:
+        reponse = await s.commande(EXPERT, "critère accueil", canal=DM)
+        assert reponse.status == 200
+        await s.attendre(lambda: any(a.methode.startswith("response_url") for a in s.faux.appels))
+        envois = [a.args for a in s.faux.appels if a.methode.startswith("response_url")]
+        lu = " ".join(textes_de(e) for e in envois)
+        assert "B1.C1.1 — La posture d'accueil" in lu and "Je ne connais pas" not in lu
