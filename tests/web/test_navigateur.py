@@ -321,3 +321,26 @@ async def test_on_an_intranet_a_sign_in_link_opens_the_chat_and_nothing_else_doe
     await karim.attendre("B1.C1.2 —")  # pushed live over the session's WebSocket
     await karim.photo("intranet")
     await contexte.close()
+
+
+async def test_a_prompt_sent_again_after_a_refusal_is_taken(
+    adresse: str, navigateur: Browser
+) -> None:
+    """Found when tried in the web chat: précisions refused (spaces only), then written in the
+    same box and sent again — nothing happened (the page reused the first send's request id)."""
+    karim = await ouvrir(navigateur, adresse, "7-karim-renvoi", "Karim Haddad")
+    await karim.cliquer(await karim.attendre("Commencer la grille"), "Commencer la grille")
+    for critere in BLOC_1.competences[0].criteres:
+        await karim.cliquer(await karim.attendre(f"{critere.id} —"), re.compile(r"^A ·"))
+    bulle = await karim.attendre("Compétence B1.C1 terminée")
+    demande = karim.page.locator(f"#{await bulle.get_attribute('id')}")  # this very bubble
+    champ = demande.get_by_label("Vos précisions sur la compétence")
+    await champ.fill("   ")
+    await demande.get_by_role("button", name="Envoyer").click()
+    await karim.attendre("obligatoires")
+    await champ.fill("Accueil chaleureux, reformulation systématique.")
+    await demande.get_by_role("button", name="Envoyer").click()
+    await expect(karim.page.locator("#fil-prive")).to_contain_text(
+        "Précisions enregistrées pour B1.C1 (candidat DEMO-001)."
+    )
+    await karim.photo("renvoi")

@@ -237,18 +237,30 @@ function boutonsDe(entree) {
 
 async function choisir(entree, payload, bouton) {
   focusApresReponse = true;
-  // The same request id on a retry: the server applies a click once.
+  // A request id names one attempt: kept to send it again after a failure (the server
+  // applies it once), a new one for the next click once this one was answered.
   bouton.dataset.requete = bouton.dataset.requete || nouvelleRequete();
-  await envoyer({ type: "choix", payload, message: entree.id, requete: bouton.dataset.requete }, boutonsDe(entree));
+  const ok = await envoyer({ type: "choix", payload, message: entree.id, requete: bouton.dataset.requete }, boutonsDe(entree));
+  if (ok) delete bouton.dataset.requete;
 }
 
 async function envoyerFormulaire(entree, form, bouton) {
   const valeurs = {};
   for (const champ of form.querySelectorAll("input, textarea")) valeurs[champ.name] = champ.value;
   const nom = (bouton && bouton.dataset.formulaire) || form.querySelector("[data-formulaire]").dataset.formulaire;
-  form.dataset.requete = form.dataset.requete || nouvelleRequete();
+  // One attempt, one request id: the same values sent again after a failure keep it; a form
+  // sent again after its answer (corrected after a refusal) is a new attempt.
+  const contenu = JSON.stringify([nom, valeurs]);
+  if (form.dataset.contenu !== contenu) {
+    form.dataset.requete = nouvelleRequete();
+    form.dataset.contenu = contenu;
+  }
   focusApresReponse = true;
-  await envoyer({ type: "formulaire", formulaire: nom, valeurs, message: entree.id, requete: form.dataset.requete }, boutonsDe(entree));
+  const ok = await envoyer({ type: "formulaire", formulaire: nom, valeurs, message: entree.id, requete: form.dataset.requete }, boutonsDe(entree));
+  if (ok) {
+    delete form.dataset.requete;
+    delete form.dataset.contenu;
+  }
 }
 
 async function envoyerTexte(texte) {
