@@ -22,8 +22,10 @@ from bot.demo import COORDINATRICE, EVALUATEURS, evaluation_de_demo, preparer_do
 from bot.server import CHAT, WEB_DIR, create_app, service_for
 from bot.web.access import Invitations, secret_key
 from bot.web.annuaire import Annuaire
+from flows.notation import Aller
 from referentiel import CodeValeur, default
 from storage import open_store
+from tests.harnais import Utilisateur
 
 CHROMIUM = "/usr/bin/chromium"
 # Chromium's background services try to reach Google; this machine's network is closed.
@@ -40,6 +42,13 @@ ECARTS_LEA = {"B1.C1.2": CodeValeur.NA, "B1.C2.4": CodeValeur.ECA}
 @asynccontextmanager
 async def _serveur_de_demo(dossier: Path, local: bool) -> AsyncIterator[str]:
     """The demo workspace, as ``cqp-bot demo`` prepares it, served on a free loopback port."""
+    async with _demo(dossier, local) as (url, _):
+        yield url
+
+
+@asynccontextmanager
+async def _demo(dossier: Path, local: bool) -> AsyncIterator[tuple[str, web.Application]]:
+    """The demo server's address, and its app (for a test that must reach its service)."""
     preparer_dossier(dossier, dossier / "utilisateurs.yaml", reset=False)
     annuaire = Annuaire.lire(dossier / "utilisateurs.yaml")
     store = await open_store(dossier)
@@ -51,7 +60,7 @@ async def _serveur_de_demo(dossier: Path, local: bool) -> AsyncIterator[str]:
     await site.start()
     hote, port = runner.addresses[0][:2]
     try:
-        yield f"http://{hote}:{port}"
+        yield f"http://{hote}:{port}", app
     finally:
         await runner.cleanup()
         await store.fermer()
@@ -344,3 +353,28 @@ async def test_a_prompt_sent_again_after_a_refusal_is_taken(
         "Précisions enregistrées pour B1.C1 (candidat DEMO-001)."
     )
     await karim.photo("renvoi")
+
+
+async def test_the_jury_export_downloads_from_its_link_in_local_mode(
+    tmp_path: Path, navigateur: Browser
+) -> None:
+    """Found when tried in the demo: the « Télécharger … » link answered 401."""
+    async with _demo(tmp_path, local=True) as (adresse, app):
+        service = app[CHAT].service
+        evaluation = "ev-DEMO-001-B1"
+        for qui in ("karim", "lea"):  # both grids, straight through the service
+            u = Utilisateur(service, qui)
+            await u.cliquer(Aller(evaluation=evaluation, action="reprendre").pack())
+            for competence in BLOC_1.competences:
+                for critere in competence.criteres:
+                    await u.cliquer(f"v:{evaluation}:{critere.id}:A")
+                await u.taper(f"{competence.id} : constaté.")
+            await u.cliquer(Aller(evaluation=evaluation, action="soumettre").pack())
+        claire = await ouvrir(navigateur, adresse, "8-export", "Claire Dubois")
+        await claire.taper(f"export {evaluation}")
+        bulle = await claire.attendre("Télécharger cqp-DEMO-001.json")
+        async with claire.page.expect_download() as telechargement:
+            await bulle.get_by_role("link", name="Télécharger cqp-DEMO-001.json").click()
+        fichier = await (await telechargement.value).path()
+        assert '"reference": "DEMO-001"' in Path(fichier).read_text(encoding="utf-8")
+        await claire.photo("export")

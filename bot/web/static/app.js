@@ -143,7 +143,10 @@ function rendreEntree(entree) {
   }
   if (entree.fichier) {
     const lien = element("a", "fichier", `Télécharger ${entree.fichier.nom}`);
-    lien.href = entree.fichier.url;
+    // A plain link carries no header: in local mode it says who this page is, as the
+    // WebSocket does (off loopback, the session's cookie does).
+    const qui = session.local ? `?utilisateur=${encodeURIComponent(session.utilisateur.id)}` : "";
+    lien.href = entree.fichier.url + qui;
     lien.download = entree.fichier.nom;
     bulle.append(lien);
   }
