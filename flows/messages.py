@@ -378,6 +378,10 @@ class Reply(_Model):
     """A discussion this reply belongs to, between its sender and its addressee (the two
     évaluateurs' reconciliation): a channel that has shared threads posts it in one thread
     both see (Slack: a group DM); the others send it to the addressee as usual."""
+    aparte: bool = False
+    """A notice beside the answer — what a flow still waits for, a proposal dropped — not the
+    answer itself: a channel that shows the answer elsewhere than in the conversation (Slack's
+    App Home) sends these to the conversation."""
 
 
 def shorten(text: str, length: int = MAX_TEXT) -> str:
@@ -385,9 +389,15 @@ def shorten(text: str, length: int = MAX_TEXT) -> str:
     return text if len(text) <= length else text[: length - 1] + "…"
 
 
-def say(*texts: str, to: Destination | None = None, buttons: tuple[Button, ...] = ()) -> Reply:
+def say(
+    *texts: str,
+    to: Destination | None = None,
+    buttons: tuple[Button, ...] = (),
+    aparte: bool = False,
+) -> Reply:
     """A reply of plain paragraphs (each cut to fit), with optional buttons under them."""
     blocks: tuple[Paragraph | Choices, ...] = tuple(Paragraph(text=shorten(t)) for t in texts)
     if buttons:
         blocks += (Choices(buttons=buttons),)
-    return Reply(message=Message(summary=shorten(texts[0]), blocks=blocks), to=to or Destination())
+    message = Message(summary=shorten(texts[0]), blocks=blocks)
+    return Reply(message=message, to=to or Destination(), aparte=aparte)

@@ -368,9 +368,10 @@ class SlackChannel:
                 name="mes-evaluations",
             )
         )
-        # The command's answer comes last; before it, a notice (a proposal that expired…),
-        # which goes to the DM rather than in place of the list.
-        *avis, liste = replies
+        # The command's answer goes to the Home; a notice beside it (a proposal that expired,
+        # what a flow still waits for) goes to the DM, never in place of the list.
+        avis = [r for r in replies if r.aparte]
+        liste = next(r for r in replies if not r.aparte)
         blocs: list[dict[str, Any]] = [
             {"type": "header", "text": {"type": "plain_text", "text": textes.SLACK_ACCUEIL_TITRE}}
         ]
@@ -386,8 +387,8 @@ class SlackChannel:
             blocs.append(
                 {"type": "header", "text": {"type": "plain_text", "text": textes.SLACK_SUIVI}}
             )
-            *autres, etat = suivi
-            avis += autres
+            avis += [r for r in suivi if r.aparte]
+            etat = next(r for r in suivi if not r.aparte)
             blocs.extend(blockkit.blocks(etat.message, "suivi-"))
         self._envoyer_ensuite(
             self._appeler(

@@ -128,13 +128,13 @@ def drop_stale(
     conversation.justification = None
     quoi = {"valeur": attente.valeur, "critere": attente.critere}
     if not expiree:
-        return said(txt.SRV_JUSTIFICATION_ABANDONNEE.format(**quoi))
+        return (say(txt.SRV_JUSTIFICATION_ABANDONNEE.format(**quoi), aparte=True),)
     ecarts = Button(
         label=txt.RAP_BOUTON_LISTE,
         payload=rapprochement.Rapprocher(evaluation=attente.evaluation, action="liste").pack(),
     )
     texte = txt.SRV_JUSTIFICATION_EXPIREE.format(**quoi, minutes=ctx.minutes)
-    return (say(texte, buttons=(ecarts,)),)
+    return (say(texte, buttons=(ecarts,), aparte=True),)
 
 
 def reminder(conversation: Conversation) -> tuple[Reply, ...]:
@@ -142,4 +142,5 @@ def reminder(conversation: Conversation) -> tuple[Reply, ...]:
     attente = conversation.justification
     if attente is None:
         return ()
-    return said(txt.SRV_RAPPEL_JUSTIFICATION.format(valeur=attente.valeur, critere=attente.critere))
+    texte = txt.SRV_RAPPEL_JUSTIFICATION.format(valeur=attente.valeur, critere=attente.critere)
+    return (say(texte, aparte=True),)

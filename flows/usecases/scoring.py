@@ -120,12 +120,13 @@ async def reminder(ctx: Context, conversation: Conversation) -> tuple[Reply, ...
     if grille is None or grille.attente not in ATTENTES_DE_TEXTE:
         return ()
     if grille.attente is Attente.PRECISIONS:
-        return said(txt.SRV_RAPPEL_PRECISIONS.format(competence=grille.competence))
+        return (say(txt.SRV_RAPPEL_PRECISIONS.format(competence=grille.competence), aparte=True),)
     dossier = await ctx.store.dossier(grille.evaluation)
     bloc = ctx.referentiel.bloc(dossier.evaluation.bloc) if dossier is not None else None
     if bloc is None or not 0 <= grille.position < len(bloc.criteres):
         return ()
-    return said(txt.SRV_RAPPEL_COMMENTAIRE.format(critere=bloc.criteres[grille.position].id))
+    texte = txt.SRV_RAPPEL_COMMENTAIRE.format(critere=bloc.criteres[grille.position].id)
+    return (say(texte, aparte=True),)
 
 
 async def left_waiting(ctx: Context, conversation: Conversation) -> tuple[Reply, ...]:

@@ -261,6 +261,22 @@ async def test_app_home_lists_my_evaluations(tmp_path: Path) -> None:
         assert "Mes évaluations" in vue and "C042" in vue
 
 
+async def test_app_home_lists_my_evaluations_while_a_comment_waits(tmp_path: Path) -> None:
+    """Found when tried as a Slack user would: NA clicked, the comment's modal closed, the
+    Home read only « Toujours en attente : … » and the list went into the DM."""
+    async with slack(tmp_path) as s:
+        await _na_puis_commentaire(s)
+        avant = len(s.messages_a(DM))
+        await s.evenement({"type": "app_home_opened", "user": EXPERT, "tab": "home",
+                           "channel": DM, "event_ts": "1700000300.2"})  # fmt: skip
+        await s.attendre(lambda: bool(s.faux.de("views.publish")))
+        vue = textes_de(s.faux.de("views.publish")[-1]["view"])
+        assert "Mes évaluations" in vue and "C042" in vue and "Toujours en attente" not in vue
+        await s.attendre(lambda: len(s.messages_a(DM)) > avant)  # the reminder, in the DM
+        dm = [textes_de(m) for m in s.messages_a(DM)[avant:]]
+        assert any("Toujours en attente" in t for t in dm) and not any("C042 ·" in t for t in dm)
+
+
 async def test_a_change_of_mind_within_seconds_keeps_the_last_value(tmp_path: Path) -> None:
     async with slack(tmp_path) as s:
         await _commencer(s)
