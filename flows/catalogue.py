@@ -352,6 +352,8 @@ NOTE_DEJA_REPONDU: Final = "Réponse enregistrée : {valeur}"
 NOTE_RESUME_QUESTION: Final = "{critere} — {libelle}"
 NOTE_BOUTON_RETOUR: Final = "◀ Retour"
 NOTE_BOUTON_ENVOYER_TEXTE: Final = "Envoyer"
+NOTE_TITRE_COMMENTAIRE: Final = "Commentaire · {critere}"
+NOTE_TITRE_PRECISIONS: Final = "Précisions · {competence}"
 NOTE_CHAMP_COMMENTAIRE: Final = "Votre commentaire (facultatif)"
 NOTE_CHAMP_PRECISIONS: Final = "Vos précisions sur la compétence"
 NOTE_BOUTON_PASSER: Final = "Passer"
@@ -455,7 +457,7 @@ CMD_BLOC_INCONNU: Final = "Le bloc « {bloc} » n'existe pas : les blocs sont {b
 CMD_CRITERE_RESULTATS: Final = "{n} résultat(s) pour « {requete} »"
 CMD_CRITERE_LIEU: Final = "Bloc {bloc} › {competence}"
 CMD_CRITERE_LIEU_RUBRIQUE: Final = "{competence} › {rubrique}"
-CMD_CRITERE_HORS_COMPETENCE: Final = "—"
+CMD_CRITERE_LIEU_BLOC: Final = "Bloc {bloc}"
 CMD_MES_EVALUATIONS_AUCUNE: Final = "Vous n'avez aucune évaluation en cours."
 CMD_MES_EVALUATIONS_TITRE: Final = "Vos évaluations"
 CMD_EVALUATION_LIGNE: Final = (
@@ -556,6 +558,7 @@ QUA_AUCUNE: Final = (
 QUA_USAGE: Final = "Tapez « accord » pour toutes vos évaluations, ou « accord B1 » pour un bloc."
 
 CRE_TITRE: Final = "Nouvelle évaluation"
+"""Also the title of the form where a channel titles it (24 characters at most)."""
 CRE_INTRO: Final = (
     "Renseignez le candidat, le bloc et les deux évaluateurs. Les deux évaluateurs recevront "
     "chacun un message pour commencer leur grille."
@@ -656,6 +659,7 @@ RES_VISAS: Final = "Les deux évaluateurs ont donné leur visa. Détail : « res
 # --- Evidence: the entretiens observed (flows.preuves) -----------------------------------
 
 PRV_TITRE: Final = "Entretien observé — candidat {reference}, bloc {bloc}"
+PRV_TITRE_COURT: Final = "Entretien observé"
 PRV_CHAMPS: Final = {
     "numero": "Numéro de l'entretien (1 à 5)",
     "date": "Date (JJ/MM/AAAA)",

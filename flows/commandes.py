@@ -107,18 +107,16 @@ def critere(recherche: SearchIndex, requete: str) -> Reply:
             )
         )
         ctx = resultat.contexte
-        lieu = (
-            ctx.competence.id
-            if ctx.competence is not None and isinstance(element, Critere)
-            else txt.CMD_CRITERE_HORS_COMPETENCE
-        )
-        if isinstance(element, Critere) and element.rubrique:
-            lieu = txt.CMD_CRITERE_LIEU_RUBRIQUE.format(competence=lieu, rubrique=element.rubrique)
-        blocs.append(
-            Context(
-                text=shorten(txt.CMD_CRITERE_LIEU.format(bloc=ctx.bloc.id, competence=lieu), 2000)
-            )
-        )
+        if isinstance(element, Critere) and ctx.competence is not None:
+            lieu = ctx.competence.id
+            if element.rubrique:
+                lieu = txt.CMD_CRITERE_LIEU_RUBRIQUE.format(
+                    competence=lieu, rubrique=element.rubrique
+                )
+            texte = txt.CMD_CRITERE_LIEU.format(bloc=ctx.bloc.id, competence=lieu)
+        else:  # a compétence: where it is is its bloc
+            texte = txt.CMD_CRITERE_LIEU_BLOC.format(bloc=ctx.bloc.id)
+        blocs.append(Context(text=shorten(texte, 2000)))
     return Reply(message=Message(summary=shorten(blocs[0].text, 3000), blocks=tuple(blocs)))
 
 

@@ -122,7 +122,8 @@ def formulaire(valeurs: Mapping[str, str] | None = None, erreurs: Collection[str
             )
         )
     )
-    return Reply(message=Message(summary=txt.CRE_TITRE, blocks=tuple(blocs)))
+    message = Message(summary=txt.CRE_TITRE, titre=txt.CRE_TITRE, blocks=tuple(blocs))
+    return Reply(message=message)
 
 
 def _date(texte: str) -> date | None:

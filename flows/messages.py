@@ -53,6 +53,8 @@ MAX_BUTTON_LABEL = 75
 MAX_BUTTONS = 25
 MAX_FIELDS = 10
 MAX_PAYLOAD = 200
+MAX_TITRE = 24
+"""A title's length where a channel shows one: a Slack modal's."""
 MAX_TYPED = 10_000
 """Longest text a person may type in one message (a comment, précisions)."""
 MAX_ARGS = 2_100
@@ -287,6 +289,8 @@ class Message(_Model):
 
     summary: Text
     blocks: tuple[Block, ...] = Field(default=(), max_length=MAX_BLOCKS)
+    titre: Annotated[str, StringConstraints(max_length=MAX_TITRE)] | None = None
+    """What the message asks for, in a few words, where a channel titles it (a modal)."""
 
 
 def propose(message: Message, kind: str, value: str | None) -> Message:

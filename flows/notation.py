@@ -516,6 +516,7 @@ def _demande_commentaire(evaluation: str, critere: str, valeur: CodeValeur) -> R
     return Reply(
         message=Message(
             summary=texte,
+            titre=txt.NOTE_TITRE_COMMENTAIRE.format(critere=critere),
             blocks=(
                 Paragraph(text=texte),
                 *_saisie(evaluation, txt.NOTE_CHAMP_COMMENTAIRE, False),
@@ -540,6 +541,7 @@ def _demande_precisions(ctx: _Ctx, competence: Competence) -> Reply:
     return Reply(
         message=Message(
             summary=shorten(texte),
+            titre=txt.NOTE_TITRE_PRECISIONS.format(competence=competence.id),
             blocks=(
                 *paragraphs(texte)[:10],
                 *saisie,

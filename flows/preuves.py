@@ -77,7 +77,8 @@ def formulaire(
         label=txt.PRV_BOUTON_ENREGISTRER, payload=Envoyer(formulaire=nom_formulaire(ev.id)).pack()
     )
     blocs.append(Choices(buttons=(bouton,)))
-    return Reply(message=Message(summary=titre, blocks=tuple(blocs)))
+    message = Message(summary=titre, titre=txt.PRV_TITRE_COURT, blocks=tuple(blocs))
+    return Reply(message=message)
 
 
 def _oui_non(texte: str) -> bool | None:

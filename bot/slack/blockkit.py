@@ -95,10 +95,10 @@ def has_inputs(message: Message) -> bool:
 def modal(message: Message, formulaire: str, metadata: dict[str, str]) -> dict[str, Any]:
     """A form message as a modal: its text, its inputs; Slack's own submit button sends it."""
     sortie: list[dict[str, Any]] = []
-    titre = textes.SLACK_TITRE_FORMULAIRE
+    titre = message.titre
     for bloc in message.blocks:
         if isinstance(bloc, Heading):
-            titre = bloc.text
+            titre = titre or bloc.text
             sortie.append({"type": "header", "text": _texte(bloc.text, 150)})
         elif isinstance(bloc, Paragraph):
             sortie.append({"type": "section", "text": _texte(bloc.text)})
@@ -114,7 +114,7 @@ def modal(message: Message, formulaire: str, metadata: dict[str, str]) -> dict[s
         "type": "modal",
         "callback_id": FORM_CALLBACK,
         "private_metadata": json.dumps({**metadata, "formulaire": formulaire}),
-        "title": _texte(titre, 24),
+        "title": _texte(titre or textes.SLACK_TITRE_FORMULAIRE, 24),
         "submit": _texte(textes.SLACK_ENVOYER, 24),
         "close": _texte(textes.SLACK_ANNULER, 24),
         "blocks": sortie[:100],

@@ -230,7 +230,8 @@ class SlackChannel:
         self._envoyer_ensuite(
             self._ouvrir_puis_livrer(
                 command["trigger_id"] if formulaire else None, formulaire, command["channel_id"],
-                self.livrer(origine, replies, respond=respond, ephemere=True),
+                lambda envoi: self.livrer(origine, envoi, respond=respond, ephemere=True),
+                replies, seul=True,
             )
         )  # fmt: skip
 
@@ -269,10 +270,11 @@ class SlackChannel:
         self._envoyer_ensuite(
             self._ouvrir_puis_livrer(
                 body.get("trigger_id") if formulaire else None, formulaire, canal,
-                self.livrer(
-                    origine, replies, respond=respond, ephemere=ephemere,
+                lambda envoi: self.livrer(
+                    origine, envoi, respond=respond, ephemere=ephemere,
                     message_ts=None if ephemere else message_ts, depuis_clic=True,
                 ),
+                replies,
             )
         )  # fmt: skip
 
@@ -453,27 +455,36 @@ class SlackChannel:
         trigger_id: str | None,
         formulaire: tuple[Reply, str] | None,
         canal: str,
-        envoi: Awaitable[None],
+        livrer: Callable[[tuple[Reply, ...]], Awaitable[None]],
+        replies: tuple[Reply, ...],
+        seul: bool = False,
     ) -> None:
         """After the ack: the modal first (its trigger lasts 3 s), then the replies.
 
-        A modal that cannot open (Slack slow or down) is logged; the replies — among
-        them the form as a message, whose button opens it again — still go out.
+        The form is also posted, so that its other buttons (« Passer », « Retour ») and its
+        « Envoyer », which opens the modal again, stay at hand once the modal is closed —
+        but not with ``seul`` (a slash command's form, which has no other button). A modal
+        that cannot open (Slack slow or down) is logged, and the form is posted whatever.
         """
         if trigger_id and formulaire is not None:
             try:
-                await self._ouvrir_modal(trigger_id, formulaire, canal)
+                ouvert = await self._ouvrir_modal(trigger_id, formulaire, canal)
             except Exception:
                 log.exception("views.open failed")
-        await envoi
+                ouvert = False
+            if ouvert and seul:
+                replies = tuple(r for r in replies if r is not formulaire[0])
+        await livrer(replies)
 
     async def _ouvrir_modal(
         self, trigger_id: str, formulaire: tuple[Reply, str], canal: str
-    ) -> None:
+    ) -> bool:
         # The results channel of the settings is the one proposed, where a form asks for one.
         message = propose(formulaire[0].message, "channel", self.settings.results_channel)
         vue = blockkit.modal(message, formulaire[1], {"canal": canal})
-        await self._appeler(self.client.views_open, trigger_id=trigger_id, view=vue)
+        return (
+            await self._appeler(self.client.views_open, trigger_id=trigger_id, view=vue) is not None
+        )
 
     async def _dans_le_fil(
         self, reply: Reply, de: str, pour: str, texte: str, blocs: list[dict[str, Any]]
@@ -547,6 +558,15 @@ class SlackChannel:
                         title=reply.fichier.nom, content=reply.fichier.contenu,
                         initial_comment=texte,
                     )  # fmt: skip
+                if (
+                    dm is not None
+                    and ephemere
+                    and respond is not None
+                    and dm != origine.conversation
+                ):
+                    # Asked in a channel: said there, for this person only, where it went.
+                    avis = textes.SLACK_FICHIER_EN_PRIVE.format(nom=reply.fichier.nom)
+                    await self._appeler(respond, text=avis, response_type="ephemeral")
                 continue
             if reply.to.kind == "results":
                 await self._publier_resultat(reply, origine)

@@ -479,6 +479,11 @@ async def test_the_jury_export_is_uploaded_to_the_coordinateur_only(tmp_path: Pa
         assert fin["channel_id"] == f"D{COORD}"  # the DM, not the channel it was asked in
         [contenu] = s.faux.fichiers.values()
         assert b'"reference": "C042"' in contenu
+        # Asked in a channel: said there, for the coordinateur only, where the file went.
+        await s.attendre(lambda: any(a.methode.startswith("response_url") for a in s.faux.appels))
+        [avis] = [a.args for a in s.faux.appels if a.methode.startswith("response_url")]
+        assert avis["response_type"] == "ephemeral"
+        assert "cqp-C042.json est dans votre conversation privée" in avis["text"]
 
         await s.commande(EXPERT, f"export {EV}", canal=DM)
         await _pause()
@@ -620,3 +625,23 @@ async def test_a_slash_command_typed_with_its_accents_is_that_command(tmp_path: 
         envois = [a.args for a in s.faux.appels if a.methode.startswith("response_url")]
         lu = " ".join(textes_de(e) for e in envois)
         assert "B1.C1.1 — La posture d'accueil" in lu and "Je ne connais pas" not in lu
+
+
+async def test_the_comment_modal_is_titled_by_what_it_asks(tmp_path: Path) -> None:
+    async with slack(tmp_path) as s:
+        await _na_puis_commentaire(s)
+        demande = s.dernier_a(DM, "Un commentaire pour justifier")
+        await s.cliquer(EXPERT, demande, "Envoyer")
+        await s.attendre(lambda: bool(s.faux.de("views.open")))
+        assert s.faux.de("views.open")[-1]["view"]["title"]["text"] == "Commentaire · B1.C1.1"
+
+
+async def test_a_competence_found_by_a_lookup_says_its_bloc_and_no_dash(tmp_path: Path) -> None:
+    async with slack(tmp_path) as s:
+        await s.commande(EXPERT, "critere B1.C2", canal=DM)
+        await s.attendre(lambda: any(a.methode.startswith("response_url") for a in s.faux.appels))
+        [envoi] = [a.args for a in s.faux.appels if a.methode.startswith("response_url")]
+        lignes = [textes_de({"blocks": [b]}) for b in envoi["blocks"]]
+        competence = next(i for i, t in enumerate(lignes) if t.startswith("B1.C2 —"))
+        assert lignes[competence + 1] == "Bloc B1"  # was « Bloc B1 › — »
+        assert "—" not in " ".join(t for t in lignes if t.startswith("Bloc"))

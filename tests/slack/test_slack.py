@@ -57,6 +57,11 @@ async def test_nouvelle_opens_the_creation_modal_for_a_coordinateur_only(tmp_pat
             "candidat_nom", "candidat_reference", "bloc", "evaluateur_1", "evaluateur_2",
         }  # fmt: skip
 
+        # The modal is titled by what it asks, and nothing else is posted where it was typed
+        # (found when tried as a Slack user would: an empty message in the channel).
+        assert vue["title"]["text"] == "Nouvelle évaluation"
+        assert not [a for a in s.faux.appels if a.methode.startswith("response_url")]
+
         await s.commande(EXPERT, "nouvelle")
         await s.attendre(
             lambda: len([a for a in s.faux.appels if a.methode.startswith("response_url")]) >= 1
