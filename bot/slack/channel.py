@@ -263,9 +263,15 @@ class SlackChannel:
             ChoiceEvent(origin=origine, request_id=requete[:200], payload=payload or "-")
         )
         await ack()
-        if self._clics.deja_repondu(cle, replies):  # a double click: applied and answered once
-            return
         formulaire = _formulaire_a_ouvrir(replies)
+        if self._clics.deja_repondu(cle, replies):  # a double click: applied and answered once
+            if formulaire is not None and body.get("trigger_id"):
+                # A button that opens a form, clicked again (its modal closed meanwhile): the
+                # modal again, with this click's trigger; nothing posted twice.
+                self._envoyer_ensuite(
+                    self._ouvrir_modal(str(body["trigger_id"]), formulaire, canal)
+                )
+            return
         ephemere = bool(conteneur.get("is_ephemeral"))
         self._envoyer_ensuite(
             self._ouvrir_puis_livrer(

@@ -12,7 +12,7 @@ from typing import Any
 from bot.slack.channel import web_client
 from bot.slack.settings import SlackSettings
 from flows.evaluation import EtatConversation, Precisions, Reponse, Soumission
-from flows.messages import Destination, FormEvent, Origin, say
+from flows.messages import Destination, FormEvent, Origin, Preuve, say
 from flows.notation import Aller, Noter
 from flows.rapprochement import Rapprocher
 from referentiel import CodeValeur, default
@@ -645,3 +645,20 @@ async def test_a_competence_found_by_a_lookup_says_its_bloc_and_no_dash(tmp_path
         competence = next(i for i, t in enumerate(lignes) if t.startswith("B1.C2 —"))
         assert lignes[competence + 1] == "Bloc B1"  # was « Bloc B1 › — »
         assert "—" not in " ".join(t for t in lignes if t.startswith("Bloc"))
+
+
+async def test_a_button_that_opens_a_form_opens_it_again_when_clicked_again(
+    tmp_path: Path,
+) -> None:
+    """Found when tried as a Slack user would: « Saisir un entretien » clicked again within
+    seconds of closing its modal did nothing (taken for a double click, its replies sent)."""
+    async with slack(tmp_path) as s:
+        await _creer(s)
+        saisir = Preuve(evaluation=EV).pack()  # « Saisir un entretien » of the invitation
+        await s.cliquer_valeur(EXPERT, MESSAGE, "cqp:1.1", saisir)
+        await s.attendre(lambda: len(s.faux.de("views.open")) == 1)
+        postes = len(s.messages_a(DM))
+        await s.cliquer_valeur(EXPERT, MESSAGE, "cqp:1.1", saisir)  # the modal was closed
+        await s.attendre(lambda: len(s.faux.de("views.open")) == 2)
+        await _pause()
+        assert len(s.messages_a(DM)) == postes  # nothing posted twice
