@@ -24,6 +24,7 @@ import json
 import logging
 import re
 from collections.abc import Awaitable, Callable, Iterable
+from datetime import UTC, datetime
 from typing import Any
 
 from aiohttp import ClientSession, DummyCookieJar, web
@@ -42,6 +43,7 @@ from bot.clics import Clics, DejaVus
 from bot.slack import blockkit, mrkdwn
 from bot.slack.settings import SlackSettings
 from flows import catalogue
+from flows.evaluation import Adresse
 from flows.messages import (
     MAX_TYPED,
     ChoiceEvent,
@@ -57,6 +59,7 @@ from flows.messages import (
     say,
 )
 from flows.service import Service
+from flows.store import RefusStore
 
 CHANNEL = "slack"
 ENVOI_EN_ATTENTE_S = 0.005
@@ -120,12 +123,12 @@ class SlackChannel:
         )
         self._dms: dict[str, str] = {}
         self._noms_connus: dict[str, str] = {}
-        """People's names from ``users.info``, by user id (kept in memory)."""
+        """People's names from ``users.info``, by user id (also kept in the store)."""
         self._clics = Clics()
         self._ordre: dict[str, asyncio.Lock] = {}
         self._fils: dict[tuple[str, str], str] = {}
-        """Each shared discussion's thread, by group DM and discussion (kept in memory: after
-        a restart the next message starts a new thread)."""
+        """Each shared discussion's thread, by group DM and discussion (also kept in the store:
+        after a restart the discussion goes on in its thread)."""
         self._session_a_fermer = False
         self._evenements = DejaVus()
         self._envois: set[asyncio.Task[None]] = set()
@@ -349,7 +352,9 @@ class SlackChannel:
             return  # the bot's own messages, edits, joins…: nothing a person said to it
         origine = Origin(channel=CHANNEL, conversation=event["channel"], user=event["user"])
         # As typed, not in Slack's encoding; people mentioned by the names the bot knows.
-        texte = mrkdwn.lire(str(event.get("text") or ""), self._noms_connus)
+        brut = str(event.get("text") or "")
+        await self._rappeler_noms(mrkdwn.mentions(brut))
+        texte = mrkdwn.lire(brut, self._noms_connus)
         if event.get("subtype") == "file_share" or len(texte) > MAX_TYPED:
             # Said plainly rather than cut or dropped: nothing is recorded.
             avis = textes.SLACK_FICHIER if event.get("subtype") else textes.MESSAGE_TROP_LONG
@@ -430,11 +435,28 @@ class SlackChannel:
                 )  # fmt: skip
                 if nom:
                     self._noms_connus[utilisateur] = str(nom)[:200]
+                    await self._retenir(f"nom|{utilisateur}", {"nom": str(nom)[:200]})
 
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(NOMS_ATTENTE_MAX_S):  # all of them, at once
                     await asyncio.gather(*(nommer(u) for u in inconnus))
         return {u: self._noms_connus[u] for u in utilisateurs if u in self._noms_connus}
+
+    async def _rappeler_noms(self, utilisateurs: Iterable[str]) -> None:
+        """The names the store kept of people the bot met before a restart."""
+        for utilisateur in utilisateurs:
+            if utilisateur not in self._noms_connus:
+                adresse = await self.service.store.adresse(CHANNEL, f"nom|{utilisateur}")
+                if adresse is not None:
+                    self._noms_connus[utilisateur] = str(adresse.donnees.get("nom", ""))[:200]
+
+    async def _retenir(self, cle: str, donnees: dict[str, str]) -> None:
+        """Keep what the bot learnt of Slack (a name, a thread) across restarts."""
+        adresse = Adresse(canal=CHANNEL, cle=cle, donnees=donnees, horodatage=datetime.now(UTC))
+        try:
+            await self.service.store.sauver_adresse(adresse)
+        except RefusStore as exc:  # a nicety: it stays in memory, the bot goes on
+            log.warning("keeping %s: %s", cle, exc)
 
     def _envoyer_ensuite(self, envoi: Awaitable[Any]) -> None:
         """Send after the response to Slack, in a task kept until it ends (shutdown waits)."""
@@ -507,6 +529,10 @@ class SlackChannel:
         canal = str(groupe["channel"]["id"])
         mention = {"type": "section", "text": {"type": "mrkdwn", "text": f"<@{pour}>"}}
         fil = self._fils.get((canal, reply.fil))
+        if fil is None and (connu := await self.service.store.adresse(
+            CHANNEL, f"fil|{canal}|{reply.fil}"
+        )):  # fmt: skip
+            fil = self._fils[(canal, reply.fil)] = str(connu.donnees.get("ts"))
         envoye = await self._appeler(
             self.client.chat_postMessage, channel=canal, text=texte, blocks=[mention, *blocs],
             thread_ts=fil,
@@ -515,6 +541,7 @@ class SlackChannel:
             return False
         if fil is None:
             self._fils[(canal, reply.fil)] = str(envoye["ts"])
+            await self._retenir(f"fil|{canal}|{reply.fil}", {"ts": str(envoye["ts"])})
         return True
 
     async def _dm(self, utilisateur: str) -> str | None:

@@ -47,6 +47,11 @@ def lire(texte: str, noms: Mapping[str, str] | None = None) -> str:
     return texte.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
+def mentions(texte: str) -> list[str]:
+    """The user ids of the people mentioned in Slack's text (``<@U…>``)."""
+    return re.findall(r"<@([A-Z0-9]+)(?:\|[^>]*)?>", texte)
+
+
 def echapper(texte: str) -> str:
     """Text that Slack shows as it is, never as a mention, a link or a ping."""
     return texte.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

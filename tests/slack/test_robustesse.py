@@ -662,3 +662,61 @@ async def test_a_button_that_opens_a_form_opens_it_again_when_clicked_again(
         await s.attendre(lambda: len(s.faux.de("views.open")) == 2)
         await _pause()
         assert len(s.messages_a(DM)) == postes  # nothing posted twice
+
+
+async def _deux_ecarts(s: Slack) -> None:
+    """Both grids submitted through the store; they differ on B1.C1.1 and B1.C1.2."""
+    bloc = default().blocs[0]
+    for qui in (EXPERT, INTERNE):
+        for critere in bloc.criteres:
+            ecart = qui == INTERNE and critere.id in ("B1.C1.1", "B1.C1.2")
+            reponse = Reponse(
+                critere=critere.id, evaluateur=qui, horodatage=datetime.now(UTC),
+                valeur=CodeValeur.NA if ecart else CodeValeur.A,
+            )  # fmt: skip
+            await s.service.store.enregistrer(EV, reponse, par=qui)
+        for competence in bloc.competences:
+            precisions = Precisions(
+                competence=competence.id, evaluateur=qui, texte="Constaté.",
+                horodatage=datetime.now(UTC),
+            )  # fmt: skip
+            await s.service.store.enregistrer(EV, precisions, par=qui)
+        await s.service.store.enregistrer(
+            EV, Soumission(evaluateur=qui, horodatage=datetime.now(UTC)), par=qui
+        )
+
+
+async def _proposer(s: Slack, qui: str, critere: str, justification: str) -> None:
+    dm = f"D{qui}"
+    proposer = Rapprocher(evaluation=EV, action="proposer", critere=critere, valeur="A").pack()
+    avant = len(s.messages_a(dm))
+    await s.cliquer_valeur(qui, {"channel": dm, "ts": "1.1", "blocks": []}, "cqp:1.0", proposer)
+    await s.attendre(lambda: len(s.messages_a(dm)) > avant)
+    await s.ecrire(qui, justification)
+    await s.attendre(lambda: any(critere in textes_de(m) for m in s.messages_a(GROUPE)))
+
+
+GROUPE = "G" + "-".join(sorted((EXPERT, INTERNE)))  # the fake's id for their group DM
+
+
+async def test_after_a_restart_names_and_the_discussions_thread_are_still_known(
+    tmp_path: Path,
+) -> None:
+    """Found when tried as a Slack user would: after a restart a mention read « @U… » and
+    the next message of the reconciliation started a new thread."""
+    async with slack(tmp_path) as s:
+        await s.commande(COORD, "nouvelle", canal=f"D{COORD}")
+        await s.attendre(lambda: bool(s.faux.de("views.open")))
+        vue = s.faux.de("views.open")[-1]["view"]
+        assert (await s.soumettre_vue(COORD, vue, {**VALEURS, "echeance": ""})).status == 200
+        await _deux_ecarts(s)
+        await _proposer(s, EXPERT, "B1.C1.1", "Reformulations présentes.")
+        fil = s.messages_a(GROUPE)[0]["ts"]
+    async with slack(tmp_path) as s:  # the server started again
+        await _proposer(s, INTERNE, "B1.C1.2", f"Vu avec <@{EXPERT}> à l'entretien 3.")
+        [suite] = [m for m in s.messages_a(GROUPE) if "B1.C1.2" in textes_de(m)]
+        assert suite.get("thread_ts") == fil  # the same discussion, the same thread
+        dossier = await s.service.store.dossier(EV)
+        assert dossier is not None
+        [proposition] = [p for p in dossier.propositions if p.critere == "B1.C1.2"]
+        assert proposition.justification == f"Vu avec @Nom de {EXPERT} à l'entretien 3."
