@@ -96,6 +96,9 @@ class TextEvent(_Event):
 
     kind: Literal["text"] = "text"
     text: Annotated[str, StringConstraints(max_length=MAX_TYPED)]
+    discussion: bool = False
+    """Typed where people discuss among themselves (the évaluateurs' shared thread): taken
+    only as the text a flow awaits from its author, else let be — never answered."""
 
 
 class CommandEvent(_Event):

@@ -167,7 +167,9 @@ DESIGNANTES = frozenset({"entretien", "export", "relancer", "resultat", "rouvrir
 def _named(evenement: Event) -> str | None:
     """What an event acts on: an evaluation's id (or a command's word for it), ``""`` for a
     new one (the creation), None if it names none (a typed line, a lookup, a list)."""
-    if isinstance(evenement, TextEvent) and _command_typed(evenement.text):
+    if isinstance(evenement, TextEvent) and not evenement.discussion and _command_typed(
+        evenement.text
+    ):
         commande = CommandEvent.parse(evenement.origin, evenement.request_id, evenement.text)
         evenement = commande or evenement
     if isinstance(evenement, CommandEvent):
@@ -230,6 +232,10 @@ async def route(ctx: Context, evenement: Event, conversation: Conversation) -> t
         evenement = TextEvent(
             origin=evenement.origin, request_id=evenement.request_id, text=saisie.ANNULER
         )
+    if isinstance(evenement, TextEvent) and evenement.discussion:
+        if conversation.justification is None:
+            return ()  # people talking among themselves: nothing of it is for the bot
+        return await reconciliation.justify(ctx, evenement, conversation)
     if isinstance(evenement, TextEvent):
         texte = evenement.text
         attendu = conversation.texte_attendu()

@@ -344,12 +344,17 @@ class SlackChannel:
         if self._deja_vu(body):
             return
         if (
-            event.get("channel_type") != "im"
+            event.get("channel_type") not in ("im", "mpim")
             or event.get("bot_id")
             or not event.get("user")
             or event.get("subtype") not in (None, "file_share")
         ):
             return  # the bot's own messages, edits, joins…: nothing a person said to it
+        discussion = event.get("channel_type") == "mpim"
+        if discussion and not await self._fil_de_discussion(
+            str(event["channel"]), str(event.get("thread_ts") or "")
+        ):
+            return  # a group DM's own chat: only the évaluateurs' discussion thread is read
         origine = Origin(channel=CHANNEL, conversation=event["channel"], user=event["user"])
         # As typed, not in Slack's encoding; people mentioned by the names the bot knows.
         brut = str(event.get("text") or "")
@@ -362,9 +367,21 @@ class SlackChannel:
             return
         requete = f"slack-msg-{event.get('client_msg_id') or event.get('ts')}"[:200]
         replies = await self.service.handle(
-            TextEvent(origin=origine, request_id=requete, text=texte)
+            TextEvent(origin=origine, request_id=requete, text=texte, discussion=discussion)
         )
         self._envoyer_ensuite(self.livrer(origine, replies))
+
+    async def _fil_de_discussion(self, canal: str, fil: str) -> bool:
+        """Whether ``fil`` is a thread the bot started for two évaluateurs' reconciliation."""
+        if not fil:
+            return False
+        if any(c == canal and ts == fil for (c, _), ts in self._fils.items()):
+            return True
+        prefixe = f"fil|{canal}|"
+        return any(
+            a.cle.startswith(prefixe) and a.donnees.get("ts") == fil
+            for a in await self.service.store.adresses(CHANNEL)
+        )
 
     async def _accueil(
         self, event: dict[str, Any], body: dict[str, Any], ack: Callable[..., Awaitable[None]]

@@ -720,3 +720,40 @@ async def test_after_a_restart_names_and_the_discussions_thread_are_still_known(
         assert dossier is not None
         [proposition] = [p for p in dossier.propositions if p.critere == "B1.C1.2"]
         assert proposition.justification == f"Vu avec @Nom de {EXPERT} à l'entretien 3."
+
+
+async def test_a_justification_typed_in_the_discussion_thread_is_taken(tmp_path: Path) -> None:
+    """Found when tried as a Slack user would: the discussion runs in the group DM's thread,
+    which the bot did not read; the justification had to be typed in the DM."""
+    async with slack(tmp_path) as s:
+        await _creer(s)
+        await _deux_ecarts(s)
+        await _proposer(s, EXPERT, "B1.C1.1", "Reformulations présentes.")
+        fil = s.messages_a(GROUPE)[0]["ts"]
+
+        def dans_le_groupe(qui: str, texte: str, **autres: Any) -> dict[str, Any]:
+            return {"type": "message", "channel": GROUPE, "channel_type": "mpim", "user": qui,
+                    "text": texte, "ts": f"{time.time():.6f}", **autres}  # fmt: skip
+
+        # Chat in the thread, nothing awaited: nothing answered, nothing stored.
+        avant = len(s.faux.appels)
+        await s.evenement(dans_le_groupe(INTERNE, "On en parle demain ?", thread_ts=fil))
+        # The other évaluateur proposes, then justifies in the thread.
+        proposer = Rapprocher(evaluation=EV, action="proposer", critere="B1.C1.2", valeur="A")
+        n = len(s.messages_a(f"D{INTERNE}"))
+        await s.cliquer_valeur(INTERNE, {"channel": f"D{INTERNE}", "ts": "1.1", "blocks": []},
+                               "cqp:1.0", proposer.pack())  # fmt: skip
+        await s.attendre(lambda: len(s.messages_a(f"D{INTERNE}")) > n)
+        await s.evenement(dans_le_groupe(INTERNE, "Vu à l'entretien 3.", thread_ts=fil))
+        # A line of the group DM outside the thread is no input either.
+        await s.evenement(dans_le_groupe(EXPERT, "Je reviens vers vous."))
+        await s.attendre(lambda: any("B1.C1.2" in textes_de(m) for m in s.messages_a(GROUPE)))
+        dossier = await s.service.store.dossier(EV)
+        assert dossier is not None
+        assert {p.critere: p.justification for p in dossier.propositions} == {
+            "B1.C1.1": "Reformulations présentes.", "B1.C1.2": "Vu à l'entretien 3.",
+        }  # fmt: skip
+        await _pause()
+        ignores = [a for a in s.faux.appels[avant:] if "On en parle" in str(a.args)]
+        assert not [a for a in s.faux.appels if "Je n'attends pas de texte" in str(a.args)]
+        assert ignores == []

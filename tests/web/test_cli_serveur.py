@@ -191,7 +191,11 @@ def test_the_slack_manifest_declares_what_the_bot_listens_to() -> None:
     manifeste = yaml.safe_load((Path(__file__).parents[2] / "bot/slack/manifest.yml").read_text())
     assert [c["command"] for c in manifeste["features"]["slash_commands"]] == ["/cqp"]
     reglages = manifeste["settings"]
-    assert set(reglages["event_subscriptions"]["bot_events"]) == {"app_home_opened", "message.im"}
+    assert set(reglages["event_subscriptions"]["bot_events"]) == {
+        "app_home_opened",
+        "message.im",
+        "message.mpim",
+    }
     assert reglages["interactivity"]["is_enabled"] is True
     for url in (
         reglages["event_subscriptions"]["request_url"],
