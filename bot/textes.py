@@ -82,6 +82,10 @@ WEB_PAGE_401: Final = """<!doctype html>
 """
 
 SLACK_TITRE_FORMULAIRE: Final = "cqp-bot"
+SLACK_SAISIE_LIMITE: Final = (
+    "{n} caractères au plus ici ; pour un texte plus long, écrivez-le dans la conversation avec "
+    "cqp-bot."
+)
 SLACK_FICHIER_EN_PRIVE: Final = "Le fichier {nom} est dans votre conversation privée avec cqp-bot."
 SLACK_ENVOYER: Final = "Envoyer"
 SLACK_ANNULER: Final = "Annuler"

@@ -610,6 +610,8 @@ RAP_EN_COURS: Final = "Proposition en cours"
 RAP_EN_COURS_VALEUR: Final = "{valeur} par {qui} : {justification}"
 RAP_BOUTON_PROPOSER: Final = "Proposer {valeur}"
 RAP_BOUTON_ACCEPTER: Final = "Accepter {valeur}"
+RAP_BOUTON_PROPOSER_POUR: Final = "Proposer {valeur} pour {critere}"
+RAP_BOUTON_ACCEPTER_POUR: Final = "Accepter {valeur} pour {critere}"
 RAP_BOUTON_LISTE: Final = "Voir les écarts"
 RAP_JUSTIFIER: Final = (
     "Vous proposez {valeur} pour {critere}. Écrivez votre justification (obligatoire) :"

@@ -249,6 +249,9 @@ class Button(_Model):
     style: Literal["primary", "danger"] | None = None
     selected: bool = False
     """The value already chosen (shown marked when the message is updated in place)."""
+    accessible: Annotated[str, StringConstraints(max_length=MAX_BUTTON_LABEL)] | None = None
+    """What a screen reader says, where the label alone is ambiguous (« Proposer A » repeated
+    for each critère): « Proposer A pour B1.C1.2 »."""
 
 
 class Choices(_Model):
@@ -262,8 +265,10 @@ class TextInput(_Model):
     label: Annotated[str, StringConstraints(min_length=1, max_length=MAX_HEADING)]
     multiline: bool = False
     required: bool = False
-    initial: Annotated[str, StringConstraints(max_length=MAX_TEXT)] = ""
-    max_length: int = Field(default=MAX_TEXT, ge=1, le=MAX_TEXT)
+    initial: Annotated[str, StringConstraints(max_length=MAX_TYPED)] = ""
+    max_length: int = Field(default=MAX_TEXT, ge=1, le=MAX_TYPED)
+    """The longest text it takes; a channel whose own inputs take less (Slack's modals: 3,000
+    characters) says so, and the person types a longer one in the conversation."""
     kind: Literal["text", "user", "channel"] = "text"
     """What the value names: free text, a person, or a conversation. A channel that has
     pickers shows one (Slack's user and conversation selects, the web chat's list of people);

@@ -40,7 +40,7 @@ from flows.messages import (
     MAX_BUTTONS,
     MAX_CONTEXT,
     MAX_HEADING,
-    MAX_TEXT,
+    MAX_TYPED,
     Button,
     ChoiceEvent,
     Choices,
@@ -343,7 +343,7 @@ def formulaire_texte(evaluation: str) -> str:
 def _saisie(evaluation: str, libelle: str, obligatoire: bool) -> tuple[TextInput, Choices]:
     """The input for an awaited text, with its send button; typing it in the chat works too."""
     champ = TextInput(
-        name=CHAMP_TEXTE, label=libelle, multiline=True, required=obligatoire, max_length=MAX_TEXT
+        name=CHAMP_TEXTE, label=libelle, multiline=True, required=obligatoire, max_length=MAX_TYPED
     )
     envoyer = Button(
         label=txt.NOTE_BOUTON_ENVOYER_TEXTE,

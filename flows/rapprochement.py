@@ -173,6 +173,7 @@ def liste(dossier: Dossier, bloc: Bloc, utilisateur: str) -> Reply:
                 payload=Rapprocher(
                     evaluation=ev.id, action="proposer", critere=critere.id, valeur=v.value
                 ).pack(),
+                accessible=txt.RAP_BOUTON_PROPOSER_POUR.format(valeur=v.value, critere=critere.id),
             )
             for v in CodeValeur
         ]
@@ -196,6 +197,9 @@ def liste(dossier: Dossier, bloc: Bloc, utilisateur: str) -> Reply:
                     0,
                     Button(
                         label=txt.RAP_BOUTON_ACCEPTER.format(valeur=en_cours.valeur.value),
+                        accessible=txt.RAP_BOUTON_ACCEPTER_POUR.format(
+                            valeur=en_cours.valeur.value, critere=critere.id
+                        ),
                         payload=Rapprocher(
                             evaluation=ev.id,
                             action="accepter",

@@ -167,8 +167,10 @@ DESIGNANTES = frozenset({"entretien", "export", "relancer", "resultat", "rouvrir
 def _named(evenement: Event) -> str | None:
     """What an event acts on: an evaluation's id (or a command's word for it), ``""`` for a
     new one (the creation), None if it names none (a typed line, a lookup, a list)."""
-    if isinstance(evenement, TextEvent) and not evenement.discussion and _command_typed(
-        evenement.text
+    if (
+        isinstance(evenement, TextEvent)
+        and not evenement.discussion
+        and _command_typed(evenement.text)
     ):
         commande = CommandEvent.parse(evenement.origin, evenement.request_id, evenement.text)
         evenement = commande or evenement

@@ -44,6 +44,8 @@ def _texte(texte: str, limite: int = 3000) -> dict[str, Any]:
 
 
 formulaire_de = Envoyer.formulaire_de
+MAX_SAISIE_MODALE = 3000
+"""The longest text a Slack modal's input takes (Block Kit's limit)."""
 
 
 def _boutons(bloc: Choices, index: int, block_id: str) -> dict[str, Any]:
@@ -59,6 +61,8 @@ def _boutons(bloc: Choices, index: int, block_id: str) -> dict[str, Any]:
         style = "primary" if bouton.selected else bouton.style
         if style is not None:
             element["style"] = style
+        if bouton.accessible:
+            element["accessibility_label"] = bouton.accessible
         elements.append(element)
     return {"type": "actions", "block_id": block_id, "elements": elements}
 
@@ -106,10 +110,13 @@ def modal(message: Message, formulaire: str, metadata: dict[str, str]) -> dict[s
             sortie.append({"type": "context", "elements": [_texte(bloc.text, 2000)]})
         elif isinstance(bloc, TextInput):
             element = _champ(bloc)
-            sortie.append({
+            entree: dict[str, Any] = {
                 "type": "input", "block_id": bloc.name, "optional": not bloc.required,
                 "label": _texte(bloc.label, 2000), "element": element,
-            })  # fmt: skip
+            }  # fmt: skip
+            if bloc.kind == "text" and bloc.max_length > MAX_SAISIE_MODALE:
+                entree["hint"] = _texte(textes.SLACK_SAISIE_LIMITE.format(n=MAX_SAISIE_MODALE))
+            sortie.append(entree)
     return {
         "type": "modal",
         "callback_id": FORM_CALLBACK,
@@ -138,7 +145,7 @@ def _champ(bloc: TextInput) -> dict[str, Any]:
         return element
     element = {
         "type": "plain_text_input", "action_id": INPUT_ACTION, "multiline": bloc.multiline,
-        "max_length": bloc.max_length,
+        "max_length": min(bloc.max_length, MAX_SAISIE_MODALE),
     }  # fmt: skip
     if bloc.initial:
         element["initial_value"] = bloc.initial

@@ -86,6 +86,8 @@ def _bouton(bouton: Button) -> dict[str, Any]:
     style = "primary" if bouton.selected else bouton.style
     if style is not None:
         action["style"] = {"primary": "positive", "danger": "destructive"}[style]
+    if bouton.accessible:
+        action["tooltip"] = bouton.accessible  # what Teams reads out, beside the title
     return action
 
 

@@ -605,6 +605,12 @@ async def test_a_disagreement_that_will_not_settle_still_leads_to_the_visa(tmp_p
             await s.attendre(lambda: len(s.messages_a(dm)) > avant)  # noqa: B023
             ecarts = s.messages_a(dm)[-1]
             assert "B1.C1.1" in textes_de(ecarts) and "désaccord persistant" in textes_de(ecarts)
+            etiquettes = {
+                e.get("accessibility_label")
+                for b in ecarts["blocks"]
+                for e in b.get("elements", ())
+            }
+            assert "Proposer A pour B1.C1.1" in etiquettes  # said to a screen reader
             avant = len(s.messages_a(dm))
             await s.cliquer(qui, ecarts, "Voir la proposition consolidée")
             await s.attendre(lambda: len(s.messages_a(dm)) > avant)  # noqa: B023

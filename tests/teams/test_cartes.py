@@ -212,7 +212,7 @@ def test_mandatory_precisions_are_a_required_input_with_a_french_error() -> None
     c = un_seul(demande.message)
     [champ] = [e for e in c["body"] if e["type"] == "Input.Text"]
     assert champ["isRequired"] is True and champ["errorMessage"] == CHAMP_OBLIGATOIRE
-    assert champ["maxLength"] == 3000
+    assert champ["maxLength"] == 10_000  # one limit, as for a line typed in the chat
     # « Retour » and « Pause » are not held back by the empty required field.
     autres = [a for a in actions(c) if "formulaire" not in a["data"]]
     assert autres and all(a["associatedInputs"] == "none" for a in autres)

@@ -179,7 +179,9 @@ async def test_two_evaluateurs_score_bloc_1_reconcile_and_the_coordinatrice_read
     ecarts = await karim.attendre("2 restant(s)")
     await expect(ecarts).to_contain_text("Constaté à l'entretien 2 (B1.C1.2).")  # Léa's comment
     await karim.photo("ecarts")
-    await ecarts.locator(".choix").nth(0).get_by_role("button", name="Proposer A").click()
+    # Each « Proposer A » says for which critère to a screen reader (found when tried).
+    await expect(ecarts.get_by_role("button", name="Proposer A pour B1.C2.4")).to_have_count(1)
+    await ecarts.get_by_role("button", name="Proposer A pour B1.C1.2", exact=True).click()
     await karim.attendre("Écrivez votre justification")
     await karim.taper("Reformulations présentes dans 4 entretiens sur 5.")
     await karim.attendre("Proposition envoyée")
@@ -378,3 +380,26 @@ async def test_the_jury_export_downloads_from_its_link_in_local_mode(
         fichier = await (await telechargement.value).path()
         assert '"reference": "DEMO-001"' in Path(fichier).read_text(encoding="utf-8")
         await claire.photo("export")
+
+
+async def test_a_long_comment_is_kept_whole_and_its_length_said(
+    tmp_path: Path, navigateur: Browser
+) -> None:
+    """Found when tried in the web chat: the comment box cut a paste at 3,000 characters without
+    a word, while the limit elsewhere is 10,000."""
+    async with _demo(tmp_path, local=True) as (adresse, app):
+        karim = await ouvrir(navigateur, adresse, "9-karim-long", "Karim Haddad")
+        await karim.cliquer(await karim.attendre("Commencer la grille"), "Commencer la grille")
+        await karim.cliquer(await karim.attendre("B1.C1.1 —"), re.compile(r"^NA ·"))
+        bulle = await karim.attendre("Un commentaire pour justifier")
+        demande = karim.page.locator(f"#{await bulle.get_attribute('id')}")
+        commentaire = ("Écoute active insuffisante ; " * 140)[:4000]
+        await demande.get_by_label("Votre commentaire").fill(commentaire)
+        await expect(demande.locator(".compteur")).to_have_text("4 000 / 10 000 caractères")
+        await karim.photo("long")
+        await demande.get_by_role("button", name="Envoyer").click()
+        await expect(karim.page.locator("#fil-prive")).to_contain_text(
+            "Commentaire enregistré pour B1.C1.1"
+        )
+        dossier = await app[CHAT].service.store.dossier("ev-DEMO-001-B1")
+        assert dossier is not None and dossier.reponses[0].commentaire == commentaire.strip()

@@ -87,6 +87,17 @@ function rendreBloc(bloc, entree, formulaire) {
       champ.value = bloc.initial || "";
       if (bloc.multiline) champ.rows = 3;
       conteneur.append(label, champ);
+      if (bloc.multiline) {
+        // The limit said as the text grows, rather than a paste cut without a word.
+        const compteur = element("p", "compteur");
+        compteur.id = `${id}-compteur`;
+        compteur.setAttribute("aria-live", "polite");
+        const compter = () => { compteur.textContent = `${champ.value.length.toLocaleString("fr-FR")} / ${bloc.max_length.toLocaleString("fr-FR")} caractères`; };
+        champ.addEventListener("input", compter);
+        champ.setAttribute("aria-describedby", compteur.id);
+        compter();
+        conteneur.append(compteur);
+      }
       if (bloc.kind === "user" && session.personnes) {
         // A person is named by their id: suggest the people of this server, by name.
         const liste = element("datalist");
@@ -109,6 +120,7 @@ function rendreBloc(bloc, entree, formulaire) {
         const b = element("button", bouton.style === "primary" ? "primaire" : bouton.style || "", bouton.label);
         b.type = bouton.form ? "submit" : "button";
         if (bouton.selected) b.setAttribute("aria-pressed", "true");
+        if (bouton.accessible) b.setAttribute("aria-label", bouton.accessible);
         if (bouton.form) {
           b.dataset.formulaire = bouton.form;
         } else {
