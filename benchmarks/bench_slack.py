@@ -1,28 +1,30 @@
 """Benchmark: évaluateurs scoring bloc 1 in Slack, through the real server and a fake Slack API.
 
-With 10,000 evaluations already stored (1,000 with ``--quick``), 50
-évaluateurs (10 with ``--quick``) score a whole bloc 1 at the same time: each
-click is a signed ``block_actions`` request into ``cqp-bot serve``'s
-application (slack-bolt on aiohttp), each compétence's précisions a signed
-``message.im`` event. Measured per request: the ack (the HTTP response, after
-the durable write), and the follow-up (the ``chat.update`` / ``chat.postMessage``
-the fake Slack API receives). The anchor, in the same run, with the same load:
-a minimal slack-bolt app on the same aiohttp server that only acks — the
-framework's floor. Also reported, for both: the CPU each answer costs the server
-process (all its threads, under the load only) and this process (the robots and the fake
-Slack API) — in a closed loop the latencies are those CPU costs times the queue — and the
-server's garbage collection: its time per answer and its longest pause.
+Each click is a signed ``block_actions`` request into ``cqp-bot serve``'s application
+(slack-bolt on aiohttp), each compétence's précisions a signed ``message.im`` event; 10,000
+evaluations are already stored (1,000 with ``--quick``). Measured per request: the ack (the HTTP
+response, after the durable write) and the follow-up (the ``chat.update`` / ``chat.postMessage``
+the fake Slack API receives). Errors (a non-200 ack, a follow-up that never comes) are counted,
+not fatal.
 
-Targets (issue 6): ack p99 ≤ 100 ms, follow-up p99 ≤ 250 ms, ack p50 ≤ 2 × the floor's p50.
-They are judged on that load, where each évaluateur clicks the instant the previous answer's
-follow-up arrives: a closed loop that keeps the server saturated, so its follow-up time is 50 ÷
-the throughput. Reported beside it, judged by nothing: the same 50 at a fast human pace — each
-pauses PAUSE_HUMAINE_S (± half, at random) between a follow-up and the next click — to show what
-each of them sees when the server is not saturated (``paced_*``).
+Two loads, in this order (issue 16):
+
+- **Paced**, judged: 100 évaluateurs (20 with ``--quick``), ten times the branche's peak, each
+  pausing PAUSE_HUMAINE_S ± half (at random) between seeing an answer and the next click — how
+  people use it. Targets: ack p99 ≤ 50 ms, follow-up p99 ≤ 100 ms, no error. Three runs; the
+  median of each figure is judged.
+- **Closed loop**, the capacity: 50 évaluateurs (10 with ``--quick``) each clicking the instant
+  the previous follow-up arrives, which keeps the server saturated. Floor: ≥ 100 answers/s on
+  this two-core machine. Three runs, alternated with the anchor: a minimal slack-bolt app on the
+  same aiohttp server that only acks — the framework's own cost, reported beside it.
+
+Also reported per run: the CPU each answer costs the server process and the server's garbage
+collection (its time per answer and its longest pause).
 
 Run: ``python -m benchmarks.bench_slack [--quick] [--check]``; with ``BENCH_PROFIL=FILE`` the
 server process runs under cProfile while the évaluateurs score, and writes its statistics to FILE.
-Writes benchmarks/results/slack.json (slack_quick.json with --quick).
+Writes benchmarks/results/slack.json (slack_quick.json with --quick), figures under ``paced``
+and ``closed_loop``.
 """
 
 from __future__ import annotations
@@ -55,9 +57,18 @@ from benchmarks.resultats import publier
 RESULTATS = Path(__file__).parent / "results" / "slack.json"
 RACINE = Path(__file__).resolve().parents[1]
 SECRET = "benchmark-signing-secret-0123456789"
-CIBLES = {"ack_p99_ms": 100.0, "followup_p99_ms": 250.0, "ack_p50_vs_floor": 2.0}
+CIBLES = {"paced_ack_p99_ms": 50.0, "paced_followup_p99_ms": 100.0, "paced_errors": 0}
+MINIMUMS = {"closed_loop_answers_per_s": 100.0}
+PAR_TOUR = (
+    ("ack_p99_ms", "ack_p99"), ("followup_p99_ms", "suite_p99"), ("answers_per_s", "par_s"),
+    ("server_cpu_ms_per_answer", "cpu_serveur"),
+)  # fmt: skip
+"""What each run's line of the JSON holds, and from which figure of ``mesurer``."""
+EVALUATEURS_AU_PAS = 100
+"""The paced runs: 10 × the branche's peak (about ten évaluateurs scoring at once)."""
+EVALUATEURS_EN_BOUCLE = 50
 PAUSE_HUMAINE_S = 1.0
-"""The paced run's mean pause between seeing an answer and clicking the next value."""
+"""The paced runs' mean pause between seeing an answer and clicking the next value (± half)."""
 
 
 class FauxSlack:
@@ -131,6 +142,7 @@ def _message(utilisateur: str, texte: str, n: int) -> str:
 async def _evaluateur(
     session: ClientSession, url: str, faux: FauxSlack, utilisateur: str, evaluation: str,
     acks: list[float], suites: list[float], attendre_suite: bool, pause: float = 0.0,
+    erreurs: list[str] | None = None,
 ) -> int:  # fmt: skip
     """One évaluateur scoring bloc 1: each critère then each compétence's précisions.
 
@@ -141,7 +153,7 @@ async def _evaluateur(
 
     canal = f"D{utilisateur}"
     reponses = 0
-
+    erreurs = [] if erreurs is None else erreurs
     hasard = random.Random(utilisateur)
 
     async def envoyer(corps: str, entetes: dict[str, str], methode: str) -> None:
@@ -152,7 +164,8 @@ async def _evaluateur(
         t = time.perf_counter()
         async with session.post(url, data=corps.encode(), headers=entetes) as reponse:
             await reponse.read()
-            assert reponse.status == 200, reponse.status
+            if reponse.status != 200:
+                erreurs.append(f"{canal}: HTTP {reponse.status}")
         acks.append((time.perf_counter() - t) * 1000)
         if not attendre_suite:
             return
@@ -160,7 +173,8 @@ async def _evaluateur(
             try:
                 await asyncio.wait_for(faux.signal[canal].wait(), 10)
             except TimeoutError:
-                raise SystemExit(f"{canal}: no {methode} after {corps[:200]}") from None
+                erreurs.append(f"{canal}: no {methode} within 10 s")
+                return
             faux.signal[canal].clear()
         suites.append((faux.recus[(canal, methode)][avant] - t) * 1000)
 
@@ -350,6 +364,7 @@ async def mesurer(
     utilisateurs = _utilisateurs(evaluateurs, plancher, tour)
     acks: list[float] = []
     suites: list[float] = []
+    erreurs: list[str] = []
     # This process stands for Slack and its users: its own garbage collections (tens of ms
     # each, with what set-up left) would be counted as the server's latency. None meanwhile.
     gc.collect()
@@ -359,7 +374,8 @@ async def mesurer(
         async with ClientSession() as session:
             reponses = await asyncio.gather(*(
                 _evaluateur(session, f"{url}/slack/events", faux, u,
-                            _evaluation(i, plancher, tour), acks, suites, not plancher, pause)
+                            _evaluation(i, plancher, tour), acks, suites, not plancher, pause,
+                            erreurs)
                 for i, u in enumerate(utilisateurs)
             ))  # fmt: skip
     finally:
@@ -379,7 +395,7 @@ async def mesurer(
         "cpu_serveur": cpu_serveur * 1000 / sum(reponses),
         "cpu_banc": cpu_ici * 1000 / sum(reponses),
         **{f"cpu_{cle}": secondes * 1000 / sum(reponses) for cle, secondes in cpu.items()},
-        "gc_pause_max": pause_max,
+        "gc_pause_max": pause_max, "erreurs": len(erreurs),
     }  # fmt: skip
 
 
@@ -388,62 +404,64 @@ def _p99(durees: list[float]) -> float:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Benchmark de Slack : 50 évaluateurs, un bloc 1.")
-    parser.add_argument("--quick", action="store_true", help="1 000 évaluations, 10 évaluateurs")
+    parser = argparse.ArgumentParser(description="Benchmark de Slack : des évaluateurs, un bloc 1.")
+    parser.add_argument("--quick", action="store_true", help="1 000 évaluations, moins de monde")
     parser.add_argument(
         "--check", action="store_true", help="code de sortie 1 si une cible est manquée"
     )
     args = parser.parse_args(argv)
-    evaluations, evaluateurs = (1_000, 10) if args.quick else (10_000, 50)
+    evaluations = 1_000 if args.quick else 10_000
+    au_pas, en_boucle = (20, 10) if args.quick else (EVALUATEURS_AU_PAS, EVALUATEURS_EN_BOUCLE)
+    tours = 1 if args.quick else 3
     with tempfile.TemporaryDirectory(prefix="bench-slack-") as tmp:
-        dossier = Path(tmp)
-        remplir(dossier, evaluations=evaluations)
-        # The set-up's writes (megabytes) flushed before anything is measured: a server with
-        # these evaluations stored has not just written them, and flushing them would make
-        # the measured fsyncs wait (50-200 ms at times, for some twenty seconds).
-        os.sync()
+        remplir(Path(tmp), evaluations=evaluations)
+        # The paced runs first: people at 10 × the branche's peak, each pausing as a person.
+        au_rythme = [
+            asyncio.run(mesurer(tmp, au_pas, False, 10 + tour, PAUSE_HUMAINE_S))
+            for tour in range(tours)
+        ]
+        # Then the closed loop, the capacity, alternated with the floor (a bolt app that only
+        # acks) for the same load: medians, the machine is noisy.
         mesures, planchers = [], []
-        for tour in range(3):  # alternated, medians: the machine is noisy
-            planchers.append(asyncio.run(mesurer(tmp, evaluateurs, True, tour)))
-            mesures.append(asyncio.run(mesurer(tmp, evaluateurs, False, tour)))
-        humain = asyncio.run(mesurer(tmp, evaluateurs, False, 3, PAUSE_HUMAINE_S))
+        for tour in range(tours):
+            planchers.append(asyncio.run(mesurer(tmp, en_boucle, True, tour)))
+            mesures.append(asyncio.run(mesurer(tmp, en_boucle, False, tour)))
+
+    def resume(runs: list[dict[str, float]]) -> dict[str, Any]:
+        return {
+            "ack_p50_ms": round(statistics.median(m["ack_p50"] for m in runs), 2),
+            "ack_p99_ms": round(statistics.median(m["ack_p99"] for m in runs), 2),
+            "followup_p50_ms": round(statistics.median(m["suite_p50"] for m in runs), 2),
+            "followup_p99_ms": round(statistics.median(m["suite_p99"] for m in runs), 2),
+            "answers_per_s": round(statistics.median(m["par_s"] for m in runs), 1),
+            "errors": int(sum(m["erreurs"] for m in runs)),
+            "runs": [{cle: round(m[source], 2) for cle, source in PAR_TOUR} for m in runs],
+        }
+
     figures: dict[str, Any] = {
         "evaluations_stored": evaluations,
-        "evaluateurs": evaluateurs,
-        "ack_p50_ms": round(statistics.median(m["ack_p50"] for m in mesures), 2),
-        "ack_p99_ms": round(statistics.median(m["ack_p99"] for m in mesures), 2),
-        "followup_p50_ms": round(statistics.median(m["suite_p50"] for m in mesures), 2),
-        "followup_p99_ms": round(statistics.median(m["suite_p99"] for m in mesures), 2),
-        "answers_per_s": round(statistics.median(m["par_s"] for m in mesures), 1),
-        "floor_ack_p50_ms": round(statistics.median(m["ack_p50"] for m in planchers), 2),
-        "floor_ack_p99_ms": round(statistics.median(m["ack_p99"] for m in planchers), 2),
+        "paced": {"evaluateurs": au_pas, "pause_s": PAUSE_HUMAINE_S, **resume(au_rythme)},
+        "closed_loop": {
+            "evaluateurs": en_boucle,
+            **resume(mesures),
+            "floor_ack_p50_ms": round(statistics.median(m["ack_p50"] for m in planchers), 2),
+            "server_cpu_ms_per_answer": round(
+                statistics.median(m["cpu_serveur"] for m in mesures), 2
+            ),
+            "server_cpu_ms_per_answer_by_thread": {
+                cle: round(statistics.median(m[f"cpu_{cle}"] for m in mesures), 2)
+                for cle in ("main_user", "main_system", "others_user", "others_system")
+            },
+            "server_gc_ms_per_answer": round(statistics.median(m["cpu_gc"] for m in mesures), 2),
+            "server_gc_pause_max_ms": round(max(m["gc_pause_max"] for m in mesures), 1),
+        },
     }
-    for cle, mesure in (
-        ("server_cpu_ms_per_answer", "cpu_serveur"),
-        ("bench_cpu_ms_per_answer", "cpu_banc"),
-    ):
-        figures[cle] = round(statistics.median(m[mesure] for m in mesures), 2)
-        figures[f"floor_{cle}"] = round(statistics.median(m[mesure] for m in planchers), 2)
-    # Where the server's CPU goes: its event loop's thread, the others (file work), user or
-    # kernel (Linux only: /proc).
-    figures["server_cpu_ms_per_answer_by_thread"] = {
-        cle: round(statistics.median(m[f"cpu_{cle}"] for m in mesures), 2)
-        for cle in ("main_user", "main_system", "others_user", "others_system")
-    }
-    # The garbage collector's share of the server's time, and its longest pause.
-    figures["server_gc_ms_per_answer"] = round(statistics.median(m["cpu_gc"] for m in mesures), 2)
-    figures["server_gc_pause_max_ms"] = round(max(m["gc_pause_max"] for m in mesures), 1)
-    figures["ack_p50_vs_floor"] = round(figures["ack_p50_ms"] / figures["floor_ack_p50_ms"], 2)
-    # The same évaluateurs at a fast human pace (one run; no target is judged on it).
-    figures["paced"] = {
-        "pause_s": PAUSE_HUMAINE_S,
-        "ack_p50_ms": round(humain["ack_p50"], 2),
-        "ack_p99_ms": round(humain["ack_p99"], 2),
-        "followup_p50_ms": round(humain["suite_p50"], 2),
-        "followup_p99_ms": round(humain["suite_p99"], 2),
-        "answers_per_s": round(humain["par_s"], 1),
-    }
-    return publier(figures, CIBLES, RESULTATS, args.quick, args.check)
+    # The figures the targets judge, side by side with the rest.
+    figures["paced_ack_p99_ms"] = figures["paced"]["ack_p99_ms"]
+    figures["paced_followup_p99_ms"] = figures["paced"]["followup_p99_ms"]
+    figures["paced_errors"] = figures["paced"]["errors"]
+    figures["closed_loop_answers_per_s"] = figures["closed_loop"]["answers_per_s"]
+    return publier(figures, CIBLES, RESULTATS, args.quick, args.check, MINIMUMS)
 
 
 if __name__ == "__main__":

@@ -8,12 +8,21 @@ from typing import Any
 
 
 def publier(
-    figures: dict[str, Any], cibles: dict[str, float], chemin: Path, quick: bool, check: bool
+    figures: dict[str, Any],
+    cibles: dict[str, float],
+    chemin: Path,
+    quick: bool,
+    check: bool,
+    minimums: dict[str, float] | None = None,
 ) -> int:
     """Add the targets and whether each is met, write ``chemin`` (``*_quick.json`` with
-    ``quick``), print every figure; the exit code is 1 when ``check`` and a target is missed."""
+    ``quick``), print every figure; the exit code is 1 when ``check`` and a target is missed.
+
+    ``cibles`` are ceilings (a latency); ``minimums`` floors (a throughput)."""
+    minimums = minimums or {}
     atteint = {k: figures[k] <= v for k, v in cibles.items()}
-    figures.update(targets=cibles, targets_met=atteint, quick=quick)
+    atteint |= {k: figures[k] >= v for k, v in minimums.items()}
+    figures.update(targets={**cibles, **minimums}, targets_met=atteint, quick=quick)
     nom = chemin.with_name(f"{chemin.stem}_quick.json") if quick else chemin
     nom.parent.mkdir(parents=True, exist_ok=True)
     nom.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")

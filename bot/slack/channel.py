@@ -62,14 +62,6 @@ from flows.service import Service
 from flows.store import RefusStore
 
 CHANNEL = "slack"
-ENVOI_EN_ATTENTE_S = 0.005
-"""A Web API call under way for this long is waiting on Slack: the next one may start."""
-APPELS_D_AFFILEE = 2
-"""Web API calls that may be under way at once without that wait: while one waits for
-Slack's answer, the next one is sent (one alone left the event loop idle a fifth of the
-time under load, waiting on Slack with calls queued)."""
-MAX_APPELS = 32
-"""Web API calls under way at once, at most."""
 NOMS_ATTENTE_MAX_S = 1.0
 """How long a modal's submission waits for Slack to name the people it picked (users.info)."""
 log = logging.getLogger(__name__)
@@ -132,11 +124,6 @@ class SlackChannel:
         self._session_a_fermer = False
         self._evenements = DejaVus()
         self._envois: set[asyncio.Task[None]] = set()
-        self._en_vol: dict[int, float] = {}
-        """The Web API calls under way, by number: when each started (loop time)."""
-        self._appel_fini = asyncio.Event()
-        self._file_d_appels = asyncio.Lock()
-        self._appels = 0
         # Bolt tries the listeners in this order: a click, by far the most frequent, first.
         self.app.action(re.compile(f"^{re.escape(blockkit.ACTION_PREFIX)}"))(self._action)
         self.app.command("/cqp")(self._commande)
@@ -149,35 +136,6 @@ class SlackChannel:
     async def endpoint(self, request: web.Request) -> web.Response:
         reponse = await self.app.async_dispatch(await to_bolt_request(request))
         return await to_aiohttp_response(reponse)
-
-    async def _tour_d_appel(self) -> int:
-        """Wait for this Web API call's turn; its number, to give to ``_appel_termine``.
-
-        A call starts when fewer than APPELS_D_AFFILEE are under way, or when the newest
-        one has been for ENVOI_EN_ATTENTE_S — it is then waiting on Slack, not using the
-        event loop — and fewer than MAX_APPELS are. So the sending's steps do not crowd the
-        event loop's queue ahead of the next request when Slack answers fast, and calls
-        still overlap when it answers slowly.
-        """
-        boucle = asyncio.get_running_loop()
-        async with self._file_d_appels:  # FIFO: the calls start in the order they asked
-            while True:
-                attente: float | None = None
-                if len(self._en_vol) < MAX_APPELS:
-                    depuis = boucle.time() - max(self._en_vol.values(), default=-ENVOI_EN_ATTENTE_S)
-                    if len(self._en_vol) < APPELS_D_AFFILEE or depuis >= ENVOI_EN_ATTENTE_S:
-                        self._appels += 1
-                        self._en_vol[self._appels] = boucle.time()
-                        return self._appels
-                    attente = ENVOI_EN_ATTENTE_S - depuis
-                self._appel_fini.clear()
-                with contextlib.suppress(TimeoutError):
-                    async with asyncio.timeout(attente):
-                        await self._appel_fini.wait()
-
-    def _appel_termine(self, numero: int) -> None:
-        del self._en_vol[numero]
-        self._appel_fini.set()
 
     def socket_mode(self, app_token: str) -> AsyncSocketModeHandler:
         """The same app over Socket Mode (no public address): events come through a WebSocket
@@ -695,15 +653,14 @@ class SlackChannel:
                 )
 
     async def _appeler(self, methode: Callable[..., Awaitable[Any]], **args: Any) -> Any | None:
-        numero = await self._tour_d_appel()
+        """A Web API call (slack_sdk retries a rate limit or a dropped link); an error Slack
+        answers is logged, and None returned: the records are stored whatever."""
         try:
             return await methode(**args)
         except SlackApiError as exc:
             donnees = exc.response.data if isinstance(exc.response.data, dict) else {}
             log.warning("Slack API %s: %s", getattr(methode, "__name__", "?"), donnees.get("error"))
             return None
-        finally:
-            self._appel_termine(numero)
 
 
 _NON_ENREGISTRE = catalogue.CMD_NON_ENREGISTRE.split("{", 1)[0]
