@@ -12,16 +12,16 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from bot import textes
 from bot.web.annuaire import Annuaire, Personne, Role
 from bot.web.chat import WebChat
+from flows import catalogue
 from flows.messages import FormEvent, Origin
 
 MARQUE = ".demo"
-COORDINATRICE = Personne(id="claire", nom="Claire Dubois (coordinatrice)", role=Role.COORDINATEUR)
+COORDINATRICE = Personne(id="claire", nom=catalogue.DEMO_COORDINATRICE, role=Role.COORDINATEUR)
 EVALUATEURS = (
-    Personne(id="karim", nom="Karim Haddad (évaluateur, expert habilité)", role=Role.EVALUATEUR),
-    Personne(id="lea", nom="Léa Martin (évaluatrice, experte interne)", role=Role.EVALUATEUR),
+    Personne(id="karim", nom=catalogue.DEMO_EVALUATEUR_1, role=Role.EVALUATEUR),
+    Personne(id="lea", nom=catalogue.DEMO_EVALUATEUR_2, role=Role.EVALUATEUR),
 )
 CANDIDAT = {"candidat_nom": "Sophie Bernard", "candidat_reference": "DEMO-001"}
 
@@ -35,10 +35,10 @@ def preparer_dossier(dossier: Path, annuaire: Path, reset: bool) -> str | None:
     message = None
     occupe = dossier.exists() and any(dossier.iterdir())
     if occupe and not (dossier / MARQUE).exists():
-        raise NotADemoDirectory(textes.DEMO_RESET_REFUSE.format(dossier=dossier))
+        raise NotADemoDirectory(catalogue.DEMO_RESET_REFUSE.format(dossier=dossier))
     if reset and occupe:
         shutil.rmtree(dossier)
-        message = textes.DEMO_EFFACEE.format(dossier=dossier)
+        message = catalogue.DEMO_EFFACEE.format(dossier=dossier)
     dossier.mkdir(parents=True, exist_ok=True)
     (dossier / MARQUE).touch()
     if not annuaire.exists():
@@ -68,7 +68,7 @@ async def evaluation_de_demo(chat: WebChat) -> str:
             origin=origine, request_id="demo-creation", form="nouvelle", values=valeurs
         )
         chat.hub.livrer(COORDINATRICE.id, await service.handle(evenement))
-    return textes.DEMO_PRETE.format(
+    return catalogue.DEMO_PRETE.format(
         evaluation=evaluation, reference=CANDIDAT["candidat_reference"],
         e1=EVALUATEURS[0].nom, e2=EVALUATEURS[1].nom, coordinateur=COORDINATRICE.nom,
     )  # fmt: skip

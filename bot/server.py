@@ -18,7 +18,6 @@ from typing import Protocol
 from aiohttp import web
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
-from bot import textes
 from bot.settings import Settings
 from bot.slack.channel import SlackChannel
 from bot.slack.settings import SlackSettings
@@ -165,7 +164,7 @@ async def serve(
             await site.start()
         except OSError as exc:
             raise PortUnavailable(
-                textes.SERVE_PORT_PRIS.format(
+                catalogue.SERVE_PORT_PRIS.format(
                     hote=settings.host, port=settings.port, detail=exc.strerror or exc
                 )
             ) from None
@@ -173,23 +172,23 @@ async def serve(
         boucle = asyncio.get_running_loop()
         for signe in (signal.SIGINT, signal.SIGTERM):
             boucle.add_signal_handler(signe, arret.set)
-        dire(textes.SERVE_LOCAL if settings.loopback else textes.SERVE_RESEAU)
+        dire(catalogue.SERVE_LOCAL if settings.loopback else catalogue.SERVE_RESEAU)
         if not annuaire.personnes:
-            dire(textes.SERVE_SANS_UTILISATEURS.format(fichier=settings.annuaire))
-        dire(textes.SERVE_CANAUX)
-        dire(textes.SLACK_ACTIF if canal_slack is not None else textes.SLACK_INACTIF)
+            dire(catalogue.SERVE_SANS_UTILISATEURS.format(fichier=settings.annuaire))
+        dire(catalogue.SERVE_CANAUX)
+        dire(catalogue.SLACK_ACTIF if canal_slack is not None else catalogue.SLACK_INACTIF)
         if teams.dev_sans_auth:
-            dire(textes.TEAMS_DEV)
+            dire(catalogue.TEAMS_DEV)
         else:
-            dire(textes.TEAMS_ACTIF if teams.active else textes.TEAMS_INACTIF)
+            dire(catalogue.TEAMS_ACTIF if teams.active else catalogue.TEAMS_INACTIF)
         if canal_slack is not None and socket_mode:
             assert slack.app_token is not None  # checked with the settings
             socket = canal_slack.socket_mode(slack.app_token)
             await socket.connect_async()  # type: ignore[no-untyped-call]
-            dire(textes.SLACK_SOCKET)
-        dire(textes.SERVE_PRET.format(url=settings.url))
+            dire(catalogue.SLACK_SOCKET)
+        dire(catalogue.SERVE_PRET.format(url=settings.url))
         await arret.wait()
-        dire(textes.SERVE_ARRET)
+        dire(catalogue.SERVE_ARRET)
     finally:
         if socket is not None:
             await socket.close_async()  # type: ignore[no-untyped-call]

@@ -15,7 +15,7 @@ from typing import Annotated
 from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from bot import textes
+from flows import catalogue
 
 
 class Settings(BaseSettings):
@@ -87,6 +87,8 @@ def reglages_invalides(
         if champ in secrets and len(valeur) > 8:
             valeur = valeur[:8] + "…"  # enough to recognise it, not to use it
         problemes.append(
-            textes.REGLAGE_INVALIDE.format(variable=f"{prefixe}{champ.upper()}", valeur=valeur[:80])
+            catalogue.REGLAGE_INVALIDE.format(
+                variable=f"{prefixe}{champ.upper()}", valeur=valeur[:80]
+            )
         )
     return InvalidSettings("\n".join(problemes))

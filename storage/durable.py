@@ -23,6 +23,7 @@ from typing import Any
 
 from tinydb.storages import Storage
 
+from flows import catalogue
 from storage import files
 from storage.errors import CorruptData, InvalidValue, NewerSchema, NoMigrationPath, WriteFailed
 
@@ -164,7 +165,7 @@ class DurableStorage(Storage):
         if self.path is not None and self.path.exists():
             deplaces = (move_aside(self.path, self.clock()),)
         return CorruptData(
-            fichier=self.path or "(mémoire)", probleme=probleme, details=details,
+            fichier=self.path or catalogue.FICHIER_EN_MEMOIRE, probleme=probleme, details=details,
             deplace_vers=deplaces,
         )  # fmt: skip
 

@@ -24,6 +24,7 @@ from pydantic import ValidationError
 from tinydb import Query, TinyDB
 from tinydb.table import Document
 
+from flows import catalogue
 from flows.evaluation import (
     ELEMENTS,
     Adresse,
@@ -85,7 +86,7 @@ class TinyDBStore:
     ) -> None:
         self.clock = clock
         self.in_memory = root is None
-        self.layout = Layout(root or Path("(mémoire)"))
+        self.layout = Layout(root or Path(catalogue.FICHIER_EN_MEMOIRE))
         self.databases = Databases(
             in_memory=self.in_memory, maximum=maximum, migrations=migrations, clock=clock
         )

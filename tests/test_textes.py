@@ -1,7 +1,7 @@
-"""Every French text the flows show lives in flows/catalogue.py, none in the code around it.
+"""Every French text cqp-bot shows lives in flows/catalogue/, none in the code around it.
 
-The check reads the string literals of each module of ``flows/`` (docstrings
-aside: they are English, with the domain's French words): a literal with an
+The check reads the string literals of each module of ``flows/``, ``storage/`` and
+``bot/`` (docstrings aside: they are English, with the domain's French words): a literal with an
 accented letter, or a phrase with common French words, is a fragment of the
 interface that belongs in the catalogue. Typography (« — · › • … ») is not
 language and may stay.
@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-FLOWS = Path(__file__).resolve().parents[1] / "flows"
+RACINE = Path(__file__).resolve().parents[1]
+CATALOGUE = RACINE / "flows" / "catalogue"
 MOTS_FRANCAIS = frozenset(
     (
         "le la les des du de un une et ou pour sur avec dans est sont pas ne au aux "
@@ -78,7 +79,12 @@ def test_the_check_leaves_code_strings_and_docstrings_alone() -> None:
 
 @pytest.mark.parametrize(
     "module",
-    sorted(p.name for p in FLOWS.glob("*.py") if p.name != "catalogue.py"),
+    sorted(
+        str(p.relative_to(RACINE))
+        for paquet in ("flows", "storage", "bot")
+        for p in (RACINE / paquet).rglob("*.py")
+        if CATALOGUE not in p.parents
+    ),
 )
 def test_no_french_text_outside_the_catalogue(module: str) -> None:
-    assert fragments_francais((FLOWS / module).read_text(encoding="utf-8")) == []
+    assert fragments_francais((RACINE / module).read_text(encoding="utf-8")) == []

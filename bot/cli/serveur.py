@@ -14,7 +14,6 @@ from pathlib import Path
 
 import click
 
-from bot import textes
 from bot.cli.french import FrenchCommand
 from bot.demo import NotADemoDirectory, evaluation_de_demo, preparer_dossier
 from bot.server import PortUnavailable, serve
@@ -23,16 +22,21 @@ from bot.slack.settings import load_slack_settings
 from bot.teams.settings import load_teams_settings
 from bot.web.annuaire import Annuaire, InvalidAnnuaire
 from bot.web.chat import WebChat
+from flows import catalogue
 from flows import catalogue as txt
 from storage.errors import StoreError
 
 
 def _options(fonction: Callable[..., None]) -> Callable[..., None]:
-    fonction = click.option("--hote", "host", metavar="ADRESSE", help=textes.OPTION_HOTE)(fonction)
-    fonction = click.option("--port", type=int, metavar="PORT", help=textes.OPTION_PORT)(fonction)
+    fonction = click.option("--hote", "host", metavar="ADRESSE", help=catalogue.OPTION_HOTE)(
+        fonction
+    )
+    fonction = click.option("--port", type=int, metavar="PORT", help=catalogue.OPTION_PORT)(
+        fonction
+    )
     return click.option(
         "--dossier", "data_dir", type=click.Path(path_type=Path, file_okay=False),
-        metavar="DOSSIER", help=textes.OPTION_DOSSIER,
+        metavar="DOSSIER", help=catalogue.OPTION_DOSSIER,
     )(fonction)  # fmt: skip
 
 
@@ -59,7 +63,7 @@ def _lancer(
     except InvalidSettings as exc:
         raise _arreter(str(exc)) from None
     if socket_mode and (slack.app_token is None or not slack.active):
-        raise _arreter(textes.SLACK_SOCKET_SANS_JETON)
+        raise _arreter(catalogue.SLACK_SOCKET_SANS_JETON)
     try:
         annuaire = Annuaire.lire(settings.annuaire)
         asyncio.run(
@@ -71,18 +75,18 @@ def _lancer(
         raise _arreter(txt.erreur_stockage(exc)) from None
 
 
-@click.command("serve", cls=FrenchCommand, help=textes.SERVE_AIDE)
+@click.command("serve", cls=FrenchCommand, help=catalogue.SERVE_AIDE)
 @_options
-@click.option("--socket-mode", is_flag=True, help=textes.OPTION_SOCKET)
+@click.option("--socket-mode", is_flag=True, help=catalogue.OPTION_SOCKET)
 def serve_command(
     host: str | None, port: int | None, data_dir: Path | None, socket_mode: bool
 ) -> None:
     _lancer(reglages(host=host, port=port, data_dir=data_dir), socket_mode=socket_mode)
 
 
-@click.command("demo", cls=FrenchCommand, help=textes.DEMO_AIDE)
+@click.command("demo", cls=FrenchCommand, help=catalogue.DEMO_AIDE)
 @_options
-@click.option("--reset", is_flag=True, help=textes.OPTION_RESET)
+@click.option("--reset", is_flag=True, help=catalogue.OPTION_RESET)
 def demo_command(host: str | None, port: int | None, data_dir: Path | None, reset: bool) -> None:
     settings = reglages(host=host, port=port, data_dir=data_dir)
     try:

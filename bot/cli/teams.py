@@ -7,26 +7,26 @@ from pathlib import Path
 import click
 from pydantic import ValidationError
 
-from bot import textes
 from bot.cli.french import FrenchCommand, FrenchGroup
 from bot.cli.serveur import _arreter, reglages
 from bot.settings import reglages_invalides
 from bot.teams.manifeste import PaquetImpossible, paquet
 from bot.teams.settings import SECRETS, TeamsSettings
+from flows import catalogue
 
 
-@click.group("teams", cls=FrenchGroup, help=textes.TEAMS_AIDE)
+@click.group("teams", cls=FrenchGroup, help=catalogue.TEAMS_AIDE)
 def teams_group() -> None:
     """Microsoft Teams' set-up."""
 
 
-@teams_group.command("paquet", cls=FrenchCommand, help=textes.TEAMS_PAQUET_AIDE)
+@teams_group.command("paquet", cls=FrenchCommand, help=catalogue.TEAMS_PAQUET_AIDE)
 @click.option(
     "--sortie", type=click.Path(path_type=Path, dir_okay=False), default=Path("cqp-bot-teams.zip"),
-    metavar="FICHIER", help=textes.OPTION_SORTIE_PAQUET,
+    metavar="FICHIER", help=catalogue.OPTION_SORTIE_PAQUET,
 )  # fmt: skip
-@click.option("--app-id", metavar="ID", help=textes.OPTION_APP_ID)
-@click.option("--url", metavar="URL", help=textes.OPTION_URL_PUBLIQUE)
+@click.option("--app-id", metavar="ID", help=catalogue.OPTION_APP_ID)
+@click.option("--url", metavar="URL", help=catalogue.OPTION_URL_PUBLIQUE)
 def paquet_command(sortie: Path, app_id: str | None, url: str | None) -> None:
     if app_id is None:
         try:
@@ -35,21 +35,23 @@ def paquet_command(sortie: Path, app_id: str | None, url: str | None) -> None:
             raise _arreter(str(reglages_invalides(exc, "TEAMS_", SECRETS))) from None
     url = url or reglages().public_url
     if not app_id:
-        raise _arreter(textes.TEAMS_PAQUET_MANQUE.format(variable="TEAMS_APP_ID (ou --app-id)"))
+        raise _arreter(
+            catalogue.TEAMS_PAQUET_MANQUE.format(variable=catalogue.TEAMS_VARIABLE_APP_ID)
+        )
     if not url:
-        raise _arreter(textes.TEAMS_PAQUET_MANQUE.format(variable="CQP_PUBLIC_URL (ou --url)"))
+        raise _arreter(catalogue.TEAMS_PAQUET_MANQUE.format(variable=catalogue.TEAMS_VARIABLE_URL))
     try:
         donnees = paquet(app_id, url)
     except PaquetImpossible as exc:
-        raise _arreter(textes.TEAMS_PAQUET_INVALIDE.format(variable=exc.args[0])) from None
+        raise _arreter(catalogue.TEAMS_PAQUET_INVALIDE.format(variable=exc.args[0])) from None
     try:
         sortie.write_bytes(donnees)
     except OSError as exc:
         detail = (
-            textes.DOSSIER_INTROUVABLE if isinstance(exc, FileNotFoundError)
-            else textes.ACCES_REFUSE if isinstance(exc, PermissionError)
+            catalogue.DOSSIER_INTROUVABLE if isinstance(exc, FileNotFoundError)
+            else catalogue.ACCES_REFUSE if isinstance(exc, PermissionError)
             else exc.strerror
         )  # fmt: skip
-        message = textes.TEAMS_PAQUET_ECRITURE.format(fichier=sortie, detail=detail)
+        message = catalogue.TEAMS_PAQUET_ECRITURE.format(fichier=sortie, detail=detail)
         raise _arreter(message) from None
-    click.echo(textes.TEAMS_PAQUET_FAIT.format(fichier=sortie))
+    click.echo(catalogue.TEAMS_PAQUET_FAIT.format(fichier=sortie))

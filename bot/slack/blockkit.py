@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from bot import textes
+from flows import catalogue
 from flows.messages import (
     Choices,
     Context,
@@ -115,15 +115,15 @@ def modal(message: Message, formulaire: str, metadata: dict[str, str]) -> dict[s
                 "label": _texte(bloc.label, 2000), "element": element,
             }  # fmt: skip
             if bloc.kind == "text" and bloc.max_length > MAX_SAISIE_MODALE:
-                entree["hint"] = _texte(textes.SLACK_SAISIE_LIMITE.format(n=MAX_SAISIE_MODALE))
+                entree["hint"] = _texte(catalogue.SLACK_SAISIE_LIMITE.format(n=MAX_SAISIE_MODALE))
             sortie.append(entree)
     return {
         "type": "modal",
         "callback_id": FORM_CALLBACK,
         "private_metadata": json.dumps({**metadata, "formulaire": formulaire}),
-        "title": _texte(titre or textes.SLACK_TITRE_FORMULAIRE, 24),
-        "submit": _texte(textes.SLACK_ENVOYER, 24),
-        "close": _texte(textes.SLACK_ANNULER, 24),
+        "title": _texte(titre or catalogue.SLACK_TITRE_FORMULAIRE, 24),
+        "submit": _texte(catalogue.SLACK_ENVOYER, 24),
+        "close": _texte(catalogue.SLACK_ANNULER, 24),
         "blocks": sortie[:100],
     }
 

@@ -38,7 +38,6 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 )
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import textes
 from bot.clics import Clics, DejaVus
 from bot.slack import blockkit, mrkdwn
 from bot.slack.settings import SlackSettings
@@ -262,7 +261,7 @@ class SlackChannel:
             if b.get("type") == "input" and not b.get("optional") and b.get("block_id")
         ]
         vides = {
-            nom: textes.CHAMP_OBLIGATOIRE
+            nom: catalogue.CHAMP_OBLIGATOIRE
             for nom in obligatoires
             if not valeurs.get(nom, "").strip()
         }
@@ -320,7 +319,7 @@ class SlackChannel:
         texte = mrkdwn.lire(brut, self._noms_connus)
         if event.get("subtype") == "file_share" or len(texte) > MAX_TYPED:
             # Said plainly rather than cut or dropped: nothing is recorded.
-            avis = textes.SLACK_FICHIER if event.get("subtype") else textes.MESSAGE_TROP_LONG
+            avis = catalogue.SLACK_FICHIER if event.get("subtype") else catalogue.MESSAGE_TROP_LONG
             self._envoyer_ensuite(self.livrer(origine, (say(avis.format(n=len(texte))),)))
             return
         requete = f"slack-msg-{event.get('client_msg_id') or event.get('ts')}"[:200]
@@ -361,7 +360,10 @@ class SlackChannel:
         avis = [r for r in replies if r.aparte]
         liste = next(r for r in replies if not r.aparte)
         blocs: list[dict[str, Any]] = [
-            {"type": "header", "text": {"type": "plain_text", "text": textes.SLACK_ACCUEIL_TITRE}}
+            {
+                "type": "header",
+                "text": {"type": "plain_text", "text": catalogue.SLACK_ACCUEIL_TITRE},
+            }
         ]
         blocs.extend(blockkit.blocks(liste.message, "mes-"))
         if utilisateur in self.settings.coordinateurs | self.settings.admins:
@@ -373,7 +375,7 @@ class SlackChannel:
             )  # fmt: skip
             blocs.append({"type": "divider"})
             blocs.append(
-                {"type": "header", "text": {"type": "plain_text", "text": textes.SLACK_SUIVI}}
+                {"type": "header", "text": {"type": "plain_text", "text": catalogue.SLACK_SUIVI}}
             )
             avis += [r for r in suivi if r.aparte]
             etat = next(r for r in suivi if not r.aparte)
@@ -573,7 +575,7 @@ class SlackChannel:
                     and dm != origine.conversation
                 ):
                     # Asked in a channel: said there, for this person only, where it went.
-                    avis = textes.SLACK_FICHIER_EN_PRIVE.format(nom=reply.fichier.nom)
+                    avis = catalogue.SLACK_FICHIER_EN_PRIVE.format(nom=reply.fichier.nom)
                     await self._appeler(respond, text=avis, response_type="ephemeral")
                 continue
             if reply.to.kind == "results":
@@ -621,7 +623,7 @@ class SlackChannel:
         info = await self._appeler(self.client.conversations_info, channel=canal)
         if info is None:
             await self._prevenir(
-                textes.SLACK_CANAL_INTROUVABLE.format(canal=canal, erreur="—"),
+                catalogue.SLACK_CANAL_INTROUVABLE.format(canal=canal, erreur="—"),
                 reply.to.responsables,
             )
             return
@@ -632,7 +634,7 @@ class SlackChannel:
             or conversation.get("is_mpim")
         ):
             await self._prevenir(
-                textes.SLACK_CANAL_PUBLIC.format(evaluation=_titre(reply.message), canal=canal),
+                catalogue.SLACK_CANAL_PUBLIC.format(evaluation=_titre(reply.message), canal=canal),
                 reply.to.responsables,
             )
             return

@@ -12,8 +12,8 @@ from typing import Annotated
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from bot import textes
 from bot.settings import InvalidSettings, reglages_invalides
+from flows import catalogue
 
 Ids = Annotated[frozenset[str], NoDecode]
 SECRETS = frozenset({"bot_token", "signing_secret", "app_token"})
@@ -64,5 +64,5 @@ def load_slack_settings() -> SlackSettings:
         raise reglages_invalides(exc, "SLACK_", SECRETS) from None
     if (reglages.bot_token is None) != (reglages.signing_secret is None):
         manquant = "SLACK_SIGNING_SECRET" if reglages.signing_secret is None else "SLACK_BOT_TOKEN"
-        raise InvalidSettings(textes.SLACK_REGLAGE_MANQUANT.format(variable=manquant))
+        raise InvalidSettings(catalogue.SLACK_REGLAGE_MANQUANT.format(variable=manquant))
     return reglages

@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from bot import textes
+from flows import catalogue
 from flows.messages import (
     MAX_BLOCKS,
     MAX_PAYLOAD,
@@ -103,16 +103,16 @@ def _champ(bloc: TextInput) -> dict[str, Any]:
     """The input: Teams' people picker for a person (its value is the Azure AD object id)."""
     champ: dict[str, Any] = {"id": bloc.name, "label": bloc.label, "isRequired": bloc.required}
     if bloc.required:
-        champ["errorMessage"] = textes.CHAMP_OBLIGATOIRE
+        champ["errorMessage"] = catalogue.CHAMP_OBLIGATOIRE
     if bloc.kind == "user":
         champ |= {
             "type": "Input.ChoiceSet", "choices": [], "choices.data": dict(_PEOPLE),
-            "isMultiSelect": False, "placeholder": textes.TEAMS_CHOISIR_PERSONNE,
+            "isMultiSelect": False, "placeholder": catalogue.TEAMS_CHOISIR_PERSONNE,
         }  # fmt: skip
     else:
         champ |= {"type": "Input.Text", "isMultiline": bloc.multiline, "maxLength": bloc.max_length}
         if bloc.kind == "channel":
-            champ["placeholder"] = textes.TEAMS_ID_CONVERSATION
+            champ["placeholder"] = catalogue.TEAMS_ID_CONVERSATION
     if bloc.initial:
         champ["value"] = bloc.initial
     return champ

@@ -58,11 +58,11 @@ from microsoft_agents.hosting.core.authorization import (
 )
 from pydantic import ValidationError
 
-from bot import textes
 from bot.clics import Clics, DejaVus
 from bot.teams import cartes
 from bot.teams.jeton import JetonRefuse, VerificateurJeton
 from bot.teams.settings import TeamsSettings
+from flows import catalogue
 from flows.evaluation import Adresse
 from flows.messages import (
     MAX_TYPED,
@@ -316,15 +316,15 @@ class TeamsChannel:
         try:
             corps = await request.json()
         except (ValueError, UnicodeDecodeError):
-            return web.json_response({"erreur": textes.TEAMS_JSON_ATTENDU}, status=400)
+            return web.json_response({"erreur": catalogue.TEAMS_JSON_ATTENDU}, status=400)
         if not isinstance(corps, dict):
-            return web.json_response({"erreur": textes.TEAMS_JSON_ATTENDU}, status=400)
+            return web.json_response({"erreur": catalogue.TEAMS_JSON_ATTENDU}, status=400)
         if self.verificateur is None:
             # Development mode: the settings allowed it on loopback only; a request from
             # elsewhere, or relayed by a proxy or a tunnel on this machine, is still refused.
             relayee = any(h in request.headers for h in ("Forwarded", "X-Forwarded-For"))
             if request.remote not in ("127.0.0.1", "::1") or relayee:
-                return web.json_response({"erreur": textes.TEAMS_NON_AUTHENTIFIE}, status=401)
+                return web.json_response({"erreur": catalogue.TEAMS_NON_AUTHENTIFIE}, status=401)
         else:
             try:
                 claims = await self.verificateur.verifier(
@@ -334,18 +334,18 @@ class TeamsChannel:
                 )
             except JetonRefuse as exc:
                 log.warning("Teams request refused: %s", exc)
-                return web.json_response({"erreur": textes.TEAMS_NON_AUTHENTIFIE}, status=401)
+                return web.json_response({"erreur": catalogue.TEAMS_NON_AUTHENTIFIE}, status=401)
             with warnings.catch_warnings():  # the SDK reads this str key: aiohttp frowns on it
                 warnings.simplefilter("ignore", NotAppKeyWarning)
                 request["claims_identity"] = ClaimsIdentity(claims, authentication_type="Bearer")
         try:
             activite = Activity.model_validate(corps)
         except ValidationError:
-            return web.json_response({"erreur": textes.TEAMS_ACTIVITE_INVALIDE}, status=400)
+            return web.json_response({"erreur": catalogue.TEAMS_ACTIVITE_INVALIDE}, status=400)
         refus = self._hors_perimetre(activite)
         if refus is not None:
             log.warning("Teams activity refused: %s", refus)
-            return web.json_response({"erreur": textes.TEAMS_HORS_PERIMETRE}, status=403)
+            return web.json_response({"erreur": catalogue.TEAMS_HORS_PERIMETRE}, status=403)
         reponse = await self.adapter.process(request, self)
         return reponse if reponse is not None else web.Response(status=202)
 
@@ -406,7 +406,7 @@ class TeamsChannel:
     async def _erreur(self, context: TurnContext, error: Exception) -> None:
         log.error("Teams turn failed", exc_info=error)
         try:
-            await context.send_activity(textes.TEAMS_ERREUR)
+            await context.send_activity(catalogue.TEAMS_ERREUR)
         except Exception:
             log.exception("could not tell the person about the failure")
 
@@ -464,7 +464,7 @@ class TeamsChannel:
                 (activite.text or "") if personnelle else activite.remove_recipient_mention()
             ).strip()
             if len(texte) > MAX_TYPED:
-                avis = say(textes.MESSAGE_TROP_LONG.format(n=len(texte)))
+                avis = say(catalogue.MESSAGE_TROP_LONG.format(n=len(texte)))
                 await self._livrer(context, personne, (avis,))
                 return
             evenement = TextEvent(origin=origine, request_id=requete, text=texte or "aide")
@@ -473,7 +473,9 @@ class TeamsChannel:
             return  # a double click: applied and answered once
         if not personnelle:
             nom = activite.from_property.name if activite.from_property else None
-            await self._envoyer(context, [_texte_seul(textes.TEAMS_EN_PRIVE.format(nom=nom or ""))])
+            await self._envoyer(
+                context, [_texte_seul(catalogue.TEAMS_EN_PRIVE.format(nom=nom or ""))]
+            )
         await self._livrer(context, personne, replies)
 
     async def _installation(self, context: TurnContext, personne: str) -> None:
@@ -487,7 +489,7 @@ class TeamsChannel:
         ):
             return
         if not _personnelle(activite):
-            note = textes.TEAMS_CANAL_NOTE.format(conversation=activite.conversation.id)
+            note = catalogue.TEAMS_CANAL_NOTE.format(conversation=activite.conversation.id)
             await self._envoyer(context, [_texte_seul(note)])
             return
         origine = Origin(channel=CHANNEL, conversation=_conversation(activite), user=personne)
@@ -551,7 +553,7 @@ class TeamsChannel:
             # Unreachable: the sender is told who could not be reached (not what was for them).
             nom = self._noms.get(personne, personne)
             await self._envoyer(
-                context, [_texte_seul(textes.TEAMS_INJOIGNABLE.format(personne=nom))]
+                context, [_texte_seul(catalogue.TEAMS_INJOIGNABLE.format(personne=nom))]
             )
         return False
 
@@ -616,12 +618,12 @@ class TeamsChannel:
         titre = reply.message.summary[:80]
         adresse = await self.service.store.adresse(CHANNEL, _cle_conversation(cible))
         if adresse is None:
-            await self._prevenir(context, textes.TEAMS_CANAL_INCONNU.format(
+            await self._prevenir(context, catalogue.TEAMS_CANAL_INCONNU.format(
                 evaluation=titre, canal=cible
             ), reply.to.responsables)  # fmt: skip
             return
         if not (adresse.donnees.get("cqp") or {}).get("prive"):
-            await self._prevenir(context, textes.TEAMS_CANAL_PUBLIC.format(
+            await self._prevenir(context, catalogue.TEAMS_CANAL_PUBLIC.format(
                 evaluation=titre, canal=cible
             ), reply.to.responsables)  # fmt: skip
             return
@@ -656,7 +658,7 @@ class TeamsChannel:
         taille = len(reply.fichier.contenu.encode())
         offre = Activity(
             type="message",
-            text=textes.TEAMS_FICHIER_PROPOSE.format(texte=reply.message.summary),
+            text=catalogue.TEAMS_FICHIER_PROPOSE.format(texte=reply.message.summary),
             text_format="plain",
             attachments=[Attachment(
                 content_type=FILE_CONSENT, name=reply.fichier.nom,
@@ -678,17 +680,17 @@ class TeamsChannel:
         ident = str(contexte.get("cqp") or "")
         attendu = self._fichiers.get(ident)
         if attendu is None or attendu[0] != personne:
-            await self._envoyer(context, [_texte_seul(textes.TEAMS_FICHIER_EXPIRE)])
+            await self._envoyer(context, [_texte_seul(catalogue.TEAMS_FICHIER_EXPIRE)])
             return
         if valeur.get("action") != "accept":
             del self._fichiers[ident]
-            await self._envoyer(context, [_texte_seul(textes.TEAMS_FICHIER_REFUSE)])
+            await self._envoyer(context, [_texte_seul(catalogue.TEAMS_FICHIER_REFUSE)])
             return
         infos = _dict(valeur.get("uploadInfo"))
         url = str(infos.get("uploadUrl") or "")
         if not _url_de_depot(url, self.depot_local):
             log.warning("refused upload URL from a file consent")
-            await self._envoyer(context, [_texte_seul(textes.TEAMS_ERREUR)])
+            await self._envoyer(context, [_texte_seul(catalogue.TEAMS_ERREUR)])
             return
         del self._fichiers[ident]
         # Teams waits for the invoke's answer, which the SDK sends when the turn ends: the
@@ -716,7 +718,7 @@ class TeamsChannel:
             log.exception("OneDrive upload failed")
             ok = False
         if not ok:
-            await self._ecrire_a(personne, [_texte_seul(textes.TEAMS_FICHIER_ECHEC)])
+            await self._ecrire_a(personne, [_texte_seul(catalogue.TEAMS_FICHIER_ECHEC)])
             return
         carte = Attachment(
             content_type=FILE_INFO, name=str(infos.get("name") or fichier.nom),
@@ -725,7 +727,7 @@ class TeamsChannel:
         )  # fmt: skip
         await self._ecrire_a(personne, [
             Activity(type="message", attachments=[carte]),
-            _texte_seul(textes.TEAMS_FICHIER_ENVOYE.format(nom=carte.name)),
+            _texte_seul(catalogue.TEAMS_FICHIER_ENVOYE.format(nom=carte.name)),
         ])  # fmt: skip
 
 

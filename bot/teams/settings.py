@@ -18,8 +18,8 @@ from typing import Annotated
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from bot import textes
 from bot.settings import InvalidSettings, reglages_invalides
+from flows import catalogue
 
 GUID = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 Ids = Annotated[frozenset[str], NoDecode]
@@ -80,22 +80,28 @@ def load_teams_settings(loopback: bool) -> TeamsSettings:
     except ValidationError as exc:
         raise reglages_invalides(exc, "TEAMS_", SECRETS) from None
     if reglages.dev_sans_auth and not loopback:
-        raise InvalidSettings(textes.TEAMS_DEV_HORS_LOOPBACK)
+        raise InvalidSettings(catalogue.TEAMS_DEV_HORS_LOOPBACK)
     if reglages.dev_sans_auth and (
         reglages.app_id or reglages.app_password or reglages.cert_pfx_file
     ):
         # Unauthenticated requests choose the connector's address: the bot's credentials
         # would be sent there.
-        raise InvalidSettings(textes.TEAMS_DEV_AVEC_IDENTIFIANTS)
+        raise InvalidSettings(catalogue.TEAMS_DEV_AVEC_IDENTIFIANTS)
     if reglages.app_id is None:
         for nom in ("app_password", "cert_pfx_file", "tenant_id"):
             if getattr(reglages, nom) is not None:
-                raise InvalidSettings(textes.TEAMS_REGLAGE_MANQUANT.format(variable="TEAMS_APP_ID"))
+                raise InvalidSettings(
+                    catalogue.TEAMS_REGLAGE_MANQUANT.format(variable="TEAMS_APP_ID")
+                )
         return reglages
     if reglages.app_password is None and reglages.cert_pfx_file is None:
-        raise InvalidSettings(textes.TEAMS_REGLAGE_MANQUANT.format(variable="TEAMS_APP_PASSWORD"))
+        raise InvalidSettings(
+            catalogue.TEAMS_REGLAGE_MANQUANT.format(variable="TEAMS_APP_PASSWORD")
+        )
     if reglages.tenant_id is None:
-        raise InvalidSettings(textes.TEAMS_REGLAGE_MANQUANT.format(variable="TEAMS_TENANT_ID"))
+        raise InvalidSettings(catalogue.TEAMS_REGLAGE_MANQUANT.format(variable="TEAMS_TENANT_ID"))
     if reglages.cert_pfx_file is not None and not reglages.cert_pfx_file.is_file():
-        raise InvalidSettings(textes.TEAMS_CERTIFICAT_ABSENT.format(fichier=reglages.cert_pfx_file))
+        raise InvalidSettings(
+            catalogue.TEAMS_CERTIFICAT_ABSENT.format(fichier=reglages.cert_pfx_file)
+        )
     return reglages

@@ -35,7 +35,7 @@ from pydantic import (
     model_validator,
 )
 
-from bot import textes
+from flows import catalogue
 from storage.files import write_atomic
 
 
@@ -67,7 +67,7 @@ class Annuaire(BaseModel):
         vus: set[str] = set()
         for p in self.utilisateurs:
             if p.id in vus:
-                raise ValueError(textes.ANNUAIRE_DOUBLON.format(id=p.id))
+                raise ValueError(catalogue.ANNUAIRE_DOUBLON.format(id=p.id))
             vus.add(p.id)
         return self
 
@@ -92,7 +92,7 @@ class Annuaire(BaseModel):
             donnees = yaml.safe_load(texte)
         except yaml.YAMLError as exc:
             raise InvalidAnnuaire(
-                textes.ANNUAIRE_YAML.format(fichier=source, detail=str(exc)[:300])
+                catalogue.ANNUAIRE_YAML.format(fichier=source, detail=str(exc)[:300])
             ) from None
         if donnees is None:
             return cls()
@@ -100,13 +100,13 @@ class Annuaire(BaseModel):
             return cls.model_validate(donnees)
         except ValidationError as exc:
             lignes = [
-                textes.ANNUAIRE_CHAMP.format(
+                catalogue.ANNUAIRE_CHAMP.format(
                     ou=".".join(str(x) for x in e["loc"]) or "—", detail=e["msg"][:200]
                 )
                 for e in exc.errors()
             ]
             raise InvalidAnnuaire(
-                textes.ANNUAIRE_INVALIDE.format(fichier=source, problemes="\n".join(lignes))
+                catalogue.ANNUAIRE_INVALIDE.format(fichier=source, problemes="\n".join(lignes))
             ) from None
 
     @classmethod
@@ -118,14 +118,14 @@ class Annuaire(BaseModel):
             return cls()
         except (OSError, UnicodeDecodeError) as exc:
             raise InvalidAnnuaire(
-                textes.ANNUAIRE_ILLISIBLE.format(fichier=chemin, detail=exc)
+                catalogue.ANNUAIRE_ILLISIBLE.format(fichier=chemin, detail=exc)
             ) from None
         return cls.depuis_texte(texte, str(chemin))
 
     def ecrire(self, chemin: Path) -> None:
         """Write the directory to ``chemin`` atomically (a crash leaves the old or the new)."""
         donnees = {"utilisateurs": [p.model_dump(mode="json") for p in self.utilisateurs]}
-        texte = textes.ANNUAIRE_ENTETE + yaml.safe_dump(
+        texte = catalogue.ANNUAIRE_ENTETE + yaml.safe_dump(
             donnees, allow_unicode=True, sort_keys=False, default_flow_style=False
         )
         chemin.parent.mkdir(parents=True, exist_ok=True)

@@ -34,10 +34,10 @@ from urllib.parse import urlsplit
 from aiohttp import WSCloseCode, WSMsgType, web
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
-from bot import textes
 from bot.web.access import SESSION_MAX_AGE, Invitations, Session, Sessions
 from bot.web.annuaire import Annuaire, Personne, Role
 from bot.web.hub import Hub
+from flows import catalogue
 from flows.messages import (
     MAX_TYPED,
     ChoiceEvent,
@@ -159,7 +159,7 @@ class WebChat:
     def _verifier_hote(self, request: web.Request) -> None:
         """Local mode answers only to a loopback name: no DNS rebinding onto a local server."""
         if self.local and request.url.host not in HOTES_LOCAUX:
-            raise _erreur(web.HTTPMisdirectedRequest, textes.WEB_HOTE_INCONNU)
+            raise _erreur(web.HTTPMisdirectedRequest, catalogue.WEB_HOTE_INCONNU)
 
     def _verifier_post(self, request: web.Request) -> Session:
         self._verifier_hote(request)
@@ -171,14 +171,14 @@ class WebChat:
             or not jeton
             or not secrets.compare_digest(jeton, session.csrf)
         ):
-            raise _erreur(web.HTTPForbidden, textes.WEB_CSRF)
+            raise _erreur(web.HTTPForbidden, catalogue.WEB_CSRF)
         return session
 
     def _identifie(self, request: web.Request) -> Personne:
         self._verifier_hote(request)
         personne = self.personne(request)
         if personne is None:
-            raise _erreur(web.HTTPUnauthorized, textes.WEB_NON_CONNECTE)
+            raise _erreur(web.HTTPUnauthorized, catalogue.WEB_NON_CONNECTE)
         return personne
 
     # --- pages -------------------------------------------------------------------------
@@ -197,7 +197,7 @@ class WebChat:
     async def connexion(self, request: web.Request) -> web.StreamResponse:
         lien = self.invitations.verifier(request.query.get("jeton", ""))
         if lien is None or self.annuaire.personne(lien[0]) is None:
-            return page_401(textes.WEB_LIEN_INVALIDE)
+            return page_401(catalogue.WEB_LIEN_INVALIDE)
         reponse = web.Response(status=303, headers={"Location": "/"})
         self._poser_cookie(reponse, request, self.sessions.nouvelle(*lien))
         return reponse
@@ -210,7 +210,7 @@ class WebChat:
         session = self.session(request)
         personne = self.personne(request)
         if not self.local and personne is None:
-            raise _erreur(web.HTTPUnauthorized, textes.WEB_NON_CONNECTE)
+            raise _erreur(web.HTTPUnauthorized, catalogue.WEB_NON_CONNECTE)
         nouvelle = session is None
         if session is None:
             session = self.sessions.nouvelle()
@@ -237,7 +237,7 @@ class WebChat:
         try:
             corps = _Corps.model_validate(await _json(request))
         except ValidationError:
-            raise _erreur(web.HTTPBadRequest, textes.WEB_EVENEMENT_INVALIDE) from None
+            raise _erreur(web.HTTPBadRequest, catalogue.WEB_EVENEMENT_INVALIDE) from None
         entrant = corps.evenement
         origine = Origin(channel=CHANNEL, conversation=f"dm-{personne.id}", user=personne.id)
         requete = f"web-{entrant.requete}"
@@ -255,7 +255,7 @@ class WebChat:
                     _retenir(self._echos, requete)
                     self.hub.ecrit(personne.id, entrant.texte[:MAX_TYPED])
                 if len(entrant.texte) > MAX_TYPED:
-                    self.hub.livrer(personne.id, (say(textes.WEB_TEXTE_TROP_LONG),))
+                    self.hub.livrer(personne.id, (say(catalogue.WEB_TEXTE_TROP_LONG),))
                     return web.json_response({"ok": False})
                 evenement = TextEvent(origin=origine, request_id=requete, text=entrant.texte)
             elif isinstance(entrant, _Choix):
@@ -281,7 +281,7 @@ class WebChat:
     async def flux(self, request: web.Request) -> web.WebSocketResponse:
         personne = self._identifie(request)
         if self.session(request) is None or not self._meme_origine(request):
-            raise _erreur(web.HTTPForbidden, textes.WEB_CSRF)
+            raise _erreur(web.HTTPForbidden, catalogue.WEB_CSRF)
         ws = web.WebSocketResponse(heartbeat=30)
         await ws.prepare(request)
         self._pages.add(ws)
@@ -313,7 +313,7 @@ class WebChat:
         personne = self._identifie(request)
         fichier = self.hub.fichier(personne.id, request.match_info["id"])
         if fichier is None:
-            raise _erreur(web.HTTPNotFound, textes.WEB_FICHIER_INCONNU)
+            raise _erreur(web.HTTPNotFound, catalogue.WEB_FICHIER_INCONNU)
         return web.Response(
             body=fichier.contenu.encode(),
             content_type=fichier.type_media,
@@ -355,9 +355,9 @@ async def _json(request: web.Request) -> dict[str, Any]:
     try:
         donnees = await request.json()
     except ValueError:
-        raise _erreur(web.HTTPBadRequest, textes.WEB_EVENEMENT_INVALIDE) from None
+        raise _erreur(web.HTTPBadRequest, catalogue.WEB_EVENEMENT_INVALIDE) from None
     if not isinstance(donnees, dict):
-        raise _erreur(web.HTTPBadRequest, textes.WEB_EVENEMENT_INVALIDE)
+        raise _erreur(web.HTTPBadRequest, catalogue.WEB_EVENEMENT_INVALIDE)
     return donnees
 
 
@@ -368,5 +368,7 @@ def _erreur(kind: type[web.HTTPException], message: str) -> web.HTTPException:
 
 def page_401(raison: str | None = None) -> web.Response:
     """The page for someone who is not signed in on a server reachable from the network."""
-    corps = textes.WEB_PAGE_401.format(raison=html.escape(raison or textes.WEB_PAS_DE_SESSION))
+    corps = catalogue.WEB_PAGE_401.format(
+        raison=html.escape(raison or catalogue.WEB_PAS_DE_SESSION)
+    )
     return web.Response(status=401, text=corps, content_type="text/html", charset="utf-8")

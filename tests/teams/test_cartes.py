@@ -22,8 +22,8 @@ from bot.teams.cartes import (
     taille,
     texte_seul,
 )
-from bot.textes import CHAMP_OBLIGATOIRE, TEAMS_CHOISIR_PERSONNE, TEAMS_ID_CONVERSATION
 from flows import creation
+from flows.catalogue import CHAMP_OBLIGATOIRE, TEAMS_CHOISIR_PERSONNE, TEAMS_ID_CONVERSATION
 from flows.messages import (
     MAX_PAYLOAD,
     MAX_TYPED,

@@ -1,9 +1,5 @@
-"""The French text of the server, the web chat and their commands (``serve``, ``demo``, ``users``).
-
-The conversations' text is in :mod:`flows.catalogue`; this module holds what
-only the server and its channels say, so that a translator finds both in
-two files.
-"""
+"""What only the server and its channels say: ``serve``, ``demo``, ``users``, the web chat,
+Slack and Teams."""
 
 from __future__ import annotations
 
@@ -39,6 +35,9 @@ SERVE_ARRET: Final = "cqp-bot s'arrête."
 SERVE_PORT_PRIS: Final = "Impossible d'écouter sur {hote}:{port} : {detail}. Choisissez un autre port (--port ou CQP_PORT)."
 DEMO_RESET_REFUSE: Final = "--reset n'efface qu'un dossier de démonstration ; {dossier} contient d'autres données. Choisissez un autre dossier (--dossier)."
 DEMO_PRETE: Final = "Démonstration prête : {evaluation} (candidat {reference}, bloc 1). Ouvrez deux fenêtres : l'une en tant que {e1}, l'autre en tant que {e2} ; {coordinateur} suit les résultats."
+DEMO_COORDINATRICE: Final = "Claire Dubois (coordinatrice)"
+DEMO_EVALUATEUR_1: Final = "Karim Haddad (évaluateur, expert habilité)"
+DEMO_EVALUATEUR_2: Final = "Léa Martin (évaluatrice, experte interne)"
 DEMO_EFFACEE: Final = "Données de démonstration effacées : {dossier}."
 
 USERS_AIDE: Final = (
@@ -137,6 +136,8 @@ OPTION_SORTIE_PAQUET: Final = "Fichier zip à écrire (par défaut cqp-bot-teams
 OPTION_APP_ID: Final = "Identifiant d'application Microsoft du bot (sinon TEAMS_APP_ID)."
 OPTION_URL_PUBLIQUE: Final = "Adresse publique https du serveur (sinon CQP_PUBLIC_URL)."
 TEAMS_PAQUET_MANQUE: Final = "Il manque {variable} pour préparer le paquet Teams."
+TEAMS_VARIABLE_APP_ID: Final = "TEAMS_APP_ID (ou --app-id)"
+TEAMS_VARIABLE_URL: Final = "CQP_PUBLIC_URL (ou --url)"
 TEAMS_PAQUET_INVALIDE: Final = "{variable} invalide pour le paquet Teams : il faut un identifiant d'application (GUID) et une adresse publique en https."
 TEAMS_PAQUET_ECRITURE: Final = "Impossible d'écrire {fichier} : {detail}."
 TEAMS_PAQUET_FAIT: Final = "Paquet Teams écrit : {fichier}. Chargez-le dans Teams (Applications › Gérer vos applications › Charger une application)."
