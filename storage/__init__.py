@@ -11,11 +11,17 @@ atomically at each commit (``docs/storage.md``)::
     await store.fermer()
 
 ``MemoryStore()`` keeps the same rules with every file an image in memory:
-the flows' tests run on it.
+the flows' tests run on it. These names are the package's whole public face: ``bot`` imports
+nothing else of it (an import contract checks).
 """
 
+from storage.errors import StoreError
+from storage.files import write_atomic
 from storage.legacy import Conversion
 from storage.startup import DiskStore, Verification, open_store
 from storage.store import MemoryStore, TinyDBStore
 
-__all__ = ["Conversion", "DiskStore", "MemoryStore", "TinyDBStore", "Verification", "open_store"]
+__all__ = [
+    "Conversion", "DiskStore", "MemoryStore", "StoreError", "TinyDBStore", "Verification",
+    "open_store", "write_atomic",
+]  # fmt: skip

@@ -19,8 +19,7 @@ from rich.console import Console
 from bot.cli.french import FrenchGroup
 from bot.cli.output import output_option, write_json
 from flows import catalogue as txt
-from storage import DiskStore, Verification, open_store
-from storage.errors import StoreError
+from storage import DiskStore, StoreError, Verification, open_store
 
 T = TypeVar("T")
 

@@ -24,7 +24,7 @@ from bot.web.annuaire import Annuaire, InvalidAnnuaire
 from bot.web.chat import WebChat
 from flows import catalogue
 from flows import catalogue as txt
-from storage.errors import StoreError
+from storage import StoreError
 
 
 def _options(fonction: Callable[..., None]) -> Callable[..., None]:

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from storage.files import write_atomic
+from storage import write_atomic
 
 SESSION_MAX_AGE = 7 * 24 * 3600
 """A week: an évaluateur signs in on Monday and scores until Friday."""

@@ -36,7 +36,7 @@ from pydantic import (
 )
 
 from flows import catalogue
-from storage.files import write_atomic
+from storage import write_atomic
 
 
 class Role(StrEnum):
