@@ -14,6 +14,7 @@ from pathlib import Path
 
 from bot.web.annuaire import Annuaire, Personne, Role
 from bot.web.chat import WebChat
+from bot.web.hub import WebAt
 from flows import catalogue
 from flows.messages import FormEvent, Origin
 
@@ -67,7 +68,8 @@ async def evaluation_de_demo(chat: WebChat) -> str:
         evenement = FormEvent(
             origin=origine, request_id="demo-creation", form="nouvelle", values=valeurs
         )
-        chat.hub.livrer(COORDINATRICE.id, await service.handle(evenement))
+        replies = await service.handle(evenement)
+        await chat.delivery.deliver(origine, replies, WebAt(COORDINATRICE.id))
     return catalogue.DEMO_PRETE.format(
         evaluation=evaluation, reference=CANDIDAT["candidat_reference"],
         e1=EVALUATEURS[0].nom, e2=EVALUATEURS[1].nom, coordinateur=COORDINATRICE.nom,

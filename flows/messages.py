@@ -300,6 +300,21 @@ class Message(_Model):
     titre: Annotated[str, StringConstraints(max_length=MAX_TITRE)] | None = None
     """What the message asks for, in a few words, where a channel titles it (a modal)."""
 
+    @property
+    def form(self) -> str | None:
+        """The form this message is, by name: text inputs and the button that sends them.
+
+        A channel that opens forms apart (Slack's modals) reads this, never the blocks'
+        payloads; None for a message that is no form.
+        """
+        if not any(isinstance(b, TextInput) for b in self.blocks):
+            return None
+        for bloc in self.blocks:
+            for bouton in bloc.buttons if isinstance(bloc, Choices) else ():
+                if (nom := Envoyer.formulaire_de(bouton.payload)) is not None:
+                    return nom
+        return None
+
 
 def propose(message: Message, kind: str, value: str | None) -> Message:
     """``message`` with its empty inputs of ``kind`` proposing ``value`` (unchanged without one).
@@ -390,6 +405,9 @@ class Reply(_Model):
     """A discussion this reply belongs to, between its sender and its addressee (the two
     évaluateurs' reconciliation): a channel that has shared threads posts it in one thread
     both see (Slack: a group DM); the others send it to the addressee as usual."""
+    refused: bool = False
+    """The store refused to record the event: nothing was applied, and the same request may be
+    tried again (a channel keeps a form open with what was typed)."""
     aparte: bool = False
     """A notice beside the answer — what a flow still waits for, a proposal dropped — not the
     answer itself: a channel that shows the answer elsewhere than in the conversation (Slack's
@@ -406,10 +424,11 @@ def say(
     to: Destination | None = None,
     buttons: tuple[Button, ...] = (),
     aparte: bool = False,
+    refused: bool = False,
 ) -> Reply:
     """A reply of plain paragraphs (each cut to fit), with optional buttons under them."""
     blocks: tuple[Paragraph | Choices, ...] = tuple(Paragraph(text=shorten(t)) for t in texts)
     if buttons:
         blocks += (Choices(buttons=buttons),)
     message = Message(summary=shorten(texts[0]), blocks=blocks)
-    return Reply(message=message, to=to or Destination(), aparte=aparte)
+    return Reply(message=message, to=to or Destination(), aparte=aparte, refused=refused)

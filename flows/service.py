@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Awaitable, Callable, Collection, Mapping
+from contextlib import AbstractAsyncContextManager
 from datetime import datetime, timedelta
 
 from pydantic import ValidationError
@@ -46,10 +47,12 @@ from flows.messages import (
     Event,
     FormEvent,
     InvalidPayload,
+    Origin,
     Payload,
     Preuve,
     Reply,
     TextEvent,
+    say,
     unpack_any,
 )
 from flows.notation import FORMULAIRE_TEXTE, Aller, Noter
@@ -298,10 +301,14 @@ class Service:
     def evaluations(self) -> Locks:
         return self.context.evaluations
 
+    def turn(self, origine: Origin) -> AbstractAsyncContextManager[None]:
+        """One person's turn on one channel: their events are handled one at a time, and
+        ``bot.delivery`` sends their replies under the same lock, in the same order."""
+        return self.conversations.hold(f"{origine.channel}|{origine.user}")
+
     async def handle(self, evenement: Event) -> tuple[Reply, ...]:
         """The replies to ``evenement``, after its effects are stored."""
-        origine = evenement.origin
-        async with self.conversations.hold(f"{origine.channel}|{origine.user}"):
+        async with self.turn(evenement.origin):
             return await self._handle(evenement)
 
     async def _handle(self, evenement: Event) -> tuple[Reply, ...]:
@@ -309,7 +316,7 @@ class Service:
         try:
             etat = await ctx.store.etat(origine.channel, origine.user)
         except RefusStore as exc:  # a damaged file, set aside: this request is not applied
-            return said(txt.CMD_NON_ENREGISTRE.format(raison=txt.erreur_stockage(exc)))
+            return _refused(exc)
         conversation = _conversation(etat)
         maintenant = ctx.clock()
         recentes = conversation.recentes_depuis(maintenant - retries.DUREE_MEMOIRE)
@@ -325,7 +332,7 @@ class Service:
         except RefusStore as exc:
             # Nothing half-applied is acknowledged, and the request id is not recorded:
             # the same request again (a retry, or the person clicking again) tries again.
-            return said(txt.CMD_NON_ENREGISTRE.format(raison=txt.erreur_stockage(exc)))
+            return _refused(exc)
         repliques = retries.remember(
             conversation, recentes, evenement.request_id, replies, maintenant
         )
@@ -372,6 +379,11 @@ class Service:
             return False
         dossier = await self.context.store.dossier(courante) if nommee else None
         return dossier is None or nommee != dossier.evaluation.candidat.reference
+
+
+def _refused(exc: RefusStore) -> tuple[Reply, ...]:
+    """The answer when the store refused: « non enregistré », and why."""
+    return (say(txt.CMD_NON_ENREGISTRE.format(raison=txt.erreur_stockage(exc)), refused=True),)
 
 
 def _conversation(etat: EtatConversation | None) -> Conversation:

@@ -25,18 +25,19 @@ import html
 import json
 import secrets
 import weakref
-from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
 from aiohttp import WSCloseCode, WSMsgType, web
+from cachetools import LRUCache
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
+from bot.delivery import Delivery
 from bot.web.access import SESSION_MAX_AGE, Invitations, Session, Sessions
 from bot.web.annuaire import Annuaire, Personne, Role
-from bot.web.hub import Hub
+from bot.web.hub import Hub, WebAt
 from flows import catalogue
 from flows.messages import (
     MAX_TYPED,
@@ -48,11 +49,13 @@ from flows.messages import (
     say,
 )
 from flows.service import Service
+from flows.usecases import Locks
 
 STATIQUE = Path(__file__).parent / "static"
 HEADER_UTILISATEUR = "X-CQP-Utilisateur"
 HOTES_LOCAUX = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
 CHANNEL = "web"
+ECHOS_KEPT = 10_000
 
 _RequestId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{8,64}$")]
 _MessageId = Annotated[str, StringConstraints(pattern=r"^m[0-9a-z]{1,16}-[0-9]{1,12}$")]
@@ -104,9 +107,10 @@ class WebChat:
     """The address people open, when a reverse proxy stands in front (``CQP_PUBLIC_URL``)."""
 
     def __post_init__(self) -> None:
-        self._echos: OrderedDict[str, None] = OrderedDict()
-        self._livrees: OrderedDict[str, None] = OrderedDict()
-        self._verrous: dict[str, asyncio.Lock] = {}
+        self.delivery = Delivery(self.hub, self.service.turn, frozenset())
+        self._echos: LRUCache[str, None] = LRUCache(ECHOS_KEPT)
+        """The typed lines shown already, by request: a retried one is shown once."""
+        self._people = Locks()
         self._pages: weakref.WeakSet[web.WebSocketResponse] = weakref.WeakSet()
 
     # --- who is asking -----------------------------------------------------------------
@@ -241,26 +245,27 @@ class WebChat:
         entrant = corps.evenement
         origine = Origin(channel=CHANNEL, conversation=f"dm-{personne.id}", user=personne.id)
         requete = f"web-{entrant.requete}"
-        # One event of a person at a time: their conversation steps in the order they act.
-        verrou = self._verrous.setdefault(personne.id, asyncio.Lock())
-        async with verrou:
-            if requete in self._livrees:
-                # A retry of a request already answered: its replies are in the fils
-                # (and were pushed); the service would only repeat them.
+        # One event of a person at a time: a typed line is shown, then its answer, before
+        # the next line.
+        async with self._people.hold(personne.id):
+            at = WebAt(personne.id)
+            if self.delivery.delivered(origine, requete):
+                # A retry of a request already answered: its replies are in the fils (and were
+                # pushed); the service would only repeat them.
                 return web.json_response({"ok": True})
             evenement: Event
-            repondu = None
             if isinstance(entrant, _Texte):
                 if requete not in self._echos:
-                    _retenir(self._echos, requete)
+                    self._echos[requete] = None
                     self.hub.ecrit(personne.id, entrant.texte[:MAX_TYPED])
                 if len(entrant.texte) > MAX_TYPED:
-                    self.hub.livrer(personne.id, (say(catalogue.WEB_TEXTE_TROP_LONG),))
+                    avis = (say(catalogue.WEB_TEXTE_TROP_LONG),)
+                    await self.delivery.deliver(origine, avis, at, requete)
                     return web.json_response({"ok": False})
                 evenement = TextEvent(origin=origine, request_id=requete, text=entrant.texte)
             elif isinstance(entrant, _Choix):
                 evenement = ChoiceEvent(origin=origine, request_id=requete, payload=entrant.payload)
-                repondu = entrant.message
+                at = WebAt(personne.id, entrant.message)
             else:
                 # The people a form names by id are named as the users file names them.
                 noms = {
@@ -272,10 +277,9 @@ class WebChat:
                     origin=origine, request_id=requete, form=entrant.formulaire,
                     values=entrant.valeurs, names=noms,
                 )  # fmt: skip
-                repondu = entrant.message
+                at = WebAt(personne.id, entrant.message)
             replies = await self.service.handle(evenement)
-            self.hub.livrer(personne.id, replies, repondu)
-            _retenir(self._livrees, requete)
+            await self.delivery.deliver(origine, replies, at, requete)
         return web.json_response({"ok": True})
 
     async def flux(self, request: web.Request) -> web.WebSocketResponse:
@@ -331,12 +335,6 @@ class WebChat:
         app.router.add_get("/fichiers/{id}", self.fichier)
         app.router.add_static("/static", STATIQUE, append_version=False)
         app.on_shutdown.append(self.fermer)
-
-
-def _retenir(memoire: OrderedDict[str, None], requete: str, taille: int = 10_000) -> None:
-    memoire[requete] = None
-    while len(memoire) > taille:
-        memoire.popitem(last=False)
 
 
 def voit_resultats(annuaire: Annuaire) -> Any:

@@ -1,12 +1,12 @@
 """Conversations of the web chat: what each person sees, and the live pushes to their pages.
 
 The service answers with channel-neutral replies addressed to the origin,
-to a person, or to the results destination; this module turns them into
-entries of a *fil* (a thread): each person's private conversation with the
-bot, and the « Résultats » fil that coordinateurs and admins see. Every
-entry is pushed at once to the open pages of the people who see it (the
-WebSocket in :mod:`bot.web.chat`), and kept (the last MAX_ENTREES of each
-fil) for a page opened later.
+to a person, or to the results destination; :mod:`bot.delivery` routes them
+here, and this module turns them into entries of a *fil* (a thread): each
+person's private conversation with the bot, and the « Résultats » fil that
+coordinateurs and admins see. Every entry is pushed at once to the open
+pages of the people who see it (the WebSocket in :mod:`bot.web.chat`), and
+kept (the last MAX_ENTREES of each fil) for a page opened later.
 
 The fils live in memory: what matters — answers, grids, results — is in
 the store; after a restart a person types ``mes-evaluations`` and resumes.
@@ -23,7 +23,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from flows.messages import Choices, Envoyer, Fichier, InvalidPayload, Message, Reply
+from bot.delivery import Privacy
+from flows.messages import Choices, Envoyer, Fichier, InvalidPayload, Message
 
 MAX_ENTREES = 300
 MAX_FICHIERS = 100
@@ -64,6 +65,14 @@ class Entree:
         }  # fmt: skip
 
 
+@dataclass(frozen=True)
+class WebAt:
+    """Who acted, and the message their button or form was on."""
+
+    user: str
+    answered: str | None = None
+
+
 @dataclass(eq=False)  # each page is itself, hashed by identity
 class _Abonne:
     utilisateur: str
@@ -71,7 +80,8 @@ class _Abonne:
 
 
 class Hub:
-    """Every fil, and the pages listening to them."""
+    """Every fil, and the pages listening to them; the web chat's transport for
+    :mod:`bot.delivery`, which decides which fil each reply goes to."""
 
     def __init__(self, voit_resultats: Callable[[str], bool]) -> None:
         self._voit_resultats = voit_resultats
@@ -136,38 +146,49 @@ class Hub:
         entree = Entree(id=self._nouvel_id(), fil="prive", auteur="moi", texte=texte)
         return self._nouvelle(utilisateur, entree, [utilisateur])
 
-    def livrer(self, origine: str, replies: Iterable[Reply], repondu: str | None = None) -> None:
-        """Post each reply where it is addressed; ``repondu`` is the message a button was on."""
-        for reply in replies:
-            contenu = message_json(reply.message)
-            fichier = self._garder_fichier(reply, origine)
-            if reply.to.kind == "results":
-                entree = Entree(id=self._nouvel_id(), fil=RESULTATS, auteur="bot", message=contenu)
-                self._nouvelle(_CLE_RESULTATS, entree, None)
-                continue
-            destinataire = reply.to.user if reply.to.kind == "user" and reply.to.user else origine
-            if reply.to.replace and repondu is not None and destinataire == origine:
-                for ancienne in self._fils[origine]:
-                    if ancienne.id == repondu and ancienne.auteur == "bot":
-                        ancienne.message, ancienne.fichier = contenu, fichier
-                        self._pousser([origine], "maj", ancienne)
-                        break
-                else:
-                    repondu = None
-                if repondu is not None:
-                    continue
-            entree = Entree(
-                id=self._nouvel_id(), fil="prive", auteur="bot", message=contenu,
-                fichier=fichier,
-            )  # fmt: skip
-            self._nouvelle(destinataire, entree, [destinataire])
+    # --- the transport of bot.delivery --------------------------------------------------
 
-    def _garder_fichier(self, reply: Reply, origine: str) -> dict[str, str] | None:
-        if reply.fichier is None:
-            return None
-        proprietaire = reply.to.user if reply.to.kind == "user" and reply.to.user else origine
+    results_setting = "—"
+    """Never named: the « Résultats » fil is private by construction."""
+
+    async def answer(self, at: WebAt, message: Message, replace: bool) -> None:
+        """In the person's conversation; the message a button was on updated in place."""
+        contenu = message_json(message)
+        if replace and at.answered is not None:
+            for ancienne in self._fils[at.user]:
+                if ancienne.id == at.answered and ancienne.auteur == "bot":
+                    ancienne.message, ancienne.fichier = contenu, None
+                    self._pousser([at.user], "maj", ancienne)
+                    return
+        self._bot_says(at.user, contenu)
+
+    async def direct(
+        self, at: WebAt, user: str, message: Message, thread: str | None = None
+    ) -> None:
+        self._bot_says(user, message_json(message))
+
+    async def privacy(self, at: WebAt, target: str) -> Privacy:
+        return Privacy.PRIVATE  # the results fil: coordinateurs and admins only
+
+    async def post(self, at: WebAt, target: str, message: Message) -> None:
+        contenu = message_json(message)
+        entree = Entree(id=self._nouvel_id(), fil=RESULTATS, auteur="bot", message=contenu)
+        self._nouvelle(_CLE_RESULTATS, entree, None)
+
+    async def upload(self, at: WebAt, user: str, fichier: Fichier, message: Message) -> None:
+        self._bot_says(user, message_json(message), self._keep_file(user, fichier))
+
+    def _bot_says(
+        self, user: str, contenu: dict[str, Any], fichier: dict[str, str] | None = None
+    ) -> None:
+        entree = Entree(
+            id=self._nouvel_id(), fil="prive", auteur="bot", message=contenu, fichier=fichier
+        )
+        self._nouvelle(user, entree, [user])
+
+    def _keep_file(self, proprietaire: str, fichier: Fichier) -> dict[str, str]:
         identifiant = f"f{self._demarrage}-{next(self._ids)}"
-        self._fichiers[identifiant] = (proprietaire, reply.fichier)
+        self._fichiers[identifiant] = (proprietaire, fichier)
         while len(self._fichiers) > MAX_FICHIERS:
             self._fichiers.popitem(last=False)
-        return {"nom": reply.fichier.nom, "url": f"/fichiers/{identifiant}"}
+        return {"nom": fichier.nom, "url": f"/fichiers/{identifiant}"}

@@ -90,10 +90,8 @@ SLACK_ENVOYER: Final = "Envoyer"
 SLACK_ANNULER: Final = "Annuler"
 CHAMP_OBLIGATOIRE: Final = "Ce champ est obligatoire."
 SLACK_NON_ENREGISTRE: Final = "Non enregistré : {raison} Réessayez dans un instant."
-SLACK_CANAL_PUBLIC: Final = "Le résultat de {evaluation} n'a pas été publié dans {canal} : ce canal n'est pas privé, et un résultat de certification ne se publie que dans un canal privé. Choisissez un canal privé (SLACK_RESULTS_CHANNEL ou la destination de l'évaluation)."
-SLACK_CANAL_INTROUVABLE: Final = (
-    "Le résultat n'a pas été publié dans {canal} : canal introuvable ou bot non invité ({erreur})."
-)
+RESULTAT_CANAL_PUBLIC: Final = "Le résultat de {evaluation} n'a pas été publié dans {canal} : ce canal n'est pas privé, et un résultat de certification ne se publie que dans un canal privé ou une conversation de groupe. Choisissez-en un ({reglage} ou la destination de l'évaluation)."
+RESULTAT_CANAL_INCONNU: Final = "Le résultat de {evaluation} n'a pas été publié dans {canal} : le bot ne connaît pas cette conversation (introuvable, ou cqp-bot n'y a pas été ajouté). Ajoutez cqp-bot à ce canal privé ou à cette conversation de groupe."
 SLACK_ACTIF: Final = "Slack : activé (POST /slack/events)."
 SLACK_INACTIF: Final = "Slack : désactivé (SLACK_BOT_TOKEN et SLACK_SIGNING_SECRET non définis)."
 SLACK_REGLAGE_MANQUANT: Final = (
@@ -120,8 +118,6 @@ TEAMS_EN_PRIVE: Final = (
     "Je vous réponds en message privé, {nom} : une évaluation ne se traite pas dans un canal."
 )
 TEAMS_CANAL_NOTE: Final = "cqp-bot est ajouté à cette conversation. Pour y publier les résultats, un administrateur indique son identifiant : TEAMS_RESULTS_CHANNEL={conversation} (seulement si la conversation est privée)."
-TEAMS_CANAL_PUBLIC: Final = "Le résultat de {evaluation} n'a pas été publié dans {canal} : ce canal n'est pas privé, et un résultat de certification ne se publie que dans un canal privé ou une conversation de groupe. Choisissez-en une (TEAMS_RESULTS_CHANNEL ou la destination de l'évaluation)."
-TEAMS_CANAL_INCONNU: Final = "Le résultat de {evaluation} n'a pas été publié dans {canal} : le bot ne connaît pas cette conversation. Ajoutez cqp-bot à ce canal privé (ou cette conversation de groupe), puis relancez la publication."
 TEAMS_INJOIGNABLE: Final = "Je n'ai pas pu écrire à {personne} dans Teams : cette personne doit d'abord installer cqp-bot (ou m'écrire une fois). Ce qui est enregistré l'attend : « mes-evaluations » le lui montrera."
 TEAMS_ERREUR: Final = "Désolé, une erreur est survenue de mon côté. Ce qui a été confirmé est enregistré ; réessayez dans un instant."
 TEAMS_FICHIER_PROPOSE: Final = "{texte} Acceptez le fichier pour l'enregistrer dans votre OneDrive."

@@ -9,8 +9,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bot.slack.channel import web_client
 from bot.slack.settings import SlackSettings
+from bot.slack.transport import SlackAt, web_client
 from flows.evaluation import EtatConversation, Precisions, Reponse, Soumission
 from flows.messages import Destination, FormEvent, Origin, Preuve, say
 from flows.notation import Aller, Noter
@@ -213,7 +213,7 @@ async def test_a_result_is_never_posted_in_a_public_channel(tmp_path: Path) -> N
             to=Destination(kind="results", target="CPUBLIC1"),
         )
         origine = Origin(channel="slack", conversation=DM, user=EXPERT)
-        await s.canal.livrer(origine, (resultat,))
+        await s.canal.delivery.deliver(origine, (resultat,), SlackAt(origine))
         assert s.messages_a("CPUBLIC1") == []
         [avis] = s.messages_a(f"D{COORD}")
         assert "n'est pas privé" in avis["text"] and "CPUBLIC1" in avis["text"]
@@ -221,13 +221,13 @@ async def test_a_result_is_never_posted_in_a_public_channel(tmp_path: Path) -> N
         sien = resultat.model_copy(update={"to": Destination(
             kind="results", target="CPUBLIC1", responsables=("UCOORD02",)
         )})  # fmt: skip
-        await s.canal.livrer(origine, (sien,))
+        await s.canal.delivery.deliver(origine, (sien,), SlackAt(origine))
         [avis] = s.messages_a("DUCOORD02")
         assert "n'est pas privé" in avis["text"]
         assert len(s.messages_a(f"D{COORD}")) == 1  # not told twice
         # A private one receives it.
         prive = resultat.model_copy(update={"to": Destination(kind="results", target=RESULTATS)})
-        await s.canal.livrer(origine, (prive,))
+        await s.canal.delivery.deliver(origine, (prive,), SlackAt(origine))
         assert len(s.messages_a(RESULTATS)) == 1
 
 
