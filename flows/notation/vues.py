@@ -1,0 +1,384 @@
+"""The scoring's messages: a critère's question, the prompts for a comment or précisions, the
+review and a compétence's page from it. Built from the state; they decide nothing."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+from flows import catalogue as txt
+from flows.messages import (
+    MAX_BLOCKS,
+    MAX_BUTTON_LABEL,
+    MAX_BUTTONS,
+    MAX_CONTEXT,
+    MAX_HEADING,
+    MAX_TYPED,
+    Button,
+    Choices,
+    Context,
+    Envoyer,
+    Fields,
+    Heading,
+    Message,
+    Paragraph,
+    Reply,
+    TextInput,
+    paragraphs,
+    shorten,
+)
+from flows.notation.etat import Aller, Ctx, Grille, Noter
+from referentiel import Bloc, CodeValeur, Competence, Critere
+
+
+def question(ctx: Ctx) -> Reply:
+    """The current critère's message: context, text, progress, value and navigation buttons."""
+    critere, bloc, ev = ctx.critere, ctx.bloc, ctx.etat.evaluation
+    fixe = _partie_fixe(bloc, critere)
+    blocs: list[Heading | Paragraph | Context | Choices] = [
+        *fixe.tete,
+        Context(
+            text=txt.NOTE_PROGRESSION.format(
+                k=fixe.k, n=fixe.n, m=ctx.etat.position + 1, total=len(bloc.criteres), bloc=bloc.id
+            )
+        ),
+    ]
+    actuelle = ctx.grille.reponses.get(critere.id)
+    if actuelle is not None:
+        blocs.append(Context(text=txt.NOTE_DEJA_REPONDU.format(valeur=actuelle.valeur.value)))
+    charges = _charges_des_valeurs(ev, critere.id, fixe.codes)
+    blocs.append(
+        Choices(
+            buttons=tuple(
+                Button(
+                    label=libelle,
+                    payload=charge,
+                    selected=actuelle is not None and actuelle.valeur is code,
+                )
+                for code, libelle, charge in zip(fixe.codes, fixe.libelles, charges, strict=True)
+            )
+        )
+    )
+    blocs.append(_navigation(ev, ("retour", "passer", "revue", "pause")))
+    return Reply(message=Message(summary=fixe.resume, blocks=tuple(blocs)))
+
+
+@dataclass(frozen=True)
+class _PartieFixe:
+    """What a critère's question shows whoever answers it, built once per critère.
+
+    A question is built twice per click (the answered one marked, then the next): its
+    heading, text and button labels need not be validated again each time.
+    """
+
+    bloc: Bloc
+    tete: tuple[Heading | Paragraph | Context, ...]
+    k: int
+    n: int
+    codes: tuple[CodeValeur, ...]
+    libelles: tuple[str, ...]
+    resume: str
+
+
+_PARTIES_FIXES: dict[tuple[int, str], _PartieFixe] = {}
+MAX_PARTIES_FIXES = 4096
+
+
+def _partie_fixe(bloc: Bloc, critere: Critere) -> _PartieFixe:
+    cle = (id(bloc), critere.id)
+    fixe = _PARTIES_FIXES.get(cle)
+    if fixe is not None and fixe.bloc is bloc:
+        return fixe
+    competence = bloc.competence_de(critere.id)
+    assert competence is not None, critere.id  # always a critère of the bloc here
+    tete: list[Heading | Paragraph | Context] = [
+        Heading(
+            text=shorten(
+                txt.NOTE_TITRE_COMPETENCE.format(id=competence.id, libelle=competence.libelle),
+                MAX_HEADING,
+            )
+        )
+    ]
+    if critere.rubrique:
+        tete.append(Context(text=txt.REF_RUBRIQUE.format(rubrique=critere.rubrique)))
+    tete.append(
+        Paragraph(
+            text=shorten(txt.REF_ELEMENT_LIGNE.format(id=critere.id, libelle=critere.libelle))
+        )
+    )
+    valeurs = bloc.modalites.echelle.valeurs
+    fixe = _PartieFixe(
+        bloc=bloc,  # kept, so that an id reused by another bloc is not mistaken for it
+        tete=tuple(tete),
+        k=[c.id for c in competence.criteres].index(critere.id) + 1,
+        n=len(competence.criteres),
+        codes=tuple(v.code for v in valeurs),
+        libelles=tuple(
+            shorten(
+                txt.NOTE_BOUTON_VALEUR.format(code=v.code.value, libelle=v.libelle),
+                MAX_BUTTON_LABEL,
+            )
+            for v in valeurs
+        ),
+        resume=shorten(
+            txt.NOTE_RESUME_QUESTION.format(critere=critere.id, libelle=critere.libelle), 3000
+        ),
+    )
+    if len(_PARTIES_FIXES) >= MAX_PARTIES_FIXES:  # référentiels loaded again and again (tests)
+        _PARTIES_FIXES.clear()
+    _PARTIES_FIXES[cle] = fixe
+    return fixe
+
+
+@functools.lru_cache(maxsize=4096)
+def _charges_des_valeurs(
+    evaluation: str, critere: str, codes: tuple[CodeValeur, ...]
+) -> tuple[str, ...]:
+    """The value buttons' payloads of one critère of one evaluation."""
+    return tuple(Noter(evaluation=evaluation, critere=critere, valeur=c).pack() for c in codes)
+
+
+_LIBELLES = {
+    "retour": txt.NOTE_BOUTON_RETOUR,
+    "passer": txt.NOTE_BOUTON_PASSER,
+    "revue": txt.NOTE_BOUTON_REVUE,
+    "pause": txt.NOTE_BOUTON_PAUSE,
+    "soumettre": txt.NOTE_BOUTON_SOUMETTRE,
+    "reprendre": txt.NOTE_BOUTON_REPRENDRE,
+}
+
+
+@functools.lru_cache(maxsize=4096)
+def _navigation(evaluation: str, actions: tuple[str, ...]) -> Choices:
+    """The navigation buttons of an evaluation's messages (frozen, so shared between them)."""
+    return Choices(
+        buttons=tuple(
+            Button(
+                label=_LIBELLES[a],
+                payload=Aller(evaluation=evaluation, action=a).pack(),
+                style="primary" if a == "soumettre" else None,
+            )
+            for a in actions
+        )
+    )
+
+
+FORMULAIRE_TEXTE = "texte/"
+"""Prefix of the form that carries an awaited text (``texte/<evaluation>``): a channel that
+cannot take typed text where it shows the prompt (a Slack modal) sends it this way."""
+CHAMP_TEXTE = "texte"
+
+
+def formulaire_texte(evaluation: str) -> str:
+    return f"{FORMULAIRE_TEXTE}{evaluation}"
+
+
+def _saisie(evaluation: str, libelle: str, obligatoire: bool) -> tuple[TextInput, Choices]:
+    """The input for an awaited text, with its send button; typing it in the chat works too."""
+    champ = TextInput(
+        name=CHAMP_TEXTE, label=libelle, multiline=True, required=obligatoire, max_length=MAX_TYPED
+    )
+    envoyer = Button(
+        label=txt.NOTE_BOUTON_ENVOYER_TEXTE,
+        payload=Envoyer(formulaire=formulaire_texte(evaluation)).pack(),
+        style="primary",
+    )
+    return champ, Choices(buttons=(envoyer,))
+
+
+def manques(grille: Grille, bloc: Bloc) -> tuple[list[str], list[str]]:
+    """Critères without a value, and compétences without the précisions they require."""
+    criteres = [c.id for c in bloc.criteres if c.id not in grille.reponses]
+    precisions = (
+        [c.id for c in bloc.competences if not grille.precisions.get(c.id, "").strip()]
+        if bloc.modalites.precisions_obligatoires
+        else []
+    )
+    return criteres, precisions
+
+
+def revue(ctx: Ctx) -> Reply:
+    """The whole grid at a glance: how far per compétence, what is missing, how to submit."""
+    criteres_manquants, precisions_manquantes = manques(ctx.grille, ctx.bloc)
+    items = []
+    for competence in ctx.bloc.competences:
+        faites = sum(c.id in ctx.grille.reponses for c in competence.criteres)
+        manque = (
+            txt.NOTE_REVUE_PRECISIONS_MANQUANTES if competence.id in precisions_manquantes else ""
+        )
+        items.append(
+            (
+                competence.id,
+                txt.NOTE_REVUE_LIGNE.format(
+                    faites=faites, total=len(competence.criteres), precisions=manque
+                ),
+            )
+        )
+    blocs: list[Heading | Fields | Context | Choices] = [
+        Heading(text=txt.NOTE_REVUE_TITRE.format(bloc=ctx.bloc.id)),
+        *(Fields(items=tuple(items[i : i + 10])) for i in range(0, len(items), 10)),
+    ]
+    ev = ctx.etat.evaluation
+    if criteres_manquants:
+        blocs.append(
+            Context(
+                text=shorten(
+                    txt.NOTE_REVUE_MANQUANTS.format(criteres=", ".join(criteres_manquants)), 2000
+                )
+            )
+        )
+        blocs.append(
+            Choices(
+                buttons=tuple(
+                    Button(
+                        label=txt.NOTE_BOUTON_MODIFIER.format(critere=c),
+                        payload=Aller(evaluation=ev, action="modifier", critere=c).pack(),
+                    )
+                    for c in criteres_manquants[:20]
+                )
+            )
+        )
+    if precisions_manquantes:
+        blocs.append(
+            Choices(
+                buttons=tuple(
+                    Button(
+                        label=txt.NOTE_BOUTON_PRECISIONS.format(competence=c),
+                        payload=Aller(evaluation=ev, action="precisions", critere=c).pack(),
+                    )
+                    for c in precisions_manquantes[:20]
+                )
+            )
+        )
+    if not criteres_manquants and not precisions_manquantes:
+        blocs.append(Context(text=txt.NOTE_REVUE_COMPLETE))
+    # Any critère, any précisions: one button per compétence opens its critères.
+    blocs.append(Context(text=txt.NOTE_REVUE_CHANGER))
+    competences = [
+        Button(
+            label=shorten(
+                txt.NOTE_BOUTON_COMPETENCE.format(
+                    competence=c.id,
+                    faites=sum(cr.id in ctx.grille.reponses for cr in c.criteres),
+                    total=len(c.criteres),
+                ),
+                MAX_BUTTON_LABEL,
+            ),
+            payload=Aller(evaluation=ev, action="competence", critere=c.id).pack(),
+        )
+        for c in ctx.bloc.competences
+    ]
+    blocs += _rangees(competences)
+    actions = (
+        ("reprendre", "pause")
+        if criteres_manquants or precisions_manquantes
+        else ("soumettre", "reprendre")
+    )
+    blocs.append(_navigation(ev, actions))
+    resume = txt.NOTE_REVUE_TITRE.format(bloc=ctx.bloc.id)
+    return Reply(message=Message(summary=resume, blocks=tuple(blocs)))
+
+
+def _rangees(boutons: list[Button]) -> list[Choices]:
+    """Buttons in rows of at most MAX_BUTTONS (a channel's limit per row)."""
+    return [
+        Choices(buttons=tuple(boutons[i : i + MAX_BUTTONS]))
+        for i in range(0, len(boutons), MAX_BUTTONS)
+    ]
+
+
+def vue_competence(ctx: Ctx, competence: Competence) -> Reply:
+    """One compétence from the review: each critère with its answer, a button to change any, and
+    the précisions to write or edit."""
+    ev = ctx.etat.evaluation
+    lignes = []
+    for critere in competence.criteres:
+        reponse = ctx.grille.reponses.get(critere.id)
+        valeur = reponse.valeur.value if reponse is not None else txt.NOTE_A_NOTER
+        lignes.append(
+            txt.NOTE_COMPETENCE_LIGNE.format(id=critere.id, libelle=critere.libelle, valeur=valeur)
+        )
+    precisions = ctx.grille.precisions.get(competence.id, "").strip()
+    titre = txt.NOTE_TITRE_COMPETENCE.format(id=competence.id, libelle=competence.libelle)
+    blocs: list[Heading | Paragraph | Context | Choices] = [
+        Heading(text=shorten(titre, MAX_HEADING)),
+        *paragraphs("\n".join(lignes))[: MAX_BLOCKS - 10],
+        Context(
+            text=shorten(
+                txt.NOTE_PRECISIONS_ACTUELLES.format(texte=precisions)
+                if precisions
+                else txt.NOTE_PRECISIONS_ABSENTES,
+                MAX_CONTEXT,
+            )
+        ),
+    ]
+    boutons = [
+        Button(
+            label=shorten(
+                txt.NOTE_BOUTON_CRITERE.format(
+                    critere=c.id,
+                    valeur=(
+                        r.valeur.value
+                        if (r := ctx.grille.reponses.get(c.id)) is not None
+                        else txt.NOTE_A_NOTER
+                    ),
+                ),
+                MAX_BUTTON_LABEL,
+            ),
+            payload=Aller(evaluation=ev, action="modifier", critere=c.id).pack(),
+        )
+        for c in competence.criteres
+    ]
+    blocs += _rangees(boutons)[:5]
+    ecrire = Button(
+        label=txt.NOTE_BOUTON_MODIFIER_PRECISIONS
+        if precisions
+        else txt.NOTE_BOUTON_ECRIRE_PRECISIONS,
+        payload=Aller(evaluation=ev, action="precisions", critere=competence.id).pack(),
+    )
+    revoir = Button(
+        label=txt.NOTE_BOUTON_REVUE, payload=Aller(evaluation=ev, action="revue").pack()
+    )
+    blocs.append(Choices(buttons=(ecrire, revoir)))
+    return Reply(message=Message(summary=shorten(titre), blocks=tuple(blocs)))
+
+
+def demande_commentaire(evaluation: str, critere: str, valeur: CodeValeur) -> Reply:
+    """The optional comment after a value that suggests one (ECA, NA: référentiel data)."""
+    texte = txt.NOTE_COMMENTAIRE_DEMANDE.format(valeur=valeur.value, critere=critere)
+    return Reply(
+        message=Message(
+            summary=texte,
+            titre=txt.NOTE_TITRE_COMMENTAIRE.format(critere=critere),
+            blocks=(
+                Paragraph(text=texte),
+                *_saisie(evaluation, txt.NOTE_CHAMP_COMMENTAIRE, False),
+                _navigation(evaluation, ("passer", "retour")),
+            ),
+        )
+    )
+
+
+def demande_precisions(ctx: Ctx, competence: Competence) -> Reply:
+    statut = (
+        txt.NOTE_PRECISIONS_OBLIGATOIRES if ctx.obligatoires else txt.NOTE_PRECISIONS_FACULTATIVES
+    )
+    actuelles = ctx.grille.precisions.get(competence.id, "").strip()
+    if actuelles:  # already written: edited from the review
+        texte = txt.NOTE_PRECISIONS_MODIFIER.format(competence=competence.id, texte=actuelles)
+        actions: tuple[str, ...] = ("passer", "revue", "pause")
+    else:
+        texte = txt.NOTE_PRECISIONS_DEMANDE.format(competence=competence.id, statut=statut)
+        actions = ("retour", "pause") if ctx.obligatoires else ("passer", "retour", "pause")
+    saisie = _saisie(ctx.etat.evaluation, txt.NOTE_CHAMP_PRECISIONS, ctx.obligatoires)
+    return Reply(
+        message=Message(
+            summary=shorten(texte),
+            titre=txt.NOTE_TITRE_PRECISIONS.format(competence=competence.id),
+            blocks=(
+                *paragraphs(texte)[:10],
+                *saisie,
+                _navigation(ctx.etat.evaluation, actions),
+            ),
+        )
+    )
