@@ -10,8 +10,8 @@ from flows.agreement import mesurer_accord_groupe
 from flows.evaluation import Dossier, Evaluateur, Evaluation, Reponse, Soumission, Visa
 from flows.messages import Fields, Reply
 from flows.qualite import accord, regrouper
-from flows.rapprochement import message_resultat
 from flows.service import Service
+from flows.visas import message_resultat
 from referentiel import CodeValeur, RoleEvaluateur, default
 from storage import MemoryStore
 from tests.harnais import Horloge, Utilisateur

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flows import catalogue as txt
-from flows import commandes
+from flows import suivi
 from flows.autorisation import Action, autorise
 from flows.conversation import Conversation
 from flows.evaluation import MAX_RAISON, Dossier, Reouverture
@@ -25,15 +25,15 @@ async def statut(ctx: Context, commande: CommandEvent, _: Conversation) -> tuple
         # Only the most recent are read (an admin follows every evaluation stored).
         dossiers = [
             d
-            for ev in suivies[: commandes.MAX_MES_EVALUATIONS]
+            for ev in suivies[: suivi.MAX_MES_EVALUATIONS]
             if (d := await ctx.store.dossier(ev.id)) is not None
         ]
         if dossiers:
-            return (commandes.suivi(dossiers, len(suivies), ctx.referentiel, utilisateur),)
+            return (suivi.suivi(dossiers, len(suivies), ctx.referentiel, utilisateur),)
     dossier = await designate(ctx, commande, Action.SUIVRE, txt.CMD_STATUT_INTERDIT)
     if not isinstance(dossier, Dossier):
         return dossier
-    return (commandes.statut(dossier, ctx.referentiel),)
+    return (suivi.statut(dossier, ctx.referentiel),)
 
 
 async def relancer(ctx: Context, commande: CommandEvent, _: Conversation) -> tuple[Reply, ...]:
@@ -41,7 +41,7 @@ async def relancer(ctx: Context, commande: CommandEvent, _: Conversation) -> tup
     dossier = await designate(ctx, commande, Action.SUIVRE, txt.CMD_RELANCER_INTERDIT)
     if not isinstance(dossier, Dossier):
         return dossier
-    return commandes.relances(dossier, ctx.referentiel)
+    return suivi.relances(dossier, ctx.referentiel)
 
 
 async def rouvrir(ctx: Context, commande: CommandEvent, _: Conversation) -> tuple[Reply, ...]:

@@ -9,7 +9,7 @@ for ``justification_delay`` at most, or until the person clicks elsewhere.
 from __future__ import annotations
 
 from flows import catalogue as txt
-from flows import rapprochement, saisie
+from flows import rapprochement, saisie, visas
 from flows.autorisation import Action, autorise
 from flows.comparaison import comparer
 from flows.conversation import Conversation, Justification
@@ -46,8 +46,8 @@ async def on_choice(
         maintenant = ctx.clock()
         if isinstance(charge, rapprochement.Consolider):
             if charge.action == "voir":
-                return (rapprochement.proposition_consolidee(dossier, bloc, utilisateur),)
-            resultat = rapprochement.viser(dossier, bloc, utilisateur, maintenant)
+                return (visas.proposition_consolidee(dossier, bloc, utilisateur),)
+            resultat = visas.viser(dossier, bloc, utilisateur, maintenant)
         elif signed_by_both(dossier):
             return said(txt.RAP_VISE)  # final until a coordinateur re-opens it
         elif charge.action == "liste":

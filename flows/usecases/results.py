@@ -7,7 +7,7 @@ from dataclasses import asdict
 from typing import Any
 
 from flows import catalogue as txt
-from flows import commandes, qualite, rapprochement
+from flows import qualite, suivi, visas
 from flows.autorisation import Action, autorise
 from flows.comparaison import comparer
 from flows.conversation import Conversation
@@ -26,11 +26,11 @@ async def resultat(ctx: Context, commande: CommandEvent, _: Conversation) -> tup
     assert bloc is not None
     evaluateurs = {e.utilisateur for e in dossier.evaluation.evaluateurs}
     if evaluateurs <= {v.evaluateur for v in dossier.visas_actifs}:
-        return (Reply(message=rapprochement.message_resultat(dossier, bloc)),)
+        return (Reply(message=visas.message_resultat(dossier, bloc)),)
     if evaluateurs <= {s.evaluateur for s in dossier.soumissions_actives}:
-        return (rapprochement.proposition_consolidee(dossier, bloc, commande.origin.user),)
+        return (visas.proposition_consolidee(dossier, bloc, commande.origin.user),)
     if autorise(dossier.evaluation, commande.origin.user, Action.SUIVRE, ctx.admins):
-        return (*said(txt.RES_PAS_ENCORE), commandes.statut(dossier, ctx.referentiel))
+        return (*said(txt.RES_PAS_ENCORE), suivi.statut(dossier, ctx.referentiel))
     return said(txt.RES_PAS_ENCORE)
 
 

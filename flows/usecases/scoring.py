@@ -4,7 +4,7 @@ sent to both évaluateurs when the second grid is submitted."""
 from __future__ import annotations
 
 from flows import catalogue as txt
-from flows import commandes
+from flows import suivi
 from flows.autorisation import Action, autorise
 from flows.conversation import Conversation
 from flows.evaluation import Soumission
@@ -111,7 +111,7 @@ async def _when_both_submitted(ctx: Context, evaluation_id: str) -> tuple[Reply,
         return ()
     bloc = ctx.referentiel.bloc(dossier.evaluation.bloc)
     assert bloc is not None
-    return tuple(commandes.comparaison(dossier, bloc, u) for u in evaluateurs)
+    return tuple(suivi.comparaison(dossier, bloc, u) for u in evaluateurs)
 
 
 async def reminder(ctx: Context, conversation: Conversation) -> tuple[Reply, ...]:
@@ -167,4 +167,4 @@ async def mes_evaluations(
             dossier = await ctx.store.dossier(ev.id)
             if dossier is not None:
                 dossiers.append(dossier)
-    return (commandes.mes_evaluations(utilisateur, dossiers, ctx.referentiel),)
+    return (suivi.mes_evaluations(utilisateur, dossiers, ctx.referentiel),)
