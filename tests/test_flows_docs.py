@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from flows import commandes, creation, notation, preuves, rapprochement
-from flows.service import COMMANDES
+from flows.routes import COMMANDES
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "flows.md"
 

@@ -18,8 +18,9 @@ import pytest
 from flows.evaluation import Reponse, Soumission
 from flows.notation import Aller
 from flows.rapprochement import Rapprocher
+from flows.routes import COMMANDES
 from flows.saisie import FORMES, est_commande
-from flows.service import COMMANDES, Service
+from flows.service import Service
 from referentiel import CodeValeur, default
 from storage import MemoryStore
 from tests.harnais import Horloge, Utilisateur
