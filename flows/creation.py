@@ -36,19 +36,21 @@ from flows.messages import (
     Choices,
     CommandEvent,
     Destination,
-    Envoyer,
     Event,
     FormEvent,
     Heading,
     Message,
     Paragraph,
-    Preuve,
     Reply,
     TextInput,
     say,
     shorten,
 )
 from flows.notation import Aller
+from flows.payloads import (
+    Envoyer,
+    Preuve,
+)
 from referentiel import Referentiel, RoleEvaluateur
 
 FORMULAIRE = "nouvelle"

@@ -39,9 +39,11 @@ from flows.messages import (
     Fields,
     Message,
     Paragraph,
-    Payload,
     Reply,
     shorten,
+)
+from flows.payloads import (
+    Payload,
 )
 
 MAX_CHOIX = 20

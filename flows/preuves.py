@@ -28,21 +28,23 @@ from flows.messages import (
     ChoiceEvent,
     Choices,
     CommandEvent,
-    Envoyer,
     Event,
     FormEvent,
     Heading,
-    InvalidPayload,
     Message,
     Paragraph,
-    Preuve,
     Reply,
     TextInput,
     say,
     shorten,
-    unpack_any,
 )
 from flows.notation import Aller
+from flows.payloads import (
+    Envoyer,
+    InvalidPayload,
+    Preuve,
+    unpack_any,
+)
 from referentiel import Bloc, Canal
 
 PREFIXE_FORMULAIRE = "entretien/"

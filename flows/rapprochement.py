@@ -35,10 +35,12 @@ from flows.messages import (
     Heading,
     Message,
     Paragraph,
-    Payload,
     Reply,
     say,
     shorten,
+)
+from flows.payloads import (
+    Payload,
 )
 from referentiel import Bloc, CodeValeur
 

@@ -29,17 +29,19 @@ from flows.messages import (
     MAX_ARGS,
     ChoiceEvent,
     CommandEvent,
-    Envoyer,
     Event,
     FormEvent,
+    Reply,
+    TextEvent,
+)
+from flows.notation import FORMULAIRE_TEXTE, Aller, Noter
+from flows.payloads import (
+    Envoyer,
     InvalidPayload,
     Payload,
     Preuve,
-    Reply,
-    TextEvent,
     unpack_any,
 )
-from flows.notation import FORMULAIRE_TEXTE, Aller, Noter
 from flows.usecases import (
     Context,
     UseCase,

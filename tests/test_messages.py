@@ -16,13 +16,15 @@ from flows.messages import (
     Context,
     Destination,
     Event,
-    InvalidPayload,
     Message,
     Origin,
     Paragraph,
-    Payload,
     TextEvent,
     paragraphs,
+)
+from flows.payloads import (
+    InvalidPayload,
+    Payload,
     unpack_any,
 )
 

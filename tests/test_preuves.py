@@ -11,8 +11,10 @@ from flows.messages import (
     FormEvent,
     Origin,
     Paragraph,
-    Preuve,
     TextInput,
+)
+from flows.payloads import (
+    Preuve,
 )
 from flows.preuves import AttentePreuve, Contexte, EtatPreuve, avertissements, etape
 from flows.service import Service

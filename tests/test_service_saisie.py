@@ -245,8 +245,9 @@ async def test_the_awaited_text_can_come_from_the_prompt_form_and_is_never_a_com
     service: Service,
 ) -> None:
     """A channel that sends the prompt's field (a Slack modal, the web chat's bubble)."""
-    from flows.messages import Envoyer, FormEvent, TextInput
+    from flows.messages import FormEvent, TextInput
     from flows.notation import formulaire_texte
+    from flows.payloads import Envoyer
 
     expert = await _commentaire_attendu(service)
     [champ] = [b for b in expert.replies[-1].message.blocks if isinstance(b, TextInput)]

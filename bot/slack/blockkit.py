@@ -23,12 +23,14 @@ from flows.messages import (
     Choices,
     Context,
     Divider,
-    Envoyer,
     Fields,
     Heading,
     Message,
     Paragraph,
     TextInput,
+)
+from flows.payloads import (
+    Envoyer,
 )
 
 ACTION_PREFIX = "cqp:"

@@ -28,19 +28,21 @@ from typing import Any, Final
 from flows import catalogue
 from flows.messages import (
     MAX_BLOCKS,
-    MAX_PAYLOAD,
     MAX_TYPED,
     Block,
     Button,
     Choices,
     Context,
     Divider,
-    Envoyer,
     Fields,
     Heading,
     Message,
     Paragraph,
     TextInput,
+)
+from flows.payloads import (
+    MAX_PAYLOAD,
+    Envoyer,
 )
 
 SCHEMA: Final = "http://adaptivecards.io/schemas/adaptive-card.json"

@@ -24,7 +24,15 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from bot.delivery import Privacy
-from flows.messages import Choices, Envoyer, Fichier, InvalidPayload, Message
+from flows.messages import (
+    Choices,
+    Fichier,
+    Message,
+)
+from flows.payloads import (
+    Envoyer,
+    InvalidPayload,
+)
 
 MAX_ENTREES = 300
 MAX_FICHIERS = 100

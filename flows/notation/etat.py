@@ -14,8 +14,10 @@ from pydantic import BaseModel, ConfigDict
 from flows.evaluation import Dossier, Element, Precisions, Reponse, Soumission
 from flows.messages import (
     Event,
-    Payload,
     Reply,
+)
+from flows.payloads import (
+    Payload,
 )
 from referentiel import Bloc, CodeValeur, Competence, Critere
 

@@ -11,12 +11,9 @@ from flows.messages import (
     ChoiceEvent,
     Destination,
     Event,
-    InvalidPayload,
-    Payload,
     Reply,
     TextEvent,
     say,
-    unpack_any,
 )
 from flows.notation.etat import (
     Aller,
@@ -35,6 +32,11 @@ from flows.notation.vues import (
     question,
     revue,
     vue_competence,
+)
+from flows.payloads import (
+    InvalidPayload,
+    Payload,
+    unpack_any,
 )
 from flows.saisie import est_annulation
 from referentiel import Bloc, CodeValeur

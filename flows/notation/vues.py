@@ -17,7 +17,6 @@ from flows.messages import (
     Button,
     Choices,
     Context,
-    Envoyer,
     Fields,
     Heading,
     Message,
@@ -28,6 +27,9 @@ from flows.messages import (
     shorten,
 )
 from flows.notation.etat import Aller, Ctx, Grille, Noter
+from flows.payloads import (
+    Envoyer,
+)
 from referentiel import Bloc, CodeValeur, Competence, Critere
 
 

@@ -14,7 +14,18 @@ from flows.autorisation import Action, autorise
 from flows.comparaison import comparer
 from flows.conversation import Conversation, Justification
 from flows.evaluation import Dossier
-from flows.messages import Button, ChoiceEvent, Event, FormEvent, Payload, Reply, TextEvent, say
+from flows.messages import (
+    Button,
+    ChoiceEvent,
+    Event,
+    FormEvent,
+    Reply,
+    TextEvent,
+    say,
+)
+from flows.payloads import (
+    Payload,
+)
 from flows.usecases import Context, Refused, record, said, signed_by_both
 from referentiel import Bloc, CodeValeur
 

@@ -12,10 +12,8 @@ from flows.messages import (
     Button,
     ChoiceEvent,
     CommandEvent,
-    Envoyer,
     Event,
     FormEvent,
-    Payload,
     Reply,
     TextEvent,
     say,
@@ -31,6 +29,10 @@ from flows.notation import (
     Pas,
     commencer,
     etape,
+)
+from flows.payloads import (
+    Envoyer,
+    Payload,
 )
 from flows.usecases import Context, record, said
 

@@ -12,8 +12,16 @@ from typing import Any
 from bot.slack.settings import SlackSettings
 from bot.slack.transport import SlackAt, web_client
 from flows.evaluation import EtatConversation, Precisions, Reponse, Soumission
-from flows.messages import Destination, FormEvent, Origin, Preuve, say
+from flows.messages import (
+    Destination,
+    FormEvent,
+    Origin,
+    say,
+)
 from flows.notation import Aller, Noter
+from flows.payloads import (
+    Preuve,
+)
 from flows.rapprochement import Rapprocher
 from referentiel import CodeValeur, default
 from tests.slack.outils import COORD, EXPERT, INTERNE, INTRUS, RESULTATS, Slack, slack, textes_de

@@ -25,14 +25,12 @@ from bot.teams.cartes import (
 from flows import creation
 from flows.catalogue import CHAMP_OBLIGATOIRE, TEAMS_CHOISIR_PERSONNE, TEAMS_ID_CONVERSATION
 from flows.messages import (
-    MAX_PAYLOAD,
     MAX_TYPED,
     Button,
     ChoiceEvent,
     Choices,
     Context,
     Divider,
-    Envoyer,
     Event,
     Fields,
     Heading,
@@ -43,6 +41,10 @@ from flows.messages import (
     TextInput,
 )
 from flows.notation import Attente, Grille, Noter, Pas, commencer, etape
+from flows.payloads import (
+    MAX_PAYLOAD,
+    Envoyer,
+)
 from referentiel import CodeValeur, default
 from tests.store_outils import T0
 

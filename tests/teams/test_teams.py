@@ -8,8 +8,16 @@ from typing import Any
 
 import pytest
 
-from flows.messages import ChoiceEvent, Envoyer, FormEvent, Origin, TextEvent
+from flows.messages import (
+    ChoiceEvent,
+    FormEvent,
+    Origin,
+    TextEvent,
+)
 from flows.notation import Aller, Noter
+from flows.payloads import (
+    Envoyer,
+)
 from flows.rapprochement import Consolider
 from tests.teams.faux_connecteur import Appel
 from tests.teams.outils import (
