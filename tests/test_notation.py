@@ -1,4 +1,4 @@
-"""Scoring a grid, one critère per message, as an évaluateur goes through it."""
+"""Scoring a grid, critère by critère on one card per compétence, as an évaluateur would."""
 
 from __future__ import annotations
 
@@ -258,14 +258,50 @@ def test_every_message_fits_the_channel_limits_over_a_whole_grid() -> None:
     assert Grille().avec(precisions).precisions == {"B1.C1": "x"}
 
 
-def test_the_answered_message_is_updated_in_place_with_the_value_marked() -> None:
+def test_a_competence_is_one_card_updated_in_place_as_the_evaluateur_moves_on() -> None:
     e = Evaluateur()
-    pas = e.noter(NO)
-    marque = pas.replies[0]
-    assert marque.to.replace
+    [carte] = e.noter(NO).replies
+    assert carte.to.replace  # the card clicked on, not a new message
+    assert "Critère 2/7" in e.texte() and "B1.C1.2 —" in carte.message.summary
+    [passes] = [b for b in carte.message.blocks if isinstance(b, Fields)]
+    assert passes.items[0][0] == "B1.C1.1" and passes.items[0][1].startswith("NO — ")
+    [carte] = e.aller("passer").replies  # skipped: still the same card, one critère on
+    assert carte.to.replace and "Critère 3/7" in e.texte()
+    [carte] = e.aller("retour").replies  # and back
+    assert carte.to.replace and "Critère 2/7" in e.texte()
+    assert "B1.C1.1: NO — " in e.texte()
+
+
+def test_leaving_a_competence_its_card_becomes_its_recap_and_the_precisions_follow() -> None:
+    e = Evaluateur()
+    for _ in range(6):
+        e.noter(A)
+    recap, precisions = e.noter(A).replies
+    assert recap.to.replace and not precisions.to.replace
+    [lignes] = [b for b in recap.message.blocks if isinstance(b, Fields)]
+    assert [i[0] for i in lignes.items] == [f"B1.C1.{k}" for k in range(1, 8)]
+    assert all(v.startswith("A — ") for _, v in lignes.items)
+    assert "Compétence B1.C1 : 7/7 critères notés." in recap.message.summary
+    assert e.etat.attente is Attente.PRECISIONS
+    e.ecrire("Accueil structuré.")
+    assert not any(r.to.replace for r in e.pas.replies)  # B1.C2's card: a new message
+
+
+def test_a_value_that_asks_for_a_comment_marks_the_card_and_asks_below_it() -> None:
+    e = Evaluateur()
+    marque, demande = e.noter(NA).replies
+    assert marque.to.replace and not demande.to.replace
     valeurs = next(b for b in marque.message.blocks if isinstance(b, Choices))
-    assert [b.selected for b in valeurs.buttons] == [False, False, False, True]
-    assert "Critère 2/7" in e.texte()
+    assert [b.selected for b in valeurs.buttons] == [False, False, True, False]
+    assert demande.message.form is not None  # the comment's form
+
+
+def test_a_value_typed_is_confirmed_and_the_next_question_posted_anew() -> None:
+    e = Evaluateur()
+    confirmation, question = e.ecrire("a").replies
+    assert not confirmation.to.replace and not question.to.replace  # no card was clicked
+    assert "B1.C1.1 = A" in confirmation.message.summary
+    assert "B1.C1.2 —" in question.message.summary
 
 
 def test_skipped_mandatory_precisions_can_be_written_from_the_review() -> None:

@@ -1,4 +1,4 @@
-"""Scoring: an évaluateur goes through the critères of a bloc, one per message.
+"""Scoring: an évaluateur goes through the critères of a bloc, one card per compétence.
 
 The conversation is a *cursor over the bloc's list of critères* (not one
 state per question) plus what it is waiting for: a value, an optional
@@ -16,9 +16,13 @@ later is not taken as it); resuming shows the critère or the prompt again.
 application service does the I/O (loads the grid, stores the records,
 sends the replies). docs/flows.md draws the table.
 
-Buttons carry typed payloads (:class:`Noter`, :class:`Aller`) naming the
-evaluation and the critère they answer: a click on an older message scores
-*that* critère, never the one currently shown.
+One message per compétence: its card shows the critères already passed with
+their value and asks the current one; a click on it updates the same card to
+ask the next critère, and the card becomes the compétence's recap when the
+évaluateur moves past it (a grid of bloc 1 leaves some twenty messages, not
+one per critère). Buttons carry typed payloads (:class:`Noter`,
+:class:`Aller`) naming the evaluation and the critère they answer: a click on
+a card not yet refreshed scores *that* critère, never the one currently shown.
 
 The package: :mod:`~flows.notation.etat` (the state and payloads),
 :mod:`~flows.notation.vues` (the messages), :mod:`~flows.notation.pas` (the steps

@@ -30,6 +30,7 @@ from flows.notation.vues import (
     demande_precisions,
     manques,
     question,
+    recapitulatif,
     revue,
     vue_competence,
 )
@@ -103,13 +104,43 @@ def _noter(ctx: Ctx, evenement: Event, charge: Payload | None) -> Pas:
         la = replace(suite, etat=ctx.etat.model_copy(update={"position": position}))
         marque = Reply(message=question(la).message, to=Destination(replace=True))
         return Pas(ctx.etat, (marque, confirme, question(suite)), (reponse,))
-    # Where the channel can, the answered message is updated in place with the value marked.
-    marque = Reply(message=question(suite).message, to=Destination(replace=True))
+    clic = isinstance(evenement, ChoiceEvent)
     if ctx.bloc.modalites.echelle.valeur(charge.valeur).commentaire_suggere:
+        # The card shows the value marked; the comment's prompt comes below it.
         etat = ctx.etat.model_copy(update={"attente": Attente.COMMENTAIRE})
         demande = demande_commentaire(ctx.etat.evaluation, charge.critere, charge.valeur)
-        return Pas(etat, (marque, demande), (reponse,))
-    return _apres(suite, marque, enregistrements=(reponse,))
+        marquee = (_en_place(question(suite)),) if clic else ()
+        return Pas(etat, (*marquee, demande), (reponse,))
+    pas = _apres(suite, enregistrements=(reponse,))
+    return _sur_la_carte(suite, pas) if clic else pas
+
+
+def _en_place(reply: Reply) -> Reply:
+    """The reply as an update of the message clicked on, where the channel can."""
+    return reply.model_copy(update={"to": Destination(replace=True)})
+
+
+def _sur_la_carte(clique: Ctx, pas: Pas, recapituler: bool = True) -> Pas:
+    """The compétence's card the person clicked on follows them: one message per compétence.
+
+    Moving to another critère of the same compétence, the card is updated in place to ask it.
+    Leaving the compétence, the card is updated to its recap (``recapituler``; else it stays
+    as it is) and what comes next is posted below it — précisions, the next compétence's card,
+    the review. A critère opened from the review keeps its card, its value marked.
+    """
+    competence = clique.competence_de(clique.critere.id)
+    ids = {c.id for c in competence.criteres}
+    if (
+        len(pas.replies) == 1
+        and pas.etat.attente is Attente.VALEUR
+        and clique.bloc.criteres[pas.etat.position].id in ids
+        and not clique.etat.revue_apres
+    ):
+        return replace(pas, replies=(_en_place(pas.replies[0]),))
+    if not recapituler:
+        return pas
+    marque = question(clique) if clique.etat.revue_apres else recapitulatif(clique, competence)
+    return replace(pas, replies=(_en_place(marque), *pas.replies))
 
 
 def _valeur_tapee(ctx: Ctx, evenement: Event, charge: Payload | None) -> Pas:
@@ -123,9 +154,9 @@ def _valeur_tapee(ctx: Ctx, evenement: Event, charge: Payload | None) -> Pas:
     pas = _noter(
         ctx, evenement, Noter(evaluation=ctx.etat.evaluation, critere=critere, valeur=valeur)
     )
-    # No button was clicked, so no message to mark in place: a line says what was recorded.
+    # No button was clicked, so no message to update in place: a line says what was recorded.
     confirme = say(txt.NOTE_DEJA_REPONDU.format(valeur=f"{critere} = {code}"))
-    return replace(pas, replies=(confirme, *(r for r in pas.replies if not r.to.replace)))
+    return replace(pas, replies=(confirme, *pas.replies))
 
 
 def _commentaire(ctx: Ctx, evenement: Event, charge: Payload | None) -> Pas:
@@ -169,8 +200,10 @@ def _precisions(ctx: Ctx, evenement: Event, charge: Payload | None) -> Pas:
 def _aller(ctx: Ctx, evenement: Event, charge: Payload | None) -> Pas:
     assert isinstance(charge, Aller)
     action = charge.action
+    sur_la_carte = ctx.etat.attente is Attente.VALEUR  # the buttons clicked are the card's
     if action == "retour":
-        return _vers(ctx, ctx.etat.position - (0 if ctx.etat.attente is not Attente.VALEUR else 1))
+        pas = _vers(ctx, ctx.etat.position - (1 if sur_la_carte else 0))
+        return _sur_la_carte(ctx, pas, recapituler=False) if sur_la_carte else pas
     if action == "passer":
         ecrites = ctx.grille.precisions.get(ctx.etat.competence or "", "").strip()
         if ctx.etat.attente is Attente.PRECISIONS and ctx.obligatoires and not ecrites:
@@ -179,7 +212,7 @@ def _aller(ctx: Ctx, evenement: Event, charge: Payload | None) -> Pas:
             )
         if ctx.etat.attente is Attente.COMMENTAIRE:
             return _apres(ctx)
-        return _suivant(ctx)
+        return _sur_la_carte(ctx, _suivant(ctx)) if sur_la_carte else _suivant(ctx)
     if action == "revue":
         etat = ctx.etat.model_copy(
             update={"attente": Attente.REVUE, "competence": None, "revue_apres": False}

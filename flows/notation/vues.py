@@ -34,11 +34,20 @@ from referentiel import Bloc, CodeValeur, Competence, Critere
 
 
 def question(ctx: Ctx) -> Reply:
-    """The current critère's message: context, text, progress, value and navigation buttons."""
+    """The card of the current critère's compétence: the critères already passed with their
+    value, then the current one — its text, progress, value and navigation buttons.
+
+    One card per compétence: as the évaluateur moves on, the card they click on is updated in
+    place (:mod:`flows.notation.pas`), so a grid leaves one message per compétence, not one per
+    critère.
+    """
     critere, bloc, ev = ctx.critere, ctx.bloc, ctx.etat.evaluation
     fixe = _partie_fixe(bloc, critere)
-    blocs: list[Heading | Paragraph | Context | Choices] = [
-        *fixe.tete,
+    passes = _passes(ctx, ctx.competence_de(critere.id), critere.id)
+    blocs: list[Heading | Fields | Paragraph | Context | Choices] = [
+        fixe.tete[0],
+        *passes,
+        *fixe.tete[1:],
         Context(
             text=txt.NOTE_PROGRESSION.format(
                 k=fixe.k, n=fixe.n, m=ctx.etat.position + 1, total=len(bloc.criteres), bloc=bloc.id
@@ -65,11 +74,43 @@ def question(ctx: Ctx) -> Reply:
     return Reply(message=Message(summary=fixe.resume, blocks=tuple(blocs)))
 
 
+def _passes(ctx: Ctx, competence: Competence, actuel: str | None) -> tuple[Fields, ...]:
+    """The compétence's critères the évaluateur went past (all but ``actuel``), with their value:
+    those before it, « à noter » when skipped, and those after it already answered."""
+    ids = [c.id for c in competence.criteres]
+    rang = ids.index(actuel) if actuel in ids else len(ids)
+    items = []
+    for i, critere in enumerate(competence.criteres):
+        reponse = ctx.grille.reponses.get(critere.id)
+        if critere.id == actuel or (reponse is None and i > rang):
+            continue
+        valeur = reponse.valeur.value if reponse is not None else txt.NOTE_A_NOTER
+        items.append((critere.id, shorten(txt.NOTE_CARTE_LIGNE.format(
+            valeur=valeur, libelle=critere.libelle
+        ), 70)))  # fmt: skip
+    return tuple(Fields(items=tuple(items[i : i + 10])) for i in range(0, len(items), 10))
+
+
+def recapitulatif(ctx: Ctx, competence: Competence) -> Reply:
+    """A compétence's card once the évaluateur has gone through it: each critère and its value."""
+    faites = sum(c.id in ctx.grille.reponses for c in competence.criteres)
+    titre = txt.NOTE_TITRE_COMPETENCE.format(id=competence.id, libelle=competence.libelle)
+    bilan = txt.NOTE_CARTE_TERMINEE.format(
+        competence=competence.id, faites=faites, total=len(competence.criteres)
+    )
+    blocs = (
+        Heading(text=shorten(titre, MAX_HEADING)),
+        *_passes(ctx, competence, None),
+        Context(text=bilan),
+    )
+    return Reply(message=Message(summary=bilan, blocks=blocs))
+
+
 @dataclass(frozen=True)
 class _PartieFixe:
     """What a critère's question shows whoever answers it, built once per critère.
 
-    A question is built twice per click (the answered one marked, then the next): its
+    A card is built at each click (the next critère asked, or the value marked): its
     heading, text and button labels need not be validated again each time.
     """
 

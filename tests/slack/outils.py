@@ -166,6 +166,14 @@ class Slack:
     def messages_a(self, canal: str) -> list[dict[str, Any]]:
         return [a for a in self.faux.de("chat.postMessage") if a["channel"] == canal]
 
+    def recus(self, canal: str) -> list[dict[str, Any]]:
+        """What ``canal`` shows, in order: each message posted, and each update of one (a
+        compétence's card moves on in place)."""
+        return [
+            a.args for a in self.faux.appels
+            if a.methode in ("chat.postMessage", "chat.update") and a.args.get("channel") == canal
+        ]  # fmt: skip
+
     def dernier_a(self, canal: str, contenant: str = "") -> dict[str, Any]:
         """The last message posted to ``canal`` (containing ``contenant``)."""
         for message in reversed(self.messages_a(canal)):

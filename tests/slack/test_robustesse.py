@@ -90,12 +90,14 @@ async def test_a_retried_event_and_a_double_click_apply_and_answer_once(tmp_path
         avant = len(s.messages_a(DM))
         # Two clicks on the same button, a few milliseconds apart.
         t = time.time()
+        avant = len(s.recus(DM))
         await s.cliquer_valeur(EXPERT, MESSAGE, "cqp:4.0", a, action_ts=f"{t:.6f}")
         await s.cliquer_valeur(EXPERT, MESSAGE, "cqp:4.0", a, action_ts=f"{t + 0.002:.6f}")
-        await s.attendre(lambda: len(s.messages_a(DM)) > avant)
+        await s.attendre(lambda: len(s.recus(DM)) > avant)
+        await _pause()
         assert await _reponses(s) == ["B1.C1.1"]
-        suivantes = [m for m in s.messages_a(DM)[avant:] if "B1.C1.2 —" in textes_de(m)]
-        assert len(suivantes) == 1
+        suivantes = [m for m in s.recus(DM)[avant:] if "B1.C1.2 —" in textes_de(m)]
+        assert len(suivantes) == 1  # the card moved on once
 
         # An event delivered twice (Slack's retry, same event id): one answer.
         evenement = {
@@ -197,12 +199,14 @@ async def test_slack_api_errors_lose_no_answer(tmp_path: Path) -> None:
     async with slack(tmp_path) as s:
         await _commencer(s)
         # Rate-limited once: the SDK waits Retry-After and sends again.
-        s.faux.echecs["chat.postMessage"] = [("ratelimited", 1)]
-        avant = len(s.messages_a(DM))
+        s.faux.echecs["chat.update"] = [("ratelimited", 1)]
+        avant = len(s.recus(DM))
         a = Noter(evaluation=EV, critere="B1.C1.1", valeur="A").pack()
         assert (await s.cliquer_valeur(EXPERT, MESSAGE, "cqp:4.0", a)).status == 200
-        await s.attendre(lambda: len(s.messages_a(DM)) > avant + 1, delai=8)
-        assert any("B1.C1.2 —" in textes_de(m) for m in s.messages_a(DM)[avant:])
+        await s.attendre(
+            lambda: any("B1.C1.2 —" in textes_de(m) for m in s.recus(DM)[avant:]), delai=8
+        )
+        assert s.faux.echecs["chat.update"] == []  # refused once, sent again
         # The channel is gone: the answer is stored all the same, the click acknowledged.
         s.faux.echecs["chat.postMessage"] = [("channel_not_found", None)]
         s.faux.echecs["chat.update"] = [("channel_not_found", None)]
@@ -316,8 +320,8 @@ async def test_an_older_click_arriving_late_never_overwrites_a_newer_one(tmp_pat
         dossier = await s.service.store.dossier(EV)
         assert dossier is not None
         assert [r.valeur.value for r in dossier.reponses if r.critere == "B1.C1.1"] == ["NO"]
-        [mise_a_jour] = s.faux.de("chat.update")  # the message still shows NO chosen
-        assert "✓ NO" in textes_de(mise_a_jour)
+        [mise_a_jour] = s.faux.de("chat.update")  # the card still shows NO for B1.C1.1
+        assert "B1.C1.1\nNO — " in textes_de(mise_a_jour)
         # Another block of the message (its navigation), clicked in between: taken.
         avant = len(s.messages_a(DM))
         revue = Aller(evaluation=EV, action="revue").pack()
@@ -334,8 +338,9 @@ async def test_a_value_changed_on_an_earlier_critere_message_is_marked_on_it(
         await _commencer(s)
         a = Noter(evaluation=EV, critere="B1.C1.1", valeur="A").pack()
         await s.cliquer_valeur(EXPERT, MESSAGE, "cqp:4.0", a)
-        await s.attendre(lambda: any("B1.C1.2 —" in textes_de(m) for m in s.messages_a(DM)))
-        # Back on B1.C1.1's message (the grid is on B1.C1.2 now): NO instead of A.
+        await s.attendre(lambda: any("B1.C1.2 —" in textes_de(m) for m in s.recus(DM)))
+        # A click on B1.C1.1's buttons of a card not yet refreshed (the grid is on B1.C1.2
+        # now): NO instead of A.
         non = Noter(evaluation=EV, critere="B1.C1.1", valeur="NO").pack()
         await s.cliquer_valeur(EXPERT, MESSAGE, "cqp:4.3", non)
         await s.attendre(lambda: len(s.faux.de("chat.update")) == 2)
@@ -359,7 +364,7 @@ async def test_a_click_refused_by_the_store_then_retried_is_applied_and_answered
         assert "Non enregistré" in textes_de(s.messages_a(DM)[-1])
         assert await _reponses(s) == []
         await s.cliquer_valeur(EXPERT, MESSAGE, "cqp:4.0", a)  # the same button, at once
-        await s.attendre(lambda: any("B1.C1.2 —" in textes_de(m) for m in s.messages_a(DM)))
+        await s.attendre(lambda: any("B1.C1.2 —" in textes_de(m) for m in s.recus(DM)))
         assert await _reponses(s) == ["B1.C1.1"]
 
 

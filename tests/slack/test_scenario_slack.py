@@ -26,23 +26,50 @@ async def _attendre_dm(s: Slack, utilisateur: str, contenant: str, n_avant: int)
     return s.dernier_a(canal, contenant)
 
 
-async def _noter(s: Slack, utilisateur: str, ecarts: dict[str, str]) -> None:
+PAR_COMPETENCE = 3
+"""New messages a compétence leaves in the DM: its card (updated in place as the évaluateur
+moves on), the précisions' prompt and their confirmation. Each comment adds at most
+PAR_COMMENTAIRE (its prompt, its confirmation, the next card below them). Before the cards, a
+grid of bloc 1 left one message per critère: 44 scored without a comment, 51 with two."""
+PAR_COMMENTAIRE = 4
+
+
+def _carte(s: Slack, utilisateur: str, critere: str) -> dict[str, Any] | None:
+    """The message of the DM that asks ``critere`` now: posted, or a card updated to ask it."""
+    canal = f"D{utilisateur}"
+    for appel in reversed(s.faux.appels):
+        if (
+            appel.methode in ("chat.postMessage", "chat.update")
+            and appel.args.get("channel") == canal
+            and f"{critere} —" in textes_de(appel.args)
+        ):
+            return appel.args
+    return None
+
+
+async def _noter(s: Slack, utilisateur: str, ecarts: dict[str, str]) -> int:
+    """Score the whole grid by clicks on the cards; the number of new messages it left."""
     canal = f"D{utilisateur}"
     invitation = s.dernier_a(canal, "Commencer la grille")
-    n = len(s.messages_a(canal))
+    debut = n = len(s.messages_a(canal))
     await s.cliquer(utilisateur, invitation, "Commencer la grille")
     for competence in BLOC_1.competences:
         for critere in competence.criteres:
-            question = await _attendre_dm(s, utilisateur, f"{critere.id} —", n)
+            await s.attendre(lambda: _carte(s, utilisateur, critere.id) is not None)  # noqa: B023
+            carte = _carte(s, utilisateur, critere.id)
+            assert carte is not None
             n = len(s.messages_a(canal))
             valeur = ecarts.get(critere.id, "A")
             mises_a_jour = len(s.faux.de("chat.update"))
-            assert (await s.cliquer(utilisateur, question, f"{valeur} ·")).status == 200
-            # The answered message is updated in place, the chosen value marked.
+            assert (await s.cliquer(utilisateur, carte, f"{valeur} ·")).status == 200
+            # The card clicked on is updated in place: the next critère of its compétence, its
+            # recap once the compétence is done, or the value marked before a comment.
             await s.attendre(lambda: len(s.faux.de("chat.update")) > mises_a_jour)  # noqa: B023
-            marque = s.faux.de("chat.update")[-1]
-            assert marque["ts"] == question["ts"] and f"✓ {valeur} ·" in textes_de(marque)
+            maj = s.faux.de("chat.update")[-1]
+            assert maj["ts"] == carte["ts"]
+            dernier = critere.id == competence.criteres[-1].id
             if valeur in ("ECA", "NA"):
+                assert f"✓ {valeur} ·" in textes_de(maj)
                 demande = await _attendre_dm(s, utilisateur, "Un commentaire pour justifier", n)
                 n = len(s.messages_a(canal))
                 ouvertures = len(s.faux.de("views.open"))
@@ -54,7 +81,11 @@ async def _noter(s: Slack, utilisateur: str, ecarts: dict[str, str]) -> None:
                     utilisateur, vue, {"texte": f"Vu à l'entretien 2 ({critere.id})."}
                 )
                 await _attendre_dm(s, utilisateur, f"Commentaire enregistré pour {critere.id}", n)
-
+            elif dernier:
+                assert f"Compétence {competence.id} : {len(competence.criteres)}/" in textes_de(maj)
+            else:
+                assert f"{valeur} — " in textes_de(maj)  # the answered critère, on the card
+                assert len(s.messages_a(canal)) == n  # and nothing new posted
         await _attendre_dm(s, utilisateur, f"Compétence {competence.id} terminée", n)
         n = len(s.messages_a(canal))
         await s.ecrire(
@@ -65,6 +96,7 @@ async def _noter(s: Slack, utilisateur: str, ecarts: dict[str, str]) -> None:
     n = len(s.messages_a(canal))
     await s.cliquer(utilisateur, revue, "Soumettre la grille")
     await _attendre_dm(s, utilisateur, "Grille soumise et verrouillée", n)
+    return len(s.messages_a(canal)) - debut
 
 
 async def test_a_whole_evaluation_of_bloc_1_in_slack(tmp_path: Path) -> None:
@@ -91,8 +123,12 @@ async def test_a_whole_evaluation_of_bloc_1_in_slack(tmp_path: Path) -> None:
             await _attendre_dm(s, u, "Commencer la grille", 0)
             assert "Jeanne" not in textes_de(s.dernier_a(f"D{u}", "Commencer la grille"))
 
-        await _noter(s, EXPERT, {})
-        await _noter(s, INTERNE, ECARTS)
+        # One card per compétence: a grid no longer floods the DM (44 and 51 messages before;
+        # 20 and 28 now). The review and the submission's confirmation come last.
+        sans_commentaire = await _noter(s, EXPERT, {})
+        assert sans_commentaire <= PAR_COMPETENCE * len(BLOC_1.competences) + 2
+        avec_deux = await _noter(s, INTERNE, ECARTS)
+        assert avec_deux <= sans_commentaire + PAR_COMMENTAIRE * len(ECARTS)
         for u in (EXPERT, INTERNE):
             comparaison = await _attendre_dm(s, u, "Les deux grilles sont soumises", 0)
             assert "B1.C1.2, B1.C2.4" in textes_de(comparaison)

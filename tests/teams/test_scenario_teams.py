@@ -2,7 +2,7 @@
 
 A coordinatrice creates the evaluation in a card (people pickers); the two
 évaluateurs score every critère by clicking the cards' buttons in their
-personal chats (each card updated in place, the choice marked), with
+personal chats (one card per compétence, updated in place as they move on), with
 comments typed in the card that asks for them and précisions typed in the
 chat; they disagree on two critères, reconcile them, give their visas; the
 result lands in the private results channel and in the coordinatrice's chat.
@@ -12,6 +12,7 @@ at the fake connector.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from referentiel import default
@@ -37,23 +38,33 @@ def _n(t: Teams, personne: str) -> int:
     return len(t.faux.vers(conversation_de(personne)))
 
 
-async def _noter(t: Teams, personne: str, ecarts: dict[str, str]) -> None:
+def _carte(t: Teams, personne: str, critere: str) -> Appel:
+    """The card that asks ``critere`` now: posted, or a card updated in place to ask it."""
+    for appel in reversed(t.faux.vers(conversation_de(personne))):
+        if f"{critere} —" in appel.texte and appel.boutons():
+            return (
+                replace(appel, id=appel.cible) if appel.methode == "maj" and appel.cible else appel
+            )
+    raise AssertionError(f"no card asks {critere}")
+
+
+async def _noter(t: Teams, personne: str, ecarts: dict[str, str]) -> int:
+    """Score the whole grid by clicks on the cards; the number of new messages it left."""
     invitation = t.dernier_a(personne, "Commencer la grille")
-    n = _n(t, personne)
+    debut = n = _n(t, personne)
     assert (await t.cliquer(personne, invitation, "Commencer la grille")).status == 202
     for competence in BLOC_1.competences:
         for critere in competence.criteres:
-            question = _depuis(t, personne, n, f"{critere.id} —")
+            carte = _carte(t, personne, critere.id)
             n = _n(t, personne)
             valeur = ecarts.get(critere.id, "A")
-            assert (await t.cliquer(personne, question, f"{valeur} ·")).status == 202
-            # The answered card is updated in place, the chosen value marked.
-            marque = next(
-                a for a in t.faux.vers(conversation_de(personne))[n:] if a.methode == "maj"
-            )
-            assert marque.cible == question.id
-            assert any(b.startswith(f"✓ {valeur} ·") for b in marque.boutons())
+            assert (await t.cliquer(personne, carte, f"{valeur} ·")).status == 202
+            # The card clicked on is updated in place: the next critère of its compétence, its
+            # recap once the compétence is done, or the value marked before a comment.
+            maj = next(a for a in t.faux.vers(conversation_de(personne))[n:] if a.methode == "maj")
+            assert maj.cible == carte.id
             if valeur in ("ECA", "NA"):
+                assert any(b.startswith(f"✓ {valeur} ·") for b in maj.boutons())
                 demande = _depuis(t, personne, n, "Un commentaire pour justifier")
                 champs = [
                     e["id"] for c in demande.cartes for e in c["body"] if e["type"] == "Input.Text"
@@ -64,6 +75,10 @@ async def _noter(t: Teams, personne: str, ecarts: dict[str, str]) -> None:
                     personne, demande, {"texte": f"**Vu** à l'entretien 2 ({critere.id})."}
                 )
                 _depuis(t, personne, n, f"Commentaire enregistré pour {critere.id}")
+            elif critere.id == competence.criteres[-1].id:
+                assert f"Compétence {competence.id} : {len(competence.criteres)}/" in maj.texte
+            else:
+                assert f"{valeur} — " in maj.texte  # the answered critère, on the card
             n = _n(t, personne) - 1
         _depuis(t, personne, n, f"Compétence {competence.id} terminée")
         n = _n(t, personne)
@@ -73,6 +88,7 @@ async def _noter(t: Teams, personne: str, ecarts: dict[str, str]) -> None:
     n = _n(t, personne)
     await t.cliquer(personne, revue, "Soumettre la grille")
     _depuis(t, personne, n, "Grille soumise et verrouillée")
+    return len([a for a in t.faux.vers(conversation_de(personne))[debut:] if a.methode != "maj"])
 
 
 async def test_a_whole_evaluation_of_bloc_1_in_teams(tmp_path: Path) -> None:
@@ -103,7 +119,9 @@ async def derouler(t: Teams) -> None:
         invitation = t.dernier_a(personne, "Commencer la grille")
         assert "Jeanne" not in invitation.texte
 
-    await _noter(t, EXPERT, {})
+    # One card per compétence, as in Slack: three messages a compétence (its card, the
+    # précisions' prompt and their confirmation), the review and the submission.
+    assert await _noter(t, EXPERT, {}) <= 3 * len(BLOC_1.competences) + 2
     await _noter(t, INTERNE, ECARTS)
     for personne in (EXPERT, INTERNE):
         assert "B1.C1.2, B1.C2.4" in t.dernier_a(personne, "Les deux grilles sont soumises").texte

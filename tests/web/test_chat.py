@@ -201,17 +201,13 @@ async def test_events_are_answered_in_the_fil_and_pushed_live_to_the_people_conc
         await envoyer(
             karim, h_karim, "r-note-1", type="choix", payload=acquis, message=question["id"]
         )
-        maj = await _pousse(ws_karim)  # the answered question, updated with the choice marked
+        # The compétence's card, updated in place: B1.C1.1 answered on it, B1.C1.2 asked.
+        maj = await _pousse(ws_karim)
         assert maj["type"] == "maj" and maj["entree"]["id"] == question["id"]
-        [choisi] = [
-            b["label"]
-            for bloc in maj["entree"]["message"]["blocks"]
-            for b in bloc.get("buttons", ())
-            if b["selected"]
-        ]
-        assert choisi.startswith("A ")
-        suivante = await _pousse(ws_karim)
-        assert suivante["type"] == "nouveau" and "B1.C1.2" in texte(suivante["entree"])
+        [passes] = [b for b in maj["entree"]["message"]["blocks"] if b["type"] == "fields"]
+        assert passes["items"][0][0] == "B1.C1.1" and passes["items"][0][1].startswith("A — ")
+        assert "B1.C1.2 —" in texte(maj["entree"])
+        await _rien_de_pousse(ws_karim)  # nothing new posted
         await _rien_de_pousse(ws_lea)
         dossier = await a.service.store.dossier(EV)
         assert dossier is not None and [r.critere for r in dossier.reponses] == ["B1.C1.1"]

@@ -178,11 +178,15 @@ function placer(entree, nouveau = true) {
   // A long message (a form, the review) is shown from its top; a short one at the bottom.
   if (nouvelle.offsetHeight > fil.clientHeight) nouvelle.scrollIntoView({ block: "start" });
   else fil.scrollTop = fil.scrollHeight;
-  // The answered message updated in place ("maj") keeps its place; the focus goes to the
-  // next question, the first new message with something to act on.
-  if (nouveau && focusApresReponse && entree.fil !== "resultats" && entree.auteur === "bot") {
-    const premier = nouvelle.querySelector("button, input, textarea");
-    if (premier) { premier.focus({ preventScroll: true }); focusApresReponse = false; }
+  // The focus goes to the next thing to act on: the first new message with buttons or inputs,
+  // or the compétence's card updated in place to ask the next critère (nothing chosen on it
+  // yet). A card updated only to mark the value chosen keeps the focus waiting for what
+  // follows it (the comment's prompt).
+  const aAgir = nouvelle.querySelector("button, input, textarea");
+  const suivante = nouveau || !nouvelle.querySelector("button[aria-pressed='true']");
+  if (aAgir && suivante && focusApresReponse && entree.fil !== "resultats" && entree.auteur === "bot") {
+    aAgir.focus({ preventScroll: true });
+    focusApresReponse = false;
   }
 }
 
