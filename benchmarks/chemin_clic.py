@@ -86,7 +86,7 @@ async def mesurer() -> dict[str, Any]:
             sys.setprofile(profil)
             try:
                 await s.cliquer_valeur(EXPERT, MESSAGE, "cqp:4.0", a)
-                await s.attendre(lambda: any("B1.C1.2 —" in textes_de(m) for m in s.messages_a(DM)))
+                await s.attendre(lambda: any("B1.C1.2 —" in textes_de(m) for m in s.recus(DM)))
                 await asyncio.sleep(0.05)  # the sending task's last calls
             finally:
                 sys.setprofile(None)
