@@ -168,6 +168,13 @@ class Hub:
                     ancienne.message, ancienne.fichier = contenu, None
                     self._pousser([at.user], "maj", ancienne)
                     return
+            if not at.answered.startswith(f"m{self._demarrage}-"):
+                # A message from before a restart, still shown by a page kept open: it is
+                # updated there too (its id names no message of this run), not copied.
+                reprise = Entree(id=at.answered, fil="prive", auteur="bot", message=contenu)
+                self._fils[at.user].append(reprise)
+                self._pousser([at.user], "maj", reprise)
+                return
         self._bot_says(at.user, contenu)
 
     async def direct(

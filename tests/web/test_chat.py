@@ -340,3 +340,38 @@ async def test_reprendre_in_the_review_of_an_unfinished_grid_shows_the_next_crit
         assert "B1.C1.2" in texte(suite) and "Revue de la grille" not in texte(suite)
         for client in (claire, karim):
             await client.close()
+
+
+async def test_a_card_shown_before_a_restart_is_updated_in_place_when_clicked_after(
+    tmp_path: Path,
+) -> None:
+    """Found when tried as a user would: an old card clicked after a restart posted a copy."""
+    async with appli(tmp_path) as a:
+        claire, karim = await a.client(), await a.client()
+        h_claire, h_karim = await connecter(claire, "claire"), await connecter(karim, "karim")
+        await envoyer(
+            claire, h_claire, "r-creation", type="formulaire", formulaire="nouvelle",
+            valeurs=CREATION,
+        )  # fmt: skip
+        [invitation] = await fil(karim, h_karim)
+        commencer = boutons(invitation)["Commencer la grille"]
+        await envoyer(
+            karim, h_karim, "r-commencer", type="choix", payload=commencer,
+            message=invitation["id"],
+        )  # fmt: skip
+        carte = (await fil(karim, h_karim))[-1]
+        assert "B1.C1.1 —" in texte(carte)
+    async with appli(tmp_path) as a:  # the server restarted; Karim's page kept its card
+        karim = await a.client()
+        h_karim = await connecter(karim, "karim")
+        ws = await flux(karim, "karim")
+        acquis = next(p for label, p in boutons(carte).items() if label.startswith("A "))
+        statut = await envoyer(
+            karim, h_karim, "r-apres-redemarrage", type="choix", payload=acquis,
+            message=carte["id"],
+        )  # fmt: skip
+        assert statut == 200
+        maj = await _pousse(ws)
+        assert maj["type"] == "maj" and maj["entree"]["id"] == carte["id"]  # that card, updated
+        assert "B1.C1.2 —" in texte(maj["entree"])
+        await _rien_de_pousse(ws)  # no copy
