@@ -54,13 +54,13 @@ async def _entetes(
     request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
 ) -> web.StreamResponse:
     try:
-        reponse = await handler(request)
+        response = await handler(request)
     except web.HTTPException as exc:
         exc.headers.update(SECURITE)
         raise
-    if not reponse.prepared:
-        reponse.headers.update(SECURITE)
-    return reponse
+    if not response.prepared:
+        response.headers.update(SECURITE)
+    return response
 
 
 class Channel(Protocol):

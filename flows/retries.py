@@ -30,10 +30,10 @@ def pack(replies: tuple[Reply, ...]) -> str:
     return base64.b64encode(zlib.compress(_REPONSES.dump_json(replies), 1)).decode("ascii")
 
 
-def unpack(emballees: str) -> tuple[Reply, ...] | None:
+def unpack(packed: str) -> tuple[Reply, ...] | None:
     """The replies packed by pack; None if they cannot be read (then the request runs)."""
     try:
-        return _REPONSES.validate_json(zlib.decompress(base64.b64decode(emballees)))
+        return _REPONSES.validate_json(zlib.decompress(base64.b64decode(packed)))
     except (ValueError, zlib.error):  # binascii.Error and ValidationError are ValueErrors
         return None
 

@@ -101,10 +101,10 @@ class Service:
         recentes = conversation.recentes_depuis(maintenant - retries.DUREE_MEMOIRE)
         deja = next((r for r in recentes if r.requete == evenement.request_id), None)
         if deja is not None and not deja.rejouer:  # a retry: the same answer, nothing again
-            emballees = deja.reponses or await ctx.store.replique(
+            packed = deja.reponses or await ctx.store.replique(
                 origine.channel, origine.user, evenement.request_id
             )  # (kept in the state itself by earlier versions)
-            if emballees is not None and (memorisees := retries.unpack(emballees)) is not None:
+            if packed is not None and (memorisees := retries.unpack(packed)) is not None:
                 return memorisees
         try:
             replies = await self._route(evenement, conversation)

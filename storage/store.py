@@ -297,9 +297,9 @@ class TinyDBStore:
             if ancien is not None and horodatage_de(ancien) > etat.horodatage:
                 return Ecriture.PERIMEE
             put(db.table(T_ETAT), T_ETAT, doc)
-            for cle, emballees in (repliques or {}).items():
-                if emballees is not None:
-                    put(db.table(T_REPLIQUES), cle, {"reponses": emballees})
+            for cle, packed in (repliques or {}).items():
+                if packed is not None:
+                    put(db.table(T_REPLIQUES), cle, {"reponses": packed})
                 else:
                     db.table(T_REPLIQUES).remove(doc_ids=[cle])  # type: ignore[list-item]
             self._record_request(db, requete)

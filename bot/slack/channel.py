@@ -93,8 +93,8 @@ class SlackChannel:
     # --- the HTTP endpoint ----------------------------------------------------------------
 
     async def endpoint(self, request: web.Request) -> web.Response:
-        reponse = await self.app.async_dispatch(await to_bolt_request(request))
-        return await to_aiohttp_response(reponse)
+        response = await self.app.async_dispatch(await to_bolt_request(request))
+        return await to_aiohttp_response(response)
 
     def socket_mode(self, app_token: str) -> AsyncSocketModeHandler:
         """The same app over Socket Mode (no public address): events come through a WebSocket

@@ -50,11 +50,11 @@ class Names:
 
     async def _ask(self, utilisateur: str) -> None:
         try:
-            reponse = await self.transport.client.users_info(user=utilisateur)
+            response = await self.transport.client.users_info(user=utilisateur)
         except Exception as exc:  # a name is a nicety: never a reason to refuse
             log.warning("users.info %s: %s", utilisateur, exc)
             return
-        personne = reponse.get("user") or {}
+        personne = response.get("user") or {}
         profil = personne.get("profile") or {}
         nom = (
             profil.get("real_name") or personne.get("real_name")

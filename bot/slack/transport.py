@@ -197,10 +197,10 @@ class SlackTransport:
     async def dm(self, user: str) -> str | None:
         """The person's DM with the bot, as Slack names it (``conversations.open``)."""
         if user not in self._dms:
-            reponse = await self.call(self.client.conversations_open, users=user)
-            if reponse is None:
+            response = await self.call(self.client.conversations_open, users=user)
+            if response is None:
                 return None
-            self._dms[user] = str(reponse["channel"]["id"])
+            self._dms[user] = str(response["channel"]["id"])
         return self._dms[user]
 
     async def remember(self, cle: str, donnees: dict[str, str]) -> None:

@@ -141,8 +141,8 @@ class TeamsChannel:
         if refus is not None:
             log.warning("Teams activity refused: %s", refus)
             return web.json_response({"erreur": catalogue.TEAMS_HORS_PERIMETRE}, status=403)
-        reponse = await self.adapter.process(request, self)
-        return reponse if reponse is not None else web.Response(status=202)
+        response = await self.adapter.process(request, self)
+        return response if response is not None else web.Response(status=202)
 
     def _who(self, activite: Activity) -> str | None:
         return activities.person(activite, dev=self.verificateur is None)

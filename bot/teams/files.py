@@ -126,10 +126,10 @@ class Files:
             "Content-Range": f"bytes 0-{len(contenu) - 1}/{len(contenu)}",
         }
         try:
-            async with self._session.put(url, data=contenu, headers=entetes) as reponse:
-                ok = reponse.status < 300
+            async with self._session.put(url, data=contenu, headers=entetes) as response:
+                ok = response.status < 300
                 if not ok:
-                    log.warning("OneDrive upload refused: HTTP %s", reponse.status)
+                    log.warning("OneDrive upload refused: HTTP %s", response.status)
         except Exception:
             log.exception("OneDrive upload failed")
             ok = False

@@ -348,9 +348,9 @@ class VerificateurJeton:
             self._session = aiohttp.ClientSession(
                 timeout=aiohttp.ClientTimeout(total=self.delai_http)
             )
-        async with self._session.get(url) as reponse:
-            reponse.raise_for_status()
-            document = await reponse.json(content_type=None)
+        async with self._session.get(url) as response:
+            response.raise_for_status()
+            document = await response.json(content_type=None)
         if not isinstance(document, dict):
             raise ValueError(f"{url} did not answer a JSON object")
         return document

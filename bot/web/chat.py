@@ -140,12 +140,12 @@ class WebChat:
         return self.annuaire.personne(session.utilisateur)
 
     def _poser_cookie(
-        self, reponse: web.StreamResponse, request: web.Request, session: Session
+        self, response: web.StreamResponse, request: web.Request, session: Session
     ) -> None:
         # Lax, not Strict: a sign-in link opened from a mail or another app must arrive
         # signed in; every POST carries the CSRF token anyway.
         securise = request.secure or (self.public_url or "").startswith("https://")
-        reponse.set_cookie(
+        response.set_cookie(
             Sessions.COOKIE, self.sessions.encoder(session), max_age=SESSION_MAX_AGE,
             httponly=True, samesite="Lax", secure=securise, path="/",
         )  # fmt: skip
@@ -192,19 +192,19 @@ class WebChat:
         session = self.session(request)
         if not self.local and self.personne(request) is None:
             return page_401()
-        reponse = web.FileResponse(STATIQUE / "index.html")
-        reponse.headers["Cache-Control"] = "no-store"
+        response = web.FileResponse(STATIQUE / "index.html")
+        response.headers["Cache-Control"] = "no-store"
         if session is None:
-            self._poser_cookie(reponse, request, self.sessions.nouvelle())
-        return reponse
+            self._poser_cookie(response, request, self.sessions.nouvelle())
+        return response
 
     async def connexion(self, request: web.Request) -> web.StreamResponse:
         lien = self.invitations.verifier(request.query.get("jeton", ""))
         if lien is None or self.annuaire.personne(lien[0]) is None:
             return page_401(catalogue.WEB_LIEN_INVALIDE)
-        reponse = web.Response(status=303, headers={"Location": "/"})
-        self._poser_cookie(reponse, request, self.sessions.nouvelle(*lien))
-        return reponse
+        response = web.Response(status=303, headers={"Location": "/"})
+        self._poser_cookie(response, request, self.sessions.nouvelle(*lien))
+        return response
 
     # --- api ---------------------------------------------------------------------------
 
@@ -226,10 +226,10 @@ class WebChat:
         if self.local or (personne is not None and personne.role is not Role.EVALUATEUR):
             # To pick who one is (local mode), and the people a coordinateur names in a form.
             corps["personnes"] = [_personne_json(p) for p in self.annuaire.personnes]
-        reponse = web.json_response(corps, headers={"Cache-Control": "no-store"})
+        response = web.json_response(corps, headers={"Cache-Control": "no-store"})
         if nouvelle:
-            self._poser_cookie(reponse, request, session)
-        return reponse
+            self._poser_cookie(response, request, session)
+        return response
 
     async def fils(self, request: web.Request) -> web.Response:
         personne = self._identifie(request)
