@@ -311,17 +311,24 @@ def test_the_page_loads_nothing_from_another_site() -> None:
         assert not re.search(r"(?:https?:)?//[a-z0-9.-]+\.[a-z]{2,}", contenu), fichier.name
 
 
+async def _cree_pour_karim(claire: Any, karim: Any) -> dict[str, str]:
+    """Claire creates the evaluation (Karim and Léa évaluateurs); Karim's page headers."""
+    h_claire, h_karim = await connecter(claire, "claire"), await connecter(karim, "karim")
+    statut = await envoyer(
+        claire, h_claire, "r-creation", type="formulaire", formulaire="nouvelle",
+        valeurs=CREATION,
+    )  # fmt: skip
+    assert statut == 200
+    return h_karim
+
+
 async def test_reprendre_in_the_review_of_an_unfinished_grid_shows_the_next_critere(
     tmp_path: Path,
 ) -> None:
     """Found when tried in the web chat: « Reprendre » posted the same review again."""
     async with appli(tmp_path) as a:
         claire, karim = await a.client(), await a.client()
-        h_claire, h_karim = await connecter(claire, "claire"), await connecter(karim, "karim")
-        await envoyer(
-            claire, h_claire, "r-creation", type="formulaire", formulaire="nouvelle",
-            valeurs=CREATION,
-        )  # fmt: skip
+        h_karim = await _cree_pour_karim(claire, karim)
 
         async def cliquer(requete: str, label: str) -> dict[str, Any]:
             entree = next(e for e in reversed(await fil(karim, h_karim)) if label in boutons(e))
@@ -348,11 +355,7 @@ async def test_a_card_shown_before_a_restart_is_updated_in_place_when_clicked_af
     """Found when tried as a user would: an old card clicked after a restart posted a copy."""
     async with appli(tmp_path) as a:
         claire, karim = await a.client(), await a.client()
-        h_claire, h_karim = await connecter(claire, "claire"), await connecter(karim, "karim")
-        await envoyer(
-            claire, h_claire, "r-creation", type="formulaire", formulaire="nouvelle",
-            valeurs=CREATION,
-        )  # fmt: skip
+        h_karim = await _cree_pour_karim(claire, karim)
         [invitation] = await fil(karim, h_karim)
         commencer = boutons(invitation)["Commencer la grille"]
         await envoyer(
