@@ -25,8 +25,9 @@ one per critère). Buttons carry typed payloads (:class:`Noter`,
 a card not yet refreshed scores *that* critère, never the one currently shown.
 
 The package: :mod:`~flows.notation.etat` (the state and payloads),
-:mod:`~flows.notation.vues` (the messages), :mod:`~flows.notation.pas` (the steps
-and their table).
+:mod:`~flows.notation.vues` (the card and the prompts), :mod:`~flows.notation.revue`
+(the review), :mod:`~flows.notation.curseur` (the cursor's moves, the card that follows),
+:mod:`~flows.notation.pas` (the steps and their table).
 """
 
 from flows.notation.etat import (
@@ -39,7 +40,8 @@ from flows.notation.etat import (
     Pas,
 )
 from flows.notation.pas import TABLE, commencer, etape, reprendre
-from flows.notation.vues import CHAMP_TEXTE, FORMULAIRE_TEXTE, formulaire_texte, manques
+from flows.notation.revue import manques
+from flows.notation.vues import CHAMP_TEXTE, FORMULAIRE_TEXTE, formulaire_texte
 
 __all__ = [
     "ATTENTES_DE_TEXTE", "CHAMP_TEXTE", "FORMULAIRE_TEXTE", "TABLE", "Aller", "Attente",

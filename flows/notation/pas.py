@@ -1,4 +1,5 @@
-"""The scoring's steps: the handlers, the table that picks one, and the moves of the cursor."""
+"""The scoring's steps: the handlers, and the table that picks one (the cursor's moves:
+:mod:`flows.notation.curseur`)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from flows import catalogue as txt
-from flows.evaluation import Element, Precisions, Reponse, Soumission
+from flows.evaluation import Precisions, Reponse, Soumission
 from flows.messages import (
     ChoiceEvent,
     Destination,
@@ -15,6 +16,7 @@ from flows.messages import (
     TextEvent,
     say,
 )
+from flows.notation.curseur import apres, en_place, suivant, sur_la_carte, vers
 from flows.notation.etat import (
     Aller,
     Attente,
@@ -25,14 +27,11 @@ from flows.notation.etat import (
     Noter,
     Pas,
 )
+from flows.notation.revue import manques, revue, vue_competence
 from flows.notation.vues import (
     demande_commentaire,
     demande_precisions,
-    manques,
     question,
-    recapitulatif,
-    revue,
-    vue_competence,
 )
 from flows.payloads import (
     InvalidPayload,
@@ -41,41 +40,6 @@ from flows.payloads import (
 )
 from flows.saisie import est_annulation
 from referentiel import Bloc, CodeValeur
-
-# --- moving the cursor ---------------------------------------------------------------
-
-
-def _vers(ctx: Ctx, position: int, *avant: Reply, enregistrements: tuple[Element, ...] = ()) -> Pas:
-    """Show the critère at ``position``, or the review past the last one."""
-    if position >= len(ctx.bloc.criteres):
-        etat = ctx.etat.model_copy(
-            update={"attente": Attente.REVUE, "competence": None, "revue_apres": False}
-        )
-        return Pas(etat, (*avant, revue(replace(ctx, etat=etat))), enregistrements)
-    etat = ctx.etat.model_copy(
-        update={"position": max(0, position), "attente": Attente.VALEUR, "competence": None}
-    )
-    return Pas(etat, (*avant, question(replace(ctx, etat=etat))), enregistrements)
-
-
-def _apres(ctx: Ctx, *avant: Reply, enregistrements: tuple[Element, ...] = ()) -> Pas:
-    """After the current critère: its compétence's précisions if it was the last, else the next."""
-    competence = ctx.competence_de(ctx.critere.id)
-    if ctx.critere.id == competence.criteres[-1].id and not ctx.grille.precisions.get(
-        competence.id
-    ):
-        etat = ctx.etat.model_copy(
-            update={"attente": Attente.PRECISIONS, "competence": competence.id}
-        )
-        return Pas(etat, (*avant, demande_precisions(ctx, competence)), enregistrements)
-    return _suivant(ctx, *avant, enregistrements=enregistrements)
-
-
-def _suivant(ctx: Ctx, *avant: Reply, enregistrements: tuple[Element, ...] = ()) -> Pas:
-    """On to the next critère — or back to the review, when the review opened this one."""
-    position = len(ctx.bloc.criteres) if ctx.etat.revue_apres else ctx.etat.position + 1
-    return _vers(ctx, position, *avant, enregistrements=enregistrements)
-
 
 # --- handlers ----------------------------------------------------------------------------
 
@@ -109,38 +73,10 @@ def _noter(ctx: Ctx, evenement: Event, charge: Payload | None) -> Pas:
         # The card shows the value marked; the comment's prompt comes below it.
         etat = ctx.etat.model_copy(update={"attente": Attente.COMMENTAIRE})
         demande = demande_commentaire(ctx.etat.evaluation, charge.critere, charge.valeur)
-        marquee = (_en_place(question(suite)),) if clic else ()
+        marquee = (en_place(question(suite)),) if clic else ()
         return Pas(etat, (*marquee, demande), (reponse,))
-    pas = _apres(suite, enregistrements=(reponse,))
-    return _sur_la_carte(suite, pas) if clic else pas
-
-
-def _en_place(reply: Reply) -> Reply:
-    """The reply as an update of the message clicked on, where the channel can."""
-    return reply.model_copy(update={"to": Destination(replace=True)})
-
-
-def _sur_la_carte(clique: Ctx, pas: Pas, recapituler: bool = True) -> Pas:
-    """The compétence's card the person clicked on follows them: one message per compétence.
-
-    Moving to another critère of the same compétence, the card is updated in place to ask it.
-    Leaving the compétence, the card is updated to its recap (``recapituler``; else it stays
-    as it is) and what comes next is posted below it — précisions, the next compétence's card,
-    the review. A critère opened from the review keeps its card, its value marked.
-    """
-    competence = clique.competence_de(clique.critere.id)
-    ids = {c.id for c in competence.criteres}
-    if (
-        len(pas.replies) == 1
-        and pas.etat.attente is Attente.VALEUR
-        and clique.bloc.criteres[pas.etat.position].id in ids
-        and not clique.etat.revue_apres
-    ):
-        return replace(pas, replies=(_en_place(pas.replies[0]),))
-    if not recapituler:
-        return pas
-    marque = question(clique) if clique.etat.revue_apres else recapitulatif(clique, competence)
-    return replace(pas, replies=(_en_place(marque), *pas.replies))
+    pas = apres(suite, enregistrements=(reponse,))
+    return sur_la_carte(suite, pas) if clic else pas
 
 
 def _valeur_tapee(ctx: Ctx, evenement: Event, charge: Payload | None) -> Pas:
@@ -164,14 +100,14 @@ def _commentaire(ctx: Ctx, evenement: Event, charge: Payload | None) -> Pas:
     texte = evenement.text.strip()
     actuelle = ctx.grille.reponses.get(ctx.critere.id)
     if not texte or actuelle is None:
-        return _apres(ctx)
+        return apres(ctx)
     reponse = actuelle.model_copy(update={"commentaire": texte, "horodatage": ctx.maintenant})
     merci = say(
         txt.NOTE_COMMENTAIRE_ENREGISTRE.format(
             critere=ctx.critere.id, reference=ctx.grille.reference
         )
     )
-    return _apres(replace(ctx, grille=ctx.grille.avec(reponse)), merci, enregistrements=(reponse,))
+    return apres(replace(ctx, grille=ctx.grille.avec(reponse)), merci, enregistrements=(reponse,))
 
 
 def _precisions(ctx: Ctx, evenement: Event, charge: Payload | None) -> Pas:
@@ -181,7 +117,7 @@ def _precisions(ctx: Ctx, evenement: Event, charge: Payload | None) -> Pas:
     if not texte:
         if ctx.obligatoires and not ctx.grille.precisions.get(competence, "").strip():
             return Pas(ctx.etat, (say(txt.NOTE_PRECISIONS_VIDES.format(competence=competence)),))
-        return _suivant(ctx)  # optional, or already written: kept as they are
+        return suivant(ctx)  # optional, or already written: kept as they are
     precisions = Precisions(
         competence=competence,
         evaluateur=ctx.etat.evaluateur,
@@ -194,16 +130,16 @@ def _precisions(ctx: Ctx, evenement: Event, charge: Payload | None) -> Pas:
         )
     )
     suite = replace(ctx, grille=ctx.grille.avec(precisions))
-    return _suivant(suite, merci, enregistrements=(precisions,))
+    return suivant(suite, merci, enregistrements=(precisions,))
 
 
 def _aller(ctx: Ctx, evenement: Event, charge: Payload | None) -> Pas:
     assert isinstance(charge, Aller)
     action = charge.action
-    sur_la_carte = ctx.etat.attente is Attente.VALEUR  # the buttons clicked are the card's
+    depuis_la_carte = ctx.etat.attente is Attente.VALEUR  # the buttons clicked are the card's
     if action == "retour":
-        pas = _vers(ctx, ctx.etat.position - (1 if sur_la_carte else 0))
-        return _sur_la_carte(ctx, pas, recapituler=False) if sur_la_carte else pas
+        pas = vers(ctx, ctx.etat.position - (1 if depuis_la_carte else 0))
+        return sur_la_carte(ctx, pas, recapituler=False) if depuis_la_carte else pas
     if action == "passer":
         ecrites = ctx.grille.precisions.get(ctx.etat.competence or "", "").strip()
         if ctx.etat.attente is Attente.PRECISIONS and ctx.obligatoires and not ecrites:
@@ -211,8 +147,8 @@ def _aller(ctx: Ctx, evenement: Event, charge: Payload | None) -> Pas:
                 ctx.etat, (say(txt.NOTE_PRECISIONS_VIDES.format(competence=ctx.etat.competence)),)
             )
         if ctx.etat.attente is Attente.COMMENTAIRE:
-            return _apres(ctx)
-        return _sur_la_carte(ctx, _suivant(ctx)) if sur_la_carte else _suivant(ctx)
+            return apres(ctx)
+        return sur_la_carte(ctx, suivant(ctx)) if depuis_la_carte else suivant(ctx)
     if action == "revue":
         etat = ctx.etat.model_copy(
             update={"attente": Attente.REVUE, "competence": None, "revue_apres": False}
@@ -249,7 +185,7 @@ def _aller(ctx: Ctx, evenement: Event, charge: Payload | None) -> Pas:
         if position is None:
             return Pas(ctx.etat, (say(txt.NOTE_CHOIX_INVALIDE),))
         # A jump from the review (or an older review's button): once answered, back to it.
-        return _vers(replace(ctx, etat=ctx.etat.model_copy(update={"revue_apres": True})), position)
+        return vers(replace(ctx, etat=ctx.etat.model_copy(update={"revue_apres": True})), position)
     if action == "soumettre":
         return _soumettre(ctx)
     if ctx.etat.attente is Attente.REVUE:
@@ -263,7 +199,7 @@ def _continuer(ctx: Ctx) -> Pas:
     criteres, precisions = manques(ctx.grille, ctx.bloc)
     ctx = replace(ctx, etat=ctx.etat.model_copy(update={"revue_apres": False}))
     if criteres:
-        return _vers(ctx, [c.id for c in ctx.bloc.criteres].index(criteres[0]))
+        return vers(ctx, [c.id for c in ctx.bloc.criteres].index(criteres[0]))
     competence = ctx.competence(precisions[0]) if precisions else None
     if competence is None:
         return Pas(ctx.etat, (revue(ctx),))
@@ -299,7 +235,7 @@ def _annuler(ctx: Ctx, evenement: Event, charge: Payload | None) -> Pas:
             else txt.SRV_PRECISIONS_ANNULEES
         )
         dit = modele.format(competence=ctx.etat.competence)
-    return _vers(ctx, ctx.etat.position, say(dit))
+    return vers(ctx, ctx.etat.position, say(dit))
 
 
 def _rappel(ctx: Ctx, evenement: Event, charge: Payload | None) -> Pas:
@@ -424,4 +360,4 @@ def commencer(
     ctx = Ctx(etat, grille, bloc, maintenant)
     if grille.soumise:
         return _verrouillee(ctx)
-    return _vers(ctx, premier)
+    return vers(ctx, premier)

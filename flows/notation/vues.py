@@ -1,5 +1,6 @@
-"""The scoring's messages: a critère's question, the prompts for a comment or précisions, the
-review and a compétence's page from it. Built from the state; they decide nothing."""
+"""The scoring's messages: a compétence's card (its critère's question), its recap, the prompts
+for a comment or précisions. Built from the state; they decide nothing (the review:
+:mod:`flows.notation.revue`)."""
 
 from __future__ import annotations
 
@@ -8,10 +9,7 @@ from dataclasses import dataclass
 
 from flows import catalogue as txt
 from flows.messages import (
-    MAX_BLOCKS,
     MAX_BUTTON_LABEL,
-    MAX_BUTTONS,
-    MAX_CONTEXT,
     MAX_HEADING,
     MAX_TYPED,
     Button,
@@ -26,7 +24,7 @@ from flows.messages import (
     paragraphs,
     shorten,
 )
-from flows.notation.etat import Aller, Ctx, Grille, Noter
+from flows.notation.etat import Aller, Ctx, Noter
 from flows.payloads import (
     Envoyer,
 )
@@ -70,7 +68,7 @@ def question(ctx: Ctx) -> Reply:
             )
         )
     )
-    blocs.append(_navigation(ev, ("retour", "passer", "revue", "pause")))
+    blocs.append(navigation(ev, ("retour", "passer", "revue", "pause")))
     return Reply(message=Message(summary=fixe.resume, blocks=tuple(blocs)))
 
 
@@ -192,7 +190,7 @@ _LIBELLES = {
 
 
 @functools.lru_cache(maxsize=4096)
-def _navigation(evaluation: str, actions: tuple[str, ...]) -> Choices:
+def navigation(evaluation: str, actions: tuple[str, ...]) -> Choices:
     """The navigation buttons of an evaluation's messages (frozen, so shared between them)."""
     return Choices(
         buttons=tuple(
@@ -229,163 +227,6 @@ def _saisie(evaluation: str, libelle: str, obligatoire: bool) -> tuple[TextInput
     return champ, Choices(buttons=(envoyer,))
 
 
-def manques(grille: Grille, bloc: Bloc) -> tuple[list[str], list[str]]:
-    """Critères without a value, and compétences without the précisions they require."""
-    criteres = [c.id for c in bloc.criteres if c.id not in grille.reponses]
-    precisions = (
-        [c.id for c in bloc.competences if not grille.precisions.get(c.id, "").strip()]
-        if bloc.modalites.precisions_obligatoires
-        else []
-    )
-    return criteres, precisions
-
-
-def revue(ctx: Ctx) -> Reply:
-    """The whole grid at a glance: how far per compétence, what is missing, how to submit."""
-    criteres_manquants, precisions_manquantes = manques(ctx.grille, ctx.bloc)
-    items = []
-    for competence in ctx.bloc.competences:
-        faites = sum(c.id in ctx.grille.reponses for c in competence.criteres)
-        manque = (
-            txt.NOTE_REVUE_PRECISIONS_MANQUANTES if competence.id in precisions_manquantes else ""
-        )
-        items.append(
-            (
-                competence.id,
-                txt.NOTE_REVUE_LIGNE.format(
-                    faites=faites, total=len(competence.criteres), precisions=manque
-                ),
-            )
-        )
-    blocs: list[Heading | Fields | Context | Choices] = [
-        Heading(text=txt.NOTE_REVUE_TITRE.format(bloc=ctx.bloc.id)),
-        *(Fields(items=tuple(items[i : i + 10])) for i in range(0, len(items), 10)),
-    ]
-    ev = ctx.etat.evaluation
-    if criteres_manquants:
-        blocs.append(
-            Context(
-                text=shorten(
-                    txt.NOTE_REVUE_MANQUANTS.format(criteres=", ".join(criteres_manquants)), 2000
-                )
-            )
-        )
-        blocs.append(
-            Choices(
-                buttons=tuple(
-                    Button(
-                        label=txt.NOTE_BOUTON_MODIFIER.format(critere=c),
-                        payload=Aller(evaluation=ev, action="modifier", critere=c).pack(),
-                    )
-                    for c in criteres_manquants[:20]
-                )
-            )
-        )
-    if precisions_manquantes:
-        blocs.append(
-            Choices(
-                buttons=tuple(
-                    Button(
-                        label=txt.NOTE_BOUTON_PRECISIONS.format(competence=c),
-                        payload=Aller(evaluation=ev, action="precisions", critere=c).pack(),
-                    )
-                    for c in precisions_manquantes[:20]
-                )
-            )
-        )
-    if not criteres_manquants and not precisions_manquantes:
-        blocs.append(Context(text=txt.NOTE_REVUE_COMPLETE))
-    # Any critère, any précisions: one button per compétence opens its critères.
-    blocs.append(Context(text=txt.NOTE_REVUE_CHANGER))
-    competences = [
-        Button(
-            label=shorten(
-                txt.NOTE_BOUTON_COMPETENCE.format(
-                    competence=c.id,
-                    faites=sum(cr.id in ctx.grille.reponses for cr in c.criteres),
-                    total=len(c.criteres),
-                ),
-                MAX_BUTTON_LABEL,
-            ),
-            payload=Aller(evaluation=ev, action="competence", critere=c.id).pack(),
-        )
-        for c in ctx.bloc.competences
-    ]
-    blocs += _rangees(competences)
-    actions = (
-        ("reprendre", "pause")
-        if criteres_manquants or precisions_manquantes
-        else ("soumettre", "reprendre")
-    )
-    blocs.append(_navigation(ev, actions))
-    resume = txt.NOTE_REVUE_TITRE.format(bloc=ctx.bloc.id)
-    return Reply(message=Message(summary=resume, blocks=tuple(blocs)))
-
-
-def _rangees(boutons: list[Button]) -> list[Choices]:
-    """Buttons in rows of at most MAX_BUTTONS (a channel's limit per row)."""
-    return [
-        Choices(buttons=tuple(boutons[i : i + MAX_BUTTONS]))
-        for i in range(0, len(boutons), MAX_BUTTONS)
-    ]
-
-
-def vue_competence(ctx: Ctx, competence: Competence) -> Reply:
-    """One compétence from the review: each critère with its answer, a button to change any, and
-    the précisions to write or edit."""
-    ev = ctx.etat.evaluation
-    lignes = []
-    for critere in competence.criteres:
-        reponse = ctx.grille.reponses.get(critere.id)
-        valeur = reponse.valeur.value if reponse is not None else txt.NOTE_A_NOTER
-        lignes.append(
-            txt.NOTE_COMPETENCE_LIGNE.format(id=critere.id, libelle=critere.libelle, valeur=valeur)
-        )
-    precisions = ctx.grille.precisions.get(competence.id, "").strip()
-    titre = txt.NOTE_TITRE_COMPETENCE.format(id=competence.id, libelle=competence.libelle)
-    blocs: list[Heading | Paragraph | Context | Choices] = [
-        Heading(text=shorten(titre, MAX_HEADING)),
-        *paragraphs("\n".join(lignes))[: MAX_BLOCKS - 10],
-        Context(
-            text=shorten(
-                txt.NOTE_PRECISIONS_ACTUELLES.format(texte=precisions)
-                if precisions
-                else txt.NOTE_PRECISIONS_ABSENTES,
-                MAX_CONTEXT,
-            )
-        ),
-    ]
-    boutons = [
-        Button(
-            label=shorten(
-                txt.NOTE_BOUTON_CRITERE.format(
-                    critere=c.id,
-                    valeur=(
-                        r.valeur.value
-                        if (r := ctx.grille.reponses.get(c.id)) is not None
-                        else txt.NOTE_A_NOTER
-                    ),
-                ),
-                MAX_BUTTON_LABEL,
-            ),
-            payload=Aller(evaluation=ev, action="modifier", critere=c.id).pack(),
-        )
-        for c in competence.criteres
-    ]
-    blocs += _rangees(boutons)[:5]
-    ecrire = Button(
-        label=txt.NOTE_BOUTON_MODIFIER_PRECISIONS
-        if precisions
-        else txt.NOTE_BOUTON_ECRIRE_PRECISIONS,
-        payload=Aller(evaluation=ev, action="precisions", critere=competence.id).pack(),
-    )
-    revoir = Button(
-        label=txt.NOTE_BOUTON_REVUE, payload=Aller(evaluation=ev, action="revue").pack()
-    )
-    blocs.append(Choices(buttons=(ecrire, revoir)))
-    return Reply(message=Message(summary=shorten(titre), blocks=tuple(blocs)))
-
-
 def demande_commentaire(evaluation: str, critere: str, valeur: CodeValeur) -> Reply:
     """The optional comment after a value that suggests one (ECA, NA: référentiel data)."""
     texte = txt.NOTE_COMMENTAIRE_DEMANDE.format(valeur=valeur.value, critere=critere)
@@ -396,7 +237,7 @@ def demande_commentaire(evaluation: str, critere: str, valeur: CodeValeur) -> Re
             blocks=(
                 Paragraph(text=texte),
                 *_saisie(evaluation, txt.NOTE_CHAMP_COMMENTAIRE, False),
-                _navigation(evaluation, ("passer", "retour")),
+                navigation(evaluation, ("passer", "retour")),
             ),
         )
     )
@@ -421,7 +262,7 @@ def demande_precisions(ctx: Ctx, competence: Competence) -> Reply:
             blocks=(
                 *paragraphs(texte)[:10],
                 *saisie,
-                _navigation(ctx.etat.evaluation, actions),
+                navigation(ctx.etat.evaluation, actions),
             ),
         )
     )
