@@ -119,6 +119,8 @@ class DurableStorage(Storage):
         self.batching = False
         """While set, ``write`` keeps the data in memory: the owner commits the batch."""
         self.dirty = False
+        self.stored = False
+        """Whether the data was read from a file (or an image) already written."""
         self._data: Tables | None = None
         self._image: bytes | None = None
 
@@ -176,6 +178,7 @@ class DurableStorage(Storage):
             contenu = None
         if contenu is None:
             return {}  # a database not written yet
+        self.stored = True
         try:
             version, tables = decode(contenu)
         except BadFormat as exc:

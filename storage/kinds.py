@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from flows.evaluation import ELEMENTS, Adresse, EtatConversation, Evaluation, Evenement
-from storage.database import Database, items
+from storage.database import Database, get, items
 from storage.durable import BadFormat
 
 T_EVALUATION = Evaluation.TABLE
@@ -33,6 +33,9 @@ EVALUATION: Modeles = {
     T_REQUETES: None,
 }
 """One evaluation: its header, its records, its audit trail, the request ids it applied."""
+HEADERS: Mapping[str, str] = {T_EVALUATION: "evaluation"}
+"""The documents a stored file of a kind always holds: an evaluation's header (written with
+the file, never removed)."""
 INDEX: Modeles = {T_INDEX: Evaluation}
 """A candidate's index: the headers of their evaluations."""
 CONVERSATION: Modeles = {T_ETAT: EtatConversation, T_REPLIQUES: None, T_REQUETES: None}
@@ -68,6 +71,10 @@ def validate(database: Database, modeles: Modeles) -> dict[str, dict[str, BaseMo
                     raise BadFormat(
                         "enregistrement", table=nom, cle=cle, erreurs=exc.error_count()
                     ) from exc
+        if database.storage.stored:
+            for nom, cle in HEADERS.items():
+                if nom in modeles and get(database.table(nom), cle) is None:
+                    raise BadFormat("sans_entete", table=nom)
     except BadFormat as exc:
         raise database.storage.corrupt(exc.code, **exc.details) from exc
     return lus

@@ -129,8 +129,10 @@ def read_shard(chemin: Path) -> Tables:
                     table = tables.setdefault(str(op["table"]), {})
                     if op["op"] == "put":
                         table[str(op["cle"])] = op["doc"]
-                    else:
+                    elif op["op"] == "del":
                         table.pop(str(op["cle"]), None)
+                    else:  # not written by format 1: nothing is converted
+                        raise LegacyUnreadable(fichier=fichier, probleme="operation")
     except (ValueError, KeyError, TypeError) as exc:
         raise LegacyUnreadable(fichier=fichier, probleme="json") from exc
     return tables

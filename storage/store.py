@@ -20,7 +20,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
 from tinydb import Query, TinyDB
 from tinydb.table import Document
 
@@ -252,12 +251,8 @@ class TinyDBStore:
             return memo  # type: ignore[no-any-return]
         contenu: dict[str, Any] = {t: [d for _, d in items(database.table(t))] for t in ELEMENTS}
         contenu["evaluation"] = get(database.table(T_EVALUATION), "evaluation")
-        try:
-            dossier = database.memo["dossier"] = Dossier.model_validate(contenu)
-        except ValidationError as exc:  # every record passed its check: the header is missing
-            self.databases.forget(database.path)
-            del self.index[evaluation_id]
-            raise database.storage.corrupt("enregistrement", erreurs=exc.error_count()) from exc
+        # Every record passed its check when the file was read, the header included.
+        dossier = database.memo["dossier"] = Dossier.model_validate(contenu)
         return dossier
 
     async def requete_traitee(self, evaluation_id: str, requete: str) -> bool:

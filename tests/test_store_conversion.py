@@ -8,6 +8,7 @@ holds): what it says must all be there after the conversion, and the old files k
 from __future__ import annotations
 
 import shutil
+import zlib
 from pathlib import Path
 
 import pytest
@@ -126,6 +127,22 @@ async def test_a_damaged_old_file_stops_start_up_and_nothing_is_converted(dossie
     assert str(journal) in message and "Rien n'a été converti ni modifié" in message
     assert _anciens(dossier) == anciens
     assert not (dossier / "audit.json").exists()
+
+
+async def test_an_old_journal_with_an_operation_it_never_wrote_is_not_converted(
+    dossier: Path,
+) -> None:
+    journal = dossier / "evaluations" / "C042" / "ev-C042-B1.journal"
+    lignes = journal.read_bytes().split(b"\n")
+    corps = lignes[0][9:].replace(b'"op":"put"', b'"op":"vider"', 1)
+    assert corps != lignes[0][9:]
+    lignes[0] = f"{zlib.crc32(corps):08x} ".encode() + corps  # a whole line, CRC right
+    journal.write_bytes(b"\n".join(lignes))
+    anciens = _anciens(dossier)
+    with pytest.raises(LegacyUnreadable) as info:
+        await open_store(dossier)
+    assert "opération inconnue" in catalogue.erreur_stockage(info.value)
+    assert _anciens(dossier) == anciens
 
 
 def test_the_command_line_says_what_was_converted_and_where_the_old_files_are(

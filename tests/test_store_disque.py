@@ -286,6 +286,31 @@ async def test_a_file_wrong_inside_is_refused_when_read_in_full(
     assert copie.read_text(encoding="utf-8") == texte
 
 
+@pytest.mark.parametrize("verification", ["entete", "complet"])
+async def test_an_evaluation_file_without_its_header_takes_no_answer(
+    tmp_path: Path, verification: Verification
+) -> None:
+    """Found in review: a file emptied of its header took an answer, said it was saved, and was
+    moved aside (answer included) at the next read."""
+    store = await _store_avec_une_evaluation(tmp_path)
+    await store.fermer()
+    fichier = _fichier(tmp_path)
+    fichier.write_text('{"schema":2,"tables":{}}\n', encoding="utf-8")
+    if verification == "complet":  # the full check reads every record at start-up
+        with pytest.raises(CorruptData) as info:
+            await open_store(tmp_path, verification=verification)
+    else:
+        store = await open_store(tmp_path, verification=verification)
+        with pytest.raises(CorruptData) as info:
+            await store.enregistrer("ev-C042-1", reponse(7), par="u-expert")
+        await store.fermer()
+    assert info.value.details["probleme"] == "sans_entete"
+    assert "l'en-tête de l'évaluation" in catalogue.erreur_stockage(info.value)
+    assert not fichier.exists()  # set aside as it was, nothing written into it
+    [copie] = fichier.parent.glob("ev-C042-1.json.corrupt-*")
+    assert copie.read_text(encoding="utf-8") == '{"schema":2,"tables":{}}\n'
+
+
 async def test_a_full_check_at_start_up_reads_every_file(tmp_path: Path) -> None:
     store = await _store_avec_une_evaluation(tmp_path)
     await store.fermer()

@@ -22,6 +22,7 @@ PROBLEMES_FICHIER: Final = {
     "operation": "le journal contient une opération inconnue",
     "schema": "la version du format ne correspond pas",
     "evaluation_absente": "il recense une évaluation dont le fichier a disparu",
+    "sans_entete": "l'en-tête de l'évaluation (candidat, bloc, évaluateurs) a disparu",
 }
 ERREURS_STOCKAGE: Final = {
     "corrompu": (
