@@ -44,10 +44,10 @@ class Clics:
         self._dates[message] = quand
         return False
 
-    def requete(self, message: str, payload: str, nouvelle: str) -> tuple[str, bool]:
-        """The request id for this click, and whether it repeats the last one on the message."""
+    def requete(self, message: str, payload: str, nouvelle: str) -> str:
+        """The request id for this click: the last one's on the message when it repeats it."""
         connue = self._recent.get(message)
         if connue is not None and connue[0] == payload:
-            return connue[1], True
+            return connue[1]
         self._recent[message] = (payload, nouvelle)
-        return nouvelle, False
+        return nouvelle

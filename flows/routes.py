@@ -1,18 +1,18 @@
 """The routing table: which use case answers an event, by its kind and what it carries.
 
-=================  ==========================================  ==============================
-event              what it carries                             use case
-=================  ==========================================  ==============================
-``FormEvent``      the text of a prompt (``texte:<évaluation>``)  ``scoring.typed_in_form``
-``FormEvent``      an entretien's form                          ``evidence.step``
-``FormEvent``      the creation form                            ``creation.step``
-``ChoiceEvent``    its payload's type, in ``CHOIX``             (see the table)
-``TextEvent``      the text a flow awaits                       ``reconciliation.justify`` or
-                                                               ``scoring.typed``
-``TextEvent``      a value typed for the critère shown          ``scoring.typed``
-``TextEvent``      else a command, typed (``/cqp`` or not)       ``COMMANDES[name]``
-``CommandEvent``   its name, in ``COMMANDES``                   (see the table)
-=================  ==========================================  ==============================
+=================  ============================================  ==============================
+event              what it carries                               use case
+=================  ============================================  ==============================
+``FormEvent``      the text of a prompt (``texte/<évaluation>``)  ``scoring.typed_in_form``
+``FormEvent``      an entretien's form                            ``evidence.step``
+``FormEvent``      the creation form                              ``creation.step``
+``ChoiceEvent``    its payload's type, in ``CHOIX``               (see the table)
+``TextEvent``      the text a flow awaits                         ``reconciliation.justify`` or
+                                                                 ``scoring.typed``
+``TextEvent``      a value typed for the critère shown            ``scoring.typed``
+``TextEvent``      else a command, typed (``/cqp`` or not)         ``COMMANDES[name]``
+``CommandEvent``   its name, in ``COMMANDES``                     (see the table)
+=================  ============================================  ==============================
 
 After a command, what a flow still waits for is recalled. :func:`named` says what an event
 acts on, so that the service knows when the person moved to another evaluation.

@@ -32,7 +32,7 @@ from flows.rapprochement import Consolider, Rapprocher
 from referentiel import Bloc, Referentiel
 
 
-def _avancement(dossier: Dossier, bloc_: Bloc, evaluateur: str) -> tuple[int, bool]:
+def _avancement(dossier: Dossier, evaluateur: str) -> tuple[int, bool]:
     faites = sum(1 for r in dossier.reponses if r.evaluateur == evaluateur)
     soumise = any(s.evaluateur == evaluateur for s in dossier.soumissions_actives)
     return faites, soumise
@@ -84,7 +84,7 @@ def mes_evaluations(
     for d in miens[:MAX_MES_EVALUATIONS]:
         b = referentiel.bloc(d.evaluation.bloc)
         assert b is not None
-        faites, _ = _avancement(d, b, utilisateur)
+        faites, _ = _avancement(d, utilisateur)
         etat = _ou_en_est(d, utilisateur)
         reference = d.evaluation.candidat.reference
         lignes.append(
@@ -199,7 +199,7 @@ def relances(dossier: Dossier, referentiel: Referentiel) -> tuple[Reply, ...]:
         qui = evaluateur.utilisateur
         etat = _ou_en_est(dossier, qui)
         if etat == _A_NOTER:
-            faites, _ = _avancement(dossier, b, qui)
+            faites, _ = _avancement(dossier, qui)
             texte = txt.CMD_RELANCE_NOTER.format(
                 reference=reference, bloc=b.id, faites=faites, total=len(b.criteres)
             )
@@ -249,7 +249,7 @@ def suivi(
         b = referentiel.bloc(d.evaluation.bloc)
         assert b is not None
         avancements = {
-            e.utilisateur: _avancement(d, b, e.utilisateur) for e in d.evaluation.evaluateurs
+            e.utilisateur: _avancement(d, e.utilisateur) for e in d.evaluation.evaluateurs
         }
         aveugle = lecteur in avancements and not all(s for _, s in avancements.values())
         grilles = []
@@ -286,7 +286,7 @@ def statut(dossier: Dossier, referentiel: Referentiel) -> Reply:
     assert b is not None
     items = []
     for evaluateur in ev.evaluateurs:
-        faites, soumise = _avancement(dossier, b, evaluateur.utilisateur)
+        faites, soumise = _avancement(dossier, evaluateur.utilisateur)
         items.append(
             (
                 shorten(evaluateur.nom, 100),

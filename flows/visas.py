@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flows import catalogue as txt
-from flows.comparaison import comparer
+from flows.comparaison import Comparaison, comparer
 from flows.consolidation import Consolidation, consolider
 from flows.consolidation import Proposition as PropositionBloc
 from flows.evaluation import Dossier, Visa
@@ -31,8 +31,10 @@ from flows.rapprochement import Consolider, Resultat
 from referentiel import Bloc
 
 
-def consolidation(dossier: Dossier, bloc: Bloc) -> Consolidation:
-    return consolider(comparer(dossier, bloc), dossier, bloc)
+def _comparee(dossier: Dossier, bloc: Bloc) -> tuple[Comparaison, Consolidation]:
+    """The two grids compared once, and the consolidation made from that comparison."""
+    comparaison = comparer(dossier, bloc)
+    return comparaison, consolider(comparaison, dossier, bloc)
 
 
 def proposition_consolidee(dossier: Dossier, bloc: Bloc, lecteur: str) -> Reply:
@@ -41,7 +43,7 @@ def proposition_consolidee(dossier: Dossier, bloc: Bloc, lecteur: str) -> Reply:
     The button is shown to the two évaluateurs only (a coordinateur reads the proposal
     with ``resultat`` but gives no visa).
     """
-    cons = consolidation(dossier, bloc)
+    comparaison, cons = _comparee(dossier, bloc)
     ev = dossier.evaluation
     titre = txt.CONS_TITRE.format(reference=ev.candidat.reference, bloc=bloc.id)
     blocs: list[Heading | Fields | Paragraph | Context | Choices] = [
@@ -63,12 +65,11 @@ def proposition_consolidee(dossier: Dossier, bloc: Bloc, lecteur: str) -> Reply:
         blocs.append(
             Context(
                 text=shorten(
-                    txt.CONS_PERSISTANTS.format(criteres=_positions(dossier, bloc, cons)),
+                    txt.CONS_PERSISTANTS.format(criteres=_positions(dossier, comparaison, cons)),
                     2000,
                 )
             )
         )
-    comparaison = comparer(dossier, bloc)
     accord = txt.RES_ACCORD.format(pourcentage=round(100 * comparaison.accord_observe))
     blocs.append(
         Context(text=shorten(f"{accord} {texte_coefficients(comparaison.accord())}", MAX_CONTEXT))
@@ -83,12 +84,12 @@ def proposition_consolidee(dossier: Dossier, bloc: Bloc, lecteur: str) -> Reply:
     return Reply(message=Message(summary=shorten(titre, 3000), blocks=tuple(blocs)))
 
 
-def _positions(dossier: Dossier, bloc: Bloc, cons: Consolidation) -> str:
+def _positions(dossier: Dossier, comparaison: Comparaison, cons: Consolidation) -> str:
     """Each persistent disagreement, saying whose position is which.
 
     « B1.C5.3 (Amel Haddad : A / Paul Roche : NO) »: the order of the evaluation's évaluateurs.
     """
-    lignes = {ligne.critere: ligne for ligne in comparer(dossier, bloc).lignes}
+    lignes = {ligne.critere: ligne for ligne in comparaison.lignes}
     premier, second = (shorten(e.nom, 40) for e in dossier.evaluation.evaluateurs)
     return ", ".join(
         txt.CONS_POSITIONS.format(
@@ -125,10 +126,9 @@ def viser(dossier: Dossier, bloc: Bloc, utilisateur: str, maintenant: datetime) 
 
 def message_resultat(dossier: Dossier, bloc: Bloc) -> Message:
     """The result summary: pseudonymous reference only (it may be posted in a shared channel)."""
-    cons = consolidation(dossier, bloc)
+    comparaison, cons = _comparee(dossier, bloc)
     ev = dossier.evaluation
     titre = txt.RES_TITRE.format(reference=ev.candidat.reference, bloc=bloc.id)
-    comparaison = comparer(dossier, bloc)
     non_acquises = [c for c, p in cons.competences.items() if p is not PropositionBloc.VALIDE]
     textes = [
         txt.CONS_BLOC.format(proposition=txt.CONS_PROPOSITIONS[cons.proposition.value]),
@@ -148,7 +148,7 @@ def message_resultat(dossier: Dossier, bloc: Bloc) -> Message:
                     )
                 )
     if cons.desaccords_persistants:
-        textes.append(txt.CONS_PERSISTANTS.format(criteres=_positions(dossier, bloc, cons)))
+        textes.append(txt.CONS_PERSISTANTS.format(criteres=_positions(dossier, comparaison, cons)))
     textes.append(txt.RES_VISAS.format(evaluation=ev.id))
     return Message(
         summary=shorten(titre, 3000),

@@ -77,7 +77,13 @@ def _erase_files(root: Path, dossier: Path, reference: str, noms: set[str]) -> N
         if not p.is_relative_to(dossier) and (
             p.is_relative_to(root / CONVERSATIONS)  # replies kept for retries: all forgotten
             or reference in p.relative_to(root).parts
-            or any(m in p.read_bytes() for m in marques)
+            or _names_any(p, marques)
         )
     ))  # fmt: skip
     files.remove_tree(dossier)
+
+
+def _names_any(chemin: Path, marques: list[bytes]) -> bool:
+    """Whether the file holds any of ``marques`` (read once, whatever their number)."""
+    contenu = chemin.read_bytes()
+    return any(m in contenu for m in marques)

@@ -29,9 +29,6 @@ from flows.messages import (
     Paragraph,
     TextInput,
 )
-from flows.payloads import (
-    Envoyer,
-)
 
 ACTION_PREFIX = "cqp:"
 """Every button's action_id starts with this: one listener handles them all."""
@@ -45,7 +42,6 @@ def _texte(texte: str, limite: int = 3000) -> dict[str, Any]:
     return {"type": "plain_text", "text": texte, "emoji": True}
 
 
-formulaire_de = Envoyer.formulaire_de
 MAX_SAISIE_MODALE = 3000
 """The longest text a Slack modal's input takes (Block Kit's limit)."""
 
@@ -92,10 +88,6 @@ def blocks(message: Message, prefixe: str = "") -> list[dict[str, Any]]:
             sortie.append({"type": "divider"})
         # TextInput: only in the modal (see ``modal``).
     return sortie
-
-
-def has_inputs(message: Message) -> bool:
-    return any(isinstance(b, TextInput) for b in message.blocks)
 
 
 def modal(message: Message, formulaire: str, metadata: dict[str, str]) -> dict[str, Any]:

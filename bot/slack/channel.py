@@ -110,8 +110,8 @@ class SlackChannel:
     async def _open_session(self, app: web.Application) -> None:
         """One HTTP session (kept-alive connections) for every Web API call.
 
-        Without it the SDK opens and closes a connection per call: a click's
-        ``chat.update`` and ``chat.postMessage`` would each pay a TCP (and TLS) handshake.
+        Without it the SDK opens and closes a connection per call: each ``chat.update``
+        of a card would pay a TCP (and TLS) handshake.
         """
         if self.client.session is None:
             # Slack's Web API sets no cookie: none is kept, nor looked up for each call.
@@ -168,7 +168,7 @@ class SlackChannel:
         ):
             await ack()
             return
-        requete, _ = self._clics.requete(
+        requete = self._clics.requete(
             cle, payload, f"slack-act-{action.get('action_ts')}-{utilisateur}"[:200]
         )
         origine = Origin(channel=CHANNEL, conversation=canal, user=utilisateur)

@@ -30,9 +30,11 @@ class Names:
         """People's names, for those a modal's pickers give by id only.
 
         Looked up before the ack, so within NAMES_WAIT_MAX_S: a person Slack does not
-        name in time keeps their id as name (the evaluation is created all the same).
+        name in time keeps their id as name (the evaluation is created all the same). The
+        names the store kept are taken first: Slack is asked only for people never met.
         """
         utilisateurs = list(utilisateurs)
+        await self.recall(utilisateurs)
         inconnus = [u for u in dict.fromkeys(utilisateurs) if u not in self.known]
         if inconnus:
             with contextlib.suppress(TimeoutError):

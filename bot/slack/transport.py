@@ -94,7 +94,7 @@ class SlackTransport:
         to the DM, where it stays. Everything else goes to the person's own DM — as Slack names
         it to the bot, never a conversation a payload names (a forged or replayed click could
         name someone else's DM)."""
-        texte, blocs = mrkdwn.echapper(message.summary), blockkit.blocks(message)
+        texte, blocs = _render(message)
         if at.ephemeral and at.respond is not None and (replace or not at.click):
             await self.call(
                 at.respond, text=texte, blocks=blocs, response_type="ephemeral",
@@ -114,7 +114,7 @@ class SlackTransport:
     async def direct(
         self, at: SlackAt, user: str, message: Message, thread: str | None = None
     ) -> None:
-        texte, blocs = mrkdwn.echapper(message.summary), blockkit.blocks(message)
+        texte, blocs = _render(message)
         if (
             thread is not None
             and user != at.origin.user
@@ -135,10 +135,8 @@ class SlackTransport:
         return Privacy.PUBLIC
 
     async def post(self, at: SlackAt, target: str, message: Message) -> None:
-        await self.call(
-            self.client.chat_postMessage, channel=target,
-            text=mrkdwn.echapper(message.summary), blocks=blockkit.blocks(message),
-        )  # fmt: skip
+        texte, blocs = _render(message)
+        await self.call(self.client.chat_postMessage, channel=target, text=texte, blocks=blocs)
 
     async def upload(self, at: SlackAt, user: str, fichier: Fichier, message: Message) -> None:
         """Uploaded to the person's DM; asked in a channel, said there (to them only) where."""
@@ -161,10 +159,9 @@ class SlackTransport:
         The first message of a discussion starts the thread; the next ones answer in it, the
         addressee named so that Slack notifies them.
         """
-        groupe = await self.call(self.client.conversations_open, users=f"{de},{pour}")
-        if groupe is None:
+        canal = await self._open(",".join(sorted((de, pour))))
+        if canal is None:
             return False
-        canal = str(groupe["channel"]["id"])
         mention = {"type": "section", "text": {"type": "mrkdwn", "text": f"<@{pour}>"}}
         fil = self._threads.get((canal, discussion))
         if fil is None and (connu := await self.store.adresse(
@@ -196,12 +193,16 @@ class SlackTransport:
 
     async def dm(self, user: str) -> str | None:
         """The person's DM with the bot, as Slack names it (``conversations.open``)."""
-        if user not in self._dms:
-            response = await self.call(self.client.conversations_open, users=user)
+        return await self._open(user)
+
+    async def _open(self, users: str) -> str | None:
+        """The conversation of ``users`` (one: a DM; several: their group DM), opened once."""
+        if users not in self._dms:
+            response = await self.call(self.client.conversations_open, users=users)
             if response is None:
                 return None
-            self._dms[user] = str(response["channel"]["id"])
-        return self._dms[user]
+            self._dms[users] = str(response["channel"]["id"])
+        return self._dms[users]
 
     async def remember(self, cle: str, donnees: dict[str, str]) -> None:
         """Keep what the bot learnt of Slack (a name, a thread) across restarts."""
@@ -219,3 +220,8 @@ class SlackTransport:
             donnees = exc.response.data if isinstance(exc.response.data, dict) else {}
             log.warning("Slack API %s: %s", getattr(method, "__name__", "?"), donnees.get("error"))
             return None
+
+
+def _render(message: Message) -> tuple[str, list[dict[str, Any]]]:
+    """The message as Slack shows it: its summary as the notification's text, and its blocks."""
+    return mrkdwn.echapper(message.summary), blockkit.blocks(message)

@@ -107,6 +107,16 @@ class Addresses:
             await activities.send(context, [avis])
         return False
 
+    async def to_person(
+        self, context: TurnContext, sender: str, personne: str, envoi: list[Activity]
+    ) -> None:
+        """To ``personne`` privately: in this turn when they are who acts, in their personal
+        chat; else in their personal chat, proactively."""
+        if personne == sender and activities.personal(context.activity):
+            await activities.send(context, envoi)
+        else:
+            await self.write_to(personne, envoi, context)
+
     async def continue_with(self, adresse: Adresse, envoi: list[Activity]) -> bool:
         """Send in the conversation a stored reference names."""
         try:

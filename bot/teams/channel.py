@@ -205,7 +205,7 @@ class TeamsChannel:
                 )  # fmt: skip
             else:
                 clic = f"{personne}|{activite.reply_to_id}"
-                requete, _ = self._clics.requete(clic, action.payload, requete)
+                requete = self._clics.requete(clic, action.payload, requete)
                 evenement = ChoiceEvent(origin=origine, request_id=requete, payload=action.payload)
         else:
             personnelle = activities.personal(activite)

@@ -75,10 +75,7 @@ class Files:
                 },
             )],
         )  # fmt: skip
-        if personne == sender and activities.personal(context.activity):
-            await activities.send(context, [offre])
-        else:
-            await self.addresses.write_to(personne, [offre], context)
+        await self.addresses.to_person(context, sender, personne, [offre])
 
     async def consent(self, context: TurnContext, personne: str) -> None:
         """The person's answer to an offer: accepted, the upload starts; declined, said so."""

@@ -69,11 +69,7 @@ class TeamsTransport:
     async def direct(
         self, at: TeamsAt, user: str, message: Message, thread: str | None = None
     ) -> None:
-        envoi = self.render(message)
-        if user == at.person and activities.personal(at.context.activity):
-            await activities.send(at.context, envoi)
-        else:
-            await self.addresses.write_to(user, envoi, at.context)
+        await self.addresses.to_person(at.context, at.person, user, self.render(message))
 
     async def privacy(self, at: TeamsAt, target: str) -> Privacy:
         """Private when the bot was added to it and saw it is private (a group chat, a private
@@ -87,8 +83,7 @@ class TeamsTransport:
     async def post(self, at: TeamsAt, target: str, message: Message) -> None:
         adresse = await self.store.adresse(CHANNEL, conversation_key(target))
         if adresse is not None:
-            envoi = activities.activities(activities.named(message, self.addresses.names))
-            await self.addresses.continue_with(adresse, envoi)
+            await self.addresses.continue_with(adresse, self.render(message))
 
     async def upload(self, at: TeamsAt, user: str, fichier: Fichier, message: Message) -> None:
         await self.files.offer(at.context, at.person, user, fichier, message)

@@ -259,7 +259,7 @@ class WebChat:
                     self._echos[requete] = None
                     self.hub.ecrit(personne.id, entrant.texte[:MAX_TYPED])
                 if len(entrant.texte) > MAX_TYPED:
-                    avis = (say(catalogue.WEB_TEXTE_TROP_LONG),)
+                    avis = (say(catalogue.MESSAGE_TROP_LONG.format(n=len(entrant.texte))),)
                     await self.delivery.deliver(origine, avis, at, requete)
                     return web.json_response({"ok": False})
                 evenement = TextEvent(origin=origine, request_id=requete, text=entrant.texte)

@@ -15,7 +15,6 @@ the store; after a restart a person types ``mes-evaluations`` and resumes.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import itertools
 import secrets
 from collections import OrderedDict, defaultdict, deque
@@ -31,7 +30,6 @@ from flows.messages import (
 )
 from flows.payloads import (
     Envoyer,
-    InvalidPayload,
 )
 
 MAX_ENTREES = 300
@@ -50,8 +48,8 @@ def message_json(message: Message) -> dict[str, Any]:
     for bloc, brut in zip(message.blocks, donnees["blocks"], strict=True):
         if isinstance(bloc, Choices):
             for bouton, bouton_json in zip(bloc.buttons, brut["buttons"], strict=True):
-                with contextlib.suppress(InvalidPayload):
-                    bouton_json["form"] = Envoyer.unpack(bouton.payload).formulaire
+                if (formulaire := Envoyer.formulaire_de(bouton.payload)) is not None:
+                    bouton_json["form"] = formulaire
     return donnees
 
 

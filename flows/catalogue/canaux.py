@@ -69,7 +69,6 @@ WEB_HOTE_INCONNU: Final = (
     "Ce serveur local ne répond qu'aux adresses de cette machine (127.0.0.1, localhost)."
 )
 WEB_EVENEMENT_INVALIDE: Final = "Requête invalide : rechargez la page et recommencez."
-WEB_TEXTE_TROP_LONG: Final = "Message trop long : 10 000 caractères au plus. Rien n'a été enregistré ; raccourcissez-le et renvoyez-le."
 WEB_FICHIER_INCONNU: Final = "Ce fichier n'existe plus : redemandez l'export."
 WEB_LIEN_INVALIDE: Final = "Ce lien de connexion n'est pas valide, a expiré ou a été remplacé. Demandez un nouveau lien à votre coordinateur."
 WEB_PAS_DE_SESSION: Final = "Ce serveur est accessible depuis le réseau : il faut votre lien de connexion personnel pour entrer."
@@ -89,7 +88,6 @@ SLACK_FICHIER_EN_PRIVE: Final = "Le fichier {nom} est dans votre conversation pr
 SLACK_ENVOYER: Final = "Envoyer"
 SLACK_ANNULER: Final = "Annuler"
 CHAMP_OBLIGATOIRE: Final = "Ce champ est obligatoire."
-SLACK_NON_ENREGISTRE: Final = "Non enregistré : {raison} Réessayez dans un instant."
 RESULTAT_CANAL_PUBLIC: Final = "Le résultat de {evaluation} n'a pas été publié dans {canal} : ce canal n'est pas privé, et un résultat de certification ne se publie que dans un canal privé ou une conversation de groupe. Choisissez-en un ({reglage} ou la destination de l'évaluation)."
 RESULTAT_CANAL_INCONNU: Final = "Le résultat de {evaluation} n'a pas été publié dans {canal} : le bot ne connaît pas cette conversation (introuvable, ou cqp-bot n'y a pas été ajouté). Ajoutez cqp-bot à ce canal privé ou à cette conversation de groupe."
 SLACK_ACTIF: Final = "Slack : activé (POST /slack/events)."

@@ -79,5 +79,4 @@ NOTE_CHOIX_INVALIDE: Final = "Ce bouton ne correspond plus à votre grille : rie
 NOTE_ATTENDU_UN_CHOIX: Final = (
     "Choisissez une valeur avec les boutons (A, ECA, NA ou NO) ou tapez-la, ou « Passer »."
 )
-NOTE_FIN_DU_BLOC: Final = "Tous les critères du bloc ont une réponse."
 NOTE_BOUTON_PRECISIONS: Final = "Précisions {competence}"

@@ -150,10 +150,7 @@ def _aller(ctx: Ctx, evenement: Event, charge: Payload | None) -> Pas:
             return apres(ctx)
         return sur_la_carte(ctx, suivant(ctx)) if depuis_la_carte else suivant(ctx)
     if action == "revue":
-        etat = ctx.etat.model_copy(
-            update={"attente": Attente.REVUE, "competence": None, "revue_apres": False}
-        )
-        return Pas(etat, (revue(replace(ctx, etat=etat)),))
+        return vers(ctx, len(ctx.bloc.criteres))  # past the last critère: the review
     if action in ("competence", "precisions"):
         competence = ctx.competence(charge.critere)
         if competence is None:

@@ -230,7 +230,7 @@ async def test_a_line_too_long_is_refused_in_french_and_nothing_is_stored(tmp_pa
         entetes = await connecter(claire, "claire")
         assert await envoyer(claire, entetes, "r-00000001", type="texte", texte="x" * 10_001) == 200
         dernier = (await fil(claire, entetes))[-1]
-        assert "trop long" in texte(dernier) and "Rien n'a été enregistré" in texte(dernier)
+        assert "trop long" in texte(dernier) and "rien n'a été enregistré" in texte(dernier)
         assert await a.service.store.evaluations() == []
         mal_forme = await claire.post("/api/evenements", data="pas du json", headers=entetes)
         assert mal_forme.status == 400 and "invalide" in (await mal_forme.json())["erreur"]
