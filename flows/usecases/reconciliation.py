@@ -26,7 +26,7 @@ from flows.messages import (
 from flows.payloads import (
     Payload,
 )
-from flows.usecases import Context, Refused, record, said, signed_by_both
+from flows.usecases import Context, Refused, record, said, signed_by_both, submitted_by_both
 from referentiel import Bloc, CodeValeur
 
 
@@ -35,8 +35,7 @@ async def _reconcilable(ctx: Context, evaluation_id: str, utilisateur: str) -> t
     dossier = await ctx.store.dossier(evaluation_id)
     if dossier is None or not autorise(dossier.evaluation, utilisateur, Action.RAPPROCHER):
         raise Refused(said(txt.RAP_INTERDIT))
-    soumis = {s.evaluateur for s in dossier.soumissions_actives}
-    if not {e.utilisateur for e in dossier.evaluation.evaluateurs} <= soumis:
+    if not submitted_by_both(dossier):
         raise Refused(said(txt.RAP_PAS_ENCORE))  # the blind rule: nothing of the other grid
     bloc = ctx.referentiel.bloc(dossier.evaluation.bloc)
     assert bloc is not None

@@ -13,7 +13,7 @@ from flows.comparaison import comparer
 from flows.conversation import Conversation
 from flows.evaluation import Dossier
 from flows.messages import CommandEvent, Fichier, Message, Paragraph, Reply
-from flows.usecases import Context, designate, said, submitted_by_both
+from flows.usecases import Context, designate, said, signed_by_both, submitted_by_both
 
 
 async def resultat(ctx: Context, commande: CommandEvent, _: Conversation) -> tuple[Reply, ...]:
@@ -24,10 +24,9 @@ async def resultat(ctx: Context, commande: CommandEvent, _: Conversation) -> tup
         return dossier
     bloc = ctx.referentiel.bloc(dossier.evaluation.bloc)
     assert bloc is not None
-    evaluateurs = {e.utilisateur for e in dossier.evaluation.evaluateurs}
-    if evaluateurs <= {v.evaluateur for v in dossier.visas_actifs}:
+    if signed_by_both(dossier):
         return (Reply(message=visas.message_resultat(dossier, bloc)),)
-    if evaluateurs <= {s.evaluateur for s in dossier.soumissions_actives}:
+    if submitted_by_both(dossier):
         return (visas.proposition_consolidee(dossier, bloc, commande.origin.user),)
     if autorise(dossier.evaluation, commande.origin.user, Action.SUIVRE, ctx.admins):
         return (*said(txt.RES_PAS_ENCORE), suivi.statut(dossier, ctx.referentiel))

@@ -34,7 +34,7 @@ from flows.payloads import (
     Envoyer,
     Payload,
 )
-from flows.usecases import Context, record, said
+from flows.usecases import Context, record, said, submitted_by_both
 
 
 async def on_choice(
@@ -107,10 +107,9 @@ async def _when_both_submitted(ctx: Context, evaluation_id: str) -> tuple[Reply,
     """When the second grid is submitted: the comparison and the agenda, to both évaluateurs."""
     dossier = await ctx.store.dossier(evaluation_id)
     assert dossier is not None
-    soumis = {s.evaluateur for s in dossier.soumissions_actives}
-    evaluateurs = [e.utilisateur for e in dossier.evaluation.evaluateurs]
-    if not set(evaluateurs) <= soumis:
+    if not submitted_by_both(dossier):
         return ()
+    evaluateurs = [e.utilisateur for e in dossier.evaluation.evaluateurs]
     bloc = ctx.referentiel.bloc(dossier.evaluation.bloc)
     assert bloc is not None
     return tuple(suivi.comparaison(dossier, bloc, u) for u in evaluateurs)
