@@ -19,7 +19,10 @@ in Teams, so it is decided here and nowhere else:
   handled still shows its answer first;
 - a request whose replies went out is not answered again: a channel's retry, or a double click
   that the channel gives the same request id, is answered once. A request the store refused is
-  not remembered, so the same request tried again is answered.
+  not remembered, so the same request tried again is answered. What went out is noted in the
+  store, with the replies (:meth:`flows.service.Service.sent`): replies a crash kept from going
+  out are sent when the channel starts again (:meth:`Delivery.resume`), where they answer —
+  the clicked card updated in place.
 
 A channel implements :class:`Transport` — five sends in its own terms — and decides none of
 this. A send that fails is logged and the next reply still goes: the records are stored
@@ -34,10 +37,9 @@ from contextlib import AbstractAsyncContextManager
 from enum import Enum
 from typing import Generic, Protocol, TypeVar
 
-from cachetools import TTLCache
-
 from flows import catalogue
 from flows.messages import Fichier, Message, Origin, Reply, say
+from flows.service import Pending
 
 log = logging.getLogger(__name__)
 
@@ -45,10 +47,17 @@ At = TypeVar("At")
 """What a channel needs to answer where an event came from (a Slack ``respond``, a Teams turn)."""
 At_contra = TypeVar("At_contra", contravariant=True)
 
-DELIVERED_MAX = 10_000
-DELIVERED_SECONDS = 15 * 60
-"""How long a request's replies are remembered as sent: longer than any channel retries
-(Slack: three times within a minute; the Bot Connector: within seconds)."""
+
+class Outbox(Protocol):
+    """The service's side of delivery: each person's turn, and what went out (in the store)."""
+
+    def turn(self, origine: Origin) -> AbstractAsyncContextManager[None]: ...
+
+    async def answered(self, origine: Origin, requete: str) -> bool: ...
+
+    async def sent(self, origine: Origin, requete: str) -> None: ...
+
+    async def pending(self, canal: str) -> list[Pending]: ...
 
 
 class Privacy(Enum):
@@ -90,29 +99,36 @@ class Delivery(Generic[At]):
     def __init__(
         self,
         transport: Transport[At],
-        turn: Callable[[Origin], AbstractAsyncContextManager[None]],
+        outbox: Outbox,
         coordinateurs: frozenset[str],
     ) -> None:
         self.transport = transport
-        self._turn = turn
+        self._turn = outbox.turn
         self._coordinateurs = coordinateurs
         """Who is told when a result cannot be posted and its evaluation names nobody."""
-        self._delivered: TTLCache[str, None] = TTLCache(DELIVERED_MAX, DELIVERED_SECONDS)
+        self._outbox = outbox
 
-    def delivered(self, origin: Origin, request_id: str) -> bool:
+    async def delivered(self, origin: Origin, request_id: str) -> bool:
         """Whether the replies to this request of this person went out already.
 
         By person: a request id is unique to its channel's event only for that person (the
         service keeps each person's requests apart the same way).
         """
-        return _key(origin, request_id) in self._delivered
+        return await self._outbox.answered(origin, request_id)
+
+    async def resume(self, channel: str, at: Callable[[Pending], At]) -> int:
+        """Send what a crash kept from going out on ``channel``; how many requests' replies."""
+        restes = await self._outbox.pending(channel)
+        for pending in restes:
+            await self.deliver(pending.origin, pending.replies, at(pending), pending.request_id)
+        return len(restes)
 
     async def deliver(
         self, origin: Origin, replies: Iterable[Reply], at: At, request_id: str | None = None
     ) -> bool:
         """Send each reply where it is addressed; False if they went out for this request."""
         async with self._turn(origin):
-            if request_id is not None and self.delivered(origin, request_id):
+            if request_id is not None and await self.delivered(origin, request_id):
                 return False
             replies = tuple(replies)
             for reply in replies:
@@ -121,7 +137,7 @@ class Delivery(Generic[At]):
                 except Exception:  # the records are stored: the next reply still goes
                     log.exception("sending a reply on %s failed", origin.channel)
             if request_id is not None and not any(r.refused for r in replies):
-                self._delivered[_key(origin, request_id)] = None
+                await self._outbox.sent(origin, request_id)
         return True
 
     async def _send(self, origin: Origin, reply: Reply, at: At) -> None:
@@ -155,7 +171,3 @@ class Delivery(Generic[At]):
         ).message  # fmt: skip
         for coordinateur in sorted(set(reply.to.responsables) or self._coordinateurs):
             await self.transport.direct(at, coordinateur, avis)
-
-
-def _key(origin: Origin, request_id: str) -> str:
-    return f"{origin.channel}|{origin.user}|{request_id}"

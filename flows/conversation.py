@@ -44,8 +44,6 @@ class Recente(BaseModel):
     """Its replies carried a file (a jury export): kept for the newest request only."""
     rejouer: bool = False
     """Its replies are not kept: a retry is run again (the store applies nothing twice)."""
-    reponses: str | None = None
-    """The replies themselves, as earlier versions kept them inside the state."""
 
     @model_serializer(mode="wrap")
     def _sans_defauts(self, suite: Any) -> dict[str, Any]:

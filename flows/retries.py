@@ -1,6 +1,10 @@
-"""The memory of replies, so that a retried request (a double click, Slack's retry) gets the
-same answer and nothing is applied again: the last requests of each person and their replies,
-kept with the conversation for a day (``Service.handle``).
+"""The memory of replies: a retried request (a double click, Slack's retry) gets the same
+answer and nothing is applied again, and replies a crash kept from going out still go.
+
+The last requests of each person are listed in their conversation, for a day; each one's
+replies are stored beside it (``Store.sauver_etat(…, repliques=…)``) as an :class:`Envoi`
+— where they answer, and whether they went out (``Store.marquer_livree``). One memory,
+in the store, for every channel (``Service.handle``, ``Service.pending``).
 """
 
 from __future__ import annotations
@@ -9,10 +13,10 @@ import base64
 import zlib
 from datetime import datetime, timedelta
 
-from pydantic import TypeAdapter
+from pydantic import AwareDatetime, BaseModel, ConfigDict, TypeAdapter, ValidationError
 
 from flows.conversation import Conversation, Recente
-from flows.messages import Reply
+from flows.messages import Event, Origin, Reply
 
 MAX_REQUETES_MEMORISEES = 8
 """Recent requests of a person whose replies are kept, to answer a retry (a double click,
@@ -22,24 +26,48 @@ its writes twice."""
 DUREE_MEMOIRE = timedelta(hours=24)
 """How long they are kept: as long as the store recognises a retried write (storage.store)."""
 
-_REPONSES = TypeAdapter(tuple[Reply, ...])
+
+class Envoi(BaseModel):
+    """A request's replies as kept, with where they answer: after a crash between storing
+    them and sending them, the channel sends them where it would have (``Service.pending``)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    origin: Origin | None = None
+    """None for replies kept by an earlier version, which answer a retry only."""
+    message: str | None = None
+    """The message the request was made on (a clicked card), to update in place."""
+    quand: AwareDatetime | None = None
+    replies: tuple[Reply, ...]
 
 
-def pack(replies: tuple[Reply, ...]) -> str:
-    """Replies as a short JSON-safe string: compressed JSON in base64 (a third of the size)."""
-    return base64.b64encode(zlib.compress(_REPONSES.dump_json(replies), 1)).decode("ascii")
+_REPLIES = TypeAdapter(tuple[Reply, ...])
 
 
-def unpack(packed: str) -> tuple[Reply, ...] | None:
-    """The replies packed by pack; None if they cannot be read (then the request runs)."""
+def pack(envoi: Envoi) -> str:
+    """An Envoi as a short JSON-safe string: compressed JSON in base64 (a third of the size)."""
+    return base64.b64encode(zlib.compress(envoi.model_dump_json().encode(), 1)).decode("ascii")
+
+
+def unpack(packed: str) -> Envoi | None:
+    """The Envoi packed by pack (or the bare replies an earlier version packed); None if it
+    cannot be read (then the request runs again, and the store applies nothing twice)."""
     try:
-        return _REPONSES.validate_json(zlib.decompress(base64.b64decode(packed)))
-    except (ValueError, zlib.error):  # binascii.Error and ValidationError are ValueErrors
+        brut = zlib.decompress(base64.b64decode(packed))
+    except (ValueError, zlib.error):  # binascii.Error is a ValueError
+        return None
+    try:
+        return Envoi.model_validate_json(brut)
+    except ValidationError:
+        pass
+    try:
+        return Envoi(replies=_REPLIES.validate_json(brut))
+    except ValidationError:
         return None
 
 
 def remember(
-    conversation: Conversation, recentes: list[Recente], requete: str,
+    conversation: Conversation, recentes: list[Recente], evenement: Event,
     replies: tuple[Reply, ...], maintenant: datetime,
 ) -> dict[str, str | None]:  # fmt: skip
     """Add this request to the conversation's recent ones (at most MAX_REQUETES_MEMORISEES);
@@ -48,10 +76,11 @@ def remember(
     ``recentes`` is what is still remembered of the stored list: the replies of
     requests dropped, by age or number, are forgotten. The list holds ids and
     times only; each request's replies are a record of their own, read back
-    only for a retry. Only the newest request keeps replies that carried a file
-    (a jury export can be megabytes): an older one is to be run again — an
-    export only reads.
+    only for a retry or after a crash. Only the newest request keeps replies that
+    carried a file (a jury export can be megabytes): an older one is to be run
+    again — an export only reads.
     """
+    requete = evenement.request_id
     gardees = [
         r.model_copy(update={"fichier": False, "rejouer": True}) if r.fichier else r
         for r in recentes
@@ -68,5 +97,8 @@ def remember(
     repliques: dict[str, str | None] = {
         r.requete: None for r in anciennes if r.requete not in rejouables and not r.rejouer
     }  # those dropped, or whose file is dropped, are forgotten
-    repliques[requete] = pack(replies)
+    envoi = Envoi(
+        origin=evenement.origin, message=evenement.message, quand=maintenant, replies=replies
+    )
+    repliques[requete] = pack(envoi)
     return repliques

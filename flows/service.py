@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Collection
 from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from pydantic import ValidationError
@@ -41,8 +42,21 @@ from flows.usecases import (
 from referentiel import Referentiel
 
 FLOW = "cqp"
+PENDING_FOR = timedelta(minutes=15)
+"""Replies left unsent by a crash are sent at start-up if they are this recent; older ones
+would answer what the person no longer has in mind (their next action shows where they are)."""
 DELAI_JUSTIFICATION = timedelta(minutes=30)
 """How long a proposal waits for its justification, unless ``Service(delai_justification=…)``."""
+
+
+@dataclass(frozen=True)
+class Pending:
+    """Replies a crash kept from going out, and where they answer."""
+
+    origin: Origin
+    request_id: str
+    message: str | None
+    replies: tuple[Reply, ...]
 
 
 class Service:
@@ -101,20 +115,16 @@ class Service:
         recentes = conversation.recentes_depuis(maintenant - retries.DUREE_MEMOIRE)
         deja = next((r for r in recentes if r.requete == evenement.request_id), None)
         if deja is not None and not deja.rejouer:  # a retry: the same answer, nothing again
-            packed = deja.reponses or await ctx.store.replique(
-                origine.channel, origine.user, evenement.request_id
-            )  # (kept in the state itself by earlier versions)
-            if packed is not None and (memorisees := retries.unpack(packed)) is not None:
-                return memorisees
+            packed = await ctx.store.replique(origine.channel, origine.user, evenement.request_id)
+            if packed is not None and (envoi := retries.unpack(packed)) is not None:
+                return envoi.replies
         try:
             replies = await self._route(evenement, conversation)
         except RefusStore as exc:
             # Nothing half-applied is acknowledged, and the request id is not recorded:
             # the same request again (a retry, or the person clicking again) tries again.
             return _refused(exc)
-        repliques = retries.remember(
-            conversation, recentes, evenement.request_id, replies, maintenant
-        )
+        repliques = retries.remember(conversation, recentes, evenement, replies, maintenant)
         # The records are stored; if the state cannot be, only the cursor and the memory of
         # replies are lost — the cursor is rebuilt from the records, and the store still knows
         # the request ids it applied — so the replies still go out.
@@ -130,6 +140,37 @@ class Service:
                 repliques=repliques,
             )  # fmt: skip
         return replies
+
+    # --- the replies' delivery: one memory, in the store, for every channel ------------
+
+    async def answered(self, origine: Origin, requete: str) -> bool:
+        """Whether the replies to this request of this person went out: a channel's retry,
+        or a double click the channel gives the same request id, is answered once."""
+        return await self.context.store.livree(origine.channel, origine.user, requete)
+
+    async def seen(self, origine: Origin, requete: str) -> bool:
+        """Whether this request of this person was handled (its replies are kept)."""
+        replique = await self.context.store.replique(origine.channel, origine.user, requete)
+        return replique is not None
+
+    async def sent(self, origine: Origin, requete: str) -> None:
+        """Note that the replies to this request went out (under the person's turn)."""
+        with contextlib.suppress(RefusStore):  # unnoted, they go out once more after a crash
+            await self.context.store.marquer_livree(origine.channel, origine.user, requete)
+
+    async def pending(self, canal: str) -> list[Pending]:
+        """The replies a crash kept from going out (stored, not noted as sent), within the
+        last PENDING_FOR, oldest first: the channel sends them at start-up."""
+        depuis = self.context.clock() - PENDING_FOR
+        restes = []
+        for utilisateur, requete, packed in await self.context.store.a_livrer(canal, depuis):
+            envoi = retries.unpack(packed)
+            if envoi is None or envoi.origin is None or envoi.quand is None:
+                continue
+            if envoi.quand >= depuis and envoi.origin.user == utilisateur:
+                pending = Pending(envoi.origin, requete, envoi.message, envoi.replies)
+                restes.append((envoi.quand, pending))
+        return [pending for _, pending in sorted(restes, key=lambda r: r[0])]
 
     async def _route(self, evenement: Event, conversation: Conversation) -> tuple[Reply, ...]:
         """The event routed. First, what it leaves: a grid whose question waits is no longer

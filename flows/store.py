@@ -13,6 +13,7 @@ one does not replace it (an earlier click delivered late).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from enum import StrEnum
 from typing import Any, Protocol
 
@@ -142,6 +143,21 @@ class Store(Protocol):
 
     async def replique(self, canal: str, utilisateur: str, requete: str) -> str | None:
         """The replies stored by ``sauver_etat(…, repliques=…)`` for that request, if kept."""
+        ...
+
+    async def livree(self, canal: str, utilisateur: str, requete: str) -> bool:
+        """Whether the replies stored for that request were noted as sent (False when none
+        is stored)."""
+        ...
+
+    async def marquer_livree(self, canal: str, utilisateur: str, requete: str) -> None:
+        """Note that the replies stored for that request went out. No fsync: noted or not
+        after a power cut, they go out at most once more."""
+        ...
+
+    async def a_livrer(self, canal: str, depuis: datetime) -> list[tuple[str, str, str]]:
+        """``(utilisateur, requete, replies)`` stored on ``canal`` since ``depuis`` and not
+        noted as sent: what a crash kept from going out."""
         ...
 
     async def adresse(self, canal: str, cle: str) -> Adresse | None:

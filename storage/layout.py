@@ -58,10 +58,12 @@ class Layout:
             self._faits[EVALUATIONS, reference, evaluation_id] = chemin
         return chemin
 
+    def conversations(self, canal: str) -> Path:
+        return self.root / CONVERSATIONS / file_name(canal)
+
     def conversation(self, canal: str, utilisateur: str) -> Path:
         if (chemin := self._faits.get((CONVERSATIONS, canal, utilisateur))) is None:
-            nom = f"{file_name(utilisateur)}.json"
-            chemin = self.root / CONVERSATIONS / file_name(canal) / nom
+            chemin = self.conversations(canal) / f"{file_name(utilisateur)}.json"
             self._faits[CONVERSATIONS, canal, utilisateur] = chemin
         return chemin
 
@@ -98,6 +100,15 @@ def _entrees(dossier: str, dossiers: bool = False) -> list[os.DirEntry[str]]:
             return [e for e in entrees if (e.is_dir() if dossiers else e.is_file())]
     except FileNotFoundError:
         return []
+
+
+def changed_since(dossier: Path, depuis: float) -> list[Path]:
+    """The database files of ``dossier`` written since ``depuis`` (a POSIX time)."""
+    return [
+        Path(e.path)
+        for e in _entrees(str(dossier))
+        if e.name.endswith(".json") and e.stat().st_mtime >= depuis
+    ]
 
 
 def inventory(root: Path) -> Inventory:

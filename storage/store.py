@@ -57,7 +57,7 @@ from storage.kinds import (
     document,
     validate,
 )
-from storage.layout import Layout
+from storage.layout import Layout, changed_since
 
 Clock = Callable[[], datetime]
 REQUEST_TTL = timedelta(hours=24)
@@ -294,7 +294,7 @@ class TinyDBStore:
             put(db.table(T_ETAT), T_ETAT, doc)
             for cle, packed in (repliques or {}).items():
                 if packed is not None:
-                    put(db.table(T_REPLIQUES), cle, {"reponses": packed})
+                    put(db.table(T_REPLIQUES), cle, {"reponses": packed, "livree": False})
                 else:
                     db.table(T_REPLIQUES).remove(doc_ids=[cle])  # type: ignore[list-item]
             self._record_request(db, requete)
@@ -303,6 +303,34 @@ class TinyDBStore:
     async def replique(self, canal: str, utilisateur: str, requete: str) -> str | None:
         doc = get(self._conversation(canal, utilisateur).table(T_REPLIQUES), requete)
         return None if doc is None else str(doc["reponses"])
+
+    async def livree(self, canal: str, utilisateur: str, requete: str) -> bool:
+        doc = get(self._conversation(canal, utilisateur).table(T_REPLIQUES), requete)
+        return doc is not None and bool(doc.get("livree", True))  # older ones: sent
+
+    async def marquer_livree(self, canal: str, utilisateur: str, requete: str) -> None:
+        database = self._conversation(canal, utilisateur)
+        with database.writing(durable=False) as db:
+            doc = get(db.table(T_REPLIQUES), requete)
+            if doc is not None and not doc.get("livree", True):
+                put(db.table(T_REPLIQUES), requete, {**doc, "livree": True})
+
+    async def a_livrer(self, canal: str, depuis: datetime) -> list[tuple[str, str, str]]:
+        dossier = self.layout.conversations(canal)
+        chemins = {d.path for d in self.databases.opened() if d.path.parent == dossier}
+        if not self.in_memory:  # only files written since: a crash leaves the latest unsent
+            chemins |= set(changed_since(dossier, depuis.timestamp()))
+        restes = []
+        for chemin in sorted(chemins):
+            try:
+                database = self.open(chemin, CONVERSATION)
+            except CorruptData:  # moved aside: the person is told at their next action
+                continue
+            etat = get(database.table(T_ETAT), T_ETAT)
+            for requete, doc in items(database.table(T_REPLIQUES)):
+                if etat is not None and not doc.get("livree", True):
+                    restes.append((str(etat["utilisateur"]), requete, str(doc["reponses"])))
+        return restes
 
     async def adresse(self, canal: str, cle: str) -> Adresse | None:
         doc = get(self.open(self.layout.adresses, ADRESSES).table(T_ADRESSES), f"{canal}|{cle}")

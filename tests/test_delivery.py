@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import pytest
 
 from bot.delivery import Delivery, Privacy
-from flows.messages import Destination, Fichier, Message, Origin, Reply, say
-from flows.usecases import Locks
+from flows.messages import Destination, Fichier, Message, Origin, Reply, TextEvent, say
+from flows.service import Service
+from referentiel import default
+from storage import MemoryStore
+from tests.harnais import Horloge
 
 MOI = Origin(channel="faux", conversation="dm-karim", user="karim")
 COORDINATEURS = frozenset({"claire", "admin"})
@@ -62,9 +66,14 @@ class FakeTransport:
         await self._noter("upload", user, fichier.nom, message.summary)
 
 
-def _delivery(transport: FakeTransport) -> Delivery[At]:
-    verrous = Locks()
-    return Delivery(transport, lambda origine: verrous.hold(origine.user), COORDINATEURS)
+def _delivery(transport: FakeTransport, service: Service | None = None) -> Delivery[At]:
+    """Delivery over the real service (its turns, its memory of what went out, in a store)."""
+    service = service or Service(MemoryStore(), default(), Horloge())
+    return Delivery(transport, service, COORDINATEURS)
+
+
+async def _handled(service: Service, origine: Origin, requete: str) -> tuple[Reply, ...]:
+    return await service.handle(TextEvent(origin=origine, request_id=requete, text="aide"))
 
 
 def _resultat(cible: str, responsables: tuple[str, ...] = ()) -> Reply:
@@ -163,25 +172,51 @@ async def test_a_send_that_fails_does_not_stop_the_next_replies() -> None:
 
 
 async def test_a_request_is_answered_once_unless_the_store_refused_it() -> None:
-    transport = FakeTransport()
-    livraison = _delivery(transport)
-    assert await livraison.deliver(MOI, (say("Réponse enregistrée."),), At(), "req-1")
+    transport, service = FakeTransport(), Service(MemoryStore(), default(), Horloge())
+    livraison = _delivery(transport, service)
+    aide = await _handled(service, MOI, "req-1")
+    assert await livraison.deliver(MOI, aide, At(), "req-1")
     # A retry of the channel, or a double click given the same request id: not again.
-    assert not await livraison.deliver(MOI, (say("Réponse enregistrée."),), At(), "req-1")
-    assert livraison.delivered(MOI, "req-1")
-    assert len(transport.envois) == 1
+    assert not await livraison.deliver(MOI, await _handled(service, MOI, "req-1"), At(), "req-1")
+    assert await livraison.delivered(MOI, "req-1")
+    assert len(transport.envois) == len(aide)
     # Refused by the store: the same request tried again is applied, and answered.
     refus = say("Non enregistré : le disque est plein.", refused=True)
     await livraison.deliver(MOI, (refus,), At(), "req-2")
-    assert not livraison.delivered(MOI, "req-2")
-    assert await livraison.deliver(MOI, (say("Réponse enregistrée."),), At(), "req-2")
-    assert len(transport.envois) == 3
+    assert not await livraison.delivered(MOI, "req-2")
+    assert await livraison.deliver(MOI, await _handled(service, MOI, "req-2"), At(), "req-2")
+    assert len(transport.envois) == 2 * len(aide) + 1
 
 
 async def test_the_same_request_id_from_two_people_is_two_requests() -> None:
-    transport = FakeTransport()
-    livraison = _delivery(transport)
+    transport, service = FakeTransport(), Service(MemoryStore(), default(), Horloge())
+    livraison = _delivery(transport, service)
     lea = Origin(channel="faux", conversation="dm-lea", user="lea")
-    await livraison.deliver(MOI, (say("Pour Karim."),), At(), "m5")
-    assert await livraison.deliver(lea, (say("Pour Léa."),), At(), "m5")
-    assert [e[2] for e in transport.envois] == ["Pour Karim.", "Pour Léa."]
+    await livraison.deliver(MOI, await _handled(service, MOI, "m5"), At(), "m5")
+    assert await livraison.deliver(lea, await _handled(service, lea, "m5"), At(), "m5")
+    assert len(transport.envois) == 2 * len(await _handled(service, lea, "m6"))
+
+
+async def test_replies_a_crash_kept_from_going_out_go_out_once_at_start_up() -> None:
+    """Stored with the request, noted once sent: what was not sent is sent by resume, where it
+    answers (the clicked card), and only once; a request older than PENDING_FOR is let be."""
+    store, horloge = MemoryStore(), Horloge()
+    service = Service(store, default(), horloge)
+    clic = TextEvent(origin=MOI, request_id="r-1", text="aide", message="carte-7")
+    aide = await service.handle(clic)  # stored; the process dies before sending
+    redemarre = Service(store, default(), horloge)
+    transport = FakeTransport()
+    livraison = _delivery(transport, redemarre)
+    ou: list[str | None] = []
+
+    def at(pending: object) -> At:
+        ou.append(getattr(pending, "message", None))
+        return At("reprise")
+
+    assert await livraison.resume("faux", at) == 1
+    assert ou == ["carte-7"] and len(transport.envois) == len(aide)
+    assert {e[1] for e in transport.envois} == {"reprise"}
+    assert await livraison.resume("faux", at) == 0  # sent: not again
+    await service.handle(TextEvent(origin=MOI, request_id="r-2", text="aide"))
+    horloge.t += timedelta(minutes=16)
+    assert await livraison.resume("faux", at) == 0  # too old to make sense any more

@@ -3,9 +3,12 @@ nothing; a creation sent again is recognised by the store even after the state i
 
 from __future__ import annotations
 
+import base64
 import json
+import zlib
 
 import pytest
+from pydantic import TypeAdapter
 
 from flows.evaluation import EtatConversation, Reponse, Soumission
 from flows.messages import FormEvent, Origin, Reply, TextEvent
@@ -150,7 +153,7 @@ async def test_a_memory_entry_that_cannot_be_read_is_run_again_not_crashed(
     assert "mes-evaluations" in await expert.taper("aide", requete="t-1")
 
 
-async def test_replies_kept_in_the_state_by_an_earlier_version_still_answer_a_retry(
+async def test_replies_packed_by_an_earlier_version_still_answer_a_retry(
     service: Service,
 ) -> None:
     expert = Utilisateur(service, "u-expert")
@@ -158,14 +161,10 @@ async def test_replies_kept_in_the_state_by_an_earlier_version_still_answer_a_re
     premieres = expert.replies
     etat = await service.store.etat("web", "u-expert")
     assert etat is not None
-    [entree] = etat.donnees["recentes"]
-    # As earlier versions stored it: the replies inside the state, no record of their own.
-    emballees = await service.store.replique("web", "u-expert", "t-1")
-    ancienne = {**etat.donnees, "recentes": [{**entree, "reponses": emballees}]}
-    await service.store.sauver_etat(
-        etat.model_copy(update={"donnees": ancienne}), repliques={"t-1": None}
-    )
-    assert await service.store.replique("web", "u-expert", "t-1") is None
+    # As earlier versions packed them: the bare replies, without where they answer.
+    brut = TypeAdapter(tuple[Reply, ...]).dump_json(premieres)
+    ancienne = base64.b64encode(zlib.compress(brut)).decode("ascii")
+    await service.store.sauver_etat(etat, repliques={"t-1": ancienne})
 
     await expert.taper("statut", requete="t-1")  # a retry of t-1: its replies, not statut's
     assert expert.replies == premieres

@@ -259,6 +259,28 @@ async def test_conversation_state_is_kept_per_user_and_channel(store: TinyDBStor
     assert await store.sauver_etat(vieux) is Ecriture.PERIMEE
 
 
+async def test_replies_kept_with_a_state_are_unsent_until_noted_then_sent(
+    store: TinyDBStore,
+) -> None:
+    """What a crash kept from going out is found again, per channel; noted as sent, it is not."""
+    for canal, utilisateur in (("slack", "U1"), ("slack", "U2"), ("web", "U1")):
+        etat = EtatConversation(
+            canal=canal, utilisateur=utilisateur, flow="cqp", donnees={}, horodatage=T0
+        )
+        await store.sauver_etat(etat, repliques={f"r-{utilisateur}": f"REPONSES-{utilisateur}"})
+    assert not await store.livree("slack", "U1", "r-U1")
+    assert sorted(await store.a_livrer("slack", T0 - timedelta(hours=1))) == [
+        ("U1", "r-U1", "REPONSES-U1"), ("U2", "r-U2", "REPONSES-U2"),
+    ]  # fmt: skip
+    await store.marquer_livree("slack", "U1", "r-U1")
+    assert await store.livree("slack", "U1", "r-U1")
+    assert await store.replique("slack", "U1", "r-U1") == "REPONSES-U1"  # still for a retry
+    assert await store.a_livrer("slack", T0 - timedelta(hours=1)) == [
+        ("U2", "r-U2", "REPONSES-U2")
+    ]
+    assert not await store.livree("slack", "U1", "r-inconnue")
+
+
 async def test_a_channel_address_is_kept_per_channel_and_replaced_by_a_newer_one(
     store: TinyDBStore,
 ) -> None:

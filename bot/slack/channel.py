@@ -52,7 +52,7 @@ from flows.messages import (
     propose,
     say,
 )
-from flows.service import Service
+from flows.service import Pending, Service
 
 log = logging.getLogger(__name__)
 
@@ -76,9 +76,7 @@ class SlackChannel:
             process_before_response=True,
         )
         self.transport = SlackTransport(self.client, service.store)
-        self.delivery = Delivery(
-            self.transport, service.turn, settings.coordinateurs | settings.admins
-        )
+        self.delivery = Delivery(self.transport, service, settings.coordinateurs | settings.admins)
         self.names = Names(self.transport)
         self._clics = Clics()
         self._close_session = False
@@ -104,6 +102,7 @@ class SlackChannel:
     def mount(self, app: web.Application) -> None:
         app.router.add_post("/slack/events", self.endpoint)
         app.on_startup.append(self._open_session)
+        app.on_startup.append(self._resume)
         app.on_shutdown.append(self._wait_for_sending)
         app.on_cleanup.append(self._end_session)
 
@@ -117,6 +116,16 @@ class SlackChannel:
             # Slack's Web API sets no cookie: none is kept, nor looked up for each call.
             self.client.session = ClientSession(cookie_jar=DummyCookieJar())
             self._close_session = True
+
+    async def _resume(self, app: web.Application) -> None:
+        """What a crash kept from going out goes out now, in the background: a click's card
+        updated in place (the answer to a slash command goes to the DM, its response_url
+        being gone)."""
+
+        def at(pending: Pending) -> SlackAt:
+            return SlackAt(pending.origin, message_ts=pending.message, click=True)
+
+        self._send_after(self.delivery.resume(CHANNEL, at))
 
     async def _end_session(self, app: web.Application) -> None:
         if self._close_session and self.client.session is not None:
@@ -172,19 +181,22 @@ class SlackChannel:
             cle, payload, f"slack-act-{action.get('action_ts')}-{utilisateur}"[:200]
         )
         origine = Origin(channel=CHANNEL, conversation=canal, user=utilisateur)
+        ephemere = bool(conteneur.get("is_ephemeral"))
         replies = await self.service.handle(
-            ChoiceEvent(origin=origine, request_id=requete, payload=payload or "-")
-        )
+            ChoiceEvent(
+                origin=origine, request_id=requete, payload=payload or "-",
+                message=None if ephemere else message_ts,
+            )
+        )  # fmt: skip
         await ack()
         formulaire = _form_to_open(replies)
         trigger = body.get("trigger_id") if formulaire else None
-        if self.delivery.delivered(origine, requete):  # a double click: applied and answered once
+        if await self.delivery.delivered(origine, requete):  # a double click: answered once
             if formulaire is not None and trigger:
                 # A button that opens a form, clicked again (its modal closed meanwhile): the
                 # modal again, with this click's trigger; nothing posted twice.
                 self._send_after(self._open_modal(str(trigger), formulaire, canal))
             return
-        ephemere = bool(conteneur.get("is_ephemeral"))
         at = SlackAt(
             origine, respond=respond, ephemeral=ephemere, click=True,
             message_ts=None if ephemere else message_ts,

@@ -90,9 +90,7 @@ class TeamsChannel:
         self.addresses = Addresses(self.adapter, settings.app_id or "", service.store)
         self.files = Files(self.addresses, depot_local)
         self.transport = TeamsTransport(settings, service.store, self.addresses, self.files)
-        self.delivery = Delivery(
-            self.transport, service.turn, settings.coordinateurs | settings.admins
-        )
+        self.delivery = Delivery(self.transport, service, settings.coordinateurs | settings.admins)
         self._clics = Clics()
 
     def mount(self, app: web.Application) -> None:

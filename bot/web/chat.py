@@ -31,7 +31,6 @@ from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
 from aiohttp import WSCloseCode, WSMsgType, web
-from cachetools import LRUCache
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
 from bot.delivery import Delivery
@@ -55,7 +54,6 @@ STATIQUE = Path(__file__).parent / "static"
 HEADER_UTILISATEUR = "X-CQP-Utilisateur"
 HOTES_LOCAUX = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
 CHANNEL = "web"
-ECHOS_KEPT = 10_000
 
 _RequestId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{8,64}$")]
 _MessageId = Annotated[str, StringConstraints(pattern=r"^m[0-9a-z]{1,16}-[0-9]{1,12}$")]
@@ -107,9 +105,7 @@ class WebChat:
     """The address people open, when a reverse proxy stands in front (``CQP_PUBLIC_URL``)."""
 
     def __post_init__(self) -> None:
-        self.delivery = Delivery(self.hub, self.service.turn, frozenset())
-        self._echos: LRUCache[str, None] = LRUCache(ECHOS_KEPT)
-        """The typed lines shown already, by request: a retried one is shown once."""
+        self.delivery = Delivery(self.hub, self.service, frozenset())
         self._people = Locks()
         self._pages: weakref.WeakSet[web.WebSocketResponse] = weakref.WeakSet()
 
@@ -249,14 +245,13 @@ class WebChat:
         # the next line.
         async with self._people.hold(personne.id):
             at = WebAt(personne.id)
-            if self.delivery.delivered(origine, requete):
+            if await self.delivery.delivered(origine, requete):
                 # A retry of a request already answered: its replies are in the fils (and were
                 # pushed); the service would only repeat them.
                 return web.json_response({"ok": True})
             evenement: Event
             if isinstance(entrant, _Texte):
-                if requete not in self._echos:
-                    self._echos[requete] = None
+                if not await self.service.seen(origine, requete):  # a retry: shown once
                     self.hub.ecrit(personne.id, entrant.texte[:MAX_TYPED])
                 if len(entrant.texte) > MAX_TYPED:
                     avis = (say(catalogue.MESSAGE_TROP_LONG.format(n=len(entrant.texte))),)
@@ -264,7 +259,10 @@ class WebChat:
                     return web.json_response({"ok": False})
                 evenement = TextEvent(origin=origine, request_id=requete, text=entrant.texte)
             elif isinstance(entrant, _Choix):
-                evenement = ChoiceEvent(origin=origine, request_id=requete, payload=entrant.payload)
+                evenement = ChoiceEvent(
+                    origin=origine, request_id=requete, payload=entrant.payload,
+                    message=entrant.message,
+                )  # fmt: skip
                 at = WebAt(personne.id, entrant.message)
             else:
                 # The people a form names by id are named as the users file names them.
@@ -275,7 +273,7 @@ class WebChat:
                 }
                 evenement = FormEvent(
                     origin=origine, request_id=requete, form=entrant.formulaire,
-                    values=entrant.valeurs, names=noms,
+                    values=entrant.valeurs, names=noms, message=entrant.message,
                 )  # fmt: skip
                 at = WebAt(personne.id, entrant.message)
             replies = await self.service.handle(evenement)
@@ -334,7 +332,12 @@ class WebChat:
         app.router.add_get("/api/flux", self.flux)
         app.router.add_get("/fichiers/{id}", self.fichier)
         app.router.add_static("/static", STATIQUE, append_version=False)
+        app.on_startup.append(self._resume)
         app.on_shutdown.append(self.fermer)
+
+    async def _resume(self, app: web.Application) -> None:
+        """What a crash kept from going out, into the fils (a card updated in place)."""
+        await self.delivery.resume(CHANNEL, lambda p: WebAt(p.origin.user, p.message))
 
 
 def voit_resultats(annuaire: Annuaire) -> Any:

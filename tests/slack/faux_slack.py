@@ -12,6 +12,7 @@ and blocks whose ids repeat in one message or view (``invalid_blocks``).
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 from dataclasses import dataclass, field
@@ -75,6 +76,9 @@ class FauxSlack:
     serveur: TestServer | None = None
     portees: frozenset[str] = field(default_factory=portees_du_manifeste)
     """The scopes granted to the app."""
+    suspendus: set[str] = field(default_factory=set)
+    """Methods whose calls hang, unrecorded, until the server stops (Slack unreachable)."""
+    en_suspens: int = 0
     _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     @property
@@ -139,6 +143,9 @@ class FauxSlack:
     async def _api(self, request: web.Request) -> web.Response:
         methode = request.match_info["methode"]
         args = await self._lire(request)
+        if methode in self.suspendus:
+            self.en_suspens += 1
+            await asyncio.Event().wait()
         self.appels.append(Appel(methode, args))
         portee = portee_requise(methode, args)
         if portee is not None and portee not in self.portees:

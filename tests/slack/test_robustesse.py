@@ -261,6 +261,35 @@ async def test_a_restart_in_the_middle_of_a_grid_loses_nothing(tmp_path: Path) -
         await s.attendre(lambda: any("B1.C1.4 —" in textes_de(m) for m in s.messages_a(DM)))
 
 
+async def test_a_card_left_unsent_by_a_crash_is_updated_when_the_bot_starts_again(
+    tmp_path: Path,
+) -> None:
+    """Found when tried as a user would: after a kill -9 the acknowledged critère's message
+    never got its ✓. The replies are stored with the answer, noted once sent; the bot started
+    again sends those a crash kept back, the card updated in place, and only once.
+
+    The crash: Slack hangs, and the process's sending is cut off (what is on disk is what a
+    kill leaves: every write is a whole file, renamed into place)."""
+    async with slack(tmp_path) as s:
+        await _commencer(s)
+        s.faux.suspendus.add("chat.update")
+        a = Noter(evaluation=EV, critere="B1.C1.1", valeur="A").pack()
+        assert (await s.cliquer_valeur(EXPERT, MESSAGE, "cqp:4.0", a)).status == 200
+        await s.attendre(lambda: s.faux.en_suspens == 1)
+        assert s.canal is not None
+        for envoi in list(s.canal._sending):
+            envoi.cancel()
+        assert not s.faux.de("chat.update")
+    async with slack(tmp_path) as s:
+        await s.attendre(lambda: bool(s.faux.de("chat.update")))
+        [carte] = s.faux.de("chat.update")
+        assert carte["ts"] == MESSAGE["ts"] and carte["channel"] == DM
+        assert "B1.C1.1\nA — " in textes_de(carte) and "B1.C1.2 —" in textes_de(carte)
+    async with slack(tmp_path) as s:
+        await _pause()
+        assert not s.faux.de("chat.update")  # sent, and noted: not again
+
+
 async def test_app_home_lists_my_evaluations(tmp_path: Path) -> None:
     async with slack(tmp_path) as s:
         await _creer(s)

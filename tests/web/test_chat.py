@@ -11,6 +11,7 @@ from aiohttp import WSMsgType
 from bot.server import WEB_DIR
 from bot.web.access import Invitations, secret_key
 from bot.web.chat import STATIQUE
+from flows.messages import ChoiceEvent, Origin
 from flows.notation import Aller
 from tests.harnais import Utilisateur
 from tests.web.outils import (
@@ -378,3 +379,36 @@ async def test_a_card_shown_before_a_restart_is_updated_in_place_when_clicked_af
         assert maj["type"] == "maj" and maj["entree"]["id"] == carte["id"]  # that card, updated
         assert "B1.C1.2 —" in texte(maj["entree"])
         await _rien_de_pousse(ws)  # no copy
+
+
+async def test_an_answer_a_crash_kept_from_the_page_is_there_when_the_server_is_back(
+    tmp_path: Path,
+) -> None:
+    """Deliveries resume from the store: a click handled and stored, the server gone before
+    its answer reached the page; started again, the card shows the answer, in place, once."""
+    async with appli(tmp_path) as a:
+        claire, karim = await a.client(), await a.client()
+        h_karim = await _cree_pour_karim(claire, karim)
+        [invitation] = await fil(karim, h_karim)
+        commencer = boutons(invitation)["Commencer la grille"]
+        await envoyer(
+            karim, h_karim, "r-commencer", type="choix", payload=commencer,
+            message=invitation["id"],
+        )  # fmt: skip
+        carte = (await fil(karim, h_karim))[-1]
+        acquis = next(p for label, p in boutons(carte).items() if label.startswith("A "))
+        origine = Origin(channel="web", conversation="dm-karim", user="karim")
+        await a.service.handle(  # handled and stored; the server dies before delivering
+            ChoiceEvent(
+                origin=origine, request_id="web-r-avant-panne", payload=acquis,
+                message=carte["id"],
+            )
+        )  # fmt: skip
+        assert "B1.C1.1 —" in texte((await fil(karim, h_karim))[-1])
+    async with appli(tmp_path) as a:
+        karim = await a.client()
+        [maj] = await fil(karim, await connecter(karim, "karim"))
+        assert maj["id"] == carte["id"] and "B1.C1.2 —" in texte(maj)  # that card, updated
+    async with appli(tmp_path) as a:  # delivered and noted: not again
+        karim = await a.client()
+        assert await fil(karim, await connecter(karim, "karim")) == []
