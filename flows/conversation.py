@@ -12,6 +12,7 @@ from typing import Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_serializer
 
+from flows.clics import Clic
 from flows.creation import EtatCreation
 from flows.notation import ATTENTES_DE_TEXTE, Attente, EtatNotation
 from flows.preuves import EtatPreuve
@@ -44,6 +45,8 @@ class Recente(BaseModel):
     """Its replies carried a file (a jury export): kept for the newest request only."""
     rejouer: bool = False
     """Its replies are not kept: a retry is run again (the store applies nothing twice)."""
+    alias: str | None = None
+    """A double click: the request it repeats, whose answer is its answer (``flows.clics``)."""
 
     @model_serializer(mode="wrap")
     def _sans_defauts(self, suite: Any) -> dict[str, Any]:
@@ -67,6 +70,7 @@ class Conversation(BaseModel):
     creation: EtatCreation = Field(default_factory=EtatCreation)
     preuves: EtatPreuve = Field(default_factory=EtatPreuve)
     recentes: list[Recente] = Field(default_factory=list)
+    clics: list[Clic] = Field(default_factory=list)
 
     @property
     def grille(self) -> EtatNotation | None:

@@ -119,6 +119,9 @@ class ChoiceEvent(_Event):
 
     kind: Literal["choice"] = "choice"
     payload: Annotated[str, StringConstraints(max_length=MAX_PAYLOAD)]
+    clicked_at: float | None = None
+    """When the person clicked, by the chat app's clock (Slack's ``action_ts``), if it says:
+    clicks that arrive out of order are taken in the order they were made (``flows.clics``)."""
 
 
 class FormEvent(_Event):

@@ -68,7 +68,7 @@ def unpack(packed: str) -> Envoi | None:
 
 def remember(
     conversation: Conversation, recentes: list[Recente], evenement: Event,
-    replies: tuple[Reply, ...], maintenant: datetime,
+    replies: tuple[Reply, ...], maintenant: datetime, alias: str | None = None,
 ) -> dict[str, str | None]:  # fmt: skip
     """Add this request to the conversation's recent ones (at most MAX_REQUETES_MEMORISEES);
     the replies to store, and those to forget, with the state (``Store.sauver_etat``).
@@ -78,7 +78,8 @@ def remember(
     times only; each request's replies are a record of their own, read back
     only for a retry or after a crash. Only the newest request keeps replies that
     carried a file (a jury export can be megabytes): an older one is to be run
-    again — an export only reads.
+    again — an export only reads. A double click (``alias``: the request it repeats)
+    keeps no replies of its own.
     """
     requete = evenement.request_id
     gardees = [
@@ -87,18 +88,22 @@ def remember(
         if r.requete != requete
     ]
     entree = Recente(
-        requete=requete, quand=maintenant, fichier=any(r.fichier is not None for r in replies)
-    )
+        requete=requete, quand=maintenant, alias=alias,
+        fichier=alias is None and any(r.fichier is not None for r in replies),
+    )  # fmt: skip
     anciennes, conversation.recentes = (
         conversation.recentes,
         [*gardees, entree][-MAX_REQUETES_MEMORISEES:],
     )
     rejouables = {r.requete for r in conversation.recentes if not r.rejouer}
     repliques: dict[str, str | None] = {
-        r.requete: None for r in anciennes if r.requete not in rejouables and not r.rejouer
+        r.requete: None
+        for r in anciennes
+        if r.requete not in rejouables and not r.rejouer and r.alias is None
     }  # those dropped, or whose file is dropped, are forgotten
-    envoi = Envoi(
-        origin=evenement.origin, message=evenement.message, quand=maintenant, replies=replies
-    )
-    repliques[requete] = pack(envoi)
+    if alias is None:
+        envoi = Envoi(
+            origin=evenement.origin, message=evenement.message, quand=maintenant, replies=replies
+        )
+        repliques[requete] = pack(envoi)
     return repliques

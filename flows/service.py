@@ -22,10 +22,11 @@ from datetime import datetime, timedelta
 from pydantic import ValidationError
 
 from flows import catalogue as txt
-from flows import retries
+from flows import clics, retries
 from flows.conversation import Conversation
 from flows.evaluation import EtatConversation
 from flows.messages import (
+    ChoiceEvent,
     Event,
     Origin,
     Reply,
@@ -115,16 +116,28 @@ class Service:
         recentes = conversation.recentes_depuis(maintenant - retries.DUREE_MEMOIRE)
         deja = next((r for r in recentes if r.requete == evenement.request_id), None)
         if deja is not None and not deja.rejouer:  # a retry: the same answer, nothing again
-            packed = await ctx.store.replique(origine.channel, origine.user, evenement.request_id)
-            if packed is not None and (envoi := retries.unpack(packed)) is not None:
-                return envoi.replies
-        try:
-            replies = await self._route(evenement, conversation)
-        except RefusStore as exc:
-            # Nothing half-applied is acknowledged, and the request id is not recorded:
-            # the same request again (a retry, or the person clicking again) tries again.
-            return _refused(exc)
-        repliques = retries.remember(conversation, recentes, evenement, replies, maintenant)
+            gardees = await self._kept(origine, deja.alias or deja.requete)
+            if gardees is not None or deja.alias is not None:
+                return gardees or ()
+        premier = None
+        if isinstance(evenement, ChoiceEvent):
+            if clics.late(conversation.clics, evenement):
+                return ()  # made before a click taken since on the same question: nothing
+            premier = clics.repeated(conversation.clics, evenement, maintenant)
+        if premier is not None:  # a double click: the first one's answer, which goes out once
+            replies = await self._kept(origine, premier) or ()
+        else:
+            try:
+                replies = await self._route(evenement, conversation)
+            except RefusStore as exc:
+                # Nothing half-applied is acknowledged, and the request id is not recorded:
+                # the same request again (a retry, or the person clicking again) tries again.
+                return _refused(exc)
+            if isinstance(evenement, ChoiceEvent):
+                conversation.clics = clics.taken(conversation.clics, evenement, maintenant)
+        repliques = retries.remember(
+            conversation, recentes, evenement, replies, maintenant, alias=premier
+        )
         # The records are stored; if the state cannot be, only the cursor and the memory of
         # replies are lost — the cursor is rebuilt from the records, and the store still knows
         # the request ids it applied — so the replies still go out.
@@ -145,8 +158,9 @@ class Service:
 
     async def answered(self, origine: Origin, requete: str) -> bool:
         """Whether the replies to this request of this person went out: a channel's retry,
-        or a double click the channel gives the same request id, is answered once."""
-        return await self.context.store.livree(origine.channel, origine.user, requete)
+        or a double click, is answered once."""
+        original = await self._original(origine, requete)
+        return await self.context.store.livree(origine.channel, origine.user, original)
 
     async def seen(self, origine: Origin, requete: str) -> bool:
         """Whether this request of this person was handled (its replies are kept)."""
@@ -155,8 +169,26 @@ class Service:
 
     async def sent(self, origine: Origin, requete: str) -> None:
         """Note that the replies to this request went out (under the person's turn)."""
+        original = await self._original(origine, requete)
         with contextlib.suppress(RefusStore):  # unnoted, they go out once more after a crash
-            await self.context.store.marquer_livree(origine.channel, origine.user, requete)
+            await self.context.store.marquer_livree(origine.channel, origine.user, original)
+
+    async def _kept(self, origine: Origin, requete: str) -> tuple[Reply, ...] | None:
+        """The replies kept for a request, if they still are."""
+        packed = await self.context.store.replique(origine.channel, origine.user, requete)
+        envoi = None if packed is None else retries.unpack(packed)
+        return None if envoi is None else envoi.replies
+
+    async def _original(self, origine: Origin, requete: str) -> str:
+        """The request a double click repeats (``flows.clics``); the request itself otherwise."""
+        if await self.seen(origine, requete):
+            return requete
+        try:
+            etat = await self.context.store.etat(origine.channel, origine.user)
+        except RefusStore:
+            return requete
+        recente = next((r for r in _conversation(etat).recentes if r.requete == requete), None)
+        return recente.alias if recente is not None and recente.alias else requete
 
     async def pending(self, canal: str) -> list[Pending]:
         """The replies a crash kept from going out (stored, not noted as sent), within the

@@ -11,8 +11,8 @@ import pytest
 from pydantic import TypeAdapter
 
 from flows.evaluation import EtatConversation, Reponse, Soumission
-from flows.messages import FormEvent, Origin, Reply, TextEvent
-from flows.notation import Aller
+from flows.messages import ChoiceEvent, FormEvent, Origin, Reply, TextEvent
+from flows.notation import Aller, Noter
 from flows.retries import MAX_REQUETES_MEMORISEES
 from flows.service import Service
 from referentiel import CodeValeur, default
@@ -181,3 +181,49 @@ async def test_two_evaluateurs_whose_channels_reuse_a_request_id_both_have_their
     dossier = await service.store.dossier(EV)
     assert dossier is not None
     assert sorted(r.evaluateur for r in dossier.reponses) == ["u-expert", "u-interne"]
+
+
+async def _clic(
+    service: Service, requete: str, valeur: CodeValeur, fait: float | None = None
+) -> tuple[Reply, ...]:
+    expert = Origin(channel="web", conversation="dm-u-expert", user="u-expert")
+    return await service.handle(
+        ChoiceEvent(
+            origin=expert, request_id=requete, message="carte-1", clicked_at=fait,
+            payload=Noter(evaluation=EV, critere=CRITERES[0], valeur=valeur).pack(),
+        )
+    )  # fmt: skip
+
+
+async def _valeurs(service: Service) -> list[str]:
+    dossier = await service.store.dossier(EV)
+    assert dossier is not None
+    return [r.valeur.value for r in dossier.reponses if r.critere == CRITERES[0]]
+
+
+async def test_a_double_click_is_one_request_and_a_change_of_mind_is_not(
+    service: Service,
+) -> None:
+    """Every channel alike: the same button of the same card twice within seconds is the
+    first click (its answer, sent once); A, then NO, then A again are three."""
+    await Utilisateur(service, "u-expert").cliquer(Aller(evaluation=EV, action="reprendre").pack())
+    premier = await _clic(service, "clic-1", CodeValeur.A)
+    expert = Origin(channel="web", conversation="dm-u-expert", user="u-expert")
+    await service.sent(expert, "clic-1")
+    assert await _clic(service, "clic-2", CodeValeur.A) == premier  # the same answer…
+    assert await service.answered(expert, "clic-2")  # …which went out already
+    assert len(await service.store.historique(EV)) == 2  # created, one answer
+    await _clic(service, "clic-3", CodeValeur.NO)
+    await _clic(service, "clic-4", CodeValeur.A)
+    assert len(await service.store.historique(EV)) == 4
+    assert not await service.answered(expert, "clic-4")
+
+
+async def test_a_click_made_before_one_already_taken_changes_nothing(service: Service) -> None:
+    """Two clicks in flight arrive in the wrong order: the last one made is kept."""
+    await Utilisateur(service, "u-expert").cliquer(Aller(evaluation=EV, action="reprendre").pack())
+    await _clic(service, "clic-non", CodeValeur.NO, fait=1700000000.5)
+    assert await _clic(service, "clic-a", CodeValeur.A, fait=1700000000.1) == ()
+    assert await _valeurs(service) == ["NO"]
+    await _clic(service, "clic-eca", CodeValeur.ECA, fait=1700000001.0)  # made later: taken
+    assert await _valeurs(service) == ["ECA"]

@@ -275,9 +275,7 @@ async def test_replies_kept_with_a_state_are_unsent_until_noted_then_sent(
     await store.marquer_livree("slack", "U1", "r-U1")
     assert await store.livree("slack", "U1", "r-U1")
     assert await store.replique("slack", "U1", "r-U1") == "REPONSES-U1"  # still for a retry
-    assert await store.a_livrer("slack", T0 - timedelta(hours=1)) == [
-        ("U2", "r-U2", "REPONSES-U2")
-    ]
+    assert await store.a_livrer("slack", T0 - timedelta(hours=1)) == [("U2", "r-U2", "REPONSES-U2")]
     assert not await store.livree("slack", "U1", "r-inconnue")
 
 

@@ -10,9 +10,9 @@ refuses, the service's answer is « non enregistré » and nothing was
 applied; a retry (Slack's, or the person's) applies once.
 
 Idempotency: Slack's retries of an event carry the same ids, which become
-the flows' request id; two clicks on the same button within
-DOUBLE_CLICK_WINDOW seconds get the same request id, so the second one
-changes nothing, and its replies are not sent again. Requests are
+the flows' request id; a double click is recognised by the service from the
+clicked message and Slack's ``action_ts`` (:mod:`flows.clics`), so the second
+click changes nothing, and its replies are not sent again. Requests are
 authenticated by slack-bolt (signature and a timestamp within 5 minutes,
 else 401); who may do what is decided by the flows, so a forwarded button
 payload from an outsider is refused there.
@@ -33,7 +33,6 @@ from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.clics import Clics
 from bot.delivery import Delivery
 from bot.slack import blockkit, mrkdwn
 from bot.slack.names import Names
@@ -78,7 +77,6 @@ class SlackChannel:
         self.transport = SlackTransport(self.client, service.store)
         self.delivery = Delivery(self.transport, service, settings.coordinateurs | settings.admins)
         self.names = Names(self.transport)
-        self._clics = Clics()
         self._close_session = False
         self._sending: set[asyncio.Task[None]] = set()
         # Bolt tries the listeners in this order: a click, by far the most frequent, first.
@@ -169,23 +167,15 @@ class SlackChannel:
         canal = conteneur.get("channel_id") or (body.get("channel") or {}).get("id") or "accueil"
         message_ts = conteneur.get("message_ts")
         payload = str(action.get("value") or "")[:200]
-        cle = f"{utilisateur}|{canal}|{message_ts}"
-        # The same block of the same message (a critère's value buttons): a later click on it
-        # was taken, so this one, made before and delivered after, changes nothing.
-        if message_ts is not None and self._clics.perimee(
-            f"{cle}|{action.get('block_id')}", _date(action.get("action_ts"))
-        ):
-            await ack()
-            return
-        requete = self._clics.requete(
-            cle, payload, f"slack-act-{action.get('action_ts')}-{utilisateur}"[:200]
-        )
         origine = Origin(channel=CHANNEL, conversation=canal, user=utilisateur)
         ephemere = bool(conteneur.get("is_ephemeral"))
+        requete = f"slack-act-{action.get('action_ts')}-{utilisateur}"[:200]
+        # The clicked message and Slack's time of the click: a double click is one request,
+        # and a click that arrives after a later one changes nothing (flows.clics).
         replies = await self.service.handle(
             ChoiceEvent(
                 origin=origine, request_id=requete, payload=payload or "-",
-                message=None if ephemere else message_ts,
+                message=message_ts, clicked_at=_date(action.get("action_ts")),
             )
         )  # fmt: skip
         await ack()

@@ -36,7 +36,6 @@ from microsoft_agents.hosting.core import TurnContext
 from microsoft_agents.hosting.core.authorization import AccessTokenProviderBase, ClaimsIdentity
 from pydantic import ValidationError
 
-from bot.clics import Clics
 from bot.delivery import Delivery
 from bot.teams import activities, cartes
 from bot.teams.addresses import CHANNEL, Addresses
@@ -91,7 +90,6 @@ class TeamsChannel:
         self.files = Files(self.addresses, depot_local)
         self.transport = TeamsTransport(settings, service.store, self.addresses, self.files)
         self.delivery = Delivery(self.transport, service, settings.coordinateurs | settings.admins)
-        self._clics = Clics()
 
     def mount(self, app: web.Application) -> None:
         app.router.add_post("/api/messages", self.endpoint)
@@ -201,10 +199,11 @@ class TeamsChannel:
                     origin=origine, request_id=requete, form=action.formulaire,
                     values=action.valeurs,
                 )  # fmt: skip
-            else:
-                clic = f"{personne}|{activite.reply_to_id}"
-                requete = self._clics.requete(clic, action.payload, requete)
-                evenement = ChoiceEvent(origin=origine, request_id=requete, payload=action.payload)
+            else:  # the card clicked: a double click on it is one request (flows.clics)
+                evenement = ChoiceEvent(
+                    origin=origine, request_id=requete, payload=action.payload,
+                    message=activite.reply_to_id or None,
+                )  # fmt: skip
         else:
             personnelle = activities.personal(activite)
             texte = (

@@ -412,3 +412,21 @@ async def test_an_answer_a_crash_kept_from_the_page_is_there_when_the_server_is_
     async with appli(tmp_path) as a:  # delivered and noted: not again
         karim = await a.client()
         assert await fil(karim, await connecter(karim, "karim")) == []
+
+
+async def test_a_double_click_in_the_web_chat_is_answered_once(tmp_path: Path) -> None:
+    """The page sends each click with a request id of its own: the service sees the same
+    button of the same card twice, and the second click adds nothing to the fil."""
+    async with appli(tmp_path) as a:
+        claire, karim = await a.client(), await a.client()
+        h_karim = await _cree_pour_karim(claire, karim)
+        [invitation] = await fil(karim, h_karim)
+        commencer = boutons(invitation)["Commencer la grille"]
+        for requete in ("r-double-1", "r-double-2"):
+            statut = await envoyer(
+                karim, h_karim, requete, type="choix", payload=commencer,
+                message=invitation["id"],
+            )  # fmt: skip
+            assert statut == 200
+        cartes = [e for e in await fil(karim, h_karim) if "B1.C1.1 —" in texte(e)]
+        assert len(cartes) == 1
