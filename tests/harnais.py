@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import itertools
 from datetime import datetime, timedelta
+from typing import Any
 
+from bot.delivery import Delivery
 from flows.messages import (
     ChoiceEvent,
     Choices,
@@ -34,29 +36,37 @@ class Horloge:
 
 
 class Utilisateur:
-    """A person in a DM with the bot: types, clicks, reads."""
+    """A person in a DM with the bot: types, clicks, reads; with ``livraison``, each answer is
+    also delivered (``bot.delivery`` over a fake transport), as a channel would."""
 
     compteur = itertools.count()
 
-    def __init__(self, service: Service, identifiant: str) -> None:
+    def __init__(
+        self, service: Service, identifiant: str, livraison: Delivery[Any] | None = None
+    ) -> None:
         self.service = service
         self.origine = Origin(channel="web", conversation=f"dm-{identifiant}", user=identifiant)
         self.replies: tuple[Reply, ...] = ()
+        self.livraison = livraison
+
+    async def _handle(self, evenement: TextEvent | ChoiceEvent) -> str:
+        self.replies = await self.service.handle(evenement)
+        if self.livraison is not None:
+            await self.livraison.deliver(self.origine, self.replies, "ici", evenement.request_id)
+        return self.lu()
 
     def _id(self) -> str:
         return f"req-{next(self.compteur)}"
 
     async def taper(self, texte: str, requete: str | None = None) -> str:
         evenement = TextEvent(origin=self.origine, request_id=requete or self._id(), text=texte)
-        self.replies = await self.service.handle(evenement)
-        return self.lu()
+        return await self._handle(evenement)
 
     async def cliquer(self, payload: str, requete: str | None = None) -> str:
         evenement = ChoiceEvent(
             origin=self.origine, request_id=requete or self._id(), payload=payload
         )
-        self.replies = await self.service.handle(evenement)
-        return self.lu()
+        return await self._handle(evenement)
 
     async def noter(self, critere: str, valeur: CodeValeur, requete: str | None = None) -> str:
         return await self.cliquer(

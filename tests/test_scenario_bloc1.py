@@ -1,19 +1,24 @@
-"""The brief's story, end to end through the service: a coordinateur creates the evaluation of
-bloc 1, two évaluateurs score it blind, three disagreements are reconciled and one stays for the
-jury, both give their visa, and the proposal reaches the coordinateur and the results channel."""
+"""The brief's story, end to end through the service and the delivery, once for every channel
+(over a fake transport; each channel runs it for real in its own tests): a coordinateur
+creates the evaluation of bloc 1, two évaluateurs score it blind, three disagreements are
+reconciled and one stays for the jury, both give their visa, and the proposal reaches the
+coordinateur and the results channel."""
 
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
+from bot.delivery import Delivery
 from flows.messages import FormEvent, Origin, Reply
 from flows.notation import Aller
 from flows.rapprochement import Consolider, Rapprocher
 from flows.service import Service
 from referentiel import CodeValeur, default
 from storage import MemoryStore
+from tests.faux_transport import FakeTransport
 from tests.harnais import Horloge, Utilisateur
 
 A, ECA, NA, NO = CodeValeur.A, CodeValeur.ECA, CodeValeur.NA, CodeValeur.NO
@@ -41,10 +46,18 @@ def _destinataires(replies: tuple[Reply, ...]) -> list[str]:
     )
 
 
+def _recus(transport: FakeTransport, depuis: int = 0) -> list[tuple[str, str]]:
+    """Who received what since the ``depuis``-th send: (how and to whom, summary)."""
+    return [(f"{e[0]}:{e[1]}", e[2]) for e in transport.envois[depuis:]]
+
+
 async def test_a_whole_evaluation_of_bloc_1_from_creation_to_the_posted_result() -> None:
     service = Service(MemoryStore(), default(), Horloge(), coordinateurs=("u-coord",))
-    coordinateur = Utilisateur(service, "u-coord")
-    expert, interne = Utilisateur(service, "u-expert"), Utilisateur(service, "u-interne")
+    transport = FakeTransport(prives={"resultats-cqp"})
+    livraison: Delivery[Any] = Delivery(transport, service, frozenset({"u-coord"}))
+    coordinateur = Utilisateur(service, "u-coord", livraison)
+    expert = Utilisateur(service, "u-expert", livraison)
+    interne = Utilisateur(service, "u-interne", livraison)
 
     valeurs = {
         "candidat_nom": "Jeanne Martin", "candidat_reference": "C042", "bloc": "B1",
@@ -56,14 +69,22 @@ async def test_a_whole_evaluation_of_bloc_1_from_creation_to_the_posted_result()
         FormEvent(origin=origine, request_id="new-1", form="nouvelle", values=valeurs)
     )
     assert _destinataires(replies) == ["user:u-expert", "user:u-interne"]
+    await livraison.deliver(origine, replies, "ici", "new-1")
+    invites = {q for q, _ in _recus(transport) if not q.startswith("answer")}
+    assert invites == {"direct:u-expert", "direct:u-interne"}  # each in their own DM
 
     await _noter_la_grille(expert, {})
+    avant_la_seconde = len(transport.envois)
     assert "Reformulations" not in await interne.cliquer(
         Aller(evaluation=EV, action="reprendre").pack()
     )
     await _noter_la_grille(interne, DIFFERENCES)
     assert _destinataires(interne.replies) == ["user:u-expert", "user:u-interne"]
     assert "Accord : 87 % des critères (26/30)" in interne.lu()
+    # Blind until both submitted: while the second scored, only the comparison reached the
+    # first, once the second grid was in.
+    pour_l_expert = [r for q, r in _recus(transport, avant_la_seconde) if q == "direct:u-expert"]
+    assert pour_l_expert == ["Les deux grilles sont soumises — candidat C042, bloc B1"]
 
     # Reconciliation: both see each other's value and comment; propose, counter, accept.
     liste = await expert.cliquer(Rapprocher(evaluation=EV, action="liste").pack())
@@ -119,8 +140,11 @@ async def test_a_whole_evaluation_of_bloc_1_from_creation_to_the_posted_result()
     assert "En attente du visa" in await expert.cliquer(
         Consolider(evaluation=EV, action="viser").pack()
     )
+    avant_le_visa = len(transport.envois)
     resultat = await interne.cliquer(Consolider(evaluation=EV, action="viser").pack())
     assert _destinataires(interne.replies) == ["results:resultats-cqp", "user:u-coord"]
+    publies = {q for q, _ in _recus(transport, avant_le_visa) if not q.startswith("answer")}
+    assert publies == {"post:resultats-cqp", "direct:u-coord"}  # the private results channel
     assert "Résultat proposé — candidat C042, bloc B1" in resultat
     assert "Compétences non validées ou à compléter : B1.C3, B1.C5." in resultat
     assert "Jeanne" not in resultat  # the reference only, wherever it is posted
@@ -145,7 +169,12 @@ async def test_a_whole_evaluation_of_bloc_1_from_creation_to_the_posted_result()
 
     # The jury's file, for the coordinateur only.
     assert "Seuls les coordinateurs" in await expert.taper(f"export {EV}")
+    avant_l_export = len(transport.envois)
     await coordinateur.taper(f"export {EV}")
+    [(envoi, _)] = _recus(transport, avant_l_export)
+    assert envoi == "upload:u-coord"  # the file to its owner, privately
+    # Nothing of the candidate was ever posted anywhere but the private results channel.
+    assert {q for q, _ in _recus(transport) if q.startswith("post:")} == {"post:resultats-cqp"}
     fichier = coordinateur.replies[0].fichier
     assert fichier is not None and fichier.nom == "cqp-C042.json"
     export = json.loads(fichier.contenu)
