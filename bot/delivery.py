@@ -20,7 +20,7 @@ in Teams, so it is decided here and nowhere else:
 - a request whose replies went out is not answered again: a channel's retry, or a double click
   that the channel gives the same request id, is answered once. A request the store refused is
   not remembered, so the same request tried again is answered. What went out is noted in the
-  store, with the replies (:meth:`flows.service.Service.sent`): replies a crash kept from going
+  store, with the replies (:meth:`flows.outbox.Outbox.sent`): replies a crash kept from going
   out are sent when the channel starts again (:meth:`Delivery.resume`), where they answer —
   the clicked card updated in place.
 
@@ -39,7 +39,7 @@ from typing import Generic, Protocol, TypeVar
 
 from flows import catalogue
 from flows.messages import Fichier, Message, Origin, Reply, say
-from flows.service import Pending
+from flows.outbox import Outbox, Pending
 
 log = logging.getLogger(__name__)
 
@@ -48,16 +48,13 @@ At = TypeVar("At")
 At_contra = TypeVar("At_contra", contravariant=True)
 
 
-class Outbox(Protocol):
-    """The service's side of delivery: each person's turn, and what went out (in the store)."""
+class Handler(Protocol):
+    """The service's side of delivery: each person's turn, and the memory of what went out."""
+
+    @property
+    def outbox(self) -> Outbox: ...
 
     def turn(self, origine: Origin) -> AbstractAsyncContextManager[None]: ...
-
-    async def answered(self, origine: Origin, requete: str) -> bool: ...
-
-    async def sent(self, origine: Origin, requete: str) -> None: ...
-
-    async def pending(self, canal: str) -> list[Pending]: ...
 
 
 class Privacy(Enum):
@@ -99,14 +96,14 @@ class Delivery(Generic[At]):
     def __init__(
         self,
         transport: Transport[At],
-        outbox: Outbox,
+        service: Handler,
         coordinateurs: frozenset[str],
     ) -> None:
         self.transport = transport
-        self._turn = outbox.turn
+        self._turn = service.turn
         self._coordinateurs = coordinateurs
         """Who is told when a result cannot be posted and its evaluation names nobody."""
-        self._outbox = outbox
+        self._outbox = service.outbox
 
     async def delivered(self, origin: Origin, request_id: str) -> bool:
         """Whether the replies to this request of this person went out already.

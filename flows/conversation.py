@@ -10,10 +10,18 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_serializer
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    model_serializer,
+)
 
 from flows.clics import Clic
 from flows.creation import EtatCreation
+from flows.evaluation import EtatConversation
 from flows.notation import ATTENTES_DE_TEXTE, Attente, EtatNotation
 from flows.preuves import EtatPreuve
 
@@ -101,6 +109,17 @@ class Conversation(BaseModel):
         return (
             self.justification is None and grille is not None and grille.attente is Attente.VALEUR
         )
+
+    @classmethod
+    def of(cls, etat: EtatConversation | None) -> Conversation:
+        """The conversation as stored; one that no longer reads starts afresh (it is rebuilt
+        from the records: a grid resumes at its first critère without a value)."""
+        if etat is None:
+            return cls()
+        try:
+            return cls.model_validate(etat.donnees)
+        except ValidationError:
+            return cls()
 
     def recentes_depuis(self, limite: datetime) -> list[Recente]:
         return [r for r in self.recentes if r.quand > limite]

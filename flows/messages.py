@@ -76,7 +76,7 @@ class _Event(_Model):
     """The channel's id of this delivery (a retry reuses it): the key of idempotency."""
     message: Short | None = None
     """The message the event was made on (a clicked card), which an answer may update in
-    place — also when it goes out after a restart (``Service.pending``)."""
+    place — also when it goes out after a restart (``Outbox.pending``)."""
 
 
 class TextEvent(_Event):

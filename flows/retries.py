@@ -4,7 +4,7 @@ answer and nothing is applied again, and replies a crash kept from going out sti
 The last requests of each person are listed in their conversation, for a day; each one's
 replies are stored beside it (``Store.sauver_etat(…, repliques=…)``) as an :class:`Envoi`
 — where they answer, and whether they went out (``Store.marquer_livree``). One memory,
-in the store, for every channel (``Service.handle``, ``Service.pending``).
+in the store, for every channel (``Service.handle``, ``flows.outbox``).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ DUREE_MEMOIRE = timedelta(hours=24)
 
 class Envoi(BaseModel):
     """A request's replies as kept, with where they answer: after a crash between storing
-    them and sending them, the channel sends them where it would have (``Service.pending``)."""
+    them and sending them, the channel sends them where it would have (``Outbox.pending``)."""
 
     model_config = ConfigDict(frozen=True)
 

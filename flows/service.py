@@ -2,10 +2,11 @@
 
 For each event: the person's conversation is loaded; a retry of one of their
 recent requests (same request id) gets the replies already given, and nothing
-is applied again; otherwise the event is routed to its use case
-(:mod:`flows.routes`, a table), which stores its records — each durable before
-anything is answered — then the conversation is saved and the replies returned
-for the channel to send.
+is applied again — so does a double click, and a click made before one already
+taken changes nothing (``flows.clics``); otherwise the event is routed to its use
+case (:mod:`flows.routes`, a table), which stores its records — each durable
+before anything is answered — then the conversation is saved and the replies
+returned for the channel to send (:mod:`flows.outbox` remembers whether they went).
 
 Before routing, a justification left waiting is dropped if it expired or if
 the person clicked elsewhere (``reconciliation.drop_stale``).
@@ -16,10 +17,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Collection
 from contextlib import AbstractAsyncContextManager
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-
-from pydantic import ValidationError
 
 from flows import catalogue as txt
 from flows import clics, retries
@@ -33,6 +31,7 @@ from flows.messages import (
     TextEvent,
     say,
 )
+from flows.outbox import Outbox
 from flows.routes import command_typed, named, route
 from flows.store import RefusStore, Store
 from flows.usecases import (
@@ -43,21 +42,8 @@ from flows.usecases import (
 from referentiel import Referentiel
 
 FLOW = "cqp"
-PENDING_FOR = timedelta(minutes=15)
-"""Replies left unsent by a crash are sent at start-up if they are this recent; older ones
-would answer what the person no longer has in mind (their next action shows where they are)."""
 DELAI_JUSTIFICATION = timedelta(minutes=30)
 """How long a proposal waits for its justification, unless ``Service(delai_justification=…)``."""
-
-
-@dataclass(frozen=True)
-class Pending:
-    """Replies a crash kept from going out, and where they answer."""
-
-    origin: Origin
-    request_id: str
-    message: str | None
-    replies: tuple[Reply, ...]
 
 
 class Service:
@@ -82,6 +68,8 @@ class Service:
         )  # fmt: skip
         self.conversations = Locks()
         """One lock per person and channel: their conversation read, stepped, saved in turn."""
+        self.outbox = Outbox(store, horloge)
+        """What was answered to each request, and whether it went out (``bot.delivery``)."""
 
     @property
     def store(self) -> Store:
@@ -111,12 +99,12 @@ class Service:
             etat = await ctx.store.etat(origine.channel, origine.user)
         except RefusStore as exc:  # a damaged file, set aside: this request is not applied
             return _refused(exc)
-        conversation = _conversation(etat)
+        conversation = Conversation.of(etat)
         maintenant = ctx.clock()
         recentes = conversation.recentes_depuis(maintenant - retries.DUREE_MEMOIRE)
         deja = next((r for r in recentes if r.requete == evenement.request_id), None)
         if deja is not None and not deja.rejouer:  # a retry: the same answer, nothing again
-            gardees = await self._kept(origine, deja.alias or deja.requete)
+            gardees = await self.outbox.kept(origine, deja.alias or deja.requete)
             if gardees is not None or deja.alias is not None:
                 return gardees or ()
         premier = None
@@ -125,7 +113,7 @@ class Service:
                 return ()  # made before a click taken since on the same question: nothing
             premier = clics.repeated(conversation.clics, evenement, maintenant)
         if premier is not None:  # a double click: the first one's answer, which goes out once
-            replies = await self._kept(origine, premier) or ()
+            replies = await self.outbox.kept(origine, premier) or ()
         else:
             try:
                 replies = await self._route(evenement, conversation)
@@ -153,56 +141,6 @@ class Service:
                 repliques=repliques,
             )  # fmt: skip
         return replies
-
-    # --- the replies' delivery: one memory, in the store, for every channel ------------
-
-    async def answered(self, origine: Origin, requete: str) -> bool:
-        """Whether the replies to this request of this person went out: a channel's retry,
-        or a double click, is answered once."""
-        original = await self._original(origine, requete)
-        return await self.context.store.livree(origine.channel, origine.user, original)
-
-    async def seen(self, origine: Origin, requete: str) -> bool:
-        """Whether this request of this person was handled (its replies are kept)."""
-        replique = await self.context.store.replique(origine.channel, origine.user, requete)
-        return replique is not None
-
-    async def sent(self, origine: Origin, requete: str) -> None:
-        """Note that the replies to this request went out (under the person's turn)."""
-        original = await self._original(origine, requete)
-        with contextlib.suppress(RefusStore):  # unnoted, they go out once more after a crash
-            await self.context.store.marquer_livree(origine.channel, origine.user, original)
-
-    async def _kept(self, origine: Origin, requete: str) -> tuple[Reply, ...] | None:
-        """The replies kept for a request, if they still are."""
-        packed = await self.context.store.replique(origine.channel, origine.user, requete)
-        envoi = None if packed is None else retries.unpack(packed)
-        return None if envoi is None else envoi.replies
-
-    async def _original(self, origine: Origin, requete: str) -> str:
-        """The request a double click repeats (``flows.clics``); the request itself otherwise."""
-        if await self.seen(origine, requete):
-            return requete
-        try:
-            etat = await self.context.store.etat(origine.channel, origine.user)
-        except RefusStore:
-            return requete
-        recente = next((r for r in _conversation(etat).recentes if r.requete == requete), None)
-        return recente.alias if recente is not None and recente.alias else requete
-
-    async def pending(self, canal: str) -> list[Pending]:
-        """The replies a crash kept from going out (stored, not noted as sent), within the
-        last PENDING_FOR, oldest first: the channel sends them at start-up."""
-        depuis = self.context.clock() - PENDING_FOR
-        restes = []
-        for utilisateur, requete, packed in await self.context.store.a_livrer(canal, depuis):
-            envoi = retries.unpack(packed)
-            if envoi is None or envoi.origin is None or envoi.quand is None:
-                continue
-            if envoi.quand >= depuis and envoi.origin.user == utilisateur:
-                pending = Pending(envoi.origin, requete, envoi.message, envoi.replies)
-                restes.append((envoi.quand, pending))
-        return [pending for _, pending in sorted(restes, key=lambda r: r[0])]
 
     async def _route(self, evenement: Event, conversation: Conversation) -> tuple[Reply, ...]:
         """The event routed. First, what it leaves: a grid whose question waits is no longer
@@ -236,14 +174,3 @@ class Service:
 def _refused(exc: RefusStore) -> tuple[Reply, ...]:
     """The answer when the store refused: « non enregistré », and why."""
     return (say(txt.CMD_NON_ENREGISTRE.format(raison=txt.erreur_stockage(exc)), refused=True),)
-
-
-def _conversation(etat: EtatConversation | None) -> Conversation:
-    """The conversation as stored; one that no longer reads starts afresh (it is rebuilt
-    from the records: a grid resumes at its first critère without a value)."""
-    if etat is None:
-        return Conversation()
-    try:
-        return Conversation.model_validate(etat.donnees)
-    except ValidationError:
-        return Conversation()

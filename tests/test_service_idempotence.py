@@ -209,14 +209,14 @@ async def test_a_double_click_is_one_request_and_a_change_of_mind_is_not(
     await Utilisateur(service, "u-expert").cliquer(Aller(evaluation=EV, action="reprendre").pack())
     premier = await _clic(service, "clic-1", CodeValeur.A)
     expert = Origin(channel="web", conversation="dm-u-expert", user="u-expert")
-    await service.sent(expert, "clic-1")
+    await service.outbox.sent(expert, "clic-1")
     assert await _clic(service, "clic-2", CodeValeur.A) == premier  # the same answer…
-    assert await service.answered(expert, "clic-2")  # …which went out already
+    assert await service.outbox.answered(expert, "clic-2")  # …which went out already
     assert len(await service.store.historique(EV)) == 2  # created, one answer
     await _clic(service, "clic-3", CodeValeur.NO)
     await _clic(service, "clic-4", CodeValeur.A)
     assert len(await service.store.historique(EV)) == 4
-    assert not await service.answered(expert, "clic-4")
+    assert not await service.outbox.answered(expert, "clic-4")
 
 
 async def test_a_click_made_before_one_already_taken_changes_nothing(service: Service) -> None:

@@ -51,7 +51,8 @@ from flows.messages import (
     propose,
     say,
 )
-from flows.service import Pending, Service
+from flows.outbox import Pending
+from flows.service import Service
 
 log = logging.getLogger(__name__)
 

@@ -251,7 +251,7 @@ class WebChat:
                 return web.json_response({"ok": True})
             evenement: Event
             if isinstance(entrant, _Texte):
-                if not await self.service.seen(origine, requete):  # a retry: shown once
+                if not await self.service.outbox.seen(origine, requete):  # a retry: shown once
                     self.hub.ecrit(personne.id, entrant.texte[:MAX_TYPED])
                 if len(entrant.texte) > MAX_TYPED:
                     avis = (say(catalogue.MESSAGE_TROP_LONG.format(n=len(entrant.texte))),)
