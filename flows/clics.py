@@ -25,7 +25,7 @@ from flows.notation import Noter
 from flows.payloads import InvalidPayload
 
 DOUBLE_CLICK = timedelta(seconds=5)
-KEPT = 16
+KEPT = 8
 """Clicks kept per person and channel (one per message and question, the newest)."""
 
 
