@@ -11,6 +11,7 @@ of the activity at hand. The names Teams gives people travel with their referenc
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
 from microsoft_agents.activity import (
@@ -119,17 +120,24 @@ class Addresses:
 
     async def continue_with(self, adresse: Adresse, envoi: list[Activity]) -> bool:
         """Send in the conversation a stored reference names."""
-        try:
-            reference = ConversationReference.model_validate(adresse.donnees)
-        except ValidationError:
-            log.warning("unreadable Teams address %s", adresse.cle)
-            return False
         envoye = False
 
         async def rappel(context: TurnContext) -> None:
             nonlocal envoye
             envoye = await activities.send(context, envoi)
 
+        return await self.in_turn(adresse, rappel) and envoye
+
+    async def in_turn(
+        self, adresse: Adresse, rappel: Callable[[TurnContext], Awaitable[None]]
+    ) -> bool:
+        """Run ``rappel`` in a proactive turn of the conversation a stored reference names;
+        False if it could not be opened (logged)."""
+        try:
+            reference = ConversationReference.model_validate(adresse.donnees)
+        except ValidationError:
+            log.warning("unreadable Teams address %s", adresse.cle)
+            return False
         try:
             await self.adapter.continue_conversation(
                 self.app_id, reference.get_continuation_activity(), rappel
@@ -137,7 +145,7 @@ class Addresses:
         except Exception:
             log.exception("Teams proactive message failed")
             return False
-        return envoye
+        return True
 
     async def _create(self, context: TurnContext, personne: str, envoi: list[Activity]) -> bool:
         """A one-to-one conversation with someone who never wrote to the bot, in this tenant."""

@@ -24,6 +24,7 @@ connector's tokens are checked in :mod:`bot.teams.jeton`, the bot's own in
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import secrets
 import warnings
@@ -56,6 +57,7 @@ from flows.messages import (
     TextEvent,
     say,
 )
+from flows.outbox import Pending
 from flows.service import Service
 
 log = logging.getLogger(__name__)
@@ -93,9 +95,30 @@ class TeamsChannel:
 
     def mount(self, app: web.Application) -> None:
         app.router.add_post("/api/messages", self.endpoint)
+        app.on_startup.append(self._resume)
         app.on_cleanup.append(self._close)
 
+    async def _resume(self, app: web.Application) -> None:
+        """What a crash kept from going out goes out now, in the background: each person's in
+        a proactive turn of their personal chat, the clicked card updated in place."""
+        self._reprise = asyncio.create_task(self._resend())
+
+    async def _resend(self) -> None:
+        for pending in await self.service.outbox.pending(CHANNEL):
+            personne = pending.origin.user
+            adresse = await self.service.store.adresse(CHANNEL, personne)
+            if adresse is None:
+                continue
+
+            async def envoyer(context: TurnContext, pending: Pending = pending) -> None:
+                at = TeamsAt(context, pending.origin.user, message=pending.message)
+                await self.delivery.deliver(pending.origin, pending.replies, at, pending.request_id)
+
+            await self.addresses.in_turn(adresse, envoyer)
+
     async def _close(self, app: web.Application) -> None:
+        if self._reprise is not None and not self._reprise.done():
+            self._reprise.cancel()
         await self.files.close()
         if self.verificateur is not None:
             await self.verificateur.fermer()

@@ -25,6 +25,9 @@ class TeamsAt:
     person: str
     told_in_private: bool = False
     """Asked in a shared conversation: whether it was said there that the answer is private."""
+    message: str | None = None
+    """The card to update, when the turn is not its click (replies resent after a restart,
+    in a proactive turn of the person's chat)."""
 
 
 class TeamsTransport:
@@ -57,9 +60,9 @@ class TeamsTransport:
                 avis = catalogue.TEAMS_EN_PRIVE.format(nom=nom or "")
                 await activities.send(at.context, [activities.plain(avis)])
             await self.addresses.write_to(at.person, envoi, at.context)
-        elif replace and activite.reply_to_id and activite.value is not None:
+        elif replace and (cible := at.message or _clicked(activite)):
             # Teams can only update a message with one message: any further part is posted.
-            premiere = envoi[0].model_copy(update={"id": activite.reply_to_id})
+            premiere = envoi[0].model_copy(update={"id": cible})
             await activities.retried(lambda: at.context.update_activity(premiere))
             if envoi[1:]:
                 await activities.send(at.context, envoi[1:])
@@ -87,3 +90,8 @@ class TeamsTransport:
 
     async def upload(self, at: TeamsAt, user: str, fichier: Fichier, message: Message) -> None:
         await self.files.offer(at.context, at.person, user, fichier, message)
+
+
+def _clicked(activite: Activity) -> str | None:
+    """The card a submission was made on (its activity id), if this turn is one."""
+    return activite.reply_to_id if activite.value is not None else None

@@ -101,6 +101,7 @@ class Teams:
         self.service_url = service_url
         self.capricieux: StoreCapricieux | None = None
         self.canal: TeamsChannel | None = None
+        self.port_connecteur = 0
 
     # --- activities as Teams sends them ----------------------------------------------------
 
@@ -186,9 +187,11 @@ class Teams:
 
 
 @asynccontextmanager
-async def teams(dossier: Path, **reglages: Any) -> AsyncIterator[Teams]:
+async def teams(dossier: Path, port_connecteur: int = 0, **reglages: Any) -> AsyncIterator[Teams]:
+    """The bot with its Teams channel, a fake Bot Connector (on ``port_connecteur``: the same
+    one again after a restart, as the stored references name it) and a fake Entra ID."""
     faux = FauxConnecteur()
-    serveur_faux = TestServer(faux.app(), host="127.0.0.1")
+    serveur_faux = TestServer(faux.app(), host="127.0.0.1", port=port_connecteur)
     await serveur_faux.start_server()
     service_url = str(serveur_faux.make_url("/teams/"))
     emetteur = Emetteur()
@@ -209,6 +212,7 @@ async def teams(dossier: Path, **reglages: Any) -> AsyncIterator[Teams]:
         resultat = Teams(client, faux, emetteur, service, service_url)
         resultat.capricieux = store
         resultat.canal = canal
+        resultat.port_connecteur = serveur_faux.port or 0
         yield resultat
     finally:
         await client.close()

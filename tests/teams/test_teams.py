@@ -249,6 +249,35 @@ async def test_a_restart_in_the_middle_of_a_grid_loses_nothing(tmp_path: Path) -
         assert "B1.C1.4 —" in t.dernier_a(EXPERT).texte
 
 
+async def test_a_card_left_unsent_by_a_crash_is_updated_when_the_bot_starts_again(
+    tmp_path: Path,
+) -> None:
+    """Deliveries resume from the store: a click handled and stored, the server gone before
+    its answer reached Teams; started again, the bot updates that card in a proactive turn of
+    the person's chat, once."""
+    async with teams(tmp_path) as t:
+        question = await _commencer(t)
+        origine = Origin(channel="teams", conversation=conversation_de(EXPERT), user=EXPERT)
+        a = Noter(evaluation=EV, critere="B1.C1.1", valeur="A").pack()
+        await t.service.handle(  # handled and stored; the server dies before answering
+            ChoiceEvent(origin=origine, request_id="avant-panne", payload=a, message=question.id)
+        )
+        port = t.port_connecteur
+    async with teams(tmp_path, port_connecteur=port) as t:  # the same Bot Connector
+        await asyncio.wait_for(_une_maj(t), 5)
+        [maj] = [c for c in t.faux.appels if c.methode == "maj"]
+        assert maj.cible == question.id and maj.conversation == conversation_de(EXPERT)
+        assert "B1.C1.2 —" in maj.texte
+    async with teams(tmp_path, port_connecteur=port) as t:  # sent, and noted: not again
+        await asyncio.sleep(0.3)
+        assert not [c for c in t.faux.appels if c.methode == "maj"]
+
+
+async def _une_maj(t: Teams) -> None:
+    while not any(c.methode == "maj" for c in t.faux.appels):
+        await asyncio.sleep(0.02)
+
+
 async def test_a_4000_character_comment_is_kept_whole(tmp_path: Path) -> None:
     async with teams(tmp_path) as t:
         question = await _commencer(t)
