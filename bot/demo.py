@@ -69,7 +69,7 @@ async def evaluation_de_demo(chat: WebChat) -> str:
             origin=origine, request_id="demo-creation", form="nouvelle", values=valeurs
         )
         replies = await service.handle(evenement)
-        await chat.delivery.deliver(origine, replies, WebAt(COORDINATRICE.id))
+        await chat.delivery.deliver(origine, replies, WebAt(COORDINATRICE.id), "demo-creation")
     return catalogue.DEMO_PRETE.format(
         evaluation=evaluation, reference=CANDIDAT["candidat_reference"],
         e1=EVALUATEURS[0].nom, e2=EVALUATEURS[1].nom, coordinateur=COORDINATRICE.nom,

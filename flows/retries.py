@@ -83,7 +83,8 @@ def remember(
     """
     requete = evenement.request_id
     gardees = [
-        r.model_copy(update={"fichier": False, "rejouer": True}) if r.fichier else r
+        # A double click keeps the request it repeats as it is: its file is its answer too.
+        r.model_copy(update={"fichier": False, "rejouer": True}) if r.fichier and not alias else r
         for r in recentes
         if r.requete != requete
     ]

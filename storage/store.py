@@ -38,7 +38,13 @@ from flows.store import Ecriture, ExportCandidat
 from storage import purge
 from storage.database import Database, Databases, get, items, put
 from storage.durable import MIGRATIONS, Migration
-from storage.errors import CorruptData, EvaluationExists, ReferenceChanged, UnknownEvaluation
+from storage.errors import (
+    CorruptData,
+    EvaluationExists,
+    ReferenceChanged,
+    StoreError,
+    UnknownEvaluation,
+)
 from storage.kinds import (
     ADRESSES,
     AUDIT,
@@ -324,7 +330,7 @@ class TinyDBStore:
         for chemin in sorted(chemins):
             try:
                 database = self.open(chemin, CONVERSATION)
-            except CorruptData:  # moved aside: the person is told at their next action
+            except StoreError:  # damaged, or of a newer version: told at the person's next action
                 continue
             etat = get(database.table(T_ETAT), T_ETAT)
             for requete, doc in items(database.table(T_REPLIQUES)):

@@ -21,6 +21,7 @@ from flows.messages import (
 from flows.notation import Noter
 from flows.service import Service
 from referentiel import CodeValeur
+from tests.faux_transport import At
 from tests.store_outils import T0
 
 EV = "ev-C042-1"
@@ -52,7 +53,7 @@ class Utilisateur:
     async def _handle(self, evenement: TextEvent | ChoiceEvent) -> str:
         self.replies = await self.service.handle(evenement)
         if self.livraison is not None:
-            await self.livraison.deliver(self.origine, self.replies, "ici", evenement.request_id)
+            await self.livraison.deliver(self.origine, self.replies, At(), evenement.request_id)
         return self.lu()
 
     def _id(self) -> str:

@@ -18,7 +18,7 @@ from flows.rapprochement import Consolider, Rapprocher
 from flows.service import Service
 from referentiel import CodeValeur, default
 from storage import MemoryStore
-from tests.faux_transport import FakeTransport
+from tests.faux_transport import At, FakeTransport
 from tests.harnais import Horloge, Utilisateur
 
 A, ECA, NA, NO = CodeValeur.A, CodeValeur.ECA, CodeValeur.NA, CodeValeur.NO
@@ -51,7 +51,9 @@ def _recus(transport: FakeTransport, depuis: int = 0) -> list[tuple[str, str]]:
     return [(f"{e[0]}:{e[1]}", e[2]) for e in transport.envois[depuis:]]
 
 
-async def test_a_whole_evaluation_of_bloc_1_from_creation_to_the_posted_result() -> None:
+async def test_a_whole_evaluation_of_bloc_1_from_creation_to_the_posted_result(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     service = Service(MemoryStore(), default(), Horloge(), coordinateurs=("u-coord",))
     transport = FakeTransport(prives={"resultats-cqp"})
     livraison: Delivery[Any] = Delivery(transport, service, frozenset({"u-coord"}))
@@ -69,7 +71,7 @@ async def test_a_whole_evaluation_of_bloc_1_from_creation_to_the_posted_result()
         FormEvent(origin=origine, request_id="new-1", form="nouvelle", values=valeurs)
     )
     assert _destinataires(replies) == ["user:u-expert", "user:u-interne"]
-    await livraison.deliver(origine, replies, "ici", "new-1")
+    await livraison.deliver(origine, replies, At(), "new-1")
     invites = {q for q, _ in _recus(transport) if not q.startswith("answer")}
     assert invites == {"direct:u-expert", "direct:u-interne"}  # each in their own DM
 
@@ -192,3 +194,4 @@ async def test_a_whole_evaluation_of_bloc_1_from_creation_to_the_posted_result()
     dossier_rouvert = await service.store.dossier(EV)
     assert dossier_rouvert is not None and dossier_rouvert.accords_actifs == ()
     assert len(dossier_rouvert.accords) == 3  # still in the history
+    assert not [r for r in caplog.records if r.name == "bot.delivery"]  # every send went out

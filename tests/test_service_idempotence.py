@@ -10,13 +10,16 @@ import zlib
 import pytest
 from pydantic import TypeAdapter
 
+from bot.delivery import Delivery
+from flows.designation import Commande
 from flows.evaluation import EtatConversation, Reponse, Soumission
-from flows.messages import ChoiceEvent, FormEvent, Origin, Reply, TextEvent
+from flows.messages import ChoiceEvent, Choices, FormEvent, Origin, Reply, TextEvent
 from flows.notation import Aller, Noter
 from flows.retries import MAX_REQUETES_MEMORISEES
 from flows.service import Service
 from referentiel import CodeValeur, default
 from storage import MemoryStore
+from tests.faux_transport import At, FakeTransport
 from tests.harnais import Horloge, Utilisateur
 from tests.store_outils import T0, evaluation
 
@@ -227,3 +230,52 @@ async def test_a_click_made_before_one_already_taken_changes_nothing(service: Se
     assert await _valeurs(service) == ["NO"]
     await _clic(service, "clic-eca", CodeValeur.ECA, fait=1700000001.0)  # made later: taken
     assert await _valeurs(service) == ["ECA"]
+
+
+def _bouton(replies: tuple[Reply, ...], libelle: str) -> str:
+    return next(
+        b.payload
+        for r in replies
+        for bloc in r.message.blocks
+        if isinstance(bloc, Choices)
+        for b in bloc.buttons
+        if b.label == libelle
+    )
+
+
+async def test_passer_on_the_next_card_is_another_click_not_a_double_one(
+    service: Service,
+) -> None:
+    """The card is updated in place under the same message: « Passer » shown for the next
+    critère names it, so two « Passer » in a row skip two critères."""
+    expert = Origin(channel="web", conversation="dm-u-expert", user="u-expert")
+
+    async def cliquer(requete: str, payload: str) -> tuple[Reply, ...]:
+        return await service.handle(
+            ChoiceEvent(origin=expert, request_id=requete, payload=payload, message="carte-1")
+        )
+
+    carte = await cliquer("nav-0", Aller(evaluation=EV, action="reprendre").pack())
+    carte = await cliquer("nav-1", _bouton(carte, "Passer"))
+    assert any(f"{CRITERES[1]} —" in r.message.summary for r in carte)
+    carte = await cliquer("nav-2", _bouton(carte, "Passer"))
+    assert any(f"{CRITERES[2]} —" in r.message.summary for r in carte)
+
+
+async def test_a_double_click_on_an_export_button_sends_the_file_once(service: Service) -> None:
+    """A file is the answer of the first click: the second, the same request, sends nothing."""
+    for qui in ("u-expert", "u-interne"):  # the export is for grids both submitted
+        for critere in CRITERES:
+            note = Reponse(critere=critere, evaluateur=qui, valeur=CodeValeur.A, horodatage=T0)
+            await service.store.enregistrer(EV, note, par=qui)
+        await service.store.enregistrer(EV, Soumission(evaluateur=qui, horodatage=T0), par=qui)
+    transport = FakeTransport()
+    livraison: Delivery[At] = Delivery(transport, service, frozenset())
+    coordinateur = Origin(channel="web", conversation="dm-u-coord", user="u-coord")
+    export = Commande(nom="export", evaluation=EV).pack()
+    for requete in ("exp-clic-1", "exp-clic-2"):
+        replies = await service.handle(
+            ChoiceEvent(origin=coordinateur, request_id=requete, payload=export, message="liste")
+        )
+        await livraison.deliver(coordinateur, replies, At(), requete)
+    assert [e[0] for e in transport.envois] == ["upload"]

@@ -167,6 +167,7 @@ class SlackChannel:
         conteneur = body.get("container") or {}
         canal = conteneur.get("channel_id") or (body.get("channel") or {}).get("id") or "accueil"
         message_ts = conteneur.get("message_ts")
+        clique = message_ts or conteneur.get("view_id")  # a message, or the App Home's view
         payload = str(action.get("value") or "")[:200]
         origine = Origin(channel=CHANNEL, conversation=canal, user=utilisateur)
         ephemere = bool(conteneur.get("is_ephemeral"))
@@ -176,7 +177,7 @@ class SlackChannel:
         replies = await self.service.handle(
             ChoiceEvent(
                 origin=origine, request_id=requete, payload=payload or "-",
-                message=message_ts, clicked_at=_date(action.get("action_ts")),
+                message=clique, clicked_at=_date(action.get("action_ts")),
             )
         )  # fmt: skip
         await ack()
@@ -307,11 +308,18 @@ class SlackChannel:
             etat = next(r for r in suivi if not r.aparte)
             blocs.extend(blockkit.blocks(etat.message, "suivi-"))
         vue = {"type": "home", "blocks": blocs[:100]}
-        self._send_after(
-            self.transport.call(self.client.views_publish, user_id=utilisateur, view=vue)
-        )
+        self._send_after(self._publish_home(origine, vue, avis, requete))
+
+    async def _publish_home(
+        self, origine: Origin, vue: dict[str, Any], avis: list[Reply], requete: str
+    ) -> None:
+        """The Home published, the notices sent to the DM; then both requests noted as
+        answered, so that a restart sends none of it again."""
+        await self.transport.call(self.client.views_publish, user_id=origine.user, view=vue)
         if avis:
-            self._send_after(self.delivery.deliver(origine, avis, SlackAt(origine), requete))
+            await self.delivery.deliver(origine, avis, SlackAt(origine), requete)
+        for answered in (requete, f"{requete}-statut"[:200]):
+            await self.service.outbox.sent(origine, answered)
 
     # --- sending -------------------------------------------------------------------------
 

@@ -92,6 +92,7 @@ class TeamsChannel:
         self.files = Files(self.addresses, depot_local)
         self.transport = TeamsTransport(settings, service.store, self.addresses, self.files)
         self.delivery = Delivery(self.transport, service, settings.coordinateurs | settings.admins)
+        self._reprise: asyncio.Task[None] | None = None
 
     def mount(self, app: web.Application) -> None:
         app.router.add_post("/api/messages", self.endpoint)

@@ -70,7 +70,8 @@ class Aller(Payload):
 
     From the review: ``competence`` opens a compétence's critères and précisions,
     ``modifier`` a critère, ``precisions`` a compétence's précisions — ``critere``
-    then holds the compétence's id.
+    then holds the compétence's id. On ``retour`` and ``passer`` it names where the button
+    was shown, so that the same move on the next card is another click (``flows.clics``).
     """
 
     PREFIX = "g"

@@ -68,7 +68,7 @@ def question(ctx: Ctx) -> Reply:
             )
         )
     )
-    blocs.append(navigation(ev, ("retour", "passer", "revue", "pause")))
+    blocs.append(navigation(ev, ("retour", "passer", "revue", "pause"), critere.id))
     return Reply(message=Message(summary=fixe.resume, blocks=tuple(blocs)))
 
 
@@ -189,14 +189,22 @@ _LIBELLES = {
 }
 
 
+_NOMMEES = frozenset({"retour", "passer"})
+"""Moves whose payload names where they were shown (``Aller.critere``): « Passer » clicked on
+the next critère's card is not the same click as on this one's (``flows.clics``)."""
+
+
 @functools.lru_cache(maxsize=4096)
-def navigation(evaluation: str, actions: tuple[str, ...]) -> Choices:
-    """The navigation buttons of an evaluation's messages (frozen, so shared between them)."""
+def navigation(evaluation: str, actions: tuple[str, ...], ou: str = "-") -> Choices:
+    """The navigation buttons of an evaluation's messages (frozen, so shared between them);
+    ``ou``: the critère (or compétence) they are shown for."""
     return Choices(
         buttons=tuple(
             Button(
                 label=_LIBELLES[a],
-                payload=Aller(evaluation=evaluation, action=a).pack(),
+                payload=Aller(
+                    evaluation=evaluation, action=a, critere=ou if a in _NOMMEES else "-"
+                ).pack(),
                 style="primary" if a == "soumettre" else None,
             )
             for a in actions
@@ -237,7 +245,7 @@ def demande_commentaire(evaluation: str, critere: str, valeur: CodeValeur) -> Re
             blocks=(
                 Paragraph(text=texte),
                 *_saisie(evaluation, txt.NOTE_CHAMP_COMMENTAIRE, False),
-                navigation(evaluation, ("passer", "retour")),
+                navigation(evaluation, ("passer", "retour"), critere),
             ),
         )
     )
@@ -262,7 +270,7 @@ def demande_precisions(ctx: Ctx, competence: Competence) -> Reply:
             blocks=(
                 *paragraphs(texte)[:10],
                 *saisie,
-                navigation(ctx.etat.evaluation, actions),
+                navigation(ctx.etat.evaluation, actions, competence.id),
             ),
         )
     )

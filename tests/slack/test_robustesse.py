@@ -37,10 +37,14 @@ MESSAGE = {"channel": DM, "ts": "1700000000.000001", "blocks": []}
 
 
 async def _creer(s: Slack) -> None:
+    """The coordinateur's creation, handled and delivered as the channel does (the
+    invitations in the évaluateurs' DMs)."""
     origine = Origin(channel="slack", conversation=f"D{COORD}", user=COORD)
-    await s.service.handle(
+    replies = await s.service.handle(
         FormEvent(origin=origine, request_id="creation", form="nouvelle", values=VALEURS)
     )
+    assert s.canal is not None
+    await s.canal.delivery.deliver(origine, replies, SlackAt(origine), "creation")
 
 
 async def _commencer(s: Slack) -> None:
@@ -805,3 +809,19 @@ async def test_a_justification_typed_in_the_discussion_thread_is_taken(tmp_path:
         ignores = [a for a in s.faux.appels[avant:] if "On en parle" in str(a.args)]
         assert not [a for a in s.faux.appels if "Je n'attends pas de texte" in str(a.args)]
         assert ignores == []
+
+
+async def test_the_app_home_is_not_posted_to_the_dm_after_a_restart(tmp_path: Path) -> None:
+    """What the Home shows is answered once it is published: a restart resends none of it
+    (found in review: the list reappeared in the DM after each restart)."""
+    async with slack(tmp_path) as s:
+        await _creer(s)
+        await s.evenement(
+            {"type": "app_home_opened", "user": EXPERT, "tab": "home", "channel": DM,
+             "event_ts": "1700000300.1"}
+        )  # fmt: skip
+        await s.attendre(lambda: bool(s.faux.de("views.publish")))
+        await _pause()
+    async with slack(tmp_path) as s:
+        await _pause()
+        assert not [m for m in s.messages_a(DM) if "C042" in textes_de(m)]

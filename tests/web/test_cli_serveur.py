@@ -135,6 +135,33 @@ async def test_the_demo_workspace_is_kept_across_restarts_and_reset_starts_over(
     assert await demarrer(reset=True) == ["ev-DEMO-001-B1"]  # started over
 
 
+async def test_the_demo_shows_each_invitation_once_when_the_server_starts(
+    tmp_path: Path,
+) -> None:
+    """The demo's creation is delivered, and noted as such, before the server starts: its
+    start-up sends nothing again (found in review: every message of the demo came twice)."""
+    from aiohttp import web
+
+    from bot.demo import COORDINATRICE, EVALUATEURS
+
+    preparer_dossier(tmp_path, tmp_path / "utilisateurs.yaml", reset=False)
+    annuaire = Annuaire.lire(tmp_path / "utilisateurs.yaml")
+    store = await open_store(tmp_path)
+    app = create_app(service_for(store, annuaire), annuaire, tmp_path, local=True)
+    chat = app[CHAT]
+    await evaluation_de_demo(chat)
+    personnes = (COORDINATRICE, *EVALUATEURS)
+    avant = {p.id: len(chat.hub.fils(p.id)["prive"]) for p in personnes}
+    runner = web.AppRunner(app)
+    await runner.setup()  # the start-up: what a crash kept back would be sent now
+    try:
+        assert {p.id: len(chat.hub.fils(p.id)["prive"]) for p in personnes} == avant
+        assert all(n == 1 for n in avant.values())
+    finally:
+        await runner.cleanup()
+        await store.fermer()
+
+
 @pytest.mark.parametrize(
     ("variables", "attendu"),
     [
