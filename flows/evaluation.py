@@ -316,6 +316,18 @@ class Dossier(_Record):
         """Visas that still stand (given after the last re-opening)."""
         return tuple(v for v in self.visas if self._depuis_reouverture(v.horodatage))
 
+    @property
+    def soumise_par_les_deux(self) -> bool:
+        """Whether both évaluateurs have a submitted grid (the blind rule is lifted)."""
+        evaluateurs = {e.utilisateur for e in self.evaluation.evaluateurs}
+        return evaluateurs <= {s.evaluateur for s in self.soumissions_actives}
+
+    @property
+    def visee_par_les_deux(self) -> bool:
+        """Whether both évaluateurs have given their visa (since the last re-opening)."""
+        evaluateurs = {e.utilisateur for e in self.evaluation.evaluateurs}
+        return evaluateurs <= {v.evaluateur for v in self.visas_actifs}
+
 
 def horodatage_de(document: dict[str, Any]) -> datetime:
     """The timestamp of a stored record, as a datetime."""

@@ -106,18 +106,6 @@ def said(texte: str) -> tuple[Reply, ...]:
     return (say(texte),)
 
 
-def submitted_by_both(dossier: Dossier) -> bool:
-    """Whether both évaluateurs have a submitted grid (the blind rule is lifted)."""
-    evaluateurs = {e.utilisateur for e in dossier.evaluation.evaluateurs}
-    return evaluateurs <= {s.evaluateur for s in dossier.soumissions_actives}
-
-
-def signed_by_both(dossier: Dossier) -> bool:
-    """Whether both évaluateurs have given their visa (since the last re-opening)."""
-    evaluateurs = {e.utilisateur for e in dossier.evaluation.evaluateurs}
-    return evaluateurs <= {v.evaluateur for v in dossier.visas_actifs}
-
-
 async def designate(
     ctx: Context,
     commande: CommandEvent,

@@ -26,7 +26,7 @@ from flows.messages import (
 from flows.payloads import (
     Payload,
 )
-from flows.usecases import Context, Refused, record, said, signed_by_both, submitted_by_both
+from flows.usecases import Context, Refused, record, said
 from referentiel import Bloc, CodeValeur
 
 
@@ -35,7 +35,7 @@ async def _reconcilable(ctx: Context, evaluation_id: str, utilisateur: str) -> t
     dossier = await ctx.store.dossier(evaluation_id)
     if dossier is None or not autorise(dossier.evaluation, utilisateur, Action.RAPPROCHER):
         raise Refused(said(txt.RAP_INTERDIT))
-    if not submitted_by_both(dossier):
+    if not dossier.soumise_par_les_deux:
         raise Refused(said(txt.RAP_PAS_ENCORE))  # the blind rule: nothing of the other grid
     bloc = ctx.referentiel.bloc(dossier.evaluation.bloc)
     assert bloc is not None
@@ -58,7 +58,7 @@ async def on_choice(
             if charge.action == "voir":
                 return (visas.proposition_consolidee(dossier, bloc, utilisateur),)
             resultat = visas.viser(dossier, bloc, utilisateur, maintenant)
-        elif signed_by_both(dossier):
+        elif dossier.visee_par_les_deux:
             return said(txt.RAP_VISE)  # final until a coordinateur re-opens it
         elif charge.action == "liste":
             return (rapprochement.liste(dossier, bloc, utilisateur),)
@@ -107,7 +107,7 @@ async def justify(ctx: Context, texte: TextEvent, conversation: Conversation) ->
         except Refused as refus:
             conversation.justification = None
             return refus.replies
-        if signed_by_both(dossier) or not rapprochement.permis(
+        if dossier.visee_par_les_deux or not rapprochement.permis(
             dossier, attente.critere, "proposer"
         ):
             conversation.justification = None

@@ -13,7 +13,7 @@ from flows.comparaison import comparer
 from flows.conversation import Conversation
 from flows.evaluation import Dossier
 from flows.messages import CommandEvent, Fichier, Message, Paragraph, Reply
-from flows.usecases import Context, designate, said, signed_by_both, submitted_by_both
+from flows.usecases import Context, designate, said
 
 
 async def resultat(ctx: Context, commande: CommandEvent, _: Conversation) -> tuple[Reply, ...]:
@@ -24,9 +24,9 @@ async def resultat(ctx: Context, commande: CommandEvent, _: Conversation) -> tup
         return dossier
     bloc = ctx.referentiel.bloc(dossier.evaluation.bloc)
     assert bloc is not None
-    if signed_by_both(dossier):
+    if dossier.visee_par_les_deux:
         return (Reply(message=visas.message_resultat(dossier, bloc)),)
-    if submitted_by_both(dossier):
+    if dossier.soumise_par_les_deux:
         return (visas.proposition_consolidee(dossier, bloc, commande.origin.user),)
     if autorise(dossier.evaluation, commande.origin.user, Action.SUIVRE, ctx.admins):
         return (*said(txt.RES_PAS_ENCORE), suivi.statut(dossier, ctx.referentiel))
@@ -39,7 +39,7 @@ async def export(ctx: Context, commande: CommandEvent, _: Conversation) -> tuple
     dossier = await designate(ctx, commande, Action.EXPORTER, txt.EXP_INTERDIT)
     if not isinstance(dossier, Dossier):
         return dossier
-    if not submitted_by_both(dossier):
+    if not dossier.soumise_par_les_deux:
         return said(txt.EXP_PAS_ENCORE)  # the blind rule holds for coordinateurs too
     reference = dossier.evaluation.candidat.reference
     export = await ctx.store.exporter_candidat(reference, par=utilisateur)
@@ -55,7 +55,7 @@ async def export(ctx: Context, commande: CommandEvent, _: Conversation) -> tuple
     donnees["dossiers"] = [sortie for _, sortie in exportables]
     for d, sortie in exportables:
         bloc = ctx.referentiel.bloc(d.evaluation.bloc)
-        if not submitted_by_both(d):
+        if not d.soumise_par_les_deux:
             # Another bloc still being scored: its grids stay blind, counts only.
             for table in ("reponses", "precisions", "propositions", "accords"):
                 sortie[table] = len(sortie[table])

@@ -34,7 +34,7 @@ from flows.payloads import (
     Envoyer,
     Payload,
 )
-from flows.usecases import Context, record, said, submitted_by_both
+from flows.usecases import Context, record, said
 
 
 async def on_choice(
@@ -107,7 +107,7 @@ async def _when_both_submitted(ctx: Context, evaluation_id: str) -> tuple[Reply,
     """When the second grid is submitted: the comparison and the agenda, to both évaluateurs."""
     dossier = await ctx.store.dossier(evaluation_id)
     assert dossier is not None
-    if not submitted_by_both(dossier):
+    if not dossier.soumise_par_les_deux:
         return ()
     evaluateurs = [e.utilisateur for e in dossier.evaluation.evaluateurs]
     bloc = ctx.referentiel.bloc(dossier.evaluation.bloc)
