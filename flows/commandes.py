@@ -35,6 +35,7 @@ COMMANDES = (
     "aide",
     "critere",
     "bloc",
+    "candidat",
     "entretien",
     "export",
     "mes-evaluations",

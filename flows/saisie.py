@@ -42,6 +42,7 @@ FORMES: dict[str, re.Pattern[str]] = {
         "resultat": _EVALUATION,
         "export": _EVALUATION,
         "rouvrir": _EVALUATION + r"\s+\S.*",
+        "candidat": _EVALUATION,
     }.items()
 }
 """For each command, the shape of its arguments that makes a typed line that command even

@@ -12,6 +12,7 @@ CMD_AIDE: Final = (
     "• critere <code ou mots> : retrouver un critère (ex. « critere accueil », « critere B1.C2.3 »)\n"
     "• bloc <B1 à B4> : un bloc, ses compétences et ses modalités\n"
     "• mes-evaluations : vos évaluations, pour commencer ou reprendre une grille\n"
+    "• candidat <référence ou nom> : les 4 blocs d'un candidat, où en est chacun, la proposition de CQP\n"
     "• nouvelle : créer une évaluation (coordinateurs)\n"
     "• entretien <évaluation> : enregistrer un entretien observé (évaluateurs)\n"
     "• statut <évaluation> : où en sont les deux grilles, en nombres (coordinateurs)\n"
@@ -156,3 +157,32 @@ SRV_JUSTIFICATION_ABANDONNEE: Final = (
     "La proposition {valeur} pour {critere} attendait sa justification : vous êtes passé à "
     "autre chose, elle est abandonnée et rien n'a été enregistré."
 )
+
+# --- a candidate across the 4 blocs (``candidat``) --------------------------------------
+CAND_USAGE: Final = "Précisez le candidat : sa référence ou son nom, par exemple « candidat C042 »."
+CAND_AUCUN: Final = (
+    "Aucun candidat ne correspond à « {texte} » parmi ceux dont vous suivez ou notez une "
+    "évaluation."
+)
+CAND_PLUSIEURS: Final = (
+    "Plusieurs candidats correspondent à « {texte} » : {liste}. Précisez la référence."
+)
+CAND_TITRE: Final = "Candidat {reference} — {nom}"
+CAND_LIGNE_BLOC: Final = "{bloc} · {titre}"
+CAND_NON_COMMENCE: Final = "non commencé"
+CAND_PAS_LA_VOTRE: Final = "pas une évaluation que vous notez"
+CAND_VOUS: Final = "vous"
+CAND_SOUMISE: Final = ", soumise"
+CAND_GRILLE: Final = "{nom} {faites}/{total}{soumise}"
+CAND_NOTATION: Final = "notation : {grilles}"
+CAND_RAPPROCHEMENT: Final = "rapprochement : {n} désaccord(s) à traiter"
+CAND_PROPOSITION: Final = "proposition : {proposition}, visas {visas}/2"
+CAND_VISEE: Final = "visée par les deux évaluateurs : {proposition}"
+CAND_CQP_PROPOSE: Final = (
+    "CQP proposé : les 4 blocs sont proposés validés, les deux visas donnés (le jury décide)."
+)
+CAND_CQP_PARTIEL: Final = (
+    "Validation partielle proposée — blocs proposés validés : {acquis} ; restent : {restent} "
+    "(le jury décide)."
+)
+CAND_AUCUN_BLOC: Final = "aucun"

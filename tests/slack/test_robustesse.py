@@ -825,3 +825,22 @@ async def test_the_app_home_is_not_posted_to_the_dm_after_a_restart(tmp_path: Pa
     async with slack(tmp_path) as s:
         await _pause()
         assert not [m for m in s.messages_a(DM) if "C042" in textes_de(m)]
+
+
+async def test_a_candidate_is_looked_up_by_name_in_an_ephemeral_answer(tmp_path: Path) -> None:
+    """« /cqp candidat » in a channel: the answer, with the candidate's name, for the
+    coordinateur only (ephemeral); for an outsider, nothing about the candidate."""
+    async with slack(tmp_path) as s:
+        await _creer(s)
+        await s.commande(COORD, "candidat jeanne martn", canal="C0GENERAL")
+        await s.attendre(lambda: any(a.methode.startswith("response_url") for a in s.faux.appels))
+        [reponse] = [a.args for a in s.faux.appels if a.methode.startswith("response_url")]
+        assert reponse["response_type"] == "ephemeral"
+        assert "Candidat C042 — Jeanne Martin" in textes_de(reponse)
+        assert "B1 · " in textes_de(reponse) and "non commencé" in textes_de(reponse)
+        await s.commande(INTRUS, "candidat C042", canal="C0GENERAL")
+        await s.attendre(
+            lambda: len([a for a in s.faux.appels if a.methode.startswith("response_url")]) == 2
+        )
+        refus = [a.args for a in s.faux.appels if a.methode.startswith("response_url")][-1]
+        assert "Aucun candidat" in textes_de(refus) and "Jeanne" not in textes_de(refus)

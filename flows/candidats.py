@@ -1,0 +1,146 @@
+"""A candidate across the 4 blocs: where each bloc stands, and the CQP proposal.
+
+Each bloc is validated separately; the CQP is proposed only when the four are proposed
+validé, both visas given — otherwise the blocs acquired and what remains are listed. The
+bot proposes, the jury decides: every line says so.
+
+Pure message builders, as :mod:`flows.suivi`: the use case (``flows.usecases.candidates``)
+finds the candidate among the evaluations the reader may see, and which of them they follow
+(coordinateurs: both grids' counts) or score (an évaluateur: their own grid only, until both
+are submitted — the blind rule).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from flows import catalogue as txt
+from flows.comparaison import comparer
+from flows.consolidation import Proposition, consolider, proposition_cqp
+from flows.evaluation import Candidat, Dossier
+from flows.messages import (
+    MAX_HEADING,
+    Fields,
+    Heading,
+    Message,
+    Paragraph,
+    Reply,
+    fold,
+    say,
+    shorten,
+)
+from referentiel import Bloc, Referentiel
+
+MAX_CANDIDATS_PROPOSES = 5
+SEUIL_NOM = 80
+"""How close (rapidfuzz's WRatio, 0–100) a name must be to be taken for the one typed."""
+
+
+@dataclass(frozen=True)
+class Vue:
+    """An evaluation as its reader may see it."""
+
+    dossier: Dossier
+    suit: bool
+    """The reader follows it (a coordinateur, an admin): both grids' counts."""
+
+
+def trouver(texte: str, candidats: Sequence[Candidat]) -> list[Candidat]:
+    """The candidates ``texte`` names: its reference exactly, else the names closest to it,
+    typos and accents forgiven, best first (one alone when it is clearly the closest)."""
+    cherche = fold(texte.strip())
+    exacts = [c for c in candidats if fold(c.reference) == cherche]
+    if exacts:
+        return exacts[:1]
+    choix = {c.reference: fold(c.nom) for c in candidats}
+    proches = process.extract(
+        cherche, choix, scorer=fuzz.WRatio, limit=MAX_CANDIDATS_PROPOSES, score_cutoff=SEUIL_NOM
+    )
+    par_reference = {c.reference: c for c in candidats}
+    meilleurs = [par_reference[str(cle)] for _, score, cle in proches]
+    if len(proches) > 1 and proches[0][1] - proches[1][1] >= 10:
+        return meilleurs[:1]  # one clearly closer than the others
+    return meilleurs
+
+
+def _etat(vue: Vue, bloc: Bloc, lecteur: str) -> tuple[str, bool]:
+    """What a bloc's row reads, and whether it is proposed validé with both visas."""
+    dossier = vue.dossier
+    total = len(bloc.criteres)
+    if not dossier.soumise_par_les_deux:
+        grilles = []
+        for evaluateur in dossier.evaluation.evaluateurs:
+            if not vue.suit and evaluateur.utilisateur != lecteur:
+                continue  # the other's progress stays theirs until both are submitted
+            faites = sum(1 for r in dossier.reponses if r.evaluateur == evaluateur.utilisateur)
+            soumise = any(
+                s.evaluateur == evaluateur.utilisateur for s in dossier.soumissions_actives
+            )
+            nom = txt.CAND_VOUS if evaluateur.utilisateur == lecteur else evaluateur.nom
+            grilles.append(
+                txt.CAND_GRILLE.format(
+                    nom=shorten(nom, 60), faites=faites, total=total,
+                    soumise=txt.CAND_SOUMISE if soumise else "",
+                )
+            )  # fmt: skip
+        return txt.CAND_NOTATION.format(grilles=" ; ".join(grilles)), False
+    consolidation = consolider(comparer(dossier, bloc), dossier, bloc)
+    libelle = txt.CONS_PROPOSITIONS[consolidation.proposition.value]
+    if dossier.visee_par_les_deux:
+        acquis = consolidation.proposition is Proposition.VALIDE
+        return txt.CAND_VISEE.format(proposition=libelle), acquis
+    a_traiter = len(consolidation.desaccords_persistants)
+    visas = len({v.evaluateur for v in dossier.visas_actifs})
+    if a_traiter and not visas:
+        return txt.CAND_RAPPROCHEMENT.format(n=a_traiter), False
+    return txt.CAND_PROPOSITION.format(proposition=libelle, visas=visas), False
+
+
+def vue_candidat(
+    candidat: Candidat, vues: Mapping[str, Vue], lecteur: str, referentiel: Referentiel,
+    coordinateur: bool,
+) -> Reply:  # fmt: skip
+    """The 4 blocs of a candidate, by bloc id (the latest evaluation the reader may see of
+    each), and — for a coordinateur — the CQP proposal."""
+    lignes, acquis = [], []
+    for bloc in referentiel.blocs:
+        vue = vues.get(bloc.id)
+        if vue is None:
+            etat = txt.CAND_NON_COMMENCE if coordinateur else txt.CAND_PAS_LA_VOTRE
+            lignes.append((txt.CAND_LIGNE_BLOC.format(bloc=bloc.id, titre=bloc.titre), etat))
+            continue
+        etat, valide = _etat(vue, bloc, lecteur)
+        if valide:
+            acquis.append(bloc.id)
+        ligne = txt.CAND_LIGNE_BLOC.format(bloc=bloc.id, titre=bloc.titre)
+        lignes.append((shorten(ligne, 100), f"{etat} ({vue.dossier.evaluation.id})"))
+    titre = txt.CAND_TITRE.format(reference=candidat.reference, nom=candidat.nom)
+    blocs: list[Heading | Fields | Paragraph] = [
+        Heading(text=shorten(titre, MAX_HEADING)),
+        Fields(items=tuple((shorten(a, 100), shorten(b, 300)) for a, b in lignes)),
+    ]
+    if coordinateur:
+        tous = [b.id for b in referentiel.blocs]
+        propositions = dict.fromkeys(acquis, Proposition.VALIDE)
+        if proposition_cqp(propositions, tous):
+            blocs.append(Paragraph(text=txt.CAND_CQP_PROPOSE))
+        else:
+            restent = [b for b in tous if b not in acquis]
+            blocs.append(
+                Paragraph(
+                    text=txt.CAND_CQP_PARTIEL.format(
+                        acquis=", ".join(acquis) or txt.CAND_AUCUN_BLOC,
+                        restent=", ".join(restent),
+                    )
+                )
+            )
+    return Reply(message=Message(summary=titre, blocks=tuple(blocs)))
+
+
+def plusieurs(texte: str, candidats: Sequence[Candidat]) -> Reply:
+    """Several candidates match: their references and names, to type the one meant."""
+    liste = ", ".join(f"{c.reference} ({c.nom})" for c in candidats)
+    return say(txt.CAND_PLUSIEURS.format(texte=shorten(texte, 80), liste=liste))

@@ -1,0 +1,39 @@
+"""A candidate across the 4 blocs: ``candidat <référence ou nom>``, for the people who follow
+or score one of their evaluations — nobody else learns that the candidate exists."""
+
+from __future__ import annotations
+
+from flows import candidats
+from flows import catalogue as txt
+from flows.autorisation import Action, autorise
+from flows.conversation import Conversation
+from flows.messages import CommandEvent, Reply, shorten
+from flows.usecases import Context, said
+
+
+async def candidat(ctx: Context, commande: CommandEvent, _: Conversation) -> tuple[Reply, ...]:
+    """The candidate ``commande`` names, among those of the evaluations the reader may see."""
+    texte, lecteur = commande.args.strip(), commande.origin.user
+    if not texte:
+        return said(txt.CAND_USAGE)
+    evaluations = await ctx.store.evaluations()
+    visibles = sorted(
+        (ev for ev in evaluations if autorise(ev, lecteur, Action.VOIR, ctx.admins)),
+        key=lambda ev: ev.horodatage,
+    )
+    connus = {ev.candidat.reference: ev.candidat for ev in visibles}  # the latest name kept
+    trouves = candidats.trouver(texte, list(connus.values()))
+    if not trouves:
+        return said(txt.CAND_AUCUN.format(texte=shorten(texte, 80)))
+    if len(trouves) > 1:
+        return (candidats.plusieurs(texte, trouves),)
+    [trouve] = trouves
+    vues: dict[str, candidats.Vue] = {}
+    for ev in visibles:  # oldest first: a bloc's latest evaluation is the one shown
+        if ev.candidat.reference == trouve.reference:
+            dossier = await ctx.store.dossier(ev.id)
+            if dossier is not None:
+                suit = autorise(ev, lecteur, Action.SUIVRE, ctx.admins)
+                vues[ev.bloc] = candidats.Vue(dossier, suit)
+    coordinateur = any(v.suit for v in vues.values())
+    return (candidats.vue_candidat(trouve, vues, lecteur, ctx.referentiel, coordinateur),)
