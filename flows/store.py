@@ -12,7 +12,7 @@ one does not replace it (an earlier click delivered late).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from enum import StrEnum
 from typing import Any, Protocol
@@ -20,6 +20,7 @@ from typing import Any, Protocol
 from pydantic import BaseModel, ConfigDict
 
 from flows.evaluation import Adresse, Dossier, Element, EtatConversation, Evaluation, Evenement
+from flows.inscription import FicheCandidat, SessionCertification
 
 
 class RefusStore(Exception):
@@ -174,6 +175,21 @@ class Store(Protocol):
 
     async def exporter_candidat(self, reference: str, *, par: str) -> ExportCandidat:
         """All data of a candidate; the export itself is recorded in the audit trail."""
+        ...
+
+    async def fiches(self) -> list[FicheCandidat]:
+        """Every enrolled candidate's record, by reference."""
+        ...
+
+    async def sessions(self) -> list[SessionCertification]:
+        """Every certification session, by name."""
+        ...
+
+    async def inscrire(
+        self, session: SessionCertification, fiches: Sequence[FicheCandidat], *, par: str
+    ) -> int:
+        """Store a session and enrol candidates in it (a record replaces the one of the same
+        reference); how many records were written. Audited."""
         ...
 
     async def purger_candidat(self, reference: str, *, par: str, pourquoi: str) -> int:

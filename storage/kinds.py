@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from flows.evaluation import ELEMENTS, Adresse, EtatConversation, Evaluation, Evenement
+from flows.inscription import FicheCandidat, SessionCertification
 from storage.database import Database, get, items
 from storage.durable import BadFormat
 
@@ -24,6 +25,8 @@ T_REPLIQUES = "repliques"
 T_ADRESSES = "adresses"
 T_PURGES = "purges"
 T_INDEX = "evaluations"
+T_FICHE = "fiche"
+T_SESSIONS = "sessions"
 
 Modeles = Mapping[str, type[BaseModel] | None]
 EVALUATION: Modeles = {
@@ -36,8 +39,10 @@ EVALUATION: Modeles = {
 HEADERS: Mapping[str, str] = {T_EVALUATION: "evaluation"}
 """The documents a stored file of a kind always holds: an evaluation's header (written with
 the file, never removed)."""
-INDEX: Modeles = {T_INDEX: Evaluation}
-"""A candidate's index: the headers of their evaluations."""
+INDEX: Modeles = {T_INDEX: Evaluation, T_FICHE: FicheCandidat}
+"""A candidate's index: the headers of their evaluations; their record, once enrolled."""
+SESSIONS: Modeles = {T_SESSIONS: SessionCertification}
+"""The certification sessions, by name."""
 CONVERSATION: Modeles = {T_ETAT: EtatConversation, T_REPLIQUES: None, T_REQUETES: None}
 """A person's conversation on a channel: the state, the replies kept for retries."""
 ADRESSES: Modeles = {T_ADRESSES: Adresse}

@@ -16,6 +16,7 @@ from pathlib import Path
 from storage.files import TEMP_SUFFIX
 
 AUDIT, ADRESSES, INDEX = "audit.json", "adresses.json", "candidat.json"
+SESSIONS = "sessions.json"
 CANDIDATS, EVALUATIONS, CONVERSATIONS = "candidats", "evaluations", "conversations"
 COPIES = (".bak-v", ".corrupt-")
 """What the names of copies contain: a backup before a migration, a file moved aside."""
@@ -45,6 +46,10 @@ class Layout:
     @property
     def adresses(self) -> Path:
         return self.root / ADRESSES
+
+    @property
+    def sessions(self) -> Path:
+        return self.root / SESSIONS
 
     def candidat_dir(self, reference: str) -> Path:
         return self.root / CANDIDATS / reference
@@ -115,7 +120,7 @@ def inventory(root: Path) -> Inventory:
     """Every file of the layout under ``root`` (the other files there are not the store's)."""
     inventaire = Inventory()
     for entree in _entrees(str(root)):
-        if entree.name.startswith((AUDIT, ADRESSES)):
+        if entree.name.startswith((AUDIT, ADRESSES, SESSIONS)):
             inventaire.file(entree, "racine")
     for candidat in _entrees(os.path.join(root, CANDIDATS), dossiers=True):
         ids = inventaire.evaluations.setdefault(candidat.name, [])

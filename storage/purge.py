@@ -43,6 +43,8 @@ def finish(store: TinyDBStore, reference: str, ids: list[str], evenement: Evenem
     """Do (or, after a crash, finish) the purge of ``reference`` recorded as pending."""
     dossier = store.layout.candidat_dir(reference)
     noms = {e.candidat.nom for i in ids if (e := store.index.get(i)) is not None}
+    if (fiche := store.inscrits.get(reference)) is not None:
+        noms |= {fiche.nom, fiche.nom_complet}
     for evaluation_id in [i for i in ids if i not in store.index and not store.in_memory]:
         chemin = store.layout.evaluation(reference, evaluation_id)  # not indexed: a crash
         if entete := get(store.open(chemin, EVALUATION).table(T_EVALUATION), "evaluation"):
@@ -64,6 +66,7 @@ def finish(store: TinyDBStore, reference: str, ids: list[str], evenement: Evenem
     store.audit_system(evenement, {reference: None})
     for evaluation_id in ids:
         store.index.pop(evaluation_id, None)
+    store.inscrits.pop(reference, None)
 
 
 def _erase_files(root: Path, dossier: Path, reference: str, noms: set[str]) -> None:

@@ -21,6 +21,7 @@ from typing import Any, Literal
 from filelock import FileLock, Timeout
 
 from flows.evaluation import Evaluation, Evenement
+from flows.inscription import FicheCandidat
 from storage import files, legacy, purge
 from storage.database import get, items
 from storage.durable import MIGRATIONS, SCHEMA, BadFormat, Migration, check_header, move_aside
@@ -31,7 +32,9 @@ from storage.kinds import (
     CONVERSATION,
     EVALUATION,
     INDEX,
+    SESSIONS,
     T_EVALUATION,
+    T_FICHE,
     T_INDEX,
     T_PURGES,
     Modeles,
@@ -96,7 +99,7 @@ async def open_store(
         _read_indexes(store, inventaire)
         for sorte, chemins in inventaire.databases.items():
             for chemin in chemins:
-                modeles = KINDS.get(sorte) or (AUDIT if chemin.endswith("audit.json") else ADRESSES)
+                modeles = KINDS.get(sorte) or _racine(chemin)
                 _check(store, chemin, modeles, verification)
     except BaseException:
         verrou.release()
@@ -104,12 +107,23 @@ async def open_store(
     return store
 
 
+def _racine(chemin: str) -> Modeles:
+    """What a file at the root of the directory holds, by its name."""
+    nom = os.path.basename(chemin)
+    if nom.startswith("sessions.json"):
+        return SESSIONS
+    return AUDIT if nom.startswith("audit.json") else ADRESSES
+
+
 def _read_indexes(store: TinyDBStore, inventaire: Inventory) -> None:
     """Every candidate's index into memory; an evaluation no index names is indexed now."""
     for reference, ids in sorted(inventaire.evaluations.items()):
         index = store.databases.get(store.layout.index(reference))
         presentes = set(ids)
-        for evaluation_id, entete in store.check(index, INDEX).get(T_INDEX, {}).items():
+        lus = store.check(index, INDEX)
+        if isinstance(fiche := lus.get(T_FICHE, {}).get(T_FICHE), FicheCandidat):
+            store.inscrits[reference] = fiche
+        for evaluation_id, entete in lus.get(T_INDEX, {}).items():
             chemin = store.layout.evaluation(reference, evaluation_id)
             if evaluation_id in presentes:
                 assert isinstance(entete, Evaluation)

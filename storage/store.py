@@ -15,7 +15,7 @@ rules of the real store. Files: ``storage.layout``; commits: ``storage.database`
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -34,6 +34,7 @@ from flows.evaluation import (
     Evenement,
     horodatage_de,
 )
+from flows.inscription import FicheCandidat, SessionCertification
 from flows.store import Ecriture, ExportCandidat
 from storage import purge
 from storage.database import Database, Databases, get, items, put
@@ -51,14 +52,17 @@ from storage.kinds import (
     CONVERSATION,
     EVALUATION,
     INDEX,
+    SESSIONS,
     T_ADRESSES,
     T_ETAT,
     T_EVALUATION,
     T_EVENEMENTS,
+    T_FICHE,
     T_INDEX,
     T_PURGES,
     T_REPLIQUES,
     T_REQUETES,
+    T_SESSIONS,
     Modeles,
     document,
     validate,
@@ -97,6 +101,8 @@ class TinyDBStore:
         )
         self.index: dict[str, Evaluation] = {}
         """Every evaluation's header, by id."""
+        self.inscrits: dict[str, FicheCandidat] = {}
+        """Every enrolled candidate's record, by reference (read at start-up with the index)."""
 
     # --- databases ------------------------------------------------------------------
 
@@ -367,6 +373,38 @@ class TinyDBStore:
         return ExportCandidat(
             reference=reference, dossiers=tuple(dossiers), historique=tuple(historique)
         )
+
+    async def fiches(self) -> list[FicheCandidat]:
+        return [self.inscrits[r] for r in sorted(self.inscrits)]
+
+    async def sessions(self) -> list[SessionCertification]:
+        table = self.open(self.layout.sessions, SESSIONS).table(T_SESSIONS)
+        return [SessionCertification.model_validate(d) for _, d in items(table)]
+
+    async def inscrire(
+        self, session: SessionCertification, fiches: Sequence[FicheCandidat], *, par: str
+    ) -> int:
+        """The session first, then each candidate's record in their own index file; a record
+        already stored as it is is not written again. Audited once, with the count."""
+        with self.open(self.layout.sessions, SESSIONS).writing() as db:
+            put(db.table(T_SESSIONS), session.nom, document(session))
+        ecrites = 0
+        for fiche in fiches:
+            ancienne = self.inscrits.get(fiche.reference)
+            if (
+                ancienne is not None
+                and ancienne.model_copy(update={"horodatage": fiche.horodatage}) == fiche
+            ):
+                continue
+            with self.open(self.layout.index(fiche.reference), INDEX).writing() as db:
+                put(db.table(T_FICHE), T_FICHE, document(fiche))
+            self.inscrits[fiche.reference] = fiche
+            ecrites += 1
+        self.audit_system(Evenement(
+            quand=self.clock(), qui=par, quoi="inscription", cle=session.nom,
+            nouveau={"candidats": len(fiches), "ecrits": ecrites},
+        ))  # fmt: skip
+        return ecrites
 
     async def purger_candidat(self, reference: str, *, par: str, pourquoi: str) -> int:
         return purge.purge(self, reference, par=par, pourquoi=pourquoi)

@@ -16,6 +16,7 @@ import pytest
 from pydantic import ValidationError
 
 from flows.evaluation import Adresse, EtatConversation, Precisions
+from flows.inscription import FicheCandidat, SessionCertification
 from flows.store import Ecriture
 from referentiel import CodeValeur
 from storage import MemoryStore, TinyDBStore, open_store
@@ -387,3 +388,22 @@ async def test_expired_request_ids_are_swept_so_the_table_stays_bounded(
     restants = {cle for cle, _ in items(database.table("requetes"))}
     assert not any(cle.startswith("vieux-") for cle in restants)
     assert {f"neuf-{i}" for i in range(3, 9)} <= restants
+
+
+async def test_a_session_and_its_candidates_are_kept_and_a_purge_forgets_them(
+    store: TinyDBStore,
+) -> None:
+    session = SessionCertification(nom="Session Lyon 2027", horodatage=T0)
+    tous = ("B1", "B2", "B3", "B4")
+    fiches = [
+        FicheCandidat(reference=r, nom=n, session=session.nom, blocs=tous, horodatage=T0)
+        for r, n in (("C101", "Bernard"), ("C102", "Bertrand"))
+    ]
+    assert await store.inscrire(session, fiches, par="u-coord") == 2
+    assert await store.inscrire(session, fiches, par="u-coord") == 0  # the same: not again
+    assert [f.reference for f in await store.fiches()] == ["C101", "C102"]
+    assert [s.nom for s in await store.sessions()] == ["Session Lyon 2027"]
+    assert await store.purger_candidat("C101", par="u-coord", pourquoi="RGPD") == 0
+    assert [f.reference for f in await store.fiches()] == ["C102"]
+    lignes = [e.quoi for e in await store.historique_systeme()]
+    assert lignes.count("inscription") == 2 and "purge_candidat" in lignes

@@ -16,6 +16,7 @@ import pytest
 
 from flows import catalogue
 from flows.evaluation import Adresse, EtatConversation, Evenement
+from flows.inscription import FicheCandidat, SessionCertification
 from flows.messages import CommandEvent, Origin
 from flows.service import Service
 from flows.store import Ecriture
@@ -563,3 +564,26 @@ def test_the_stored_file_is_readable_utf8_json(tmp_path: Path) -> None:
     document = json.loads(texte)
     assert document["schema"] == 2
     assert document["tables"]["evaluation"]["evaluation"]["candidat"]["nom"] == "Jeanne Martin"
+
+
+async def test_enrolled_candidates_are_read_back_at_start_up_and_purged_from_disk(
+    tmp_path: Path,
+) -> None:
+    store = await open_store(tmp_path)
+    session = SessionCertification(nom="Session Lyon 2027", horodatage=T0)
+    fiche = FicheCandidat(
+        reference="C101", nom="Bernard", prenom="Sophie", session=session.nom,
+        blocs=("B1",), formateur_referent="Marc Petit", horodatage=T0,
+    )  # fmt: skip
+    await store.inscrire(session, [fiche], par="u-coord")
+    await store.fermer()
+    store = await open_store(tmp_path)  # the index files read at start-up
+    assert await store.fiches() == [fiche]
+    await store.purger_candidat("C101", par="u-coord", pourquoi="RGPD")
+    await store.fermer()
+    for chemin in tmp_path.rglob("*"):
+        if chemin.is_file():
+            assert b"Bernard" not in chemin.read_bytes(), chemin
+    store = await open_store(tmp_path)
+    assert await store.fiches() == []
+    await store.fermer()

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 import click
 
+from bot.cli.candidats import candidats_group
 from bot.cli.donnees import donnees_group
 from bot.cli.french import FrenchGroup, error_message
 from bot.cli.referentiel import referentiel_group
@@ -29,6 +30,7 @@ def cli() -> None:
 
 cli.add_command(referentiel_group)
 cli.add_command(donnees_group)
+cli.add_command(candidats_group)
 cli.add_command(serve_command)
 cli.add_command(demo_command)
 cli.add_command(users_group)

@@ -10,6 +10,7 @@ what they are about, one module each, and all read as ``catalogue.NAME``:
 - ``stockage``: the store's refusals, ``cqp-bot donnees``;
 - ``notation``, ``creation``, ``preuves``, ``rapprochement``: the flows of an evaluation;
 - ``commandes``: the commands and the service;
+- ``sessions``: candidates and certification sessions, the import of a spreadsheet;
 - ``canaux``: the server, the web chat, Slack and Teams.
 
 Data of the référentiel (critère texts, roles, the scale) is not here: it lives
@@ -23,4 +24,5 @@ from flows.catalogue.notation import *  # noqa: F403
 from flows.catalogue.preuves import *  # noqa: F403
 from flows.catalogue.rapprochement import *  # noqa: F403
 from flows.catalogue.referentiel import *  # noqa: F403
+from flows.catalogue.sessions import *  # noqa: F403
 from flows.catalogue.stockage import *  # noqa: F403

@@ -1,0 +1,106 @@
+"""``cqp-bot candidats``: enrol the candidates of a spreadsheet in a certification session.
+
+``importer`` checks every line first (``flows.inscription``) and writes nothing if one is
+wrong: a coordinatrice fixes the file and runs it again, rather than finding half a session
+imported. ``--essai`` checks without writing.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+from pydantic import ValidationError
+from rich.console import Console
+
+from bot.cli import tableur
+from bot.cli.donnees import _run_on_store
+from bot.cli.french import FrenchGroup
+from flows import catalogue as txt
+from flows.inscription import SessionCertification, lire_lignes
+from referentiel import default as referentiel_par_defaut
+from storage import DiskStore
+
+MAX_PROBLEMES_AFFICHES = 50
+
+
+@click.group("candidats", cls=FrenchGroup, help=txt.INS_AIDE)
+@click.option(
+    "--dossier",
+    type=click.Path(path_type=Path, file_okay=False),
+    metavar="DOSSIER",
+    default=Path("data"),
+    envvar="CQP_DATA_DIR",
+    show_default=False,
+    help=txt.CLI_OPTION_DOSSIER,
+)
+@click.pass_context
+def candidats_group(ctx: click.Context, dossier: Path) -> None:
+    ctx.obj = dossier
+
+
+@candidats_group.command("importer", help=txt.INS_IMPORTER_AIDE)
+@click.argument(
+    "fichier", metavar="FICHIER", type=click.Path(path_type=Path, dir_okay=False, exists=True)
+)
+@click.option("--session", "nom_session", required=True, metavar="NOM", help=txt.INS_OPTION_SESSION)
+@click.option(
+    "--jury", metavar="AAAA-MM-JJ", type=click.DateTime(["%Y-%m-%d"]), help=txt.INS_OPTION_JURY
+)
+@click.option("--essai", is_flag=True, help=txt.INS_OPTION_ESSAI)
+@click.option("--par", default="cli", metavar="IDENTIFIANT", help=txt.CLI_OPTION_PAR)
+@click.pass_obj
+def importer(
+    dossier: Path, fichier: Path, nom_session: str, jury: datetime | None, essai: bool, par: str
+) -> None:
+    console = Console(highlight=False, soft_wrap=True)
+    try:
+        lignes, notes = tableur.lire(fichier)
+    except tableur.Illisible as exc:
+        console.print(str(exc), markup=False)
+        raise click.exceptions.Exit(2) from None
+    for note in notes:
+        console.print(note, markup=False)
+    maintenant = datetime.now(UTC)
+    try:
+        session = SessionCertification(
+            nom=nom_session, jury=jury.date() if jury else None, horodatage=maintenant
+        )
+    except ValidationError:
+        console.print(txt.INS_SESSION_INVALIDE, markup=False)
+        raise click.exceptions.Exit(2) from None
+    blocs = [b.id for b in referentiel_par_defaut().blocs]
+
+    async def inscrire(store: DiskStore) -> int | None:
+        existantes = {f.reference: f for f in await store.fiches()}
+        lecture = lire_lignes(lignes, session.nom, blocs, existantes, maintenant)
+        if lecture.ignorees:
+            console.print(
+                txt.INS_COLONNES_IGNOREES.format(colonnes=", ".join(lecture.ignorees)),
+                markup=False,
+            )
+        if lecture.problemes:
+            for probleme in lecture.problemes[:MAX_PROBLEMES_AFFICHES]:
+                console.print(str(probleme), markup=False)
+            reste = len(lecture.problemes) - MAX_PROBLEMES_AFFICHES
+            if reste > 0:
+                console.print(txt.INS_ET_AUTRES.format(n=reste), markup=False)
+            console.print(txt.INS_REFUSE.format(n=len(lecture.problemes)), markup=False)
+            return None
+        nouveaux = sum(1 for f in lecture.fiches if f.reference not in existantes)
+        compte = {"n": len(lecture.fiches), "session": session.nom, "nouveaux": nouveaux,
+                  "mis_a_jour": len(lecture.fiches) - nouveaux}  # fmt: skip
+        if essai:
+            console.print(txt.INS_ESSAI.format(**compte), markup=False)
+            return 0
+        ancienne = next((s for s in await store.sessions() if s.nom == session.nom), None)
+        garder = ancienne.model_copy(update={"horodatage": maintenant}) if ancienne else session
+        if ancienne is not None and jury is not None:
+            garder = garder.model_copy(update={"jury": jury.date()})
+        await store.inscrire(garder, lecture.fiches, par=par)
+        console.print(txt.INS_FAIT.format(**compte), markup=False)
+        return len(lecture.fiches)
+
+    if _run_on_store(console, dossier, inscrire) is None:
+        raise click.exceptions.Exit(2)

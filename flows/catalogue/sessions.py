@@ -1,0 +1,78 @@
+"""Candidates and certification sessions: enrolling them, importing a spreadsheet."""
+
+from __future__ import annotations
+
+from typing import Final
+
+INS_COLONNES: Final = {
+    "reference": "reference",
+    "nom": "nom",
+    "prenom": "prenom",
+    "service": "service",
+    "entite": "service",
+    "employeur": "service",
+    "organisme": "organisme",
+    "organisme de formation": "organisme",
+    "formateur": "formateur_referent",
+    "formateur referent": "formateur_referent",
+    "blocs": "blocs",
+}
+"""The headers a spreadsheet's columns may have (without accents, in lower case) → the field."""
+INS_PROBLEME: Final = "ligne {ligne}, colonne « {colonne} » : {quoi}"
+INS_VIDE: Final = "Le fichier est vide : sa première ligne doit nommer les colonnes."
+INS_AUCUNE_LIGNE: Final = "Le fichier n'a aucune ligne de candidat sous ses en-têtes."
+INS_TROP_DE_LIGNES: Final = (
+    "Le fichier a {n} lignes de candidats ; un import en prend {max} au plus : découpez-le."
+)
+INS_COLONNES_MANQUANTES: Final = (
+    "Colonne(s) obligatoire(s) absente(s) : {colonnes}. Colonnes lues : {lues}. "
+    "La première ligne doit nommer les colonnes (reference, nom, prenom, service, organisme, "
+    "formateur referent, blocs)."
+)
+INS_COLONNE_DOUBLE: Final = "la colonne « {colonne} » remplit un champ déjà rempli par une autre"
+INS_REFERENCE_VIDE: Final = "la référence du candidat est vide"
+INS_REFERENCE_INVALIDE: Final = (
+    "« {reference} » n'est pas une référence : lettres, chiffres, « - » et « _ » seulement "
+    "(64 au plus), sans espace"
+)
+INS_NOM_VIDE: Final = "le nom du candidat est vide"
+INS_DOUBLON: Final = "la référence {reference} est déjà à la ligne {ligne}"
+INS_AUTRE_SESSION: Final = "le candidat {reference} est déjà inscrit dans la session « {session} »"
+INS_BLOC_INCONNU: Final = "bloc(s) inconnu(s) : {blocs} (les blocs sont {connus})"
+INS_FORMULE: Final = (
+    "une formule n'est pas une valeur : saisissez le texte lui-même (ou faites-le précéder "
+    "d'une apostrophe)"
+)
+INS_TROP_LONG: Final = "{max} caractères au plus"
+INS_ENCODAGE: Final = (
+    "Le fichier n'est pas un texte lisible (ni UTF-8 ni Windows-1252) : enregistrez-le en "
+    "« CSV UTF-8 » ou en classeur Excel (.xlsx)."
+)
+INS_LU_EN_LATIN1: Final = (
+    "Le fichier n'est pas en UTF-8 : il a été lu en Windows-1252 (Latin-1), l'encodage des "
+    "CSV d'Excel en français. Vérifiez les accents ci-dessous."
+)
+INS_FORMAT_INCONNU: Final = "Le fichier doit être un CSV (.csv) ou un classeur Excel (.xlsx)."
+INS_XLSX_ILLISIBLE: Final = "Le classeur ne se lit pas ({detail}) : est-ce bien un fichier .xlsx ?"
+INS_REFUSE: Final = (
+    "Rien n'a été importé : {n} problème(s) à corriger dans le fichier, puis relancez."
+)
+INS_ET_AUTRES: Final = "… et {n} autre(s) problème(s)."
+INS_COLONNES_IGNOREES: Final = "Colonnes ignorées (elles ne remplissent aucun champ) : {colonnes}."
+INS_ESSAI: Final = (
+    "Essai : {n} candidat(s) seraient inscrits dans la session « {session} » ({nouveaux} "
+    "nouveau(x), {mis_a_jour} mis à jour). Rien n'a été écrit."
+)
+INS_FAIT: Final = (
+    "{n} candidat(s) inscrits dans la session « {session} » ({nouveaux} nouveau(x), "
+    "{mis_a_jour} mis à jour)."
+)
+INS_SESSION_INVALIDE: Final = "Le nom de la session doit avoir de 1 à 100 caractères."
+INS_AIDE: Final = "Les candidats et les sessions de certification : importer, lister."
+INS_IMPORTER_AIDE: Final = (
+    "Inscrire les candidats d'un fichier (.csv ou .xlsx) dans une session. Chaque ligne "
+    "fausse est signalée (ligne, colonne, quoi) ; s'il y en a une, rien n'est importé."
+)
+INS_OPTION_SESSION: Final = "La session de certification (créée si elle n'existe pas)."
+INS_OPTION_ESSAI: Final = "Vérifier le fichier sans rien écrire."
+INS_OPTION_JURY: Final = "La date du jury de la session (AAAA-MM-JJ)."

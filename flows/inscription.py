@@ -1,0 +1,218 @@
+"""Candidates enrolled in a certification session: their records, and the rows of an import
+checked before anything is written.
+
+A coordinatrice runs a *session de certification*: candidates enrolled — often from a
+spreadsheet of the HR or the training organisation —, each to be evaluated on the blocs
+chosen (the 4 by default), a jury date. :func:`lire_lignes` checks every row of such a
+spreadsheet and says, for each one that is wrong, the line, the column and what is wrong,
+in French; an import with a single wrong line writes nothing (the command line says so).
+Reading the file itself (CSV, XLSX, encodings) is the command line's part: here, rows.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Annotated
+
+from pydantic import AwareDatetime, StringConstraints, ValidationError
+
+from flows import catalogue as txt
+from flows.evaluation import IdentifiantFichier, _Record
+from flows.messages import fold
+
+Nom = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Champ = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
+NomSession = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+
+MAX_LIGNES = 10_000
+"""Rows one import takes (a session holds a few hundred candidates)."""
+
+
+class FicheCandidat(_Record):
+    """A candidate as enrolled: a pseudonymous reference (unique), who they are, where they
+    work and train, and the blocs they are to be evaluated on."""
+
+    reference: IdentifiantFichier
+    nom: Nom
+    prenom: Champ = ""
+    service: Champ = ""
+    """Their service or employer entity."""
+    organisme: Champ = ""
+    """The training organisation."""
+    formateur_referent: Champ = ""
+    """Their own trainer: never their évaluateur as *responsable pédagogique*."""
+    session: NomSession
+    blocs: tuple[str, ...]
+    horodatage: AwareDatetime
+
+    @property
+    def nom_complet(self) -> str:
+        return f"{self.prenom} {self.nom}".strip()
+
+
+class SessionCertification(_Record):
+    """A session de certification: its name, its jury date, its coordinateurs."""
+
+    nom: NomSession
+    jury: date | None = None
+    coordinateurs: tuple[str, ...] = ()
+    horodatage: AwareDatetime
+
+
+COLONNES: Mapping[str, str] = txt.INS_COLONNES
+"""A column's header, accents, case and ``_`` ignored → the field it fills."""
+OBLIGATOIRES = ("reference", "nom")
+FORMULE = re.compile(r"^\s*[=+@]|^\s*-\s*[A-Za-z(]")
+"""A spreadsheet formula (or what a spreadsheet would run as one: ``=``, ``+``, ``@``, ``-A1``)."""
+
+
+@dataclass(frozen=True)
+class Probleme:
+    """One thing wrong in the file: where (line 1 is the header row), and what."""
+
+    ligne: int
+    colonne: str
+    quoi: str
+
+    def __str__(self) -> str:
+        if self.ligne == 0:
+            return self.quoi
+        return txt.INS_PROBLEME.format(ligne=self.ligne, colonne=self.colonne, quoi=self.quoi)
+
+
+@dataclass
+class Lecture:
+    """The rows read: the candidates, or what is wrong (then nothing is to be written)."""
+
+    fiches: list[FicheCandidat] = field(default_factory=list)
+    problemes: list[Probleme] = field(default_factory=list)
+    ignorees: list[str] = field(default_factory=list)
+    """Columns of the file that fill nothing (said, not refused)."""
+
+
+def _cle(entete: str) -> str:
+    return " ".join(fold(entete).replace("_", " ").replace("-", " ").split())
+
+
+def lire_lignes(
+    lignes: Sequence[Sequence[str]], session: str, blocs_connus: Sequence[str],
+    existantes: Mapping[str, FicheCandidat], maintenant: datetime,
+) -> Lecture:  # fmt: skip
+    """Check every row (the first is the header) against what a candidate must be.
+
+    ``existantes``: the candidates already stored, by reference — one enrolled in another
+    session is refused (a reference names one person); in this session, updated.
+    """
+    lecture = Lecture()
+    if not lignes or not any(c.strip() for c in lignes[0]):
+        lecture.problemes.append(Probleme(0, "", txt.INS_VIDE))
+        return lecture
+    if len(lignes) - 1 > MAX_LIGNES:
+        quoi = txt.INS_TROP_DE_LIGNES.format(n=len(lignes) - 1, max=MAX_LIGNES)
+        lecture.problemes.append(Probleme(0, "", quoi))
+        return lecture
+    entetes = [str(c) for c in lignes[0]]
+    champs: dict[int, str] = {}
+    for i, entete in enumerate(entetes):
+        champ = COLONNES.get(_cle(entete))
+        if champ is None:
+            if entete.strip():
+                lecture.ignorees.append(entete.strip())
+        elif champ in champs.values():
+            quoi = txt.INS_COLONNE_DOUBLE.format(colonne=entete.strip())
+            lecture.problemes.append(Probleme(1, entete.strip(), quoi))
+        else:
+            champs[i] = champ
+    manquantes = [c for c in OBLIGATOIRES if c not in champs.values()]
+    if manquantes:
+        quoi = txt.INS_COLONNES_MANQUANTES.format(
+            colonnes=", ".join(manquantes), lues=", ".join(e.strip() for e in entetes if e.strip())
+        )
+        lecture.problemes.append(Probleme(0, "", quoi))
+        return lecture
+    vues: dict[str, int] = {}
+    for numero, ligne in enumerate(lignes[1:], start=2):
+        if not any(str(c).strip() for c in ligne):
+            continue  # an empty row: a spreadsheet's end
+        valeurs: dict[str, str] = {}
+        erreurs = len(lecture.problemes)
+        for i, champ in champs.items():
+            brut = str(ligne[i]) if i < len(ligne) else ""
+            if FORMULE.match(brut):
+                lecture.problemes.append(Probleme(numero, entetes[i].strip(), txt.INS_FORMULE))
+                continue
+            valeurs[champ] = brut.strip()
+        if len(lecture.problemes) > erreurs:
+            continue  # a formula: the row is said wrong there, not for what it left empty
+        fiche = _fiche(numero, valeurs, session, blocs_connus, maintenant, lecture, entetes, champs)
+        if fiche is None:
+            continue
+        if (deja := vues.get(fiche.reference)) is not None:
+            quoi = txt.INS_DOUBLON.format(reference=fiche.reference, ligne=deja)
+            lecture.problemes.append(Probleme(numero, _colonne(entetes, champs, "reference"), quoi))
+            continue
+        vues[fiche.reference] = numero
+        autre = existantes.get(fiche.reference)
+        if autre is not None and autre.session != session:
+            quoi = txt.INS_AUTRE_SESSION.format(reference=fiche.reference, session=autre.session)
+            lecture.problemes.append(Probleme(numero, _colonne(entetes, champs, "reference"), quoi))
+            continue
+        lecture.fiches.append(fiche)
+    if not lecture.fiches and not lecture.problemes:
+        lecture.problemes.append(Probleme(0, "", txt.INS_AUCUNE_LIGNE))
+    return lecture
+
+
+def _colonne(entetes: Sequence[str], champs: Mapping[int, str], champ: str) -> str:
+    return next((entetes[i].strip() for i, c in champs.items() if c == champ), champ)
+
+
+def _fiche(
+    numero: int, valeurs: Mapping[str, str], session: str, blocs_connus: Sequence[str],
+    maintenant: datetime, lecture: Lecture, entetes: Sequence[str], champs: Mapping[int, str],
+) -> FicheCandidat | None:  # fmt: skip
+    """One row as a candidate, or its problems added to ``lecture``."""
+    reference = valeurs.get("reference", "")
+    colonne = _colonne(entetes, champs, "reference")
+    if not reference:
+        lecture.problemes.append(Probleme(numero, colonne, txt.INS_REFERENCE_VIDE))
+        return None
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}", reference):
+        quoi = txt.INS_REFERENCE_INVALIDE.format(reference=reference[:70])
+        lecture.problemes.append(Probleme(numero, colonne, quoi))
+        return None
+    if not valeurs.get("nom"):
+        lecture.problemes.append(
+            Probleme(numero, _colonne(entetes, champs, "nom"), txt.INS_NOM_VIDE)
+        )
+        return None
+    blocs = _blocs(valeurs.get("blocs", ""), blocs_connus)
+    if isinstance(blocs, str):
+        lecture.problemes.append(Probleme(numero, _colonne(entetes, champs, "blocs"), blocs))
+        return None
+    try:
+        return FicheCandidat(
+            reference=reference, session=session, blocs=blocs, horodatage=maintenant,
+            **{k: v for k, v in valeurs.items() if k not in ("reference", "blocs")},
+        )  # fmt: skip
+    except ValidationError as exc:
+        for erreur in exc.errors():
+            champ = str(erreur["loc"][0]) if erreur["loc"] else ""
+            quoi = txt.INS_TROP_LONG.format(max=200) if "long" in erreur["type"] else erreur["msg"]
+            lecture.problemes.append(Probleme(numero, _colonne(entetes, champs, champ), quoi))
+        return None
+
+
+def _blocs(texte: str, connus: Sequence[str]) -> tuple[str, ...] | str:
+    """The blocs a cell names (« B1 B3 », « b1, b2 »); all of them when empty; else what is
+    wrong, said."""
+    mots = [m.upper() for m in re.split(r"[\s,;/+]+", texte.strip()) if m]
+    if not mots:
+        return tuple(connus)
+    inconnus = [m for m in mots if m not in connus]
+    if inconnus:
+        return txt.INS_BLOC_INCONNU.format(blocs=", ".join(inconnus), connus=", ".join(connus))
+    return tuple(b for b in connus if b in mots)

@@ -1,0 +1,203 @@
+"""``cqp-bot candidats importer``: a session's candidates from a spreadsheet, every mistake
+said by line and column in French, nothing written if one line is wrong."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from bot.cli import main
+from flows.inscription import FicheCandidat
+from storage import open_store
+
+ENTETE = "Référence;Nom;Prénom;Service;Organisme de formation;Formateur référent;Blocs\n"
+BONNES = (
+    "C101;Bernard;Sophie;Gestion des contrats;IFPM;Marc Petit;B1 B2\n"
+    "C102;Haddad;Amel;Relation adhérents;IFPM;Marc Petit;\n"
+    "C103;Roche;Élodie;Prestations;Formavenir;Nadia Leroy;b3, b4\n"
+)
+
+
+def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, " ".join((out + err).split())
+
+
+def _fiches(dossier: Path) -> list[FicheCandidat]:
+    async def lire() -> list[FicheCandidat]:
+        store = await open_store(dossier)  # a new process: read back from the disk
+        try:
+            return await store.fiches()
+        finally:
+            await store.fermer()
+
+    return asyncio.run(lire())
+
+
+def _importer(
+    capsys: pytest.CaptureFixture[str], dossier: Path, fichier: Path, *options: str
+) -> tuple[int, str]:
+    return _run(
+        capsys, "candidats", "--dossier", str(dossier), "importer", str(fichier),
+        "--session", "Session Lyon 2027", *options,
+    )  # fmt: skip
+
+
+def test_a_spreadsheet_enrols_its_candidates_in_the_session(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    fichier = tmp_path / "candidats.csv"
+    fichier.write_text(ENTETE + BONNES, encoding="utf-8-sig")  # Excel's « CSV UTF-8 »
+    dossier = tmp_path / "donnees"
+    code, out = _importer(capsys, dossier, fichier, "--jury", "2027-06-15")
+    assert code == 0, out
+    assert "3 candidat(s) inscrits dans la session « Session Lyon 2027 » (3 nouveau(x)" in out
+    fiches = {f.reference: f for f in _fiches(dossier)}
+    assert set(fiches) == {"C101", "C102", "C103"}
+    assert fiches["C101"].nom_complet == "Sophie Bernard" and fiches["C101"].blocs == ("B1", "B2")
+    assert fiches["C102"].blocs == ("B1", "B2", "B3", "B4")  # none said: the four
+    assert fiches["C103"].prenom == "Élodie" and fiches["C103"].blocs == ("B3", "B4")
+    assert fiches["C101"].formateur_referent == "Marc Petit"
+    # The same file again changes nothing; a corrected line is updated.
+    fichier.write_text(ENTETE + BONNES.replace("Prestations", "Cotisations"), encoding="utf-8")
+    code, out = _importer(capsys, dossier, fichier)
+    assert code == 0 and "(0 nouveau(x), 3 mis à jour)" in out
+    assert {f.reference: f.service for f in _fiches(dossier)}["C103"] == "Cotisations"
+
+
+def test_a_trial_checks_the_file_and_writes_nothing(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    fichier = tmp_path / "candidats.csv"
+    fichier.write_text(ENTETE + BONNES, encoding="utf-8")
+    code, out = _importer(capsys, tmp_path / "donnees", fichier, "--essai")
+    assert code == 0 and "Essai : 3 candidat(s) seraient inscrits" in out
+    assert "Rien n'a été écrit" in out
+    assert _fiches(tmp_path / "donnees") == []
+
+
+def test_a_file_full_of_mistakes_is_refused_line_by_line_and_nothing_is_written(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    fichier = tmp_path / "candidats.csv"
+    fichier.write_text(
+        ENTETE
+        + "C201;Martin;Jeanne;;;;B1\n"  # right: written only if every line is
+        + ";Sans;Référence;;;;\n"
+        + "C201;Martin;Double;;;;\n"
+        + "C203;Petit;Léa;;;;B7\n"
+        + 'C204;=HYPERLINK("http://x");Formule;;;;\n'
+        + "C 205;Espace;Dans;;;;\n"
+        + "C206;;Sans nom;;;;\n",
+        encoding="utf-8",
+    )
+    code, out = _importer(capsys, tmp_path / "donnees", fichier)
+    assert code == 2
+    assert "ligne 3, colonne « Référence » : la référence du candidat est vide" in out
+    assert "ligne 4, colonne « Référence » : la référence C201 est déjà à la ligne 2" in out
+    assert (
+        "ligne 5, colonne « Blocs » : bloc(s) inconnu(s) : B7 (les blocs sont B1, B2, B3, B4)"
+        in out
+    )
+    assert "ligne 6, colonne « Nom » : une formule n'est pas une valeur" in out
+    assert "ligne 7, colonne « Référence » : « C 205 » n'est pas une référence" in out
+    assert "ligne 8, colonne « Nom » : le nom du candidat est vide" in out
+    assert "Rien n'a été importé : 6 problème(s)" in out
+    assert _fiches(tmp_path / "donnees") == []
+
+
+def test_a_latin_1_csv_from_excel_is_read_and_said(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    fichier = tmp_path / "candidats.csv"
+    fichier.write_bytes((ENTETE + BONNES).encode("cp1252"))
+    code, out = _importer(capsys, tmp_path / "donnees", fichier)
+    assert code == 0 and "lu en Windows-1252" in out
+    assert {f.reference: f.prenom for f in _fiches(tmp_path / "donnees")}["C103"] == "Élodie"
+
+
+def test_a_file_that_is_not_text_is_refused_with_what_to_do(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    fichier = tmp_path / "candidats.csv"
+    fichier.write_bytes(b"reference;nom\nC1;\x81\x8d\x8f\x90\x9d\n")
+    code, out = _importer(capsys, tmp_path / "donnees", fichier)
+    assert code == 2 and "ni UTF-8 ni Windows-1252" in out and "CSV UTF-8" in out
+    autre = tmp_path / "candidats.ods"
+    autre.write_bytes(b"PK")
+    code, out = _importer(capsys, tmp_path / "donnees", autre)
+    assert code == 2 and "un CSV (.csv) ou un classeur Excel (.xlsx)" in out
+    faux = tmp_path / "faux.xlsx"
+    faux.write_text("pas un classeur", encoding="utf-8")
+    code, out = _importer(capsys, tmp_path / "donnees", faux)
+    assert code == 2 and "Le classeur ne se lit pas" in out
+    assert _fiches(tmp_path / "donnees") == []
+
+
+def test_a_workbook_is_read_and_its_formulas_refused(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    classeur = openpyxl.Workbook()
+    feuille = classeur.active
+    assert feuille is not None
+    feuille.append(["reference", "nom", "prenom", "blocs"])
+    feuille.append(["C301", "Durand", "Paul", "B1"])
+    feuille.append([302, "Lefèvre", "Anne", None])  # a number typed as a reference
+    fichier = tmp_path / "candidats.xlsx"
+    classeur.save(fichier)
+    code, out = _importer(capsys, tmp_path / "donnees", fichier)
+    assert code == 0, out
+    assert {f.reference for f in _fiches(tmp_path / "donnees")} == {"C301", "302"}
+    feuille.append(["C303", "=A2&A3", "Formule", None])
+    classeur.save(fichier)
+    code, out = _importer(capsys, tmp_path / "donnees", fichier)
+    assert code == 2 and "ligne 4, colonne « nom » : une formule n'est pas une valeur" in out
+
+
+def test_a_candidate_of_another_session_is_refused(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    fichier = tmp_path / "candidats.csv"
+    fichier.write_text(ENTETE + BONNES, encoding="utf-8")
+    assert _importer(capsys, tmp_path / "donnees", fichier)[0] == 0
+    code, out = _run(
+        capsys, "candidats", "--dossier", str(tmp_path / "donnees"), "importer", str(fichier),
+        "--session", "Session Paris",
+    )  # fmt: skip
+    assert code == 2
+    assert (
+        "ligne 2, colonne « Référence » : le candidat C101 est déjà inscrit dans la session "
+        "« Session Lyon 2027 »" in out
+    )
+    assert {f.session for f in _fiches(tmp_path / "donnees")} == {"Session Lyon 2027"}
+
+
+def test_ten_thousand_wrong_lines_say_the_first_fifty_and_count_the_rest(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    fichier = tmp_path / "candidats.csv"
+    fichier.write_text(ENTETE + ";X;Y;;;;\n" * 10_000, encoding="utf-8")
+    code, out = _importer(capsys, tmp_path / "donnees", fichier)
+    assert code == 2
+    assert out.count("la référence du candidat est vide") == 50
+    assert "… et 9950 autre(s) problème(s)." in out and "10000 problème(s)" in out
+    fichier.write_text(ENTETE + "C1;X;Y;;;;\n" * 10_001, encoding="utf-8")
+    code, out = _importer(capsys, tmp_path / "donnees", fichier)
+    assert code == 2 and "10001 lignes de candidats ; un import en prend 10000 au plus" in out
+
+
+def test_missing_columns_are_named_with_those_read(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    fichier = tmp_path / "candidats.csv"
+    fichier.write_text("Matricule;Prénom\nX1;Paul\n", encoding="utf-8")
+    code, out = _importer(capsys, tmp_path / "donnees", fichier)
+    assert code == 2
+    assert (
+        "Colonne(s) obligatoire(s) absente(s) : reference, nom. Colonnes lues : Matricule, Prénom."
+        in out
+    )
