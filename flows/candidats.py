@@ -99,6 +99,32 @@ def _etat(vue: Vue, bloc: Bloc, lecteur: str) -> tuple[str, bool]:
     return txt.CAND_PROPOSITION.format(proposition=libelle, visas=visas), False
 
 
+def etat_du_bloc(vue: Vue | None, bloc: Bloc, lecteur: str, coordinateur: bool) -> tuple[str, bool]:
+    """What a bloc's row reads for ``lecteur``, and whether the bloc is acquired (proposed
+    validé, both visas given)."""
+    if vue is None:
+        return (txt.CAND_NON_COMMENCE if coordinateur else txt.CAND_PAS_LA_VOTRE), False
+    return _etat(vue, bloc, lecteur)
+
+
+def cqp_propose(acquis: Sequence[str], referentiel: Referentiel) -> bool:
+    """Whether the CQP is proposed: every bloc of the référentiel acquired."""
+    tous = [b.id for b in referentiel.blocs]
+    return proposition_cqp(dict.fromkeys(acquis, Proposition.VALIDE), tous)
+
+
+def proposition_du_cqp(acquis: Sequence[str], referentiel: Referentiel) -> str:
+    """The CQP proposal: proposed when every bloc is acquired, else the blocs acquired and
+    those that remain."""
+    tous = [b.id for b in referentiel.blocs]
+    if cqp_propose(acquis, referentiel):
+        return txt.CAND_CQP_PROPOSE
+    restent = [b for b in tous if b not in acquis]
+    return txt.CAND_CQP_PARTIEL.format(
+        acquis=", ".join(acquis) or txt.CAND_AUCUN_BLOC, restent=", ".join(restent)
+    )
+
+
 def vue_candidat(
     candidat: Candidat, vues: Mapping[str, Vue], lecteur: str, referentiel: Referentiel,
     coordinateur: bool,
@@ -108,35 +134,20 @@ def vue_candidat(
     lignes, acquis = [], []
     for bloc in referentiel.blocs:
         vue = vues.get(bloc.id)
-        if vue is None:
-            etat = txt.CAND_NON_COMMENCE if coordinateur else txt.CAND_PAS_LA_VOTRE
-            lignes.append((txt.CAND_LIGNE_BLOC.format(bloc=bloc.id, titre=bloc.titre), etat))
-            continue
-        etat, valide = _etat(vue, bloc, lecteur)
+        etat, valide = etat_du_bloc(vue, bloc, lecteur, coordinateur)
         if valide:
             acquis.append(bloc.id)
+        if vue is not None:
+            etat = f"{etat} ({vue.dossier.evaluation.id})"
         ligne = txt.CAND_LIGNE_BLOC.format(bloc=bloc.id, titre=bloc.titre)
-        lignes.append((shorten(ligne, 100), f"{etat} ({vue.dossier.evaluation.id})"))
+        lignes.append((shorten(ligne, 100), etat))
     titre = txt.CAND_TITRE.format(reference=candidat.reference, nom=candidat.nom)
     blocs: list[Heading | Fields | Paragraph] = [
         Heading(text=shorten(titre, MAX_HEADING)),
         Fields(items=tuple((shorten(a, 100), shorten(b, 300)) for a, b in lignes)),
     ]
     if coordinateur:
-        tous = [b.id for b in referentiel.blocs]
-        propositions = dict.fromkeys(acquis, Proposition.VALIDE)
-        if proposition_cqp(propositions, tous):
-            blocs.append(Paragraph(text=txt.CAND_CQP_PROPOSE))
-        else:
-            restent = [b for b in tous if b not in acquis]
-            blocs.append(
-                Paragraph(
-                    text=txt.CAND_CQP_PARTIEL.format(
-                        acquis=", ".join(acquis) or txt.CAND_AUCUN_BLOC,
-                        restent=", ".join(restent),
-                    )
-                )
-            )
+        blocs.append(Paragraph(text=proposition_du_cqp(acquis, referentiel)))
     return Reply(message=Message(summary=titre, blocks=tuple(blocs)))
 
 

@@ -4,6 +4,8 @@ said by line and column in French, nothing written if one line is wrong."""
 from __future__ import annotations
 
 import asyncio
+import csv
+import io
 from pathlib import Path
 
 import openpyxl
@@ -12,6 +14,7 @@ import pytest
 from bot.cli import main
 from flows.inscription import FicheCandidat
 from storage import open_store
+from tests.store_outils import evaluation, reponse
 
 ENTETE = "Référence;Nom;Prénom;Service;Organisme de formation;Formateur référent;Blocs\n"
 BONNES = (
@@ -201,3 +204,41 @@ def test_missing_columns_are_named_with_those_read(
         "Colonne(s) obligatoire(s) absente(s) : reference, nom. Colonnes lues : Matricule, Prénom."
         in out
     )
+
+
+def test_the_list_shows_each_candidate_on_the_four_blocs(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    fichier = tmp_path / "candidats.csv"
+    fichier.write_text(ENTETE + BONNES, encoding="utf-8")
+    dossier = tmp_path / "donnees"
+    assert _importer(capsys, dossier, fichier)[0] == 0
+
+    async def evaluer() -> None:  # C101's bloc 1 started: 3 critères by the expert
+        store = await open_store(dossier)
+        ev = evaluation(reference="C101", nom="Sophie Bernard").model_copy(
+            update={"id": "ev-C101-B1"}
+        )
+        await store.creer(ev, par="u-coord")
+        for i in range(3):
+            await store.enregistrer(ev.id, reponse(i), par="u-expert")
+        await store.creer(evaluation(reference="C900", nom="Hors Session"), par="u-coord")
+        await store.fermer()
+
+    asyncio.run(evaluer())
+    code = main(["candidats", "--dossier", str(dossier), "liste", "--format", "csv"])
+    out = capsys.readouterr().out
+    assert code == 0
+    lignes = {ligne[0]: ligne for ligne in csv.reader(io.StringIO(out), delimiter=";")}
+    assert lignes["Référence"] == [
+        "Référence", "Nom", "Session", "B1", "B2", "B3", "B4", "Proposition de CQP",
+    ]  # fmt: skip
+    assert lignes["C101"][:3] == ["C101", "Sophie Bernard", "Session Lyon 2027"]
+    assert lignes["C101"][3] == "notation : Amel Haddad 3/30 ; Paul Roche 0/30"
+    assert lignes["C101"][4:7] == ["non commencé", "— (non prévu)", "— (non prévu)"]
+    assert lignes["C101"][7] == "blocs acquis : aucun"
+    assert lignes["C103"][3:5] == ["— (non prévu)", "— (non prévu)"]
+    assert lignes["C900"][1:3] == ["Hors Session", ""]  # evaluated, never enrolled
+    code = main(["candidats", "--dossier", str(dossier), "liste", "--session", "Session Lyon 2027"])
+    texte = capsys.readouterr().out
+    assert code == 0 and "C102" in texte and "C900" not in texte and "Sophie" in texte

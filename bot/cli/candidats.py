@@ -1,4 +1,5 @@
-"""``cqp-bot candidats``: enrol the candidates of a spreadsheet in a certification session.
+"""``cqp-bot candidats``: enrol the candidates of a spreadsheet in a certification session,
+list where each candidate stands on the 4 blocs.
 
 ``importer`` checks every line first (``flows.inscription``) and writes nothing if one is
 wrong: a coordinatrice fixes the file and runs it again, rather than finding half a session
@@ -7,18 +8,25 @@ imported. ``--essai`` checks without writing.
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import UTC, datetime
 from pathlib import Path
 
 import click
 from pydantic import ValidationError
 from rich.console import Console
+from rich.table import Table
+from rich.text import Text
 
 from bot.cli import tableur
 from bot.cli.donnees import _run_on_store
 from bot.cli.french import FrenchGroup
+from flows import candidats
 from flows import catalogue as txt
+from flows.evaluation import Evaluation
 from flows.inscription import SessionCertification, lire_lignes
+from referentiel import Referentiel
 from referentiel import default as referentiel_par_defaut
 from storage import DiskStore
 
@@ -104,3 +112,72 @@ def importer(
 
     if _run_on_store(console, dossier, inscrire) is None:
         raise click.exceptions.Exit(2)
+
+
+@candidats_group.command("liste", help=txt.INS_LISTE_AIDE)
+@click.option("--session", "nom_session", metavar="NOM", help=txt.INS_OPTION_SESSION_LISTE)
+@click.option(
+    "--format", "forme", type=click.Choice(["texte", "csv"]), default="texte",
+    help=txt.INS_OPTION_FORMAT,
+)  # fmt: skip
+@click.pass_obj
+def liste(dossier: Path, nom_session: str | None, forme: str) -> None:
+    console = Console(highlight=False, soft_wrap=forme == "csv")
+    referentiel = referentiel_par_defaut()
+    entetes = [txt.INS_COL_REFERENCE, txt.INS_COL_NOM, txt.INS_COL_SESSION,
+               *(b.id for b in referentiel.blocs), txt.INS_COL_CQP]  # fmt: skip
+    lignes = _run_on_store(console, dossier, lambda store: _lignes(store, nom_session, referentiel))
+    if forme == "csv":
+        sortie = io.StringIO()
+        ecrivain = csv.writer(sortie, delimiter=";", lineterminator="\n")
+        ecrivain.writerow(entetes)
+        ecrivain.writerows(lignes)
+        click.echo(sortie.getvalue(), nl=False)
+        return
+    if not lignes:
+        console.print(txt.INS_LISTE_VIDE, markup=False)
+        return
+    tableau = Table(show_lines=True)
+    for entete in entetes:
+        tableau.add_column(entete, overflow="fold")  # nothing cut: a state is read whole
+    for ligne in lignes:
+        tableau.add_row(*(Text(c) for c in ligne))
+    console.print(tableau)
+
+
+async def _lignes(
+    store: DiskStore, nom_session: str | None, referentiel: Referentiel
+) -> list[list[str]]:
+    """One row per candidate: reference, name, session, each bloc's state, the CQP proposal
+    (the coordinateurs' reading: both grids' counts)."""
+    fiches = {f.reference: f for f in await store.fiches()}
+    par_candidat: dict[str, list[Evaluation]] = {}
+    for ev in sorted(await store.evaluations(), key=lambda e: e.horodatage):
+        par_candidat.setdefault(ev.candidat.reference, []).append(ev)
+    references = sorted(set(fiches) | set(par_candidat))
+    if nom_session is not None:
+        references = [r for r in references if r in fiches and fiches[r].session == nom_session]
+    lignes = []
+    for reference in references:
+        fiche = fiches.get(reference)
+        vues: dict[str, candidats.Vue] = {}
+        for ev in par_candidat.get(reference, []):
+            if (dossier := await store.dossier(ev.id)) is not None:
+                vues[ev.bloc] = candidats.Vue(dossier, suit=True)
+        etats, acquis = [], []
+        for bloc in referentiel.blocs:
+            if fiche is not None and bloc.id not in fiche.blocs and bloc.id not in vues:
+                etats.append(txt.INS_BLOC_NON_CHOISI)
+                continue
+            etat, valide = candidats.etat_du_bloc(vues.get(bloc.id), bloc, "", True)
+            etats.append(etat)
+            if valide:
+                acquis.append(bloc.id)
+        nom = fiche.nom_complet if fiche else par_candidat[reference][-1].candidat.nom
+        session = fiche.session if fiche else ""
+        if candidats.cqp_propose(acquis, referentiel):
+            cqp = txt.INS_CQP_PROPOSE
+        else:
+            cqp = txt.INS_CQP_ACQUIS.format(acquis=", ".join(acquis) or txt.CAND_AUCUN_BLOC)
+        lignes.append([reference, nom, session, *etats, cqp])
+    return lignes

@@ -76,3 +76,17 @@ INS_IMPORTER_AIDE: Final = (
 INS_OPTION_SESSION: Final = "La session de certification (créée si elle n'existe pas)."
 INS_OPTION_ESSAI: Final = "Vérifier le fichier sans rien écrire."
 INS_OPTION_JURY: Final = "La date du jury de la session (AAAA-MM-JJ)."
+INS_LISTE_AIDE: Final = (
+    "Les candidats, où en est chacun des 4 blocs et la proposition de CQP (un tableau, ou du "
+    "CSV avec --format csv)."
+)
+INS_OPTION_SESSION_LISTE: Final = "Les candidats de cette session seulement."
+INS_OPTION_FORMAT: Final = "texte (un tableau) ou csv (séparé par des points-virgules)."
+INS_LISTE_VIDE: Final = "Aucun candidat."
+INS_COL_REFERENCE: Final = "Référence"
+INS_COL_NOM: Final = "Nom"
+INS_COL_SESSION: Final = "Session"
+INS_COL_CQP: Final = "Proposition de CQP"
+INS_BLOC_NON_CHOISI: Final = "— (non prévu)"
+INS_CQP_PROPOSE: Final = "CQP proposé (le jury décide)"
+INS_CQP_ACQUIS: Final = "blocs acquis : {acquis}"
