@@ -32,6 +32,7 @@ bench: $(DEV_STAMP)
 	$(BIN)/python -m benchmarks.bench_flows
 	$(BIN)/python -m benchmarks.bench_slack
 	$(BIN)/python -m benchmarks.chemin_clic
+	$(BIN)/python -m benchmarks.bench_candidats
 
 # Microsoft's Adaptive Cards renderer (npm "adaptivecards"), for the test that renders every
 # Teams card in Chromium: fetched from the npm registry, checked against its integrity hash.
