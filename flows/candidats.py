@@ -21,8 +21,11 @@ from flows import catalogue as txt
 from flows.comparaison import comparer
 from flows.consolidation import Proposition, consolider, proposition_cqp
 from flows.evaluation import Candidat, Dossier
+from flows.inscription import FicheCandidat
 from flows.messages import (
+    MAX_CONTEXT,
     MAX_HEADING,
+    Context,
     Fields,
     Heading,
     Message,
@@ -127,14 +130,17 @@ def proposition_du_cqp(acquis: Sequence[str], referentiel: Referentiel) -> str:
 
 def vue_candidat(
     candidat: Candidat, vues: Mapping[str, Vue], lecteur: str, referentiel: Referentiel,
-    coordinateur: bool,
+    coordinateur: bool, fiche: FicheCandidat | None = None,
 ) -> Reply:  # fmt: skip
     """The 4 blocs of a candidate, by bloc id (the latest evaluation the reader may see of
-    each), and — for a coordinateur — the CQP proposal."""
+    each), and — for a coordinateur — the CQP proposal; with their record once enrolled
+    (session, service, organisme; the blocs they are not enrolled for)."""
     lignes, acquis = [], []
     for bloc in referentiel.blocs:
         vue = vues.get(bloc.id)
         etat, valide = etat_du_bloc(vue, bloc, lecteur, coordinateur)
+        if vue is None and fiche is not None and bloc.id not in fiche.blocs:
+            etat = txt.INS_BLOC_NON_CHOISI
         if valide:
             acquis.append(bloc.id)
         if vue is not None:
@@ -142,10 +148,13 @@ def vue_candidat(
         ligne = txt.CAND_LIGNE_BLOC.format(bloc=bloc.id, titre=bloc.titre)
         lignes.append((shorten(ligne, 100), etat))
     titre = txt.CAND_TITRE.format(reference=candidat.reference, nom=candidat.nom)
-    blocs: list[Heading | Fields | Paragraph] = [
-        Heading(text=shorten(titre, MAX_HEADING)),
-        Fields(items=tuple((shorten(a, 100), shorten(b, 300)) for a, b in lignes)),
+    blocs: list[Heading | Fields | Paragraph | Context] = [
+        Heading(text=shorten(titre, MAX_HEADING))
     ]
+    if fiche is not None:
+        details = [txt.CAND_SESSION.format(session=fiche.session), fiche.service, fiche.organisme]
+        blocs.append(Context(text=shorten(" · ".join(d for d in details if d), MAX_CONTEXT)))
+    blocs.append(Fields(items=tuple((shorten(a, 100), shorten(b, 300)) for a, b in lignes)))
     if coordinateur:
         blocs.append(Paragraph(text=proposition_du_cqp(acquis, referentiel)))
     return Reply(message=Message(summary=titre, blocks=tuple(blocs)))

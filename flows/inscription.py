@@ -20,7 +20,7 @@ from typing import Annotated
 from pydantic import AwareDatetime, StringConstraints, ValidationError
 
 from flows import catalogue as txt
-from flows.evaluation import IdentifiantFichier, _Record
+from flows.evaluation import Identifiant, IdentifiantFichier, _Record
 from flows.messages import fold
 
 Nom = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -58,7 +58,8 @@ class SessionCertification(_Record):
 
     nom: NomSession
     jury: date | None = None
-    coordinateurs: tuple[str, ...] = ()
+    coordinateurs: tuple[Identifiant, ...] = ()
+    """Who follows its candidates (``candidat``), beside the coordinateurs of each evaluation."""
     horodatage: AwareDatetime
 
 

@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 
 from flows.evaluation import Evaluation, Reponse, Soumission, Visa
+from flows.inscription import FicheCandidat, SessionCertification
 from flows.service import Service
 from referentiel import CodeValeur, default
 from storage import MemoryStore
@@ -131,3 +132,24 @@ async def test_an_outsider_learns_nothing_not_even_that_the_candidate_exists(
         lu = await intrus.taper(texte)
         assert "Aucun candidat ne correspond" in lu and "Sophie" not in lu.split("«")[0]
     assert "Précisez le candidat" in await intrus.taper("candidat")
+
+
+async def test_the_coordinateurs_of_a_session_see_its_enrolled_candidates(
+    service: Service,
+) -> None:
+    """Enrolled, not yet evaluated: the session's coordinateurs see the record, the blocs the
+    candidate is enrolled for, and nobody else learns of them."""
+    session = SessionCertification(
+        nom="Session Lyon 2027", coordinateurs=("u-sess",), horodatage=T0
+    )
+    fiche = FicheCandidat(
+        reference="C500", nom="Lambert", prenom="Inès", service="Relation adhérents",
+        organisme="IFPM", session=session.nom, blocs=("B1", "B2"), horodatage=T0,
+    )  # fmt: skip
+    await service.store.inscrire(session, [fiche], par="u-sess")
+    lu = await Utilisateur(service, "u-sess").taper("candidat ines lambert")
+    assert "Candidat C500 — Inès Lambert" in lu
+    assert "Session « Session Lyon 2027 » · Relation adhérents · IFPM" in lu
+    assert "non commencé" in lu and "— (non prévu)" in lu
+    assert "restent : B1, B2, B3, B4" in lu
+    assert "Aucun candidat" in await Utilisateur(service, "u-coord").taper("candidat C500")

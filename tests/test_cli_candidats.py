@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 
 from bot.cli import main
-from flows.inscription import FicheCandidat
+from flows.inscription import FicheCandidat, SessionCertification
 from storage import open_store
 from tests.store_outils import evaluation, reponse
 
@@ -41,6 +41,18 @@ def _fiches(dossier: Path) -> list[FicheCandidat]:
     return asyncio.run(lire())
 
 
+def _session(dossier: Path) -> SessionCertification:
+    async def lire() -> SessionCertification:
+        store = await open_store(dossier)
+        try:
+            [session] = await store.sessions()
+            return session
+        finally:
+            await store.fermer()
+
+    return asyncio.run(lire())
+
+
 def _importer(
     capsys: pytest.CaptureFixture[str], dossier: Path, fichier: Path, *options: str
 ) -> tuple[int, str]:
@@ -56,11 +68,15 @@ def test_a_spreadsheet_enrols_its_candidates_in_the_session(
     fichier = tmp_path / "candidats.csv"
     fichier.write_text(ENTETE + BONNES, encoding="utf-8-sig")  # Excel's « CSV UTF-8 »
     dossier = tmp_path / "donnees"
-    code, out = _importer(capsys, dossier, fichier, "--jury", "2027-06-15")
+    code, out = _importer(
+        capsys, dossier, fichier, "--jury", "2027-06-15", "--coordinateur", "claire"
+    )
     assert code == 0, out
     assert "3 candidat(s) inscrits dans la session « Session Lyon 2027 » (3 nouveau(x)" in out
     fiches = {f.reference: f for f in _fiches(dossier)}
     assert set(fiches) == {"C101", "C102", "C103"}
+    assert _session(dossier).coordinateurs == ("claire",)
+    assert str(_session(dossier).jury) == "2027-06-15"
     assert fiches["C101"].nom_complet == "Sophie Bernard" and fiches["C101"].blocs == ("B1", "B2")
     assert fiches["C102"].blocs == ("B1", "B2", "B3", "B4")  # none said: the four
     assert fiches["C103"].prenom == "Élodie" and fiches["C103"].blocs == ("B3", "B4")

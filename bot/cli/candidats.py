@@ -56,12 +56,17 @@ def candidats_group(ctx: click.Context, dossier: Path) -> None:
 @click.option(
     "--jury", metavar="AAAA-MM-JJ", type=click.DateTime(["%Y-%m-%d"]), help=txt.INS_OPTION_JURY
 )
+@click.option(
+    "--coordinateur", "coordinateurs", multiple=True, metavar="IDENTIFIANT",
+    help=txt.INS_OPTION_COORDINATEUR,
+)  # fmt: skip
 @click.option("--essai", is_flag=True, help=txt.INS_OPTION_ESSAI)
 @click.option("--par", default="cli", metavar="IDENTIFIANT", help=txt.CLI_OPTION_PAR)
 @click.pass_obj
 def importer(
-    dossier: Path, fichier: Path, nom_session: str, jury: datetime | None, essai: bool, par: str
-) -> None:
+    dossier: Path, fichier: Path, nom_session: str, jury: datetime | None,
+    coordinateurs: tuple[str, ...], essai: bool, par: str,
+) -> None:  # fmt: skip
     console = Console(highlight=False, soft_wrap=True)
     try:
         lignes, notes = tableur.lire(fichier)
@@ -73,10 +78,13 @@ def importer(
     maintenant = datetime.now(UTC)
     try:
         session = SessionCertification(
-            nom=nom_session, jury=jury.date() if jury else None, horodatage=maintenant
-        )
-    except ValidationError:
-        console.print(txt.INS_SESSION_INVALIDE, markup=False)
+            nom=nom_session, jury=jury.date() if jury else None, horodatage=maintenant,
+            coordinateurs=coordinateurs,
+        )  # fmt: skip
+    except ValidationError as exc:
+        coordinateur = any(e["loc"][:1] == ("coordinateurs",) for e in exc.errors())
+        message = txt.INS_COORDINATEUR_INVALIDE if coordinateur else txt.INS_SESSION_INVALIDE
+        console.print(message, markup=False)
         raise click.exceptions.Exit(2) from None
     blocs = [b.id for b in referentiel_par_defaut().blocs]
 
@@ -106,6 +114,8 @@ def importer(
         garder = ancienne.model_copy(update={"horodatage": maintenant}) if ancienne else session
         if ancienne is not None and jury is not None:
             garder = garder.model_copy(update={"jury": jury.date()})
+        if ancienne is not None and coordinateurs:  # named again: they are the session's
+            garder = garder.model_copy(update={"coordinateurs": coordinateurs})
         await store.inscrire(garder, lecture.fiches, par=par)
         console.print(txt.INS_FAIT.format(**compte), markup=False)
         return len(lecture.fiches)

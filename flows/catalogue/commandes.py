@@ -168,6 +168,7 @@ CAND_PLUSIEURS: Final = (
     "Plusieurs candidats correspondent à « {texte} » : {liste}. Précisez la référence."
 )
 CAND_TITRE: Final = "Candidat {reference} — {nom}"
+CAND_SESSION: Final = "Session « {session} »"
 CAND_LIGNE_BLOC: Final = "{bloc} · {titre}"
 CAND_NON_COMMENCE: Final = "non commencé"
 CAND_PAS_LA_VOTRE: Final = "pas une évaluation que vous notez"

@@ -67,6 +67,9 @@ INS_FAIT: Final = (
     "{n} candidat(s) inscrits dans la session « {session} » ({nouveaux} nouveau(x), "
     "{mis_a_jour} mis à jour)."
 )
+INS_COORDINATEUR_INVALIDE: Final = (
+    "Un coordinateur se nomme par son identifiant : lettres, chiffres, « . », « - », « _ »."
+)
 INS_SESSION_INVALIDE: Final = "Le nom de la session doit avoir de 1 à 100 caractères."
 INS_AIDE: Final = "Les candidats et les sessions de certification : importer, lister."
 INS_IMPORTER_AIDE: Final = (
@@ -90,3 +93,7 @@ INS_COL_CQP: Final = "Proposition de CQP"
 INS_BLOC_NON_CHOISI: Final = "— (non prévu)"
 INS_CQP_PROPOSE: Final = "CQP proposé (le jury décide)"
 INS_CQP_ACQUIS: Final = "blocs acquis : {acquis}"
+INS_OPTION_COORDINATEUR: Final = (
+    "Un coordinateur de la session (son identifiant ; l'option se répète) : il voit ses "
+    "candidats avec « candidat »."
+)

@@ -1,5 +1,6 @@
 """A candidate across the 4 blocs: ``candidat <référence ou nom>``, for the people who follow
-or score one of their evaluations — nobody else learns that the candidate exists."""
+or score one of their evaluations, and the coordinateurs of the session they are enrolled in —
+nobody else learns that the candidate exists."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from flows import candidats
 from flows import catalogue as txt
 from flows.autorisation import Action, autorise
 from flows.conversation import Conversation
+from flows.evaluation import Candidat
 from flows.messages import CommandEvent, Reply, shorten
 from flows.usecases import Context, said
 
@@ -21,7 +23,16 @@ async def candidat(ctx: Context, commande: CommandEvent, _: Conversation) -> tup
         (ev for ev in evaluations if autorise(ev, lecteur, Action.VOIR, ctx.admins)),
         key=lambda ev: ev.horodatage,
     )
+    fiches = {f.reference: f for f in await ctx.store.fiches()}
+    suivies = {
+        s.nom for s in await ctx.store.sessions()
+        if lecteur in s.coordinateurs or lecteur in ctx.admins
+    }  # fmt: skip
+    inscrits = {r for r, f in fiches.items() if f.session in suivies}
     connus = {ev.candidat.reference: ev.candidat for ev in visibles}  # the latest name kept
+    for reference in {*connus, *inscrits}:
+        if (fiche := fiches.get(reference)) is not None:  # the record names them best
+            connus[reference] = Candidat(nom=fiche.nom_complet, reference=reference)
     trouves = candidats.trouver(texte, list(connus.values()))
     if not trouves:
         return said(txt.CAND_AUCUN.format(texte=shorten(texte, 80)))
@@ -35,5 +46,6 @@ async def candidat(ctx: Context, commande: CommandEvent, _: Conversation) -> tup
             if dossier is not None:
                 suit = autorise(ev, lecteur, Action.SUIVRE, ctx.admins)
                 vues[ev.bloc] = candidats.Vue(dossier, suit)
-    coordinateur = any(v.suit for v in vues.values())
-    return (candidats.vue_candidat(trouve, vues, lecteur, ctx.referentiel, coordinateur),)
+    coordinateur = any(v.suit for v in vues.values()) or trouve.reference in inscrits
+    fiche = fiches.get(trouve.reference)
+    return (candidats.vue_candidat(trouve, vues, lecteur, ctx.referentiel, coordinateur, fiche),)
