@@ -20,7 +20,7 @@ from rich.table import Table
 from rich.text import Text
 
 from bot.cli import tableur
-from bot.cli.donnees import _run_on_store
+from bot.cli.donnees import dossier_option, run_on_store
 from bot.cli.french import FrenchGroup
 from flows import candidats
 from flows import catalogue as txt
@@ -34,15 +34,7 @@ MAX_PROBLEMES_AFFICHES = 50
 
 
 @click.group("candidats", cls=FrenchGroup, help=txt.INS_AIDE)
-@click.option(
-    "--dossier",
-    type=click.Path(path_type=Path, file_okay=False),
-    metavar="DOSSIER",
-    default=Path("data"),
-    envvar="CQP_DATA_DIR",
-    show_default=False,
-    help=txt.CLI_OPTION_DOSSIER,
-)
+@dossier_option
 @click.pass_context
 def candidats_group(ctx: click.Context, dossier: Path) -> None:
     ctx.obj = dossier
@@ -120,7 +112,7 @@ def importer(
         console.print(txt.INS_FAIT.format(**compte), markup=False)
         return len(lecture.fiches)
 
-    if _run_on_store(console, dossier, inscrire) is None:
+    if run_on_store(console, dossier, inscrire) is None:
         raise click.exceptions.Exit(2)
 
 
@@ -136,7 +128,7 @@ def liste(dossier: Path, nom_session: str | None, forme: str) -> None:
     referentiel = referentiel_par_defaut()
     entetes = [txt.INS_COL_REFERENCE, txt.INS_COL_NOM, txt.INS_COL_SESSION,
                *(b.id for b in referentiel.blocs), txt.INS_COL_CQP]  # fmt: skip
-    lignes = _run_on_store(console, dossier, lambda store: _lignes(store, nom_session, referentiel))
+    lignes = run_on_store(console, dossier, lambda store: _lignes(store, nom_session, referentiel))
     if forme == "csv":
         sortie = io.StringIO()
         ecrivain = csv.writer(sortie, delimiter=";", lineterminator="\n")

@@ -24,7 +24,7 @@ from storage import DiskStore, StoreError, Verification, open_store
 T = TypeVar("T")
 
 
-def _run_on_store(
+def run_on_store(
     console: Console,
     dossier: Path,
     action: Callable[[DiskStore], Awaitable[T]],
@@ -51,8 +51,7 @@ def _run_on_store(
         raise click.exceptions.Exit(2) from None
 
 
-@click.group("donnees", cls=FrenchGroup, help=txt.CLI_DONNEES_AIDE, alias={"verify": "verifier"})
-@click.option(
+dossier_option = click.option(
     "--dossier",
     type=click.Path(path_type=Path, file_okay=False),
     metavar="DOSSIER",
@@ -61,6 +60,11 @@ def _run_on_store(
     show_default=False,
     help=txt.CLI_OPTION_DOSSIER,
 )
+"""The data directory of a group of commands that work on the store."""
+
+
+@click.group("donnees", cls=FrenchGroup, help=txt.CLI_DONNEES_AIDE, alias={"verify": "verifier"})
+@dossier_option
 @click.pass_context
 def donnees_group(ctx: click.Context, dossier: Path) -> None:
     ctx.obj = dossier
@@ -79,7 +83,7 @@ def verifier(dossier: Path) -> None:
             reponses += len(contenu.reponses) if contenu else 0
         return len(evaluations), reponses
 
-    n_evaluations, n_reponses = _run_on_store(console, dossier, compter, verification="complet")
+    n_evaluations, n_reponses = run_on_store(console, dossier, compter, verification="complet")
     console.print(
         txt.CLI_VERIFIER_OK.format(dossier=dossier, evaluations=n_evaluations, reponses=n_reponses)
     )
@@ -92,7 +96,7 @@ def verifier(dossier: Path) -> None:
 @click.pass_obj
 def exporter(dossier: Path, reference: str, par: str, sortie: Path | None) -> None:
     console = Console(highlight=False, stderr=sortie is None)
-    export = _run_on_store(
+    export = run_on_store(
         console, dossier, lambda store: store.exporter_candidat(reference, par=par)
     )
     if not export.dossiers:
@@ -115,7 +119,7 @@ def purger(dossier: Path, reference: str, par: str, raison: str, oui: bool) -> N
     if not oui:
         console.print(txt.CLI_PURGE_CONFIRMER.format(reference=reference))
         raise click.exceptions.Exit(1)
-    n = _run_on_store(
+    n = run_on_store(
         console, dossier, lambda store: store.purger_candidat(reference, par=par, pourquoi=raison)
     )
     if n == 0:

@@ -350,20 +350,26 @@ async def test_reprendre_in_the_review_of_an_unfinished_grid_shows_the_next_crit
             await client.close()
 
 
+async def _carte_de_karim(a: Any) -> tuple[Any, dict[str, str], dict[str, Any]]:
+    """Claire creates the evaluation, Karim starts his grid: his page, its headers, the card
+    of the first critère."""
+    claire, karim = await a.client(), await a.client()
+    h_karim = await _cree_pour_karim(claire, karim)
+    [invitation] = await fil(karim, h_karim)
+    commencer = boutons(invitation)["Commencer la grille"]
+    await envoyer(
+        karim, h_karim, "r-commencer", type="choix", payload=commencer,
+        message=invitation["id"],
+    )  # fmt: skip
+    return karim, h_karim, (await fil(karim, h_karim))[-1]
+
+
 async def test_a_card_shown_before_a_restart_is_updated_in_place_when_clicked_after(
     tmp_path: Path,
 ) -> None:
     """Found when tried as a user would: an old card clicked after a restart posted a copy."""
     async with appli(tmp_path) as a:
-        claire, karim = await a.client(), await a.client()
-        h_karim = await _cree_pour_karim(claire, karim)
-        [invitation] = await fil(karim, h_karim)
-        commencer = boutons(invitation)["Commencer la grille"]
-        await envoyer(
-            karim, h_karim, "r-commencer", type="choix", payload=commencer,
-            message=invitation["id"],
-        )  # fmt: skip
-        carte = (await fil(karim, h_karim))[-1]
+        karim, h_karim, carte = await _carte_de_karim(a)
         assert "B1.C1.1 —" in texte(carte)
     async with appli(tmp_path) as a:  # the server restarted; Karim's page kept its card
         karim = await a.client()
@@ -387,15 +393,7 @@ async def test_an_answer_a_crash_kept_from_the_page_is_there_when_the_server_is_
     """Deliveries resume from the store: a click handled and stored, the server gone before
     its answer reached the page; started again, the card shows the answer, in place, once."""
     async with appli(tmp_path) as a:
-        claire, karim = await a.client(), await a.client()
-        h_karim = await _cree_pour_karim(claire, karim)
-        [invitation] = await fil(karim, h_karim)
-        commencer = boutons(invitation)["Commencer la grille"]
-        await envoyer(
-            karim, h_karim, "r-commencer", type="choix", payload=commencer,
-            message=invitation["id"],
-        )  # fmt: skip
-        carte = (await fil(karim, h_karim))[-1]
+        karim, h_karim, carte = await _carte_de_karim(a)
         acquis = next(p for label, p in boutons(carte).items() if label.startswith("A "))
         origine = Origin(channel="web", conversation="dm-karim", user="karim")
         await a.service.handle(  # handled and stored; the server dies before delivering
