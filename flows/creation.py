@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Literal
@@ -29,6 +29,7 @@ from pydantic import BaseModel, ConfigDict
 from flows import catalogue as txt
 from flows.designation import code_de_bloc
 from flows.evaluation import Candidat, Evaluateur, Evaluation
+from flows.inscription import FicheCandidat
 from flows.messages import (
     MAX_TARGET,
     Button,
@@ -43,6 +44,7 @@ from flows.messages import (
     Paragraph,
     Reply,
     TextInput,
+    fold,
     say,
     shorten,
 )
@@ -176,6 +178,30 @@ def verifier(valeurs: Mapping[str, str], referentiel: Referentiel) -> list[str]:
     return erreurs
 
 
+def _meme(texte: str) -> str:
+    """A name as compared: without accents, case or extra spaces."""
+    return " ".join(fold(texte).split())
+
+
+def independance(
+    valeurs: Mapping[str, str], noms: Mapping[str, str] | None, fiches: Mapping[str, FicheCandidat]
+) -> list[str]:
+    """The référentiel's rule: a *responsable pédagogique* never evaluates a candidate they
+    train — their formateur référent, as the candidate's record names them (by name or id)."""
+    fiche = fiches.get((valeurs.get("candidat_reference") or "").strip())
+    if fiche is None or not fiche.formateur_referent.strip():
+        return []
+    formateur = _meme(fiche.formateur_referent)
+    pedagogique = RoleEvaluateur.RESPONSABLE_PEDAGOGIQUE.value
+    for n in ("1", "2"):
+        if (valeurs.get(f"role_{n}") or "").strip().lower() != pedagogique:
+            continue
+        qui = (valeurs.get(f"evaluateur_{n}") or "").strip()
+        if formateur in {_meme(qui), _meme(_nom(noms, qui))}:
+            return [txt.CRE_FORMATEUR_REFERENT.format(formateur=fiche.formateur_referent)]
+    return []
+
+
 def evaluation(
     valeurs: Mapping[str, str],
     coordinateur: str,
@@ -282,6 +308,8 @@ class Contexte:
     existantes: frozenset[str]
     """Evaluation ids already taken."""
     maintenant: datetime
+    fiches: Mapping[str, FicheCandidat] = field(default_factory=dict)
+    """The enrolled candidates, by reference: their formateur référent is known."""
 
 
 @dataclass(frozen=True)
@@ -314,6 +342,7 @@ def _envoyer(etat: EtatCreation, evenement: Event, ctx: Contexte) -> PasCreation
     if ctx.utilisateur not in ctx.createurs:
         return _refus()
     erreurs = verifier(evenement.values, ctx.referentiel)
+    erreurs += independance(evenement.values, evenement.names, ctx.fiches)
     if erreurs:
         return PasCreation(_FORMULAIRE_OUVERT, (formulaire(evenement.values, erreurs),))
     ev = evaluation(

@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from flows import creation
+from flows.inscription import FicheCandidat, SessionCertification
 from flows.messages import (
     ChoiceEvent,
     CommandEvent,
@@ -261,3 +262,33 @@ async def test_a_form_nobody_asked_for_creates_nothing(service: Service) -> None
     )
     assert "n'est pas (ou plus) attendu ici : rien n'a été enregistré" in _textes(replies)
     assert await service.store.evaluations() == []
+
+
+async def test_the_responsable_pedagogique_is_never_the_candidates_own_trainer(
+    service: Service,
+) -> None:
+    """The référentiel's independence rule, for an enrolled candidate whose record names their
+    formateur référent: refused in French, nothing created; another role goes through."""
+    session = SessionCertification(nom="Session Lyon 2027", horodatage=T0)
+    fiche = FicheCandidat(
+        reference="C042", nom="Martin", prenom="Jeanne", session=session.nom,
+        blocs=("B1",), formateur_referent="Marc  Pétit", horodatage=T0,
+    )  # fmt: skip
+    await service.store.inscrire(session, [fiche], par="u-coord")
+    formateur = {**FORMULAIRE_VALIDE, "evaluateur_2": "u-marc", "role_2": "responsable_pedagogique"}
+    replies = await service.handle(
+        FormEvent(
+            origin=_origine("u-coord"), request_id="f-rp", form="nouvelle", values=formateur,
+            names={"u-marc": "Marc Petit"},
+        )
+    )  # fmt: skip
+    assert "ne peut pas être le formateur référent du candidat (Marc  Pétit)" in _textes(replies)
+    assert await service.store.evaluations() == []
+    autre = {**formateur, "evaluateur_2": "u-nadia"}
+    replies = await service.handle(
+        FormEvent(
+            origin=_origine("u-coord"), request_id="f-rp2", form="nouvelle", values=autre,
+            names={"u-nadia": "Nadia Leroy"},
+        )
+    )  # fmt: skip
+    assert [e.id for e in await service.store.evaluations()] == ["ev-C042-B1"]

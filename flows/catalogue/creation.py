@@ -32,6 +32,10 @@ CRE_BINOME_INTERDIT: Final = (
     "les rôles {role_1} et {role_2} ne forment pas un binôme prévu par le référentiel pour ce bloc."
 )
 CRE_MEME_EVALUATEUR: Final = "les deux évaluateurs doivent être deux personnes différentes."
+CRE_FORMATEUR_REFERENT: Final = (
+    "le responsable pédagogique ne peut pas être le formateur référent du candidat "
+    "({formateur}) : choisissez un autre évaluateur."
+)
 CRE_DATE_INVALIDE: Final = "l'échéance « {valeur} » n'est pas une date JJ/MM/AAAA."
 CRE_INTERDIT: Final = "Seuls les coordinateurs peuvent créer une évaluation."
 CRE_CREEE: Final = "Évaluation {evaluation} créée : candidat {reference}, bloc {bloc}. Les deux évaluateurs sont prévenus."

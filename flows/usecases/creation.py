@@ -32,6 +32,7 @@ async def step(ctx: Context, evenement: Event, conversation: Conversation) -> tu
             referentiel=ctx.referentiel,
             existantes=frozenset(e.id for e in existantes if deja is None or e.id != deja.id),
             maintenant=ctx.clock(),
+            fiches={f.reference: f for f in await ctx.store.fiches()},
         )
         pas = creation.etape(conversation.creation, evenement, contexte)
         if pas.evaluation is not None and deja is None:
