@@ -19,11 +19,17 @@ async def candidat(ctx: Context, commande: CommandEvent, _: Conversation) -> tup
     if not texte:
         return said(txt.CAND_USAGE)
     evaluations = await ctx.store.evaluations()
+    fiches = {f.reference: f for f in await ctx.store.fiches()}
+    # A reference typed exactly (they are ASCII): only its evaluations are looked at; a name
+    # is looked for among every candidate the reader may see.
+    cible = texte.casefold()
+    exactes = [ev for ev in evaluations if ev.candidat.reference.casefold() == cible]
+    if exactes or any(r.casefold() == cible for r in fiches):
+        evaluations = exactes
     visibles = sorted(
         (ev for ev in evaluations if autorise(ev, lecteur, Action.VOIR, ctx.admins)),
         key=lambda ev: ev.horodatage,
     )
-    fiches = {f.reference: f for f in await ctx.store.fiches()}
     suivies = {
         s.nom for s in await ctx.store.sessions()
         if lecteur in s.coordinateurs or lecteur in ctx.admins
