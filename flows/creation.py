@@ -186,20 +186,27 @@ def _meme(texte: str) -> str:
 def independance(
     valeurs: Mapping[str, str], noms: Mapping[str, str] | None, fiches: Mapping[str, FicheCandidat]
 ) -> list[str]:
-    """The référentiel's rule: a *responsable pédagogique* never evaluates a candidate they
-    train — their formateur référent, as the candidate's record names them (by name or id)."""
+    """The référentiel's independence rules, for an enrolled candidate: a *responsable
+    pédagogique* is never their formateur référent, and nobody with a declared conflict of
+    interest evaluates them — as their record names these people (by name or id)."""
     fiche = fiches.get((valeurs.get("candidat_reference") or "").strip())
-    if fiche is None or not fiche.formateur_referent.strip():
+    if fiche is None:
         return []
     formateur = _meme(fiche.formateur_referent)
+    conflits = {_meme(c) for c in fiche.conflits}
     pedagogique = RoleEvaluateur.RESPONSABLE_PEDAGOGIQUE.value
+    erreurs = []
     for n in ("1", "2"):
-        if (valeurs.get(f"role_{n}") or "").strip().lower() != pedagogique:
-            continue
         qui = (valeurs.get(f"evaluateur_{n}") or "").strip()
-        if formateur in {_meme(qui), _meme(_nom(noms, qui))}:
-            return [txt.CRE_FORMATEUR_REFERENT.format(formateur=fiche.formateur_referent)]
-    return []
+        if not qui:
+            continue
+        noms_de = {_meme(qui), _meme(_nom(noms, qui))}
+        role = (valeurs.get(f"role_{n}") or "").strip().lower()
+        if role == pedagogique and formateur and formateur in noms_de:
+            erreurs.append(txt.CRE_FORMATEUR_REFERENT.format(formateur=fiche.formateur_referent))
+        if noms_de & conflits:
+            erreurs.append(txt.CRE_CONFLIT.format(personne=_nom(noms, qui)))
+    return erreurs
 
 
 def evaluation(

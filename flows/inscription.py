@@ -46,6 +46,8 @@ class FicheCandidat(_Record):
     """Their own trainer: never their évaluateur as *responsable pédagogique*."""
     session: NomSession
     blocs: tuple[str, ...]
+    conflits: tuple[Champ, ...] = ()
+    """People (by name or id) with a declared conflict of interest: never their évaluateurs."""
     horodatage: AwareDatetime
 
     @property
@@ -194,10 +196,14 @@ def _fiche(
     if isinstance(blocs, str):
         lecture.problemes.append(Probleme(numero, _colonne(entetes, champs, "blocs"), blocs))
         return None
+    conflits = tuple(
+        c.strip() for c in re.split(r"[,;/]", valeurs.get("conflits", "")) if c.strip()
+    )
     try:
         return FicheCandidat(
             reference=reference, session=session, blocs=blocs, horodatage=maintenant,
-            **{k: v for k, v in valeurs.items() if k not in ("reference", "blocs")},
+            conflits=conflits,
+            **{k: v for k, v in valeurs.items() if k not in ("reference", "blocs", "conflits")},
         )  # fmt: skip
     except ValidationError as exc:
         for erreur in exc.errors():

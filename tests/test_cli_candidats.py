@@ -258,3 +258,15 @@ def test_the_list_shows_each_candidate_on_the_four_blocs(
     code = main(["candidats", "--dossier", str(dossier), "liste", "--session", "Session Lyon 2027"])
     texte = capsys.readouterr().out
     assert code == 0 and "C102" in texte and "C900" not in texte and "Sophie" in texte
+
+
+def test_declared_conflicts_of_interest_are_read_with_the_candidate(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    fichier = tmp_path / "candidats.csv"
+    fichier.write_text(
+        "reference;nom;Conflits d'intérêts\nC101;Bernard;Paul Roche, u-marc\n", encoding="utf-8"
+    )
+    assert _importer(capsys, tmp_path / "donnees", fichier)[0] == 0
+    [fiche] = _fiches(tmp_path / "donnees")
+    assert fiche.conflits == ("Paul Roche", "u-marc")

@@ -292,3 +292,22 @@ async def test_the_responsable_pedagogique_is_never_the_candidates_own_trainer(
         )
     )  # fmt: skip
     assert [e.id for e in await service.store.evaluations()] == ["ev-C042-B1"]
+
+
+async def test_nobody_with_a_declared_conflict_of_interest_evaluates_the_candidate(
+    service: Service,
+) -> None:
+    session = SessionCertification(nom="Session Lyon 2027", horodatage=T0)
+    fiche = FicheCandidat(
+        reference="C042", nom="Martin", session=session.nom, blocs=("B1",),
+        conflits=("Paul Roche", "u-autre"), horodatage=T0,
+    )  # fmt: skip
+    await service.store.inscrire(session, [fiche], par="u-coord")
+    replies = await service.handle(
+        FormEvent(
+            origin=_origine("u-coord"), request_id="f-ci", form="nouvelle",
+            values=FORMULAIRE_VALIDE, names={"u-interne": "Paul Roché"},
+        )
+    )  # fmt: skip
+    assert "Paul Roché a déclaré un conflit d'intérêts avec ce candidat" in _textes(replies)
+    assert await service.store.evaluations() == []

@@ -32,6 +32,9 @@ CRE_BINOME_INTERDIT: Final = (
     "les rôles {role_1} et {role_2} ne forment pas un binôme prévu par le référentiel pour ce bloc."
 )
 CRE_MEME_EVALUATEUR: Final = "les deux évaluateurs doivent être deux personnes différentes."
+CRE_CONFLIT: Final = (
+    "{personne} a déclaré un conflit d'intérêts avec ce candidat : choisissez un autre évaluateur."
+)
 CRE_FORMATEUR_REFERENT: Final = (
     "le responsable pédagogique ne peut pas être le formateur référent du candidat "
     "({formateur}) : choisissez un autre évaluateur."

@@ -16,6 +16,9 @@ INS_COLONNES: Final = {
     "formateur": "formateur_referent",
     "formateur referent": "formateur_referent",
     "blocs": "blocs",
+    "conflits": "conflits",
+    "conflits d'interets": "conflits",
+    "conflit d'interets": "conflits",
 }
 """The headers a spreadsheet's columns may have (without accents, in lower case) → the field."""
 INS_PROBLEME: Final = "ligne {ligne}, colonne « {colonne} » : {quoi}"
@@ -27,7 +30,7 @@ INS_TROP_DE_LIGNES: Final = (
 INS_COLONNES_MANQUANTES: Final = (
     "Colonne(s) obligatoire(s) absente(s) : {colonnes}. Colonnes lues : {lues}. "
     "La première ligne doit nommer les colonnes (reference, nom, prenom, service, organisme, "
-    "formateur referent, blocs)."
+    "formateur referent, blocs, conflits d'intérêts)."
 )
 INS_COLONNE_DOUBLE: Final = "la colonne « {colonne} » remplit un champ déjà rempli par une autre"
 INS_REFERENCE_VIDE: Final = "la référence du candidat est vide"
