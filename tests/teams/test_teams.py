@@ -524,3 +524,21 @@ async def test_the_creation_card_proposes_the_results_conversation_of_the_settin
         champs = {e["id"]: e for c in formulaire.cartes for e in c["body"] if "id" in e}
         assert champs["destination"]["value"] == RESULTATS  # TEAMS_RESULTS_CHANNEL
         assert "value" not in champs["candidat_nom"]
+
+
+async def test_a_candidate_is_looked_up_in_teams_for_its_coordinatrice_only(
+    tmp_path: Path,
+) -> None:
+    """« candidat » typed in the personal chat: the candidate's 4 blocs for the coordinatrice;
+    for someone who follows none of their evaluations, nothing about them."""
+    async with teams(tmp_path) as t:
+        await t.installer(COORD)
+        await _creer(t, par_le_canal=True)
+        await t.ecrire(COORD, "candidat jeanne martn")
+        vue = t.dernier_a(COORD, "Candidat C042")
+        assert "Jeanne Martin" in vue.texte and "B1 · " in vue.texte
+        assert "non commencé" in vue.texte and "Validation partielle proposée" in vue.texte
+        await t.installer(INTRUS)
+        await t.ecrire(INTRUS, "candidat C042")
+        refus = t.dernier_a(INTRUS)
+        assert "Aucun candidat" in refus.texte and "Jeanne" not in refus.texte

@@ -428,3 +428,21 @@ async def test_a_double_click_in_the_web_chat_is_answered_once(tmp_path: Path) -
             assert statut == 200
         cartes = [e for e in await fil(karim, h_karim) if "B1.C1.1 —" in texte(e)]
         assert len(cartes) == 1
+
+
+async def test_a_candidate_is_looked_up_in_the_web_chat(tmp_path: Path) -> None:
+    """« candidat » typed in the web chat: the 4 blocs for the coordinatrice who created the
+    evaluation, the évaluateur's own reading for Karim (no CQP line)."""
+    async with appli(tmp_path) as a:
+        claire, karim = await a.client(), await a.client()
+        h_karim = await _cree_pour_karim(claire, karim)
+        h_claire = await connecter(claire, "claire")
+        assert (
+            await envoyer(claire, h_claire, "r-cand-1", type="texte", texte="candidat C042") == 200
+        )
+        vue = texte((await fil(claire, h_claire))[-1])
+        assert "Candidat C042" in vue and "Validation partielle proposée" in vue
+        statut = await envoyer(karim, h_karim, "r-cand-2", type="texte", texte="candidat C042")
+        assert statut == 200
+        sienne = texte((await fil(karim, h_karim))[-1])
+        assert "notation : vous 0/30" in sienne and "Validation partielle" not in sienne
