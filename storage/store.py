@@ -36,14 +36,13 @@ from flows.evaluation import (
 )
 from flows.inscription import FicheCandidat, SessionCertification
 from flows.store import Ecriture, ExportCandidat
-from storage import purge
+from storage import inscriptions, purge, repliques
 from storage.database import Database, Databases, get, items, put
 from storage.durable import MIGRATIONS, Migration
 from storage.errors import (
     CorruptData,
     EvaluationExists,
     ReferenceChanged,
-    StoreError,
     UnknownEvaluation,
 )
 from storage.kinds import (
@@ -52,22 +51,19 @@ from storage.kinds import (
     CONVERSATION,
     EVALUATION,
     INDEX,
-    SESSIONS,
     T_ADRESSES,
     T_ETAT,
     T_EVALUATION,
     T_EVENEMENTS,
-    T_FICHE,
     T_INDEX,
     T_PURGES,
     T_REPLIQUES,
     T_REQUETES,
-    T_SESSIONS,
     Modeles,
     document,
     validate,
 )
-from storage.layout import Layout, changed_since
+from storage.layout import Layout
 
 Clock = Callable[[], datetime]
 REQUEST_TTL = timedelta(hours=24)
@@ -140,7 +136,7 @@ class TinyDBStore:
             del self.index[evaluation_id]
             raise
 
-    def _conversation(self, canal: str, utilisateur: str) -> Database:
+    def conversation(self, canal: str, utilisateur: str) -> Database:
         return self.open(self.layout.conversation(canal, utilisateur), CONVERSATION)
 
     # --- the rules --------------------------------------------------------------------
@@ -286,14 +282,14 @@ class TinyDBStore:
         return [Evenement.model_validate(d) for _, d in items(audit)]
 
     async def etat(self, canal: str, utilisateur: str) -> EtatConversation | None:
-        doc = get(self._conversation(canal, utilisateur).table(T_ETAT), T_ETAT)
+        doc = get(self.conversation(canal, utilisateur).table(T_ETAT), T_ETAT)
         return None if doc is None else EtatConversation.model_validate(doc)
 
     async def sauver_etat(
         self, etat: EtatConversation, *, requete: str | None = None, durable: bool = True,
         repliques: Mapping[str, str | None] | None = None,
     ) -> Ecriture:  # fmt: skip
-        database = self._conversation(etat.canal, etat.utilisateur)
+        database = self.conversation(etat.canal, etat.utilisateur)
         doc = document(etat)
         with database.writing(durable) as db:
             if self._request_seen(database, requete):
@@ -313,36 +309,16 @@ class TinyDBStore:
         return Ecriture.APPLIQUEE
 
     async def replique(self, canal: str, utilisateur: str, requete: str) -> str | None:
-        doc = get(self._conversation(canal, utilisateur).table(T_REPLIQUES), requete)
-        return None if doc is None else str(doc["reponses"])
+        return repliques.replique(self, canal, utilisateur, requete)
 
     async def livree(self, canal: str, utilisateur: str, requete: str) -> bool:
-        doc = get(self._conversation(canal, utilisateur).table(T_REPLIQUES), requete)
-        return doc is not None and bool(doc.get("livree", True))  # older ones: sent
+        return repliques.livree(self, canal, utilisateur, requete)
 
     async def marquer_livree(self, canal: str, utilisateur: str, requete: str) -> None:
-        database = self._conversation(canal, utilisateur)
-        with database.writing(durable=False) as db:
-            doc = get(db.table(T_REPLIQUES), requete)
-            if doc is not None and not doc.get("livree", True):
-                put(db.table(T_REPLIQUES), requete, {**doc, "livree": True})
+        repliques.marquer_livree(self, canal, utilisateur, requete)
 
     async def a_livrer(self, canal: str, depuis: datetime) -> list[tuple[str, str, str]]:
-        dossier = self.layout.conversations(canal)
-        chemins = {d.path for d in self.databases.opened() if d.path.parent == dossier}
-        if not self.in_memory:  # only files written since: a crash leaves the latest unsent
-            chemins |= set(changed_since(dossier, depuis.timestamp()))
-        restes = []
-        for chemin in sorted(chemins):
-            try:
-                database = self.open(chemin, CONVERSATION)
-            except StoreError:  # damaged, or of a newer version: told at the person's next action
-                continue
-            etat = get(database.table(T_ETAT), T_ETAT)
-            for requete, doc in items(database.table(T_REPLIQUES)):
-                if etat is not None and not doc.get("livree", True):
-                    restes.append((str(etat["utilisateur"]), requete, str(doc["reponses"])))
-        return restes
+        return repliques.a_livrer(self, canal, depuis)
 
     async def adresse(self, canal: str, cle: str) -> Adresse | None:
         doc = get(self.open(self.layout.adresses, ADRESSES).table(T_ADRESSES), f"{canal}|{cle}")
@@ -378,33 +354,12 @@ class TinyDBStore:
         return [self.inscrits[r] for r in sorted(self.inscrits)]
 
     async def sessions(self) -> list[SessionCertification]:
-        table = self.open(self.layout.sessions, SESSIONS).table(T_SESSIONS)
-        return [SessionCertification.model_validate(d) for _, d in items(table)]
+        return inscriptions.sessions(self)
 
     async def inscrire(
         self, session: SessionCertification, fiches: Sequence[FicheCandidat], *, par: str
     ) -> int:
-        """The session first, then each candidate's record in their own index file; a record
-        already stored as it is is not written again. Audited once, with the count."""
-        with self.open(self.layout.sessions, SESSIONS).writing() as db:
-            put(db.table(T_SESSIONS), session.nom, document(session))
-        ecrites = 0
-        for fiche in fiches:
-            ancienne = self.inscrits.get(fiche.reference)
-            if (
-                ancienne is not None
-                and ancienne.model_copy(update={"horodatage": fiche.horodatage}) == fiche
-            ):
-                continue
-            with self.open(self.layout.index(fiche.reference), INDEX).writing() as db:
-                put(db.table(T_FICHE), T_FICHE, document(fiche))
-            self.inscrits[fiche.reference] = fiche
-            ecrites += 1
-        self.audit_system(Evenement(
-            quand=self.clock(), qui=par, quoi="inscription", cle=session.nom,
-            nouveau={"candidats": len(fiches), "ecrits": ecrites},
-        ))  # fmt: skip
-        return ecrites
+        return inscriptions.inscrire(self, session, fiches, par)
 
     async def purger_candidat(self, reference: str, *, par: str, pourquoi: str) -> int:
         return purge.purge(self, reference, par=par, pourquoi=pourquoi)
