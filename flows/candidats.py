@@ -78,10 +78,7 @@ def _etat(vue: Vue, bloc: Bloc, lecteur: str) -> tuple[str, bool]:
         for evaluateur in dossier.evaluation.evaluateurs:
             if not vue.suit and evaluateur.utilisateur != lecteur:
                 continue  # the other's progress stays theirs until both are submitted
-            faites = sum(1 for r in dossier.reponses if r.evaluateur == evaluateur.utilisateur)
-            soumise = any(
-                s.evaluateur == evaluateur.utilisateur for s in dossier.soumissions_actives
-            )
+            faites, soumise = dossier.avancement(evaluateur.utilisateur)
             nom = txt.CAND_VOUS if evaluateur.utilisateur == lecteur else evaluateur.nom
             grilles.append(
                 txt.CAND_GRILLE.format(
@@ -102,12 +99,29 @@ def _etat(vue: Vue, bloc: Bloc, lecteur: str) -> tuple[str, bool]:
     return txt.CAND_PROPOSITION.format(proposition=libelle, visas=visas), False
 
 
-def etat_du_bloc(vue: Vue | None, bloc: Bloc, lecteur: str, coordinateur: bool) -> tuple[str, bool]:
-    """What a bloc's row reads for ``lecteur``, and whether the bloc is acquired (proposed
-    validé, both visas given)."""
-    if vue is None:
-        return (txt.CAND_NON_COMMENCE if coordinateur else txt.CAND_PAS_LA_VOTRE), False
-    return _etat(vue, bloc, lecteur)
+def etats_des_blocs(
+    vues: Mapping[str, Vue],
+    lecteur: str,
+    referentiel: Referentiel,
+    coordinateur: bool,
+    fiche: FicheCandidat | None = None,
+) -> tuple[list[tuple[Bloc, str]], list[str]]:
+    """Each bloc of the référentiel with what its row reads for ``lecteur`` (« non prévu »
+    for a bloc the candidate is not enrolled for), and the blocs acquired (proposed validé,
+    both visas given)."""
+    lignes, acquis = [], []
+    for bloc in referentiel.blocs:
+        vue = vues.get(bloc.id)
+        if vue is not None:
+            etat, valide = _etat(vue, bloc, lecteur)
+            if valide:
+                acquis.append(bloc.id)
+        elif fiche is not None and bloc.id not in fiche.blocs:
+            etat = txt.INS_BLOC_NON_CHOISI
+        else:
+            etat = txt.CAND_NON_COMMENCE if coordinateur else txt.CAND_PAS_LA_VOTRE
+        lignes.append((bloc, etat))
+    return lignes, acquis
 
 
 def cqp_propose(acquis: Sequence[str], referentiel: Referentiel) -> bool:
@@ -135,15 +149,10 @@ def vue_candidat(
     """The 4 blocs of a candidate, by bloc id (the latest evaluation the reader may see of
     each), and — for a coordinateur — the CQP proposal; with their record once enrolled
     (session, service, organisme; the blocs they are not enrolled for)."""
-    lignes, acquis = [], []
-    for bloc in referentiel.blocs:
-        vue = vues.get(bloc.id)
-        etat, valide = etat_du_bloc(vue, bloc, lecteur, coordinateur)
-        if vue is None and fiche is not None and bloc.id not in fiche.blocs:
-            etat = txt.INS_BLOC_NON_CHOISI
-        if valide:
-            acquis.append(bloc.id)
-        if vue is not None:
+    etats, acquis = etats_des_blocs(vues, lecteur, referentiel, coordinateur, fiche)
+    lignes = []
+    for bloc, etat in etats:
+        if (vue := vues.get(bloc.id)) is not None:
             etat = f"{etat} ({vue.dossier.evaluation.id})"
         ligne = txt.CAND_LIGNE_BLOC.format(bloc=bloc.id, titre=bloc.titre)
         lignes.append((shorten(ligne, 100), etat))

@@ -316,6 +316,11 @@ class Dossier(_Record):
         """Visas that still stand (given after the last re-opening)."""
         return tuple(v for v in self.visas if self._depuis_reouverture(v.horodatage))
 
+    def avancement(self, evaluateur: str) -> tuple[int, bool]:
+        """How many critères ``evaluateur`` has scored, and whether their grid is submitted."""
+        faites = sum(1 for r in self.reponses if r.evaluateur == evaluateur)
+        return faites, any(s.evaluateur == evaluateur for s in self.soumissions_actives)
+
     @property
     def soumise_par_les_deux(self) -> bool:
         """Whether both évaluateurs have a submitted grid (the blind rule is lifted)."""

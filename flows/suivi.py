@@ -31,13 +31,6 @@ from flows.qualite import textes_accord
 from flows.rapprochement import Consolider, Rapprocher
 from referentiel import Bloc, Referentiel
 
-
-def _avancement(dossier: Dossier, evaluateur: str) -> tuple[int, bool]:
-    faites = sum(1 for r in dossier.reponses if r.evaluateur == evaluateur)
-    soumise = any(s.evaluateur == evaluateur for s in dossier.soumissions_actives)
-    return faites, soumise
-
-
 MAX_MES_EVALUATIONS = 10
 """Evaluations listed by ``mes-evaluations`` (one line each in a Fields block, at most 10)."""
 _A_NOTER, _A_VISER, _EN_ATTENTE, _TERMINEE = range(4)
@@ -84,7 +77,7 @@ def mes_evaluations(
     for d in miens[:MAX_MES_EVALUATIONS]:
         b = referentiel.bloc(d.evaluation.bloc)
         assert b is not None
-        faites, _ = _avancement(d, utilisateur)
+        faites, _ = d.avancement(utilisateur)
         etat = _ou_en_est(d, utilisateur)
         reference = d.evaluation.candidat.reference
         lignes.append(
@@ -199,7 +192,7 @@ def relances(dossier: Dossier, referentiel: Referentiel) -> tuple[Reply, ...]:
         qui = evaluateur.utilisateur
         etat = _ou_en_est(dossier, qui)
         if etat == _A_NOTER:
-            faites, _ = _avancement(dossier, qui)
+            faites, _ = dossier.avancement(qui)
             texte = txt.CMD_RELANCE_NOTER.format(
                 reference=reference, bloc=b.id, faites=faites, total=len(b.criteres)
             )
@@ -248,9 +241,7 @@ def suivi(
     for d in montres:
         b = referentiel.bloc(d.evaluation.bloc)
         assert b is not None
-        avancements = {
-            e.utilisateur: _avancement(d, e.utilisateur) for e in d.evaluation.evaluateurs
-        }
+        avancements = {e.utilisateur: d.avancement(e.utilisateur) for e in d.evaluation.evaluateurs}
         aveugle = lecteur in avancements and not all(s for _, s in avancements.values())
         grilles = []
         for evaluateur in d.evaluation.evaluateurs:
@@ -286,7 +277,7 @@ def statut(dossier: Dossier, referentiel: Referentiel) -> Reply:
     assert b is not None
     items = []
     for evaluateur in ev.evaluateurs:
-        faites, soumise = _avancement(dossier, evaluateur.utilisateur)
+        faites, soumise = dossier.avancement(evaluateur.utilisateur)
         items.append(
             (
                 shorten(evaluateur.nom, 100),

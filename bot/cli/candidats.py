@@ -166,20 +166,12 @@ async def _lignes(
         for ev in par_candidat.get(reference, []):
             if (dossier := await store.dossier(ev.id)) is not None:
                 vues[ev.bloc] = candidats.Vue(dossier, suit=True)
-        etats, acquis = [], []
-        for bloc in referentiel.blocs:
-            if fiche is not None and bloc.id not in fiche.blocs and bloc.id not in vues:
-                etats.append(txt.INS_BLOC_NON_CHOISI)
-                continue
-            etat, valide = candidats.etat_du_bloc(vues.get(bloc.id), bloc, "", True)
-            etats.append(etat)
-            if valide:
-                acquis.append(bloc.id)
+        etats, acquis = candidats.etats_des_blocs(vues, "", referentiel, True, fiche)
         nom = fiche.nom_complet if fiche else par_candidat[reference][-1].candidat.nom
         session = fiche.session if fiche else ""
         if candidats.cqp_propose(acquis, referentiel):
             cqp = txt.INS_CQP_PROPOSE
         else:
             cqp = txt.INS_CQP_ACQUIS.format(acquis=", ".join(acquis) or txt.CAND_AUCUN_BLOC)
-        lignes.append([reference, nom, session, *etats, cqp])
+        lignes.append([reference, nom, session, *(etat for _, etat in etats), cqp])
     return lignes
