@@ -270,3 +270,18 @@ def test_declared_conflicts_of_interest_are_read_with_the_candidate(
     assert _importer(capsys, tmp_path / "donnees", fichier)[0] == 0
     [fiche] = _fiches(tmp_path / "donnees")
     assert fiche.conflits == ("Paul Roche", "u-marc")
+
+
+def test_a_bad_option_is_named_by_its_flag_and_nothing_is_written(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    fichier = tmp_path / "candidats.csv"
+    fichier.write_text(ENTETE + BONNES, encoding="utf-8")
+    dossier = tmp_path / "donnees"
+    code, out = _importer(capsys, dossier, fichier, "--jury", "2027-13-01")
+    assert code == 2 and "valeur invalide pour « --jury »" in out
+    code, out = _importer(capsys, dossier, fichier, "--coordinateur", "Claire Dubois")
+    assert code == 2 and "Un coordinateur se nomme par son identifiant" in out
+    code, out = _run(capsys, "candidats", "--dossier", str(dossier), "liste", "--format", "xml")
+    assert code == 2 and "valeur invalide pour « --format »" in out
+    assert not dossier.exists()

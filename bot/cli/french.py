@@ -100,7 +100,12 @@ def error_message(exc: click.UsageError) -> str:
     if isinstance(exc, BadOptionUsage):
         return txt.CLI_VALEUR_MANQUANTE.format(nom=exc.option_name)
     if isinstance(exc, BadParameter) and exc.param is not None:
-        return txt.CLI_VALEUR_INVALIDE.format(nom=exc.param.human_readable_name)
+        nom = (
+            exc.param.opts[0]
+            if isinstance(exc.param, click.Option)
+            else exc.param.human_readable_name
+        )  # an option by the flag a person typed, not by its name in the code
+        return txt.CLI_VALEUR_INVALIDE.format(nom=nom)
     return txt.CLI_USAGE_INCORRECT
 
 

@@ -63,7 +63,7 @@ def test_users_add_list_invite_and_revoke(
     code, out = _run(
         capsys, "users", "--dossier", d, "ajouter", "claire", "--nom", "Claire D.", "--role", "chef"
     )
-    assert code == 2 and "valeur invalide pour « role »" in out
+    assert code == 2 and "valeur invalide pour « --role »" in out
     assert "Claire Dubois" in _run(capsys, "users", "--dossier", d, "list")[1]
 
     code, out = _run(
