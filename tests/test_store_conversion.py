@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import shutil
 import zlib
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,9 @@ from storage.errors import LegacyUnreadable
 
 V1 = Path(__file__).parent / "data" / "donnees-v1"
 A, ECA = CodeValeur.A, CodeValeur.ECA
+ECRIT_LE = datetime(2026, 12, 3, 9, tzinfo=UTC)
+"""The day after the directory was written: the request ids it applied are still remembered
+(a day, ``storage.store.REQUEST_TTL``)."""
 
 
 @pytest.fixture
@@ -42,7 +46,7 @@ def _anciens(dossier: Path) -> dict[str, bytes]:
 
 async def test_every_record_of_the_old_format_is_there_after_the_conversion(dossier: Path) -> None:
     anciens = _anciens(dossier)
-    store = await open_store(dossier, verification="complet")
+    store = await open_store(dossier, verification="complet", clock=lambda: ECRIT_LE)
     assert store.conversion is not None
     assert (store.conversion.evaluations, store.conversion.conversations) == (2, 3)
 
