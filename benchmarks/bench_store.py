@@ -154,6 +154,9 @@ def _modeles() -> tuple[dict[str, bytes], bytes, int]:
     return asyncio.run(ecrire())
 
 
+SEMAINES_DE_DONNEES = 6
+
+
 def remplir(dossier: Path, reponses: int = 0, evaluations: int = 0) -> tuple[int, int]:
     """Candidates with their 4 blocs scored: ``reponses`` answers or ``evaluations`` at least.
 
@@ -161,14 +164,19 @@ def remplir(dossier: Path, reponses: int = 0, evaluations: int = 0) -> tuple[int
     """
     fichiers, index, par_candidat = _modeles()
     candidats = max(1, -(-reponses // par_candidat), -(-evaluations // len(fichiers)))
+    # Written over the weeks of a session, as real data is: start-up reads again the
+    # summaries of the evaluations of the last minutes only (``storage.resumes``).
+    debut = time.time() - SEMAINES_DE_DONNEES * 7 * 86_400
     for numero in range(candidats):
         reference = f"C{numero:06d}".encode()
         racine = dossier / "candidats" / reference.decode()
         (racine / "evaluations").mkdir(parents=True, exist_ok=True)
-        (racine / "candidat.json").write_bytes(index.replace(MODELE.encode(), reference))
+        ecrit = debut + numero / candidats * SEMAINES_DE_DONNEES * 7 * 86_400
         for nom, contenu in fichiers.items():
             chemin = racine / "evaluations" / nom.replace(MODELE, reference.decode())
             chemin.write_bytes(contenu.replace(MODELE.encode(), reference))
+            os.utime(chemin, (ecrit, ecrit))
+        (racine / "candidat.json").write_bytes(index.replace(MODELE.encode(), reference))
     os.sync()  # a server with this stored has not just written it: no flush under the timing
     return candidats * len(fichiers), candidats * par_candidat
 

@@ -18,9 +18,8 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 
 from flows import catalogue as txt
-from flows.comparaison import comparer
-from flows.consolidation import Proposition, consolider, proposition_cqp
-from flows.evaluation import Candidat, Dossier
+from flows.consolidation import Proposition, proposition_cqp
+from flows.evaluation import Candidat, Evaluation
 from flows.inscription import FicheCandidat
 from flows.messages import (
     MAX_CONTEXT,
@@ -35,6 +34,7 @@ from flows.messages import (
     say,
     shorten,
 )
+from flows.resume import Resume
 from referentiel import Bloc, Referentiel
 
 MAX_CANDIDATS_PROPOSES = 5
@@ -46,7 +46,9 @@ SEUIL_NOM = 80
 class Vue:
     """An evaluation as its reader may see it."""
 
-    dossier: Dossier
+    evaluation: Evaluation
+    resume: Resume
+    """Where it stands (``flows.resume``): kept by the store as it changes."""
     suit: bool
     """The reader follows it (a coordinateur, an admin): both grids' counts."""
 
@@ -69,34 +71,31 @@ def trouver(texte: str, candidats: Sequence[Candidat]) -> list[Candidat]:
     return meilleurs
 
 
-def _etat(vue: Vue, bloc: Bloc, lecteur: str) -> tuple[str, bool]:
+def _etat(vue: Vue, lecteur: str) -> tuple[str, bool]:
     """What a bloc's row reads, and whether it is proposed validé with both visas."""
-    dossier = vue.dossier
-    total = len(bloc.criteres)
-    if not dossier.soumise_par_les_deux:
+    resume = vue.resume
+    if not resume.soumise_par_les_deux:
         grilles = []
-        for evaluateur in dossier.evaluation.evaluateurs:
+        for evaluateur in vue.evaluation.evaluateurs:
             if not vue.suit and evaluateur.utilisateur != lecteur:
                 continue  # the other's progress stays theirs until both are submitted
-            faites, soumise = dossier.avancement(evaluateur.utilisateur)
+            grille = resume.grille(evaluateur.utilisateur)
+            faites, soumise = (grille.faites, grille.soumise) if grille else (0, False)
             nom = txt.CAND_VOUS if evaluateur.utilisateur == lecteur else evaluateur.nom
             grilles.append(
                 txt.CAND_GRILLE.format(
-                    nom=shorten(nom, 60), faites=faites, total=total,
+                    nom=shorten(nom, 60), faites=faites, total=resume.total,
                     soumise=txt.CAND_SOUMISE if soumise else "",
                 )
             )  # fmt: skip
         return txt.CAND_NOTATION.format(grilles=" ; ".join(grilles)), False
-    consolidation = consolider(comparer(dossier, bloc), dossier, bloc)
-    libelle = txt.CONS_PROPOSITIONS[consolidation.proposition.value]
-    if dossier.visee_par_les_deux:
-        acquis = consolidation.proposition is Proposition.VALIDE
-        return txt.CAND_VISEE.format(proposition=libelle), acquis
-    a_traiter = len(consolidation.desaccords_persistants)
-    visas = len({v.evaluateur for v in dossier.visas_actifs})
-    if a_traiter and not visas:
-        return txt.CAND_RAPPROCHEMENT.format(n=a_traiter), False
-    return txt.CAND_PROPOSITION.format(proposition=libelle, visas=visas), False
+    assert resume.proposition is not None
+    libelle = txt.CONS_PROPOSITIONS[resume.proposition.value]
+    if resume.visee:
+        return txt.CAND_VISEE.format(proposition=libelle), resume.acquis
+    if resume.desaccords and not resume.visas:
+        return txt.CAND_RAPPROCHEMENT.format(n=resume.desaccords), False
+    return txt.CAND_PROPOSITION.format(proposition=libelle, visas=resume.visas), False
 
 
 def etats_des_blocs(
@@ -113,7 +112,7 @@ def etats_des_blocs(
     for bloc in referentiel.blocs:
         vue = vues.get(bloc.id)
         if vue is not None:
-            etat, valide = _etat(vue, bloc, lecteur)
+            etat, valide = _etat(vue, lecteur)
             if valide:
                 acquis.append(bloc.id)
         elif fiche is not None and bloc.id not in fiche.blocs:
@@ -153,7 +152,7 @@ def vue_candidat(
     lignes = []
     for bloc, etat in etats:
         if (vue := vues.get(bloc.id)) is not None:
-            etat = f"{etat} ({vue.dossier.evaluation.id})"
+            etat = f"{etat} ({vue.evaluation.id})"
         ligne = txt.CAND_LIGNE_BLOC.format(bloc=bloc.id, titre=bloc.titre)
         lignes.append((shorten(ligne, 100), etat))
     titre = txt.CAND_TITRE.format(reference=candidat.reference, nom=candidat.nom)

@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict
 
 from flows.evaluation import Adresse, Dossier, Element, EtatConversation, Evaluation, Evenement
 from flows.inscription import FicheCandidat, SessionCertification
+from flows.resume import Resume
 
 
 class RefusStore(Exception):
@@ -175,6 +176,11 @@ class Store(Protocol):
 
     async def exporter_candidat(self, reference: str, *, par: str) -> ExportCandidat:
         """All data of a candidate; the export itself is recorded in the audit trail."""
+        ...
+
+    async def resumes(self) -> Mapping[str, Resume]:
+        """Where each evaluation stands, by id: kept as the evaluations change, so that a
+        session's thousands of evaluations are read without their dossiers."""
         ...
 
     async def fiches(self) -> list[FicheCandidat]:

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ValidationError
 
 from flows.evaluation import ELEMENTS, Adresse, EtatConversation, Evaluation, Evenement
 from flows.inscription import FicheCandidat, SessionCertification
+from flows.resume import Resume
 from storage.database import Database, get, items
 from storage.durable import BadFormat
 
@@ -27,6 +28,7 @@ T_PURGES = "purges"
 T_INDEX = "evaluations"
 T_FICHE = "fiche"
 T_SESSIONS = "sessions"
+T_RESUMES = Resume.TABLE
 
 Modeles = Mapping[str, type[BaseModel] | None]
 EVALUATION: Modeles = {
@@ -39,8 +41,9 @@ EVALUATION: Modeles = {
 HEADERS: Mapping[str, str] = {T_EVALUATION: "evaluation"}
 """The documents a stored file of a kind always holds: an evaluation's header (written with
 the file, never removed)."""
-INDEX: Modeles = {T_INDEX: Evaluation, T_FICHE: FicheCandidat}
-"""A candidate's index: the headers of their evaluations; their record, once enrolled."""
+INDEX: Modeles = {T_INDEX: Evaluation, T_FICHE: FicheCandidat, T_RESUMES: Resume}
+"""A candidate's index: the headers of their evaluations and where each stands (its summary,
+``storage.resumes``); their record, once enrolled."""
 SESSIONS: Modeles = {T_SESSIONS: SessionCertification}
 """The certification sessions, by name."""
 CONVERSATION: Modeles = {T_ETAT: EtatConversation, T_REPLIQUES: None, T_REQUETES: None}

@@ -80,6 +80,8 @@ class Inventory:
 
     evaluations: dict[str, list[str]] = field(default_factory=dict)
     """The evaluation ids with a file, by candidate reference."""
+    ecrites: dict[str, float] = field(default_factory=dict)
+    """When each evaluation's file was last written (POSIX time), by id."""
     databases: dict[str, list[str]] = field(default_factory=dict)
     """Every database file, by kind: evaluation, index, conversation, racine."""
     temporaires: list[Path] = field(default_factory=list)
@@ -128,7 +130,8 @@ def inventory(root: Path) -> Inventory:
             inventaire.file(entree, "index")
         for entree in _entrees(os.path.join(candidat.path, EVALUATIONS)):
             if inventaire.file(entree, "evaluation"):
-                ids.append(entree.name.removesuffix(".json"))
+                ids.append(evaluation_id := entree.name.removesuffix(".json"))
+                inventaire.ecrites[evaluation_id] = entree.stat().st_mtime
     for canal in _entrees(os.path.join(root, CONVERSATIONS), dossiers=True):
         for entree in _entrees(canal.path):
             inventaire.file(entree, "conversation")

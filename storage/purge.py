@@ -66,6 +66,7 @@ def finish(store: TinyDBStore, reference: str, ids: list[str], evenement: Evenem
     store.audit_system(evenement, {reference: None})
     for evaluation_id in ids:
         store.index.pop(evaluation_id, None)
+        store.summaries.pop(evaluation_id, None)
     store.inscrits.pop(reference, None)
 
 

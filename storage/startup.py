@@ -22,7 +22,8 @@ from filelock import FileLock, Timeout
 
 from flows.evaluation import Evaluation, Evenement
 from flows.inscription import FicheCandidat
-from storage import files, legacy, purge
+from flows.resume import Resume
+from storage import files, legacy, purge, resumes
 from storage.database import get, items
 from storage.durable import MIGRATIONS, SCHEMA, BadFormat, Migration, check_header, move_aside
 from storage.errors import CorruptData, NewerSchema, StoreLocked
@@ -37,6 +38,7 @@ from storage.kinds import (
     T_FICHE,
     T_INDEX,
     T_PURGES,
+    T_RESUMES,
     Modeles,
 )
 from storage.layout import Inventory, inventory
@@ -101,6 +103,13 @@ async def open_store(
             for chemin in chemins:
                 modeles = KINDS.get(sorte) or _racine(chemin)
                 _check(store, chemin, modeles, verification)
+        complet = verification == "complet"
+        for evaluation_id in (
+            store.index if complet else resumes.to_check(store, inventaire.ecrites)
+        ):
+            database = store.evaluation_database(evaluation_id)
+            if database is not None:
+                resumes.refresh(store, database)
     except BaseException:
         verrou.release()
         raise
@@ -128,6 +137,8 @@ def _read_indexes(store: TinyDBStore, inventaire: Inventory) -> None:
             if evaluation_id in presentes:
                 assert isinstance(entete, Evaluation)
                 store.index[evaluation_id] = entete
+                if isinstance(resume := lus.get(T_RESUMES, {}).get(evaluation_id), Resume):
+                    store.summaries[evaluation_id] = resume
             elif not any(chemin.parent.glob(f"{chemin.name}.corrupt-*")):  # else: said before
                 raise index.storage.corrupt("evaluation_absente", evaluation=evaluation_id)
         for evaluation_id in [i for i in ids if i not in store.index]:

@@ -35,8 +35,10 @@ from flows.evaluation import (
     horodatage_de,
 )
 from flows.inscription import FicheCandidat, SessionCertification
+from flows.resume import Resume
 from flows.store import Ecriture, ExportCandidat
-from storage import inscriptions, purge, repliques
+from referentiel import Referentiel, default
+from storage import inscriptions, purge, repliques, resumes
 from storage.database import Database, Databases, get, items, put
 from storage.durable import MIGRATIONS, Migration
 from storage.errors import (
@@ -88,8 +90,11 @@ class TinyDBStore:
         clock: Clock = utc_now,
         migrations: Mapping[int, Migration] = MIGRATIONS,
         maximum: int = MAX_OPEN,
+        referentiel: Referentiel | None = None,
     ) -> None:
         self.clock = clock
+        self.referentiel = referentiel or default()
+        """Which critères each bloc has: the evaluations' summaries are made with it."""
         self.in_memory = root is None
         self.layout = Layout(root or Path(catalogue.FICHIER_EN_MEMOIRE))
         self.databases = Databases(
@@ -99,6 +104,8 @@ class TinyDBStore:
         """Every evaluation's header, by id."""
         self.inscrits: dict[str, FicheCandidat] = {}
         """Every enrolled candidate's record, by reference (read at start-up with the index)."""
+        self.summaries: dict[str, Resume] = {}
+        """Where each evaluation stands, by id (``storage.resumes``; read with the index)."""
 
     # --- databases ------------------------------------------------------------------
 
@@ -185,6 +192,8 @@ class TinyDBStore:
                 cle=nouveau.cle, ancien=ancien, nouveau=doc, pourquoi=pourquoi,
             ))  # fmt: skip
             self._record_request(db, requete)
+        if not creation:  # a creation's summary follows its header into the index
+            resumes.refresh(self, database)
         return Ecriture.APPLIQUEE
 
     def reindex(self, database: Database) -> None:
@@ -198,6 +207,7 @@ class TinyDBStore:
             if get(db.table(T_INDEX), evaluation.id) != entete:
                 put(db.table(T_INDEX), evaluation.id, entete)
         self.index[evaluation.id] = evaluation
+        resumes.refresh(self, database)
 
     def audit_system(
         self, evenement: Evenement | None, purges: Mapping[str, dict[str, Any] | None] = {}
@@ -253,8 +263,10 @@ class TinyDBStore:
 
     async def dossier(self, evaluation_id: str) -> Dossier | None:
         database = self.evaluation_database(evaluation_id)
-        if database is None:
-            return None
+        return None if database is None else self.build_dossier(database)
+
+    def build_dossier(self, database: Database) -> Dossier:
+        """The evaluation's records as a Dossier, built once for each state of the file."""
         if (memo := database.memo.get("dossier")) is not None:  # unchanged since built
             return memo  # type: ignore[no-any-return]
         contenu: dict[str, Any] = {t: [d for _, d in items(database.table(t))] for t in ELEMENTS}
@@ -349,6 +361,9 @@ class TinyDBStore:
         return ExportCandidat(
             reference=reference, dossiers=tuple(dossiers), historique=tuple(historique)
         )
+
+    async def resumes(self) -> Mapping[str, Resume]:
+        return self.summaries
 
     async def fiches(self) -> list[FicheCandidat]:
         return [self.inscrits[r] for r in sorted(self.inscrits)]

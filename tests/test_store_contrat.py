@@ -18,7 +18,8 @@ from pydantic import ValidationError
 from flows.evaluation import Adresse, EtatConversation, Precisions
 from flows.inscription import FicheCandidat, SessionCertification
 from flows.store import Ecriture
-from referentiel import CodeValeur
+from flows.resume import resumer
+from referentiel import CodeValeur, default
 from storage import MemoryStore, TinyDBStore, open_store
 from storage import store as module_store
 from storage.database import items
@@ -92,6 +93,8 @@ async def test_the_dossier_read_after_each_write_is_the_one_rebuilt_from_the_tab
         assert database is not None
         database.memo.clear()
         assert lu == await store.dossier("ev-C042-1"), k
+        # …and so is the summary a session's dashboard reads instead of the dossier.
+        assert (await store.resumes())["ev-C042-1"] == resumer(lu, default().blocs[0]), k
 
 
 async def test_the_same_answer_twice_is_stored_and_audited_once(store: TinyDBStore) -> None:

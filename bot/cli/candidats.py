@@ -153,6 +153,7 @@ async def _lignes(
     """One row per candidate: reference, name, session, each bloc's state, the CQP proposal
     (the coordinateurs' reading: both grids' counts)."""
     fiches = {f.reference: f for f in await store.fiches()}
+    resumes = await store.resumes()
     par_candidat: dict[str, list[Evaluation]] = {}
     for ev in sorted(await store.evaluations(), key=lambda e: e.horodatage):
         par_candidat.setdefault(ev.candidat.reference, []).append(ev)
@@ -164,8 +165,8 @@ async def _lignes(
         fiche = fiches.get(reference)
         vues: dict[str, candidats.Vue] = {}
         for ev in par_candidat.get(reference, []):
-            if (dossier := await store.dossier(ev.id)) is not None:
-                vues[ev.bloc] = candidats.Vue(dossier, suit=True)
+            if (resume := resumes.get(ev.id)) is not None:
+                vues[ev.bloc] = candidats.Vue(ev, resume, suit=True)
         etats, acquis = candidats.etats_des_blocs(vues, "", referentiel, True, fiche)
         nom = fiche.nom_complet if fiche else par_candidat[reference][-1].candidat.nom
         session = fiche.session if fiche else ""

@@ -46,12 +46,11 @@ async def candidat(ctx: Context, commande: CommandEvent, _: Conversation) -> tup
         return (candidats.plusieurs(texte, trouves),)
     [trouve] = trouves
     vues: dict[str, candidats.Vue] = {}
+    resumes = await ctx.store.resumes()
     for ev in visibles:  # oldest first: a bloc's latest evaluation is the one shown
-        if ev.candidat.reference == trouve.reference:
-            dossier = await ctx.store.dossier(ev.id)
-            if dossier is not None:
-                suit = autorise(ev, lecteur, Action.SUIVRE, ctx.admins)
-                vues[ev.bloc] = candidats.Vue(dossier, suit)
+        if ev.candidat.reference == trouve.reference and (resume := resumes.get(ev.id)):
+            suit = autorise(ev, lecteur, Action.SUIVRE, ctx.admins)
+            vues[ev.bloc] = candidats.Vue(ev, resume, suit)
     coordinateur = any(v.suit for v in vues.values()) or trouve.reference in inscrits
     fiche = fiches.get(trouve.reference)
     return (candidats.vue_candidat(trouve, vues, lecteur, ctx.referentiel, coordinateur, fiche),)
