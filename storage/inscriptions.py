@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from flows.evaluation import Evenement
 from flows.inscription import FicheCandidat, SessionCertification
+from storage import resumes
 from storage.database import items, put
 from storage.kinds import INDEX, SESSIONS, T_FICHE, T_SESSIONS, document
 
@@ -39,6 +40,7 @@ def inscrire(
             continue
         with store.open(store.layout.index(fiche.reference), INDEX).writing() as db:
             put(db.table(T_FICHE), T_FICHE, document(fiche))
+            resumes.put_current(store, db, store.candidate_evaluations(fiche.reference))
         store.inscrits[fiche.reference] = fiche
         ecrites += 1
     store.audit_system(Evenement(

@@ -82,6 +82,8 @@ class Inventory:
     """The evaluation ids with a file, by candidate reference."""
     ecrites: dict[str, float] = field(default_factory=dict)
     """When each evaluation's file was last written (POSIX time), by id."""
+    index_ecrits: dict[str, float] = field(default_factory=dict)
+    """When the index of each evaluation's candidate was last written, by evaluation id."""
     databases: dict[str, list[str]] = field(default_factory=dict)
     """Every database file, by kind: evaluation, index, conversation, racine."""
     temporaires: list[Path] = field(default_factory=list)
@@ -126,12 +128,15 @@ def inventory(root: Path) -> Inventory:
             inventaire.file(entree, "racine")
     for candidat in _entrees(os.path.join(root, CANDIDATS), dossiers=True):
         ids = inventaire.evaluations.setdefault(candidat.name, [])
+        index_ecrit = 0.0
         for entree in _entrees(candidat.path):
-            inventaire.file(entree, "index")
+            if inventaire.file(entree, "index") and entree.name == INDEX:
+                index_ecrit = entree.stat().st_mtime
         for entree in _entrees(os.path.join(candidat.path, EVALUATIONS)):
             if inventaire.file(entree, "evaluation"):
                 ids.append(evaluation_id := entree.name.removesuffix(".json"))
                 inventaire.ecrites[evaluation_id] = entree.stat().st_mtime
+                inventaire.index_ecrits[evaluation_id] = index_ecrit
     for canal in _entrees(os.path.join(root, CONVERSATIONS), dossiers=True):
         for entree in _entrees(canal.path):
             inventaire.file(entree, "conversation")

@@ -1,23 +1,31 @@
-"""Each evaluation's summary (``flows.resume``), kept in its candidate's index.
+"""Each evaluation's summary (``flows.resume``), a cache kept in its candidate's index.
 
-Made again in the same step as every change of the evaluation — no other coroutine runs
-between the evaluation's commit and its summary's — and written without an fsync: it is
-derived from the evaluation's file, which is durable. So the summary can lag behind only
-for the evaluations written in the last moments before a crash: the one being written at a
-``kill -9``, those whose index the page cache had not written yet at a power cut (the
-kernel writes them within about 30 s). Start-up makes again the summaries of the
-evaluations written in the last ``RECENT_S`` seconds before the newest one, and of any
-evaluation without one (a data directory of an older version); ``cqp-bot donnees
-verifier`` makes them all again.
+A summary is derived from its evaluation's file, which is durable; so it is kept as a cache,
+made when it is read rather than at each click. A click only marks its evaluation's summary
+*out of date* (a set in memory: nothing written, nothing computed — the click's durable write
+costs what it cost before). Reading the summaries (the dashboard, ``candidat``, ``candidats
+liste``) makes the out-of-date ones again and writes them into their candidates' indexes,
+without an fsync; so does closing the store.
+
+Which summaries on disk are out of date is told by the files' times: an index is written
+after the summaries it holds were made, so an evaluation file written since its index was
+(``mtime`` not older) has changed since — a click after the last read, a crash, a power cut
+that lost the index's unsynced write. Start-up marks those out of date, and those without a
+summary (a directory of an older version), and opens none of them; ``cqp-bot donnees
+verifier`` marks them all. Every write of an index (a creation, an enrolment) carries its
+candidate's summaries made current, so that it never vouches for one that is not.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from flows.resume import Resume, resumer
-from storage.database import Database, put
+from tinydb import TinyDB
+
+from flows.resume import resumer
+from storage.database import Database, get, put
 from storage.errors import StoreError
 from storage.kinds import INDEX, T_RESUMES, document
 
@@ -25,38 +33,59 @@ if TYPE_CHECKING:
     from storage.store import TinyDBStore
 
 LOG = logging.getLogger(__name__)
-RECENT_S = 120.0
-"""How far before the newest evaluation file start-up checks the summaries (seconds)."""
 
 
-def refresh(store: TinyDBStore, database: Database) -> None:
-    """The summary of the evaluation in ``database`` made again; its index written if it
-    changed (without an fsync)."""
+def make_current(store: TinyDBStore, ids: Iterable[str]) -> None:
+    """The summaries of ``ids`` that are out of date made again, in memory (an evaluation
+    whose file turns out damaged is left out: its read says so)."""
+    for evaluation_id in sorted(set(ids) & store.out_of_date):
+        store.out_of_date.discard(evaluation_id)
+        try:
+            database = store.evaluation_database(evaluation_id)
+        except StoreError as exc:  # moved aside and said; the other summaries still count
+            LOG.warning("summary of %s not made: %s", evaluation_id, exc)
+            store.summaries.pop(evaluation_id, None)
+            continue
+        if database is not None:
+            summarise(store, database)
+
+
+def summarise(store: TinyDBStore, database: Database) -> None:
+    """The summary of the evaluation in ``database`` made now."""
     dossier = store.build_dossier(database)
+    store.out_of_date.discard(dossier.evaluation.id)
     bloc = store.referentiel.bloc(dossier.evaluation.bloc)
-    if bloc is None:  # a bloc this référentiel does not know: nothing to summarise
+    if bloc is not None:  # a bloc this référentiel does not know has no summary
+        store.summaries[dossier.evaluation.id] = resumer(dossier, bloc)
+
+
+def put_current(store: TinyDBStore, db: TinyDB, ids: Iterable[str]) -> None:
+    """Into an index being written: the summaries of its candidate's evaluations ``ids``,
+    made current (those unchanged are not written again)."""
+    ids = sorted(ids)
+    make_current(store, ids)
+    table = db.table(T_RESUMES)
+    for evaluation_id in ids:
+        resume = store.summaries.get(evaluation_id)
+        if resume is not None and get(table, evaluation_id) != (doc := document(resume)):
+            put(table, evaluation_id, doc)
+
+
+def flush(store: TinyDBStore) -> None:
+    """Every summary out of date made again, and written into its candidate's index."""
+    if not store.out_of_date:
         return
-    resume = resumer(dossier, bloc)
-    if store.summaries.get(resume.evaluation) == resume:
-        return
-    store.summaries[resume.evaluation] = resume
-    try:
-        index = store.open(store.layout.index(resume.reference), INDEX)
-        with index.writing(durable=False) as db:
-            put(db.table(T_RESUMES), resume.evaluation, document(resume))
-    except StoreError as exc:
-        # The evaluation's change is stored and must be answered as such: its summary on
-        # disk stays behind until the evaluation's next change (or ``donnees verifier``).
-        LOG.warning("summary of %s not written: %s", resume.evaluation, exc)
-
-
-def to_check(store: TinyDBStore, ecrites: dict[str, float]) -> list[str]:
-    """The evaluations whose summary start-up makes again: without one, or written (file
-    modification times, ``ecrites``) in the last ``RECENT_S`` seconds before the newest."""
-    recent = max(ecrites.values(), default=0.0) - RECENT_S
-    return sorted(
-        i for i in store.index if i not in store.summaries or ecrites.get(i, recent) >= recent
-    )
-
-
-__all__ = ["RECENT_S", "Resume", "refresh", "to_check"]
+    references = {
+        entete.candidat.reference
+        for i in store.out_of_date
+        if (entete := store.index.get(i)) is not None
+    }
+    store.out_of_date &= set(store.index)
+    for reference in sorted(references):
+        try:
+            with store.open(store.layout.index(reference), INDEX).writing(durable=False) as db:
+                put_current(store, db, store.candidate_evaluations(reference))
+        except StoreError as exc:
+            # In memory the summaries are current; on disk they stay out of date — start-up
+            # sees it by the files' times — until the next write of this index succeeds.
+            LOG.warning("summaries of %s not written: %s", reference, exc)

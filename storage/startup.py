@@ -23,7 +23,7 @@ from filelock import FileLock, Timeout
 from flows.evaluation import Evaluation, Evenement
 from flows.inscription import FicheCandidat
 from flows.resume import Resume
-from storage import files, legacy, purge, resumes
+from storage import files, legacy, purge
 from storage.database import get, items
 from storage.durable import MIGRATIONS, SCHEMA, BadFormat, Migration, check_header, move_aside
 from storage.errors import CorruptData, NewerSchema, StoreLocked
@@ -60,7 +60,10 @@ class DiskStore(TinyDBStore):
         """What start-up converted from format 1, if anything (for its message)."""
 
     async def fermer(self) -> None:
-        self._verrou.release()
+        try:
+            await super().fermer()
+        finally:
+            self._verrou.release()
 
 
 async def open_store(
@@ -103,13 +106,11 @@ async def open_store(
             for chemin in chemins:
                 modeles = KINDS.get(sorte) or _racine(chemin)
                 _check(store, chemin, modeles, verification)
-        complet = verification == "complet"
-        for evaluation_id in (
-            store.index if complet else resumes.to_check(store, inventaire.ecrites)
-        ):
-            database = store.evaluation_database(evaluation_id)
-            if database is not None:
-                resumes.refresh(store, database)
+        store.out_of_date = {
+            i for i in store.index
+            if verification == "complet" or i not in store.summaries
+            or inventaire.ecrites.get(i, 0.0) >= inventaire.index_ecrits.get(i, 0.0)
+        }  # fmt: skip
     except BaseException:
         verrou.release()
         raise

@@ -106,6 +106,8 @@ class TinyDBStore:
         """Every enrolled candidate's record, by reference (read at start-up with the index)."""
         self.summaries: dict[str, Resume] = {}
         """Where each evaluation stands, by id (``storage.resumes``; read with the index)."""
+        self.out_of_date: set[str] = set()
+        """The evaluations changed since their summary was made."""
 
     # --- databases ------------------------------------------------------------------
 
@@ -192,8 +194,7 @@ class TinyDBStore:
                 cle=nouveau.cle, ancien=ancien, nouveau=doc, pourquoi=pourquoi,
             ))  # fmt: skip
             self._record_request(db, requete)
-        if not creation:  # a creation's summary follows its header into the index
-            resumes.refresh(self, database)
+        self.out_of_date.add(evaluation_id)  # made again when read (``storage.resumes``)
         return Ecriture.APPLIQUEE
 
     def reindex(self, database: Database) -> None:
@@ -202,12 +203,14 @@ class TinyDBStore:
         if entete is None:
             return
         evaluation = Evaluation.model_validate(entete)
-        index = self.open(self.layout.index(evaluation.candidat.reference), INDEX)
-        with index.writing() as db:
+        reference = evaluation.candidat.reference
+        resumes.summarise(self, database)
+        ids = {*self.candidate_evaluations(reference), evaluation.id}
+        with self.open(self.layout.index(reference), INDEX).writing() as db:
             if get(db.table(T_INDEX), evaluation.id) != entete:
                 put(db.table(T_INDEX), evaluation.id, entete)
+            resumes.put_current(self, db, ids)  # an index never vouches for a stale summary
         self.index[evaluation.id] = evaluation
-        resumes.refresh(self, database)
 
     def audit_system(
         self, evenement: Evenement | None, purges: Mapping[str, dict[str, Any] | None] = {}
@@ -363,6 +366,7 @@ class TinyDBStore:
         )
 
     async def resumes(self) -> Mapping[str, Resume]:
+        resumes.flush(self)
         return self.summaries
 
     async def fiches(self) -> list[FicheCandidat]:
@@ -380,7 +384,9 @@ class TinyDBStore:
         return purge.purge(self, reference, par=par, pourquoi=pourquoi)
 
     async def fermer(self) -> None:
-        """Every write is durable when it returns: nothing is left to write."""
+        """Every write is durable when it returns; the summaries out of date are written (a
+        cache: start-up would find them out of date otherwise)."""
+        resumes.flush(self)
 
 
 class MemoryStore(TinyDBStore):

@@ -90,7 +90,7 @@ async def test_the_dossier_read_after_each_write_is_the_one_rebuilt_from_the_tab
                                  par="u-coord")  # fmt: skip
         lu = await store.dossier("ev-C042-1")
         database = store.evaluation_database("ev-C042-1")
-        assert database is not None
+        assert database is not None and lu is not None
         database.memo.clear()
         assert lu == await store.dossier("ev-C042-1"), k
         # …and so is the summary a session's dashboard reads instead of the dossier.

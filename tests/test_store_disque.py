@@ -49,15 +49,6 @@ def _fichier(dossier: Path) -> Path:
     return dossier / "candidats" / "C042" / "evaluations" / "ev-C042-1.json"
 
 
-def _abimer(fichier: Path, texte: str) -> None:
-    """Damage ``fichier`` in place as a disk would, its time of writing unchanged, an hour
-    before the newest evaluation (start-up reads in full only those written in the last
-    minutes, ``storage.resumes``)."""
-    fichier.write_text(texte, encoding="utf-8")
-    il_y_a_une_heure = time.time() - 3600
-    os.utime(fichier, (il_y_a_une_heure, il_y_a_une_heure))
-
-
 def _contenus(dossier: Path) -> dict[Path, bytes]:
     return {p: p.read_bytes() for p in dossier.rglob("*") if p.is_file()}
 
@@ -71,56 +62,57 @@ async def test_everything_acknowledged_is_back_after_a_crash(tmp_path: Path) -> 
     await store.fermer()
 
 
-async def test_a_summary_a_crash_left_behind_is_made_again_at_start_up(tmp_path: Path) -> None:
-    """The summary is written without an fsync after its evaluation: a crash between the two
-    (or a power cut before the kernel wrote it) leaves the index as it was before."""
+async def test_the_summaries_are_current_after_a_crash_whatever_the_index_holds(
+    tmp_path: Path,
+) -> None:
+    """The summaries are a cache written without an fsync, when read: a click since the last
+    read, or an index whose write a power cut lost, leaves the index behind its evaluation."""
     store = await _store_avec_une_evaluation(tmp_path, reponses=2)
     index = tmp_path / "candidats" / "C042" / "candidat.json"
-    avant = index.read_bytes()
+    assert (await store.resumes())["ev-C042-1"].grilles[0].faites == 2  # read: written
+    avant, quand = index.read_bytes(), index.stat().st_mtime_ns
     await store.enregistrer("ev-C042-1", reponse(2), par="u-expert")
+    assert (await store.resumes())["ev-C042-1"].grilles[0].faites == 3
+    await store.enregistrer("ev-C042-1", reponse(3), par="u-expert")  # not read since
     _crash(store)
-    index.write_bytes(avant)  # the summary's write lost
+    index.write_bytes(avant)  # the last write of the index lost, as at a power cut
+    os.utime(index, ns=(quand, quand))
     store = await open_store(tmp_path)
     [grille, _] = (await store.resumes())["ev-C042-1"].grilles
-    assert (grille.evaluateur, grille.faites) == ("u-expert", 3)
+    assert (grille.evaluateur, grille.faites) == ("u-expert", 4)
     await store.fermer()
     _, tables = decode(index.read_bytes())
-    assert tables["resumes"]["ev-C042-1"]["grilles"][0]["faites"] == 3  # and written back
+    assert tables["resumes"]["ev-C042-1"]["grilles"][0]["faites"] == 4  # and written back
 
 
-async def test_an_index_without_summaries_gets_them_at_start_up(tmp_path: Path) -> None:
-    """A data directory written before the summaries existed: each evaluation's is made once,
-    from its file, however long ago it was written."""
+async def test_an_index_without_summaries_gets_them_when_read(tmp_path: Path) -> None:
+    """A data directory written before the summaries existed: each is made from its file."""
     store = await _store_avec_une_evaluation(tmp_path, reponses=4)
     await store.fermer()
     index = tmp_path / "candidats" / "C042" / "candidat.json"
     schema, tables = decode(index.read_bytes())
     del tables["resumes"]
     index.write_bytes(encode(tables, schema))
-    il_y_a_un_an = time.time() - 365 * 86_400
-    os.utime(_fichier(tmp_path), (il_y_a_un_an, il_y_a_un_an))
     store = await open_store(tmp_path)
     assert (await store.resumes())["ev-C042-1"].grilles[0].faites == 4
     await store.fermer()
 
 
-async def test_start_up_reads_only_the_recent_evaluations_in_full(tmp_path: Path) -> None:
-    """The summaries are read from the index: the evaluations written long before the newest
-    are not opened at start-up (a session of thousands starts in a second)."""
+async def test_summaries_read_from_the_index_open_no_evaluation_file(tmp_path: Path) -> None:
+    """A session of thousands starts, and its dashboard is read, without opening its
+    evaluations: only those changed since their summary was written are read again."""
     store = await open_store(tmp_path)
     for n in range(1, 4):
         await store.creer(evaluation(n, reference=f"C{n:03d}"), par="u-coord")
         await store.enregistrer(f"ev-C{n:03d}-{n}", reponse(0), par="u-expert")
     await store.fermer()
-    ancien = time.time() - 86_400
-    for n in (1, 2):
-        chemin = tmp_path / "candidats" / f"C{n:03d}" / "evaluations" / f"ev-C{n:03d}-{n}.json"
-        os.utime(chemin, (ancien, ancien))
     store = await open_store(tmp_path)
+    await store.enregistrer("ev-C003-3", reponse(1), par="u-expert")
+    resumes = await store.resumes()
+    assert [r.grilles[0].faites for _, r in sorted(resumes.items())] == [1, 1, 2]
     ouvertes = {d.path.name for d in store.databases.opened()}
     assert "ev-C003-3.json" in ouvertes
     assert not {"ev-C001-1.json", "ev-C002-2.json"} & ouvertes
-    assert sorted(await store.resumes()) == ["ev-C001-1", "ev-C002-2", "ev-C003-3"]
     await store.fermer()
 
 
@@ -135,16 +127,14 @@ async def test_an_acknowledged_write_is_in_its_file_when_it_returns(tmp_path: Pa
 async def test_a_click_rewrites_its_own_evaluation_only_whatever_else_is_stored(
     tmp_path: Path,
 ) -> None:
-    """No write rewrites a file that grows with the number of evaluations stored: a click
-    rewrites its evaluation, and its candidate's index for the summary (``storage.resumes``)."""
+    """No write rewrites a file that grows with the number of evaluations stored."""
     store = await open_store(tmp_path)
     for n in range(1, 31):
         await store.creer(evaluation(n, reference=f"C{n:03d}"), par="u-coord")
     avant = _contenus(tmp_path)
     await store.enregistrer("ev-C007-7", reponse(0), par="u-expert")
-    assert sorted(p for p, c in _contenus(tmp_path).items() if avant.get(p) != c) == [
-        tmp_path / "candidats" / "C007" / "candidat.json",
-        tmp_path / "candidats" / "C007" / "evaluations" / "ev-C007-7.json",
+    assert [p for p, c in _contenus(tmp_path).items() if avant.get(p) != c] == [
+        tmp_path / "candidats" / "C007" / "evaluations" / "ev-C007-7.json"
     ]
     etat = EtatConversation(canal="web", utilisateur="u-expert", flow="cqp", horodatage=T0)
     avant = _contenus(tmp_path)
@@ -336,11 +326,10 @@ async def test_a_file_wrong_inside_is_refused_when_read_in_full(
     tmp_path: Path, remplacer, code: str
 ) -> None:
     store = await _store_avec_une_evaluation(tmp_path)
-    await store.creer(evaluation(2, reference="C043"), par="u-coord")
     await store.fermer()
     fichier = _fichier(tmp_path)
     texte = remplacer(fichier.read_text(encoding="utf-8"))
-    _abimer(fichier, texte)
+    fichier.write_text(texte, encoding="utf-8")
     # The quick start-up check sees a whole file; the full read finds what is wrong inside.
     store = await open_store(tmp_path)
     with pytest.raises(CorruptData) as info:
@@ -359,10 +348,9 @@ async def test_an_evaluation_file_without_its_header_takes_no_answer(
     """Found in review: a file emptied of its header took an answer, said it was saved, and was
     moved aside (answer included) at the next read."""
     store = await _store_avec_une_evaluation(tmp_path)
-    await store.creer(evaluation(2, reference="C043"), par="u-coord")
     await store.fermer()
     fichier = _fichier(tmp_path)
-    _abimer(fichier, '{"schema":2,"tables":{}}\n')
+    fichier.write_text('{"schema":2,"tables":{}}\n', encoding="utf-8")
     if verification == "complet":  # the full check reads every record at start-up
         with pytest.raises(CorruptData) as info:
             await open_store(tmp_path, verification=verification)
@@ -555,15 +543,12 @@ async def test_no_other_request_runs_while_a_write_is_under_way(
     store = await _store_avec_une_evaluation(tmp_path, reponses=1)
     vraie = files.write_atomic
     ecritures: list[tuple[float, float]] = []
-    evaluation_ecrite = 0
 
     def lente(chemin: Path, contenu: bytes, durable: bool = True) -> None:
         debut = time.monotonic()
         time.sleep(0.02)  # a slow disk
-        nonlocal evaluation_ecrite
         vraie(chemin, contenu, durable)
         ecritures.append((debut, time.monotonic()))
-        evaluation_ecrite += chemin == _fichier(tmp_path)
 
     async def autre_requete(vus: list[float]) -> None:
         while True:
@@ -582,7 +567,7 @@ async def test_no_other_request_runs_while_a_write_is_under_way(
     await asyncio.gather(*taches, return_exceptions=True)
     await asyncio.sleep(0.01)
     autre.cancel()
-    assert evaluation_ecrite == 2 and len(vus) > 5  # each with its summary (the index)
+    assert len(ecritures) == 2 and len(vus) > 5
     assert not [t for t in vus for debut, fin in ecritures if debut < t < fin]
     monkeypatch.setattr(files, "write_atomic", vraie)
     _crash(store)
