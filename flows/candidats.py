@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 
 from rapidfuzz import fuzz, process
 
@@ -71,8 +72,37 @@ def trouver(texte: str, candidats: Sequence[Candidat]) -> list[Candidat]:
     return meilleurs
 
 
-def _etat(vue: Vue, lecteur: str) -> tuple[str, bool]:
-    """What a bloc's row reads, and whether it is proposed validé with both visas."""
+class Etat(StrEnum):
+    """Where a candidate's bloc stands, as a dashboard colours and filters it."""
+
+    NON_PREVU = "non_prevu"
+    """Not among the blocs the candidate is enrolled for."""
+    NON_COMMENCE = "non_commence"
+    HORS_DE_VUE = "hors_de_vue"
+    """An évaluateur reading a bloc they do not score."""
+    NOTATION = "notation"
+    RAPPROCHEMENT = "rapprochement"
+    PROPOSITION = "proposition"
+    VISEE = "visee"
+
+
+@dataclass(frozen=True)
+class EtatBloc:
+    """One bloc of a candidate: its state, what it reads, the evaluation shown."""
+
+    bloc: Bloc
+    etat: Etat
+    texte: str
+    vue: Vue | None = None
+
+    @property
+    def acquis(self) -> bool:
+        """Proposed validé, both visas given: the bloc counts towards the CQP proposal."""
+        return self.vue is not None and self.etat is Etat.VISEE and self.vue.resume.acquis
+
+
+def _etat(vue: Vue, lecteur: str) -> tuple[Etat, str]:
+    """Where an evaluated bloc stands, and what its row reads for ``lecteur``."""
     resume = vue.resume
     if not resume.soumise_par_les_deux:
         grilles = []
@@ -88,14 +118,14 @@ def _etat(vue: Vue, lecteur: str) -> tuple[str, bool]:
                     soumise=txt.CAND_SOUMISE if soumise else "",
                 )
             )  # fmt: skip
-        return txt.CAND_NOTATION.format(grilles=" ; ".join(grilles)), False
+        return Etat.NOTATION, txt.CAND_NOTATION.format(grilles=" ; ".join(grilles))
     assert resume.proposition is not None
     libelle = txt.CONS_PROPOSITIONS[resume.proposition.value]
     if resume.visee:
-        return txt.CAND_VISEE.format(proposition=libelle), resume.acquis
+        return Etat.VISEE, txt.CAND_VISEE.format(proposition=libelle)
     if resume.desaccords and not resume.visas:
-        return txt.CAND_RAPPROCHEMENT.format(n=resume.desaccords), False
-    return txt.CAND_PROPOSITION.format(proposition=libelle, visas=resume.visas), False
+        return Etat.RAPPROCHEMENT, txt.CAND_RAPPROCHEMENT.format(n=resume.desaccords)
+    return Etat.PROPOSITION, txt.CAND_PROPOSITION.format(proposition=libelle, visas=resume.visas)
 
 
 def etats_des_blocs(
@@ -104,23 +134,27 @@ def etats_des_blocs(
     referentiel: Referentiel,
     coordinateur: bool,
     fiche: FicheCandidat | None = None,
-) -> tuple[list[tuple[Bloc, str]], list[str]]:
-    """Each bloc of the référentiel with what its row reads for ``lecteur`` (« non prévu »
-    for a bloc the candidate is not enrolled for), and the blocs acquired (proposed validé,
-    both visas given)."""
-    lignes, acquis = [], []
+) -> list[EtatBloc]:
+    """Each bloc of the référentiel as ``lecteur`` reads it: « non prévu » for a bloc the
+    candidate is not enrolled for, the state of its latest evaluation, else not started."""
+    etats = []
     for bloc in referentiel.blocs:
         vue = vues.get(bloc.id)
         if vue is not None:
-            etat, valide = _etat(vue, lecteur)
-            if valide:
-                acquis.append(bloc.id)
+            etat, texte = _etat(vue, lecteur)
+            etats.append(EtatBloc(bloc, etat, texte, vue))
         elif fiche is not None and bloc.id not in fiche.blocs:
-            etat = txt.INS_BLOC_NON_CHOISI
+            etats.append(EtatBloc(bloc, Etat.NON_PREVU, txt.INS_BLOC_NON_CHOISI))
+        elif coordinateur:
+            etats.append(EtatBloc(bloc, Etat.NON_COMMENCE, txt.CAND_NON_COMMENCE))
         else:
-            etat = txt.CAND_NON_COMMENCE if coordinateur else txt.CAND_PAS_LA_VOTRE
-        lignes.append((bloc, etat))
-    return lignes, acquis
+            etats.append(EtatBloc(bloc, Etat.HORS_DE_VUE, txt.CAND_PAS_LA_VOTRE))
+    return etats
+
+
+def acquis(etats: Sequence[EtatBloc]) -> list[str]:
+    """The blocs acquired (proposed validé, both visas given)."""
+    return [e.bloc.id for e in etats if e.acquis]
 
 
 def cqp_propose(acquis: Sequence[str], referentiel: Referentiel) -> bool:
@@ -148,13 +182,12 @@ def vue_candidat(
     """The 4 blocs of a candidate, by bloc id (the latest evaluation the reader may see of
     each), and — for a coordinateur — the CQP proposal; with their record once enrolled
     (session, service, organisme; the blocs they are not enrolled for)."""
-    etats, acquis = etats_des_blocs(vues, lecteur, referentiel, coordinateur, fiche)
+    etats = etats_des_blocs(vues, lecteur, referentiel, coordinateur, fiche)
     lignes = []
-    for bloc, etat in etats:
-        if (vue := vues.get(bloc.id)) is not None:
-            etat = f"{etat} ({vue.evaluation.id})"
-        ligne = txt.CAND_LIGNE_BLOC.format(bloc=bloc.id, titre=bloc.titre)
-        lignes.append((shorten(ligne, 100), etat))
+    for e in etats:
+        texte = e.texte if e.vue is None else f"{e.texte} ({e.vue.evaluation.id})"
+        ligne = txt.CAND_LIGNE_BLOC.format(bloc=e.bloc.id, titre=e.bloc.titre)
+        lignes.append((shorten(ligne, 100), texte))
     titre = txt.CAND_TITRE.format(reference=candidat.reference, nom=candidat.nom)
     blocs: list[Heading | Fields | Paragraph | Context] = [
         Heading(text=shorten(titre, MAX_HEADING))
@@ -164,7 +197,7 @@ def vue_candidat(
         blocs.append(Context(text=shorten(" · ".join(d for d in details if d), MAX_CONTEXT)))
     blocs.append(Fields(items=tuple((shorten(a, 100), shorten(b, 300)) for a, b in lignes)))
     if coordinateur:
-        blocs.append(Paragraph(text=proposition_du_cqp(acquis, referentiel)))
+        blocs.append(Paragraph(text=proposition_du_cqp(acquis(etats), referentiel)))
     return Reply(message=Message(summary=titre, blocks=tuple(blocs)))
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import click
@@ -22,9 +22,8 @@ from rich.text import Text
 from bot.cli import tableur
 from bot.cli.donnees import dossier_option, run_on_store
 from bot.cli.french import FrenchGroup
-from flows import candidats
 from flows import catalogue as txt
-from flows.evaluation import Evaluation
+from flows import tableau
 from flows.inscription import SessionCertification, lire_lignes
 from referentiel import Referentiel
 from referentiel import default as referentiel_par_defaut
@@ -150,29 +149,14 @@ def liste(dossier: Path, nom_session: str | None, forme: str) -> None:
 async def _lignes(
     store: DiskStore, nom_session: str | None, referentiel: Referentiel
 ) -> list[list[str]]:
-    """One row per candidate: reference, name, session, each bloc's state, the CQP proposal
-    (the coordinateurs' reading: both grids' counts)."""
-    fiches = {f.reference: f for f in await store.fiches()}
-    resumes = await store.resumes()
-    par_candidat: dict[str, list[Evaluation]] = {}
-    for ev in sorted(await store.evaluations(), key=lambda e: e.horodatage):
-        par_candidat.setdefault(ev.candidat.reference, []).append(ev)
-    references = sorted(set(fiches) | set(par_candidat))
-    if nom_session is not None:
-        references = [r for r in references if r in fiches and fiches[r].session == nom_session]
-    lignes = []
-    for reference in references:
-        fiche = fiches.get(reference)
-        vues: dict[str, candidats.Vue] = {}
-        for ev in par_candidat.get(reference, []):
-            if (resume := resumes.get(ev.id)) is not None:
-                vues[ev.bloc] = candidats.Vue(ev, resume, suit=True)
-        etats, acquis = candidats.etats_des_blocs(vues, "", referentiel, True, fiche)
-        nom = fiche.nom_complet if fiche else par_candidat[reference][-1].candidat.nom
-        session = fiche.session if fiche else ""
-        if candidats.cqp_propose(acquis, referentiel):
-            cqp = txt.INS_CQP_PROPOSE
-        else:
-            cqp = txt.INS_CQP_ACQUIS.format(acquis=", ".join(acquis) or txt.CAND_AUCUN_BLOC)
-        lignes.append([reference, nom, session, *(etat for _, etat in etats), cqp])
-    return lignes
+    """One row per candidate, as the dashboard has them (``flows.tableau``) for someone who
+    sees everything: reference, name, session, each bloc's state, the CQP proposal."""
+    rangs = tableau.lignes(
+        await store.evaluations(), await store.resumes(),
+        {f.reference: f for f in await store.fiches()}, await store.sessions(), referentiel,
+        "", date.today(), tout=True, filtres=tableau.Filtres(session=nom_session),
+    )  # fmt: skip
+    return [
+        [r.reference, r.nom, r.session, *(c.texte for c in r.cellules), r.cqp(referentiel)]
+        for r in rangs
+    ]

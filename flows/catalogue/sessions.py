@@ -100,3 +100,38 @@ INS_OPTION_COORDINATEUR: Final = (
     "Un coordinateur de la session (son identifiant ; l'option se répète) : il voit ses "
     "candidats avec « candidat »."
 )
+
+# --- the coordinatrice's dashboard (« tableau ») ---------------------------------------
+TAB_ETATS: Final = {
+    "non_prevu": "non prévu",
+    "non_commence": "non commencé",
+    "hors_de_vue": "pas une évaluation que vous notez",
+    "notation": "notation",
+    "rapprochement": "rapprochement",
+    "proposition": "proposition",
+    "visee": "visée",
+}
+"""What each state of a bloc is called in the dashboard's legend and filters."""
+TAB_RETARD: Final = "en retard"
+TAB_RETARD_DEPUIS: Final = "en retard (échéance {date})"
+TAB_TITRE: Final = "Tableau de bord — {n} candidat(s)"
+TAB_TITRE_SESSION: Final = "Tableau de bord — session « {session} », {n} candidat(s)"
+TAB_VIDE: Final = (
+    "Aucun candidat à afficher : le tableau de bord montre les candidats des sessions que vous "
+    "coordonnez et les évaluations que vous suivez ou notez."
+)
+TAB_AUCUN_FILTRE: Final = "Aucun candidat ne correspond à ces filtres ({filtres})."
+TAB_USAGE: Final = (
+    "tableau [session=NOM] [bloc=B2] [etat=notation|rapprochement|proposition|visee|"
+    "non_commence|retard] [evaluateur=NOM]"
+)
+TAB_FILTRE_INCONNU: Final = (
+    "Filtre « {filtre} » inconnu. Les filtres sont session=, bloc=, etat= et evaluateur=, "
+    "par exemple « tableau bloc=B2 etat=notation »."
+)
+TAB_BLOC_INCONNU: Final = "Bloc « {bloc} » inconnu : les blocs sont {blocs}."
+TAB_ETAT_INCONNU: Final = "État « {etat} » inconnu : les états sont {etats}."
+TAB_PLUS: Final = "… et {n} autre(s) : précisez avec les filtres (session=, bloc=, etat=)."
+TAB_LIGNE: Final = "{reference} — {nom}"
+TAB_FILTRE_TOUS: Final = "Tous"
+TAB_COL_CANDIDAT: Final = "Candidat"
