@@ -44,6 +44,7 @@ COMMANDES = (
     "resultat",
     "rouvrir",
     "statut",
+    "tableau",
 )
 
 

@@ -48,6 +48,7 @@ from flows.usecases import (
     administration,
     candidates,
     creation,
+    dashboard,
     evidence,
     lookup,
     reconciliation,
@@ -123,6 +124,7 @@ COMMANDES: Mapping[str, UseCase[CommandEvent]] = {
     "resultat": results.resultat,
     "rouvrir": administration.rouvrir,
     "statut": administration.statut,
+    "tableau": dashboard.tableau_de_bord,
 }
 """The commands, same words on every channel (docs/flows.md lists them; a test checks)."""
 

@@ -43,6 +43,7 @@ FORMES: dict[str, re.Pattern[str]] = {
         "export": _EVALUATION,
         "rouvrir": _EVALUATION + r"\s+\S.*",
         "candidat": _EVALUATION,
+        "tableau": r"(?:\S+=.*)?",
     }.items()
 }
 """For each command, the shape of its arguments that makes a typed line that command even

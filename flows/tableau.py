@@ -27,7 +27,18 @@ from flows.autorisation import Action, autorise
 from flows.candidats import Etat, EtatBloc, Vue, acquis, cqp_propose, etats_des_blocs
 from flows.evaluation import Evaluation
 from flows.inscription import FicheCandidat, SessionCertification
-from flows.messages import fold
+from flows.messages import (
+    MAX_FIELDS,
+    MAX_HEADING,
+    Context,
+    Fields,
+    Heading,
+    Message,
+    Reply,
+    fold,
+    say,
+    shorten,
+)
 from flows.resume import Resume
 from referentiel import Referentiel
 
@@ -214,3 +225,40 @@ def lire_filtres(texte: str, referentiel: Referentiel) -> Filtres | str:
         etat=valeurs.get("etat") or None,
         evaluateur=valeurs.get("evaluateur") or None,
     )
+
+
+MAX_LIGNES_MESSAGE = 15
+"""Candidates a chat message lists (a Slack message holds 50 blocks; a card should stay short)."""
+
+
+def message(lignes: Sequence[Ligne], filtres: Filtres, referentiel: Referentiel) -> Reply:
+    """The dashboard as a chat message: one field per candidate, late ones first, each bloc's
+    state in words (« en retard » said, not only coloured)."""
+    if not lignes:
+        if filtres.actifs:
+            decrits = ", ".join(f"{k}={v}" for k, v in filtres.actifs.items())
+            return say(txt.TAB_AUCUN_FILTRE.format(filtres=shorten(decrits, 200)))
+        return say(txt.TAB_VIDE)
+    if filtres.session:
+        titre = txt.TAB_TITRE_SESSION.format(session=filtres.session, n=len(lignes))
+    else:
+        titre = txt.TAB_TITRE.format(n=len(lignes))
+    champs = []
+    for ligne in lignes[:MAX_LIGNES_MESSAGE]:
+        etats = " · ".join(
+            f"{c.etat.bloc.id} {c.texte}"
+            for c in ligne.cellules
+            if c.etat.etat is not Etat.NON_PREVU
+        )
+        if ligne.coordinateur:
+            etats = f"{etats} — {ligne.cqp(referentiel)}"
+        libelle = txt.TAB_LIGNE.format(reference=ligne.reference, nom=ligne.nom)
+        if ligne.en_retard:
+            libelle = f"⚠ {libelle} ({txt.TAB_RETARD})"
+        champs.append((shorten(libelle, 100), shorten(etats, 300)))
+    blocs: list[Heading | Fields | Context] = [Heading(text=shorten(titre, MAX_HEADING))]
+    for debut in range(0, len(champs), MAX_FIELDS):
+        blocs.append(Fields(items=tuple(champs[debut : debut + MAX_FIELDS])))
+    if len(lignes) > MAX_LIGNES_MESSAGE:
+        blocs.append(Context(text=txt.TAB_PLUS.format(n=len(lignes) - MAX_LIGNES_MESSAGE)))
+    return Reply(message=Message(summary=titre, blocks=tuple(blocs)))

@@ -13,6 +13,8 @@ CMD_AIDE: Final = (
     "• bloc <B1 à B4> : un bloc, ses compétences et ses modalités\n"
     "• mes-evaluations : vos évaluations, pour commencer ou reprendre une grille\n"
     "• candidat <référence ou nom> : les 4 blocs d'un candidat, où en est chacun, la proposition de CQP\n"
+    "• tableau [session=NOM] [bloc=B2] [etat=notation] [evaluateur=NOM] : le tableau de bord des "
+    "candidats, les retards d'abord (coordinateurs)\n"
     "• nouvelle : créer une évaluation (coordinateurs)\n"
     "• entretien <évaluation> : enregistrer un entretien observé (évaluateurs)\n"
     "• statut <évaluation> : où en sont les deux grilles, en nombres (coordinateurs)\n"
