@@ -17,8 +17,8 @@ from pydantic import ValidationError
 
 from flows.evaluation import Adresse, EtatConversation, Precisions
 from flows.inscription import FicheCandidat, SessionCertification
-from flows.store import Ecriture
 from flows.resume import resumer
+from flows.store import Ecriture
 from referentiel import CodeValeur, default
 from storage import MemoryStore, TinyDBStore, open_store
 from storage import store as module_store
