@@ -26,3 +26,4 @@ from flows.catalogue.rapprochement import *  # noqa: F403
 from flows.catalogue.referentiel import *  # noqa: F403
 from flows.catalogue.sessions import *  # noqa: F403
 from flows.catalogue.stockage import *  # noqa: F403
+from flows.catalogue.tableau import *  # noqa: F403
