@@ -33,6 +33,7 @@ MAX_SUGGESTIONS_IDS = 12
 COMMANDES = (
     "accord",
     "aide",
+    "creer-evaluations",
     "critere",
     "bloc",
     "candidat",

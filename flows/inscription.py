@@ -22,6 +22,7 @@ from pydantic import AwareDatetime, StringConstraints, ValidationError
 from flows import catalogue as txt
 from flows.evaluation import Identifiant, IdentifiantFichier, _Record
 from flows.messages import fold
+from referentiel import RoleEvaluateur
 
 Nom = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Champ = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
@@ -48,6 +49,12 @@ class FicheCandidat(_Record):
     blocs: tuple[str, ...]
     conflits: tuple[Champ, ...] = ()
     """People (by name or id) with a declared conflict of interest: never their évaluateurs."""
+    evaluateur_1: Champ = ""
+    """Their évaluateur pair (ids and roles) when the import names it: the pair
+    ``creer-evaluations`` gives them unless its form names one for all."""
+    role_1: Champ = ""
+    evaluateur_2: Champ = ""
+    role_2: Champ = ""
     horodatage: AwareDatetime
 
     @property
@@ -199,6 +206,13 @@ def _fiche(
     conflits = tuple(
         c.strip() for c in re.split(r"[,;/]", valeurs.get("conflits", "")) if c.strip()
     )
+    roles = [r.value for r in RoleEvaluateur]
+    for champ in ("role_1", "role_2"):
+        role = valeurs.get(champ, "")
+        if role and role.lower() not in roles:
+            quoi = txt.INS_ROLE_INCONNU.format(role=role[:40], roles=", ".join(roles))
+            lecture.problemes.append(Probleme(numero, _colonne(entetes, champs, champ), quoi))
+            return None
     try:
         return FicheCandidat(
             reference=reference, session=session, blocs=blocs, horodatage=maintenant,

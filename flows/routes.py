@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping
 
 from flows import catalogue as txt
-from flows import commandes, designation, preuves, rapprochement, saisie
+from flows import commandes, designation, lot, preuves, rapprochement, saisie
 from flows.conversation import Conversation
 from flows.messages import (
     MAX_ARGS,
@@ -46,6 +46,7 @@ from flows.usecases import (
     Context,
     UseCase,
     administration,
+    bulk_creation,
     candidates,
     creation,
     dashboard,
@@ -78,6 +79,8 @@ async def _envoyer(
     assert isinstance(charge, Envoyer)
     if charge.formulaire.startswith(FORMULAIRE_TEXTE):
         return await scoring.prompt_again(ctx, evenement, charge, conversation)
+    if charge.formulaire == lot.FORMULAIRE:
+        return await bulk_creation.ouvrir(ctx, evenement, conversation)
     return await _evidence_or_creation(ctx, evenement, conversation)
 
 
@@ -113,6 +116,7 @@ CHOIX: Mapping[type[Payload], ChoiceUseCase] = {
 COMMANDES: Mapping[str, UseCase[CommandEvent]] = {
     "accord": results.accord,
     "aide": lookup.aide,
+    "creer-evaluations": bulk_creation.ouvrir,
     "critere": lookup.critere,
     "bloc": lookup.bloc,
     "candidat": candidates.candidat,
@@ -202,6 +206,8 @@ async def route(ctx: Context, evenement: Event, conversation: Conversation) -> t
     if isinstance(evenement, FormEvent):
         if evenement.form.startswith(FORMULAIRE_TEXTE):
             return await scoring.typed_in_form(ctx, evenement, conversation)
+        if evenement.form == lot.FORMULAIRE:
+            return await bulk_creation.envoyer(ctx, evenement, conversation)
         return await _evidence_or_creation(ctx, evenement, conversation)
     if isinstance(evenement, ChoiceEvent):
         try:

@@ -34,6 +34,7 @@ FORMES: dict[str, re.Pattern[str]] = {
         "accord": r"(?:[Bb]\d+)?",
         "mes-evaluations": "",
         "nouvelle": "",
+        "creer-evaluations": r".*",
         "critere": _CODE,
         "bloc": r"[Bb]\d+",
         "entretien": _EVALUATION,

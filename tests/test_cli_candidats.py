@@ -272,6 +272,29 @@ def test_declared_conflicts_of_interest_are_read_with_the_candidate(
     assert fiche.conflits == ("Paul Roche", "u-marc")
 
 
+def test_each_candidate_s_evaluateur_pair_is_read_and_a_bad_role_refused(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """The pair ``creer-evaluations`` gives each candidate when its form names none."""
+    fichier = tmp_path / "candidats.csv"
+    entete = "reference;nom;Évaluateur 1;Rôle 1;evaluateur_2;role_2\n"
+    fichier.write_text(
+        entete + "C101;Bernard;u-ana;expert_habilite;u-bob;expert_interne\n"
+        "C102;Girard;u-ana;expert;u-bob;expert_interne\n",
+        encoding="utf-8",
+    )
+    code, sortie = _importer(capsys, tmp_path / "donnees", fichier)
+    assert code == 2 and "ligne 3, colonne « Rôle 1 » : rôle inconnu : expert (les rôles " \
+        "sont expert_habilite, expert_interne, responsable_pedagogique)" in sortie  # fmt: skip
+    assert not (tmp_path / "donnees" / "candidats").exists()
+    fichier.write_text(entete + "C101;Bernard;u-ana;expert_habilite;u-bob;expert_interne\n")
+    assert _importer(capsys, tmp_path / "donnees", fichier)[0] == 0
+    [fiche] = _fiches(tmp_path / "donnees")
+    assert (fiche.evaluateur_1, fiche.role_1, fiche.evaluateur_2, fiche.role_2) == (
+        "u-ana", "expert_habilite", "u-bob", "expert_interne",
+    )  # fmt: skip
+
+
 def test_a_bad_option_is_named_by_its_flag_and_nothing_is_written(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:

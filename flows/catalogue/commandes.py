@@ -16,6 +16,8 @@ CMD_AIDE: Final = (
     "• tableau [session=NOM] [bloc=B2] [etat=notation] [evaluateur=NOM] : le tableau de bord des "
     "candidats, les retards d'abord (coordinateurs)\n"
     "• nouvelle : créer une évaluation (coordinateurs)\n"
+    "• creer-evaluations [session] : créer d'un coup les évaluations des candidats d'une session "
+    "(coordinateurs)\n"
     "• entretien <évaluation> : enregistrer un entretien observé (évaluateurs)\n"
     "• statut <évaluation> : où en sont les deux grilles, en nombres (coordinateurs)\n"
     "• relancer <évaluation> : rappeler aux évaluateurs ce qui les attend (coordinateurs)\n"

@@ -48,3 +48,56 @@ CRE_INVITATION: Final = (
 )
 CRE_BOUTON_COMMENCER: Final = "Commencer la grille"
 CRE_BOUTON_CREER: Final = "Créer l'évaluation"
+
+# --- the evaluations of a session, created at once (« creer-evaluations ») --------------
+LOT_TITRE: Final = "Évaluations d'une session"
+LOT_INTRO: Final = (
+    "Créez d'un coup les évaluations des candidats d'une session. Sans binôme ici, chaque "
+    "candidat a celui de sa fiche (colonnes « evaluateur 1 », « role 1 », « evaluateur 2 », "
+    "« role 2 » de l'import). Les règles du référentiel sont vérifiées pour chacun : rien "
+    "n'est créé tant qu'une seule ne tient pas."
+)
+LOT_CHAMPS: Final = {
+    "session": "Session",
+    "blocs": "Blocs (B1 B2…, vide : ceux de chaque candidat)",
+    "candidats": "Candidats (références, vide : tous ceux de la session)",
+    "evaluateur_1": "Premier évaluateur (vide : celui de chaque fiche)",
+    "role_1": "Rôle du premier évaluateur",
+    "evaluateur_2": "Second évaluateur (vide : celui de chaque fiche)",
+    "role_2": "Rôle du second évaluateur",
+    "echeance": "Échéance (JJ/MM/AAAA, facultative)",
+}
+LOT_BOUTON: Final = "Créer les évaluations"
+LOT_ERREURS_TITRE: Final = "Aucune évaluation n'a été créée :"
+LOT_INTERDIT: Final = (
+    "Seuls les coordinateurs d'une session (et ceux qui créent les évaluations) peuvent créer "
+    "les évaluations de ses candidats."
+)
+LOT_SESSION_OBLIGATOIRE: Final = "« Session » est obligatoire."
+LOT_SESSION_INCONNUE: Final = "Session « {session} » inconnue : les sessions sont {sessions}."
+LOT_AUCUNE_SESSION: Final = (
+    "Session « {session} » inconnue : aucune session n'est enregistrée (cqp-bot candidats "
+    "importer … --session NOM)."
+)
+LOT_PAS_VOTRE_SESSION: Final = "Vous ne coordonnez pas la session « {session} »."
+LOT_CANDIDAT_HORS_SESSION: Final = "{reference} n'est pas inscrit dans la session « {session} »."
+LOT_SESSION_VIDE: Final = "La session « {session} » n'a aucun candidat inscrit."
+LOT_BLOC_HORS_FICHE: Final = "{reference} n'est pas inscrit au bloc {bloc}."
+LOT_BINOME_INCOMPLET: Final = (
+    "Le binôme du formulaire est incomplet : donnez les deux évaluateurs et leurs rôles, ou "
+    "aucun (chaque candidat a alors celui de sa fiche)."
+)
+LOT_SANS_BINOME: Final = (
+    "{reference} n'a pas de binôme d'évaluateurs : ni dans le formulaire, ni dans sa fiche."
+)
+LOT_PROBLEME: Final = "{cible} : {quoi}"
+LOT_CREEES: Final = "{n} évaluation(s) créée(s) pour la session « {session} » : {liste}."
+LOT_DEJA: Final = "Déjà créées, laissées telles quelles : {liste}."
+LOT_RIEN_A_CREER: Final = (
+    "Rien à créer : chaque candidat demandé a déjà son évaluation de ces blocs ({liste})."
+)
+LOT_EVALUATEURS_PREVENUS: Final = "Les évaluateurs sont prévenus."
+LOT_INVITATION: Final = (
+    "Vous êtes évaluateur de {n} évaluation(s) de la session « {session} » : {liste}. "
+    "Tapez « mes-evaluations » pour commencer une grille."
+)

@@ -19,6 +19,10 @@ INS_COLONNES: Final = {
     "conflits": "conflits",
     "conflits d'interets": "conflits",
     "conflit d'interets": "conflits",
+    "evaluateur 1": "evaluateur_1",
+    "role 1": "role_1",
+    "evaluateur 2": "evaluateur_2",
+    "role 2": "role_2",
 }
 """The headers a spreadsheet's columns may have (without accents, in lower case) → the field."""
 INS_PROBLEME: Final = "ligne {ligne}, colonne « {colonne} » : {quoi}"
@@ -41,6 +45,7 @@ INS_REFERENCE_INVALIDE: Final = (
 INS_NOM_VIDE: Final = "le nom du candidat est vide"
 INS_DOUBLON: Final = "la référence {reference} est déjà à la ligne {ligne}"
 INS_AUTRE_SESSION: Final = "le candidat {reference} est déjà inscrit dans la session « {session} »"
+INS_ROLE_INCONNU: Final = "rôle inconnu : {role} (les rôles sont {roles})"
 INS_BLOC_INCONNU: Final = "bloc(s) inconnu(s) : {blocs} (les blocs sont {connus})"
 INS_FORMULE: Final = (
     "une formule n'est pas une valeur : saisissez le texte lui-même (ou faites-le précéder "
