@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from datetime import date
 from pathlib import Path
 
 import click
 
+from bot import demo_session
 from bot.cli.french import FrenchCommand
 from bot.demo import NotADemoDirectory, evaluation_de_demo, preparer_dossier
 from bot.server import PortUnavailable, serve
@@ -87,7 +89,10 @@ def serve_command(
 @click.command("demo", cls=FrenchCommand, help=catalogue.DEMO_AIDE)
 @_options
 @click.option("--reset", is_flag=True, help=catalogue.OPTION_RESET)
-def demo_command(host: str | None, port: int | None, data_dir: Path | None, reset: bool) -> None:
+@click.option("--session", "avec_session", is_flag=True, help=catalogue.DEMO_OPTION_SESSION)
+def demo_command(
+    host: str | None, port: int | None, data_dir: Path | None, reset: bool, avec_session: bool
+) -> None:
     settings = reglages(host=host, port=port, data_dir=data_dir)
     try:
         message = preparer_dossier(settings.data_dir, settings.annuaire, reset)
@@ -98,5 +103,7 @@ def demo_command(host: str | None, port: int | None, data_dir: Path | None, rese
 
     async def pret(chat: WebChat) -> None:
         click.echo(await evaluation_de_demo(chat))
+        if avec_session:
+            click.echo(await demo_session.dans_le_chat(chat, date.today()))
 
     _lancer(settings, pret)

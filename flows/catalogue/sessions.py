@@ -140,3 +140,16 @@ TAB_PLUS: Final = "… et {n} autre(s) : précisez avec les filtres (session=, b
 TAB_LIGNE: Final = "{reference} — {nom}"
 TAB_FILTRE_TOUS: Final = "Tous"
 TAB_COL_CANDIDAT: Final = "Candidat"
+
+# --- the living demo session (``cqp-bot demo --session``) -------------------------------
+DEMO_SESSION_PRETE: Final = (
+    "Session de démonstration prête : « {session} », six candidats à tous les stades. "
+    "Ouvrez le tableau de bord en tant que {coordinateur}."
+)
+DEMO_OPTION_SESSION: Final = (
+    "Ajouter une session de six candidats à tous les stades (notation, désaccord, visas, "
+    "un CQP proposé), pour voir le tableau de bord."
+)
+DEMO_COMMENTAIRE: Final = "Observé sur deux entretiens : reformulation encore hésitante."
+DEMO_PRECISIONS: Final = "{competence} : mise en œuvre constatée sur les entretiens observés."
+DEMO_JUSTIFICATION: Final = "Revu ensemble sur l'enregistrement : l'attendu est atteint."
