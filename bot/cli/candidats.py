@@ -19,17 +19,16 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from bot.cli import tableur
+from bot import tableur
 from bot.cli.donnees import dossier_option, run_on_store
 from bot.cli.french import FrenchGroup
 from flows import catalogue as txt
 from flows import tableau
-from flows.inscription import SessionCertification, lire_lignes
+from flows.inscription import SessionCertification
+from flows.usecases import enrolment
 from referentiel import Referentiel
 from referentiel import default as referentiel_par_defaut
 from storage import DiskStore
-
-MAX_PROBLEMES_AFFICHES = 50
 
 
 @click.group("candidats", cls=FrenchGroup, help=txt.INS_AIDE)
@@ -77,39 +76,17 @@ def importer(
         message = txt.INS_COORDINATEUR_INVALIDE if coordinateur else txt.INS_SESSION_INVALIDE
         console.print(message, markup=False)
         raise click.exceptions.Exit(2) from None
-    blocs = [b.id for b in referentiel_par_defaut().blocs]
 
     async def inscrire(store: DiskStore) -> int | None:
-        existantes = {f.reference: f for f in await store.fiches()}
-        lecture = lire_lignes(lignes, session.nom, blocs, existantes, maintenant)
-        if lecture.ignorees:
-            console.print(
-                txt.INS_COLONNES_IGNOREES.format(colonnes=", ".join(lecture.ignorees)),
-                markup=False,
-            )
-        if lecture.problemes:
-            for probleme in lecture.problemes[:MAX_PROBLEMES_AFFICHES]:
-                console.print(str(probleme), markup=False)
-            reste = len(lecture.problemes) - MAX_PROBLEMES_AFFICHES
-            if reste > 0:
-                console.print(txt.INS_ET_AUTRES.format(n=reste), markup=False)
-            console.print(txt.INS_REFUSE.format(n=len(lecture.problemes)), markup=False)
+        inscription = await enrolment.importer(
+            store, lignes, session, referentiel_par_defaut(), maintenant, par, essai=essai,
+            jury_donne=jury is not None, coordinateurs_donnes=bool(coordinateurs),
+        )  # fmt: skip
+        for ligne in inscription.compte_rendu(essai):
+            console.print(ligne, markup=False)
+        if inscription.lecture.problemes:
             return None
-        nouveaux = sum(1 for f in lecture.fiches if f.reference not in existantes)
-        compte = {"n": len(lecture.fiches), "session": session.nom, "nouveaux": nouveaux,
-                  "mis_a_jour": len(lecture.fiches) - nouveaux}  # fmt: skip
-        if essai:
-            console.print(txt.INS_ESSAI.format(**compte), markup=False)
-            return 0
-        ancienne = next((s for s in await store.sessions() if s.nom == session.nom), None)
-        garder = ancienne.model_copy(update={"horodatage": maintenant}) if ancienne else session
-        if ancienne is not None and jury is not None:
-            garder = garder.model_copy(update={"jury": jury.date()})
-        if ancienne is not None and coordinateurs:  # named again: they are the session's
-            garder = garder.model_copy(update={"coordinateurs": coordinateurs})
-        await store.inscrire(garder, lecture.fiches, par=par)
-        console.print(txt.INS_FAIT.format(**compte), markup=False)
-        return len(lecture.fiches)
+        return len(inscription.lecture.fiches)
 
     if run_on_store(console, dossier, inscrire) is None:
         raise click.exceptions.Exit(2)

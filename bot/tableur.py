@@ -1,4 +1,5 @@
-"""Reading a spreadsheet into rows of text: CSV (whatever Excel wrote) or XLSX (openpyxl).
+"""Reading a spreadsheet into rows of text: CSV (whatever Excel wrote) or XLSX (openpyxl), for
+the import of candidates — from the command line, or uploaded in the web chat.
 
 Why openpyxl: the maintained library for Excel's own format, in pure Python; read-only mode
 streams the rows of large sheets. A formula is read as the formula (``=…``), never run or
@@ -23,11 +24,16 @@ class Illisible(Exception):
 def lire(chemin: Path) -> tuple[list[list[str]], list[str]]:
     """The rows of the file's first table, each cell as text; and what the reader should know
     (an encoding guessed)."""
-    suffixe = chemin.suffix.lower()
+    return lire_contenu(chemin.name, chemin.read_bytes())
+
+
+def lire_contenu(nom: str, contenu: bytes) -> tuple[list[list[str]], list[str]]:
+    """The same for a file's bytes and name (an upload from the web chat)."""
+    suffixe = Path(nom).suffix.lower()
     if suffixe == ".csv":
-        return _csv(chemin.read_bytes())
+        return _csv(contenu)
     if suffixe in (".xlsx", ".xlsm"):
-        return _xlsx(chemin), []
+        return _xlsx(contenu), []
     raise Illisible(txt.INS_FORMAT_INCONNU)
 
 
@@ -51,11 +57,11 @@ def _csv(contenu: bytes) -> tuple[list[list[str]], list[str]]:
     return [list(ligne) for ligne in csv.reader(io.StringIO(texte), delimiter=separateur)], notes
 
 
-def _xlsx(chemin: Path) -> list[list[str]]:
-    import openpyxl  # only when a workbook is read: the bot itself never needs it
+def _xlsx(contenu: bytes) -> list[list[str]]:
+    import openpyxl  # only when a workbook is read
 
     try:
-        classeur = openpyxl.load_workbook(chemin, read_only=True, data_only=False)
+        classeur = openpyxl.load_workbook(io.BytesIO(contenu), read_only=True, data_only=False)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         raise Illisible(txt.INS_XLSX_ILLISIBLE.format(detail=type(exc).__name__)) from None
     try:

@@ -1,0 +1,72 @@
+"""Enrolling the candidates of a spreadsheet in a session: the one path of the command line's
+``candidats importer`` and of the web chat's upload, so both check and say the same.
+
+Every row is checked first (``flows.inscription.lire_lignes``); one problem, and nothing is
+written. A session imported again keeps its jury date and coordinateurs unless given anew.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from flows import catalogue as txt
+from flows.inscription import Lecture, SessionCertification, lire_lignes
+from flows.store import Store
+from referentiel import Referentiel
+
+MAX_PROBLEMES_AFFICHES = 50
+
+
+@dataclass(frozen=True)
+class Inscription:
+    """What an import read, and whether it was written."""
+
+    lecture: Lecture
+    session: SessionCertification
+    nouveaux: int
+    ecrite: bool
+
+    def compte_rendu(self, essai: bool) -> list[str]:
+        """What the person who imported reads, line by line, in French."""
+        lignes = []
+        if self.lecture.ignorees:
+            colonnes = ", ".join(self.lecture.ignorees)
+            lignes.append(txt.INS_COLONNES_IGNOREES.format(colonnes=colonnes))
+        problemes = self.lecture.problemes
+        if problemes:
+            lignes += [str(p) for p in problemes[:MAX_PROBLEMES_AFFICHES]]
+            if len(problemes) > MAX_PROBLEMES_AFFICHES:
+                lignes.append(txt.INS_ET_AUTRES.format(n=len(problemes) - MAX_PROBLEMES_AFFICHES))
+            lignes.append(txt.INS_REFUSE.format(n=len(problemes)))
+            return lignes
+        n = len(self.lecture.fiches)
+        compte = {"n": n, "session": self.session.nom, "nouveaux": self.nouveaux,
+                  "mis_a_jour": n - self.nouveaux}  # fmt: skip
+        lignes.append((txt.INS_ESSAI if essai else txt.INS_FAIT).format(**compte))
+        return lignes
+
+
+async def importer(
+    store: Store, lignes: Sequence[Sequence[str]], demandee: SessionCertification,
+    referentiel: Referentiel, maintenant: datetime, par: str, *, essai: bool = False,
+    jury_donne: bool = False, coordinateurs_donnes: bool = False,
+) -> Inscription:  # fmt: skip
+    """Check ``lignes`` for session ``demandee``; write them unless one is wrong or ``essai``."""
+    existantes = {f.reference: f for f in await store.fiches()}
+    blocs = [b.id for b in referentiel.blocs]
+    lecture = lire_lignes(lignes, demandee.nom, blocs, existantes, maintenant)
+    nouveaux = sum(1 for f in lecture.fiches if f.reference not in existantes)
+    ancienne = next((s for s in await store.sessions() if s.nom == demandee.nom), None)
+    session = demandee
+    if ancienne is not None:
+        session = ancienne.model_copy(update={"horodatage": maintenant})
+        if jury_donne:
+            session = session.model_copy(update={"jury": demandee.jury})
+        if coordinateurs_donnes:  # named again: they are the session's
+            session = session.model_copy(update={"coordinateurs": demandee.coordinateurs})
+    if lecture.problemes or essai:
+        return Inscription(lecture, session, nouveaux, ecrite=False)
+    await store.inscrire(session, lecture.fiches, par=par)
+    return Inscription(lecture, session, nouveaux, ecrite=True)
