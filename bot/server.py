@@ -26,6 +26,7 @@ from bot.web.access import Invitations, Sessions, secret_key
 from bot.web.annuaire import Annuaire, Role
 from bot.web.chat import WebChat, voit_resultats
 from bot.web.hub import Hub
+from bot.web.inscriptions import routes as inscriptions_routes
 from flows import catalogue
 from flows.service import Service
 from flows.store import Store
@@ -103,6 +104,7 @@ def create_app(
         public_url=public_url,
     )
     chat.routes(app)
+    inscriptions_routes(app, chat)
     app[CHAT] = chat
     return app
 

@@ -153,3 +153,18 @@ DEMO_OPTION_SESSION: Final = (
 DEMO_COMMENTAIRE: Final = "Observé sur deux entretiens : reformulation encore hésitante."
 DEMO_PRECISIONS: Final = "{competence} : mise en œuvre constatée sur les entretiens observés."
 DEMO_JUSTIFICATION: Final = "Revu ensemble sur l'enregistrement : l'attendu est atteint."
+
+# --- the import from the web chat -------------------------------------------------------
+INS_WEB_INTERDIT: Final = "Seuls les coordinateurs peuvent importer des candidats."
+INS_WEB_PAS_VOTRE_SESSION: Final = (
+    "Vous ne coordonnez pas la session « {session} » : ses coordinateurs seuls y inscrivent "
+    "des candidats."
+)
+INS_WEB_SANS_FICHIER: Final = "Choisissez le fichier des candidats (.csv ou .xlsx)."
+INS_WEB_TROP_GROS: Final = (
+    "Le fichier fait plus de {max} Mo : découpez-le (un import prend {lignes} lignes au plus)."
+)
+INS_WEB_JURY_INVALIDE: Final = "La date du jury « {valeur} » n'est pas une date AAAA-MM-JJ."
+INS_WEB_FORMULAIRE_INVALIDE: Final = (
+    "Envoyez le fichier avec le formulaire d'import (champs fichier, session, jury, essai)."
+)

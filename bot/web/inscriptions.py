@@ -1,0 +1,117 @@
+"""The import of candidates from the web chat: a coordinateur uploads the spreadsheet.
+
+``POST /api/candidats`` (multipart: ``fichier``, ``session``, ``jury`` AAAA-MM-JJ, ``essai``)
+runs the very import of ``cqp-bot candidats importer`` (``flows.usecases.enrolment``): every
+row checked, one problem and nothing is written, the same French report line by line. Unlike
+the command line it runs while the bot does, through the bot's own store. Who may: those who
+create evaluations (coordinateurs, admins); into a session that exists, its coordinateurs
+only (and admins). A new session gets the person who imported it as its coordinateur.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING
+
+from aiohttp import BodyPartReader, web
+from pydantic import ValidationError
+
+from bot import tableur
+from flows import catalogue as txt
+from flows.inscription import MAX_LIGNES, SessionCertification
+from flows.usecases import enrolment
+
+if TYPE_CHECKING:
+    from bot.web.chat import WebChat
+
+MAX_OCTETS = 5 * 1024 * 1024
+"""The largest file taken: 10,000 rows of a spreadsheet fit in far less."""
+
+
+def routes(app: web.Application, chat: WebChat) -> None:
+    async def importer(request: web.Request) -> web.Response:
+        return await _importer(chat, request)
+
+    app.router.add_post("/api/candidats", importer)
+
+
+def _refus(statut: type[web.HTTPException], message: str) -> web.HTTPException:
+    return statut(
+        text=web.json_response({"ok": False, "lignes": [message]}).text,
+        content_type="application/json",
+    )
+
+
+async def _champs(request: web.Request) -> tuple[dict[str, str], tuple[str, bytes] | None]:
+    """The form's text fields, and the file (name, bytes) — read up to ``MAX_OCTETS``."""
+    try:
+        lecteur = await request.multipart()
+    except (AssertionError, ValueError):
+        raise _refus(web.HTTPBadRequest, txt.INS_WEB_FORMULAIRE_INVALIDE) from None
+    valeurs: dict[str, str] = {}
+    fichier = None
+    while (partie := await lecteur.next()) is not None:
+        if not isinstance(partie, BodyPartReader):
+            raise _refus(web.HTTPBadRequest, txt.INS_WEB_FORMULAIRE_INVALIDE)
+        contenu = bytearray()
+        while morceau := await partie.read_chunk(64 * 1024):
+            contenu += morceau
+            if len(contenu) > MAX_OCTETS:
+                message = txt.INS_WEB_TROP_GROS.format(max=MAX_OCTETS // 2**20, lignes=MAX_LIGNES)
+                raise _refus(web.HTTPRequestEntityTooLarge, message)
+        if partie.name == "fichier" and partie.filename:
+            fichier = (partie.filename, bytes(contenu))
+        elif partie.name in ("session", "jury", "essai"):
+            valeurs[partie.name] = contenu.decode("utf-8", errors="replace").strip()
+    return valeurs, fichier
+
+
+async def _importer(chat: WebChat, request: web.Request) -> web.Response:
+    chat._verifier_post(request)
+    personne = chat._identifie(request)
+    ctx = chat.service.context
+    if personne.id not in ctx.coordinateurs | ctx.admins:
+        raise _refus(web.HTTPForbidden, txt.INS_WEB_INTERDIT)
+    valeurs, fichier = await _champs(request)
+    if fichier is None:
+        raise _refus(web.HTTPBadRequest, txt.INS_WEB_SANS_FICHIER)
+    jury: date | None = None
+    if valeurs.get("jury"):
+        try:
+            jury = date.fromisoformat(valeurs["jury"])
+        except ValueError:
+            message = txt.INS_WEB_JURY_INVALIDE.format(valeur=valeurs["jury"][:20])
+            raise _refus(web.HTTPBadRequest, message) from None
+    maintenant = datetime.now(UTC)
+    try:
+        demandee = SessionCertification(
+            nom=valeurs.get("session", ""), jury=jury, coordinateurs=(personne.id,),
+            horodatage=maintenant,
+        )  # fmt: skip
+    except ValidationError:
+        raise _refus(web.HTTPBadRequest, txt.INS_SESSION_INVALIDE) from None
+    existante = next((s for s in await ctx.store.sessions() if s.nom == demandee.nom), None)
+    if (
+        existante is not None
+        and existante.coordinateurs
+        and personne.id not in (*existante.coordinateurs, *ctx.admins)
+    ):
+        raise _refus(web.HTTPForbidden, txt.INS_WEB_PAS_VOTRE_SESSION.format(session=demandee.nom))
+    try:
+        lignes, notes = tableur.lire_contenu(fichier[0], fichier[1])
+    except tableur.Illisible as exc:
+        raise _refus(web.HTTPBadRequest, str(exc)) from None
+    essai = valeurs.get("essai", "") not in ("", "0", "non", "false")
+    if existante is not None:  # who imported follows its candidates
+        coordinateurs = tuple(dict.fromkeys((*existante.coordinateurs, personne.id)))
+        demandee = demandee.model_copy(update={"coordinateurs": coordinateurs})
+    inscription = await enrolment.importer(
+        ctx.store, lignes, demandee, ctx.referentiel, maintenant, personne.id, essai=essai,
+        jury_donne=jury is not None, coordinateurs_donnes=True,
+    )  # fmt: skip
+    corps = {
+        "ok": not inscription.lecture.problemes,
+        "ecrit": inscription.ecrite,
+        "lignes": [*notes, *inscription.compte_rendu(essai)],
+    }
+    return web.json_response(corps, headers={"Cache-Control": "no-store"})
