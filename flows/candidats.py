@@ -105,10 +105,13 @@ def _etat(vue: Vue, lecteur: str) -> tuple[Etat, str]:
     """Where an evaluated bloc stands, and what its row reads for ``lecteur``."""
     resume = vue.resume
     if not resume.soumise_par_les_deux:
+        # The other's progress stays theirs until both are submitted: for a coordinateur
+        # too, when they are one of the évaluateurs (as in ``flows.suivi``).
+        aveugle = not vue.suit or lecteur in {e.utilisateur for e in vue.evaluation.evaluateurs}
         grilles = []
         for evaluateur in vue.evaluation.evaluateurs:
-            if not vue.suit and evaluateur.utilisateur != lecteur:
-                continue  # the other's progress stays theirs until both are submitted
+            if aveugle and evaluateur.utilisateur != lecteur:
+                continue
             grille = resume.grille(evaluateur.utilisateur)
             faites, soumise = (grille.faites, grille.soumise) if grille else (0, False)
             nom = txt.CAND_VOUS if evaluateur.utilisateur == lecteur else evaluateur.nom

@@ -116,3 +116,14 @@ async def test_someone_who_follows_nothing_learns_no_name(service: Service) -> N
     lu = await Utilisateur(service, "u-intrus").taper("tableau")
     assert "Aucun candidat à afficher" in lu
     assert not any(nom in lu for nom in ("Sophie", "Paul", "Lina", "C04"))
+
+
+async def test_an_admin_who_scores_an_evaluation_sees_only_her_own_grid_there(
+    service: Service,
+) -> None:
+    """Following and scoring at once: how far the other évaluateur is stays theirs until both
+    grids are submitted, as in ``statut`` (found with the Slack App Home's dashboard)."""
+    admin = Service(service.store, REFERENTIEL, Horloge(), admins=("u-interne",))
+    lu = await Utilisateur(admin, "u-interne").taper("tableau")
+    assert f"B4 notation : vous 0/{B4}" in lu and "5/" not in lu
+    assert "C044 — Lina Morel" in lu  # an admin: every session's candidates
