@@ -227,6 +227,19 @@ def lire_filtres(texte: str, referentiel: Referentiel) -> Filtres | str:
     )
 
 
+def en_mots(ligne: Ligne, referentiel: Referentiel) -> tuple[str, str]:
+    """A row in words, as a chat shows it: who (« ⚠ … (en retard) »), then each bloc's state
+    (the blocs they are not enrolled for left out) and, for a coordinateur, the CQP proposal."""
+    libelle = txt.TAB_LIGNE.format(reference=ligne.reference, nom=ligne.nom)
+    if ligne.en_retard:
+        libelle = f"⚠ {libelle} ({txt.TAB_RETARD})"
+    prevues = [c for c in ligne.cellules if c.etat.etat is not Etat.NON_PREVU]
+    etats = " · ".join(f"{c.etat.bloc.id} {c.texte}" for c in prevues)
+    if ligne.coordinateur:
+        etats = f"{etats} — {ligne.cqp(referentiel)}"
+    return libelle, etats
+
+
 MAX_LIGNES_MESSAGE = 15
 """Candidates a chat message lists (a Slack message holds 50 blocks; a card should stay short)."""
 
@@ -245,16 +258,7 @@ def message(lignes: Sequence[Ligne], filtres: Filtres, referentiel: Referentiel)
         titre = txt.TAB_TITRE.format(n=len(lignes))
     champs = []
     for ligne in lignes[:MAX_LIGNES_MESSAGE]:
-        etats = " · ".join(
-            f"{c.etat.bloc.id} {c.texte}"
-            for c in ligne.cellules
-            if c.etat.etat is not Etat.NON_PREVU
-        )
-        if ligne.coordinateur:
-            etats = f"{etats} — {ligne.cqp(referentiel)}"
-        libelle = txt.TAB_LIGNE.format(reference=ligne.reference, nom=ligne.nom)
-        if ligne.en_retard:
-            libelle = f"⚠ {libelle} ({txt.TAB_RETARD})"
+        libelle, etats = en_mots(ligne, referentiel)
         champs.append((shorten(libelle, 100), shorten(etats, 300)))
     blocs: list[Heading | Fields | Context] = [Heading(text=shorten(titre, MAX_HEADING))]
     for debut in range(0, len(champs), MAX_FIELDS):

@@ -51,7 +51,8 @@ FORM_CALLBACK = "cqp-formulaire"
 INPUT_ACTION = "valeur"
 
 
-def _texte(texte: str, limite: int = 3000) -> dict[str, Any]:
+def plain(texte: str, limite: int = 3000) -> dict[str, Any]:
+    """A text object shown as typed (never mrkdwn), cut to Slack's ``limite`` characters."""
     if len(texte) > limite:
         texte = texte[: limite - 1] + "…"
     return {"type": "plain_text", "text": texte, "emoji": True}
@@ -68,7 +69,7 @@ def _boutons(bloc: Choices, index: int, block_id: str) -> dict[str, Any]:
         element: dict[str, Any] = {
             "type": "button",
             "action_id": f"{ACTION_PREFIX}{index}.{i}",
-            "text": _texte(libelle, 75),
+            "text": plain(libelle, 75),
             "value": bouton.payload,
         }
         style = "primary" if bouton.selected else bouton.style
@@ -89,16 +90,16 @@ def blocks(message: Message, prefixe: str = "") -> list[dict[str, Any]]:
     sortie: list[dict[str, Any]] = []
     for index, bloc in enumerate(message.blocks):
         if isinstance(bloc, Heading):
-            sortie.append({"type": "header", "text": _texte(bloc.text, 150)})
+            sortie.append({"type": "header", "text": plain(bloc.text, 150)})
         elif isinstance(bloc, Paragraph):
-            sortie.append({"type": "section", "text": _texte(bloc.text)})
+            sortie.append({"type": "section", "text": plain(bloc.text)})
         elif isinstance(bloc, Fields):
-            champs = [_texte(f"{libelle}\n{valeur}", 2000) for libelle, valeur in bloc.items]
+            champs = [plain(f"{libelle}\n{valeur}", 2000) for libelle, valeur in bloc.items]
             sortie.append({"type": "section", "fields": champs})
         elif isinstance(bloc, Choices):
             sortie.append(_boutons(bloc, index, f"{prefixe}choix-{index}"))
         elif isinstance(bloc, Context):
-            sortie.append({"type": "context", "elements": [_texte(bloc.text, 2000)]})
+            sortie.append({"type": "context", "elements": [plain(bloc.text, 2000)]})
         elif isinstance(bloc, Divider):
             sortie.append({"type": "divider"})
         # TextInput: only in the modal (see ``modal``).

@@ -34,7 +34,7 @@ from slack_bolt.async_app import AsyncApp, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.delivery import Delivery
-from bot.slack import blockkit, mrkdwn
+from bot.slack import accueil, blockkit, mrkdwn
 from bot.slack.names import Names
 from bot.slack.settings import SlackSettings
 from bot.slack.transport import CHANNEL, SlackAt, SlackTransport, web_client
@@ -284,30 +284,9 @@ class SlackChannel:
         utilisateur = event["user"]
         origine = Origin(channel=CHANNEL, conversation="accueil", user=utilisateur)
         requete = f"slack-home-{utilisateur}-{event.get('event_ts')}"[:200]
-        replies = await self.service.handle(
-            CommandEvent(origin=origine, request_id=requete, name="mes-evaluations")
-        )
-        # The command's answer goes to the Home; a notice beside it (a proposal that expired,
-        # what a flow still waits for) goes to the DM, never in place of the list.
-        avis = [r for r in replies if r.aparte]
-        liste = next(r for r in replies if not r.aparte)
-        titre = catalogue.SLACK_ACCUEIL_TITRE
-        blocs: list[dict[str, Any]] = [
-            {"type": "header", "text": {"type": "plain_text", "text": titre}}
-        ]
-        blocs.extend(blockkit.blocks(liste.message, "mes-"))
-        if utilisateur in self.settings.coordinateurs | self.settings.admins:
-            suivi = await self.service.handle(
-                CommandEvent(origin=origine, name="statut", request_id=f"{requete}-statut"[:200])
-            )
-            blocs.append({"type": "divider"})
-            blocs.append(
-                {"type": "header", "text": {"type": "plain_text", "text": catalogue.SLACK_SUIVI}}
-            )
-            avis += [r for r in suivi if r.aparte]
-            etat = next(r for r in suivi if not r.aparte)
-            blocs.extend(blockkit.blocks(etat.message, "suivi-"))
-        vue = {"type": "home", "blocks": blocs[:100]}
+        # Built again at each opening: the dashboard, the evaluations, the follow-up as of now.
+        suivi = utilisateur in self.settings.coordinateurs | self.settings.admins
+        vue, avis = await accueil.vue(self.service, origine, requete, suivi)
         self._send_after(self._publish_home(origine, vue, avis, requete))
 
     async def _publish_home(

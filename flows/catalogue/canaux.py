@@ -97,6 +97,12 @@ SLACK_REGLAGE_MANQUANT: Final = (
 )
 SLACK_ACCUEIL_TITRE: Final = "Mes évaluations"
 SLACK_SUIVI: Final = "Suivi des évaluations que vous coordonnez"
+SLACK_TABLEAU_TITRE: Final = "Tableau de bord"
+SLACK_TABLEAU_COMPTE: Final = "{n} candidat(s), dont ⚠ {retard} en retard"
+SLACK_TABLEAU_A_JOUR: Final = "{n} candidat(s), aucun en retard"
+SLACK_TABLEAU_PLUS: Final = (
+    "… et {n} autre(s) : tapez /cqp tableau avec des filtres (session=, bloc=, etat=, evaluateur=)."
+)
 SLACK_SOCKET: Final = "Slack : connecté en Socket Mode (SLACK_APP_TOKEN)."
 SLACK_SOCKET_SANS_JETON: Final = "--socket-mode demande SLACK_APP_TOKEN (xapp-…) et Slack configuré (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET)."
 OPTION_SOCKET: Final = "Slack en Socket Mode (SLACK_APP_TOKEN) : pas besoin d'adresse publique."

@@ -56,6 +56,33 @@ def _ids_repetes(blocs: Any) -> bool:
     return len(ids) != len(set(ids))
 
 
+MAX_BLOCS = {"message": 50, "vue": 100}
+"""Blocks Slack takes in a message, in a view (a modal, the App Home)."""
+
+
+def _hors_limites(blocs: Any, maximum: int) -> bool:
+    """Whether Slack would refuse these blocks as too many or too long: more than
+    ``maximum`` blocks, a header over 150 characters, a section's text over 3,000, a field
+    or a context's element over 2,000."""
+    if not isinstance(blocs, list):
+        return False
+    if len(blocs) > maximum:
+        return True
+    for bloc in blocs:
+        if not isinstance(bloc, dict):
+            continue
+        texte = bloc.get("text")
+        limite = 150 if bloc.get("type") == "header" else 3000
+        if isinstance(texte, dict) and len(str(texte.get("text", ""))) > limite:
+            return True
+        autres = [*bloc.get("fields", ())]
+        if bloc.get("type") == "context":
+            autres += bloc.get("elements", ())
+        if any(len(str(t.get("text", ""))) > 2000 for t in autres if isinstance(t, dict)):
+            return True
+    return False
+
+
 @dataclass
 class Appel:
     methode: str
@@ -150,7 +177,12 @@ class FauxSlack:
         portee = portee_requise(methode, args)
         if portee is not None and portee not in self.portees:
             return web.json_response({"ok": False, "error": "missing_scope", "needed": portee})
-        if _ids_repetes(args.get("blocks")) or _ids_repetes((args.get("view") or {}).get("blocks")):
+        vue = (args.get("view") or {}).get("blocks")
+        if _ids_repetes(args.get("blocks")) or _ids_repetes(vue):
+            return web.json_response({"ok": False, "error": "invalid_blocks"})
+        if _hors_limites(args.get("blocks"), MAX_BLOCS["message"]) or _hors_limites(
+            vue, MAX_BLOCS["vue"]
+        ):
             return web.json_response({"ok": False, "error": "invalid_blocks"})
         file = self.echecs.get(methode)
         if file:

@@ -478,8 +478,8 @@ async def test_app_home_of_a_coordinateur_who_also_scores_shows_both_lists_with_
         vue = textes_de(s.faux.de("views.publish")[-1]["view"])
         total = len(s.service.referentiel.bloc("B1").criteres)  # type: ignore[union-attr]
         assert "Vos évaluations" in vue and "Avancement des évaluations que vous suivez" in vue
-        assert vue.count(f"0/{total}") == 2  # their own grid, in both lists
         assert INTERNE not in vue  # how far the other évaluateur is: the blind rule hides it
+        assert vue.count(f"0/{total}") == 3  # their own grid: the dashboard and both lists
 
 
 async def test_app_home_shows_the_list_and_sends_a_pending_notice_to_the_dm(

@@ -71,7 +71,8 @@ async def test_every_card_of_a_whole_evaluation_renders_as_sent(tmp_path: Path) 
         for appel in t.faux.appels:
             for carte in appel.cartes:
                 cartes.setdefault(json.dumps(carte, sort_keys=True), carte)
-    assert len(cartes) > 20  # questions, forms, lists, proposals, the result…
+    assert len(cartes) > 20  # questions, forms, lists, proposals, the result, the dashboard…
+    assert any(r.startswith("Tableau de bord") for c in cartes.values() for r in _runs(c)[:1])
     async with async_playwright() as p:
         navigateur = await p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
         try:

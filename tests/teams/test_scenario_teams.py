@@ -5,7 +5,8 @@ A coordinatrice creates the evaluation in a card (people pickers); the two
 personal chats (one card per compétence, updated in place as they move on), with
 comments typed in the card that asks for them and précisions typed in the
 chat; they disagree on two critères, reconcile them, give their visas; the
-result lands in the private results channel and in the coordinatrice's chat.
+result lands in the private results channel and in the coordinatrice's chat, where
+her dashboard (``tableau``) then shows the candidate's blocs.
 Teams answers within the request: when a POST returns, what the bot sent is
 at the fake connector.
 """
@@ -160,4 +161,11 @@ async def derouler(t: Teams) -> None:
     t.dernier_a(COORD, "Résultat proposé — candidat C042, bloc B1")
     dossier = await t.service.store.dossier("ev-C042-B1")
     assert dossier is not None and len(dossier.reponses) == 60 and len(dossier.visas) == 2
+
+    # The coordinatrice's dashboard, typed: a card, the candidate's blocs in words.
+    await t.ecrire(COORD, "tableau")
+    tableau = t.dernier_a(COORD, "Tableau de bord — 1 candidat(s)")
+    assert "C042 — Jeanne Martin" in tableau.texte
+    assert "B1 visée par les deux évaluateurs" in tableau.texte
+    assert "B2 non commencé" in tableau.texte
     assert t.faux.refuses == 0  # every call carried the bot's token
