@@ -30,15 +30,14 @@ class Action(StrEnum):
 def autorise(
     evaluation: Evaluation, utilisateur: str, action: Action, admins: Collection[str] = ()
 ) -> bool:
-    """Whether ``utilisateur`` may do ``action`` on ``evaluation``."""
-    evaluateurs = {e.utilisateur for e in evaluation.evaluateurs}
-    responsables = set(evaluation.coordinateurs) | set(admins)
+    """Whether ``utilisateur`` may do ``action`` on ``evaluation``. (Asked for each of a
+    session's thousands of evaluations by the dashboard: no set is built.)"""
+    evaluateur = any(e.utilisateur == utilisateur for e in evaluation.evaluateurs)
+    responsable = utilisateur in evaluation.coordinateurs or utilisateur in admins
     if action in (Action.NOTER, Action.RAPPROCHER):
-        return utilisateur in evaluateurs
+        return evaluateur
     if action is Action.VOIR:
-        return utilisateur in evaluateurs or utilisateur in responsables
-    if action is Action.SUIVRE:
-        # Counts of both grids: the coordinateurs' view. An évaluateur would learn
-        # how far the other is, which the blind rule keeps from them.
-        return utilisateur in responsables
-    return utilisateur in responsables
+        return evaluateur or responsable
+    # SUIVRE — counts of both grids: the coordinateurs' view. An évaluateur would learn how
+    # far the other is, which the blind rule keeps from them. ROUVRIR, EXPORTER: theirs too.
+    return responsable

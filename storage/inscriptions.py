@@ -31,6 +31,9 @@ def inscrire(
     with store.open(store.layout.sessions, SESSIONS).writing() as db:
         put(db.table(T_SESSIONS), session.nom, document(session))
     ecrites = 0
+    par_candidat: dict[str, list[str]] = {}  # once, not a scan of the index per candidate
+    for evaluation_id, entete in store.index.items():
+        par_candidat.setdefault(entete.candidat.reference, []).append(evaluation_id)
     for fiche in fiches:
         ancienne = store.inscrits.get(fiche.reference)
         if (
@@ -40,7 +43,7 @@ def inscrire(
             continue
         with store.open(store.layout.index(fiche.reference), INDEX).writing() as db:
             put(db.table(T_FICHE), T_FICHE, document(fiche))
-            resumes.put_current(store, db, store.candidate_evaluations(fiche.reference))
+            resumes.put_current(store, db, par_candidat.get(fiche.reference, []))
         store.inscrits[fiche.reference] = fiche
         ecrites += 1
     store.audit_system(Evenement(
