@@ -209,6 +209,7 @@ async def servir(dossier: str, evaluateurs: int, plancher: bool, tour: int, api:
     from slack_bolt.async_app import AsyncApp
     from slack_sdk.web.async_client import AsyncWebClient
 
+    from bot.memory import settle_memory
     from bot.server import create_app, service_for
     from bot.slack.channel import SlackChannel
     from bot.slack.settings import SlackSettings
@@ -253,6 +254,7 @@ async def servir(dossier: str, evaluateurs: int, plancher: bool, tour: int, api:
         canal = SlackChannel(service, reglages)
         app = create_app(service, Annuaire(), Path(dossier), local=True, canaux=(canal,))
     runner, url = await _demarrer(app)
+    settle_memory()  # as ``cqp-bot serve`` does once started
     pauses = _Pauses()
     profil = _profileur(plancher)
     avant, fils_avant = _cpu(), _cpu_par_fil()

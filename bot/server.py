@@ -18,6 +18,7 @@ from typing import Protocol
 from aiohttp import web
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
+from bot.memory import settle_memory
 from bot.settings import Settings
 from bot.slack.channel import SlackChannel
 from bot.slack.settings import SlackSettings
@@ -161,6 +162,7 @@ async def serve(
             await pret(app[CHAT])
         runner = web.AppRunner(app, access_log=None)
         await runner.setup()
+        settle_memory()
         site = web.TCPSite(runner, settings.host, settings.port)
         try:
             await site.start()

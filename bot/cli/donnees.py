@@ -18,6 +18,7 @@ from rich.console import Console
 
 from bot.cli.french import FrenchGroup
 from bot.cli.output import output_option, write_json
+from bot.memory import settle_memory
 from flows import catalogue as txt
 from storage import DiskStore, StoreError, Verification, open_store
 
@@ -34,6 +35,7 @@ def run_on_store(
 
     async def principal() -> T:
         store = await open_store(dossier, verification=verification)
+        settle_memory()  # what was loaded stays to the end: out of the collector's way
         if (c := store.conversion) is not None:
             message = txt.conversion(dossier, c.evaluations, c.conversations, c.sauvegarde)
             console.print(message, markup=False, soft_wrap=True)
