@@ -66,8 +66,9 @@ async def evaluation_de_demo(chat: WebChat) -> str:
             channel="web", conversation=f"dm-{COORDINATRICE.id}", user=COORDINATRICE.id
         )
         evenement = FormEvent(
-            origin=origine, request_id="demo-creation", form="nouvelle", values=valeurs
-        )
+            origin=origine, request_id="demo-creation", form="nouvelle", values=valeurs,
+            names={e.id: e.nom for e in EVALUATEURS},  # as the web chat's form names them
+        )  # fmt: skip
         replies = await service.handle(evenement)
         await chat.delivery.deliver(origine, replies, WebAt(COORDINATRICE.id), "demo-creation")
     return catalogue.DEMO_PRETE.format(

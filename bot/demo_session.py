@@ -32,16 +32,9 @@ from flows.rapprochement import Consolider, Rapprocher
 from flows.service import Service
 from referentiel import CodeValeur
 
-SESSION = "Session de démonstration"
+SESSION = catalogue.DEMO_SESSION_NOM
 Livrer = Callable[[Origin, tuple[Reply, ...], str], Awaitable[None]]
-CANDIDATS = (
-    ("DEMO-101", "Bernard", "Sophie"),
-    ("DEMO-102", "Girard", "Paul"),
-    ("DEMO-103", "Morel", "Lina"),
-    ("DEMO-104", "Lefèvre", "Hugo"),
-    ("DEMO-105", "Robert", "Emma"),
-    ("DEMO-106", "Petit", "Nadia"),
-)
+CANDIDATS = catalogue.DEMO_CANDIDATS
 A, ECA, NA = CodeValeur.A, CodeValeur.ECA, CodeValeur.NA
 
 
@@ -135,7 +128,7 @@ async def session_de_demo(service: Service, livrer: Livrer, aujourd_hui: date) -
         horodatage=maintenant,
     )  # fmt: skip
     fiches = [
-        FicheCandidat(reference=r, nom=n, prenom=p, session=SESSION, service="Relation adhérents",
+        FicheCandidat(reference=r, nom=n, prenom=p, session=SESSION, service=catalogue.DEMO_SERVICE,
                       blocs=("B1", "B2", "B3", "B4"), horodatage=maintenant)
         for r, n, p in CANDIDATS
     ]  # fmt: skip

@@ -59,6 +59,7 @@ async def test_cqp_bot_demo_session_seeds_the_web_chat_of_each_person(tmp_path: 
         chat = create_app(service_for(store, annuaire), annuaire, tmp_path, local=True)[CHAT]
         await evaluation_de_demo(chat)
         assert "six candidats" in await dans_le_chat(chat, AUJOURD_HUI)
+
         def fil(qui: str) -> str:
             return json.dumps(chat.hub.fils(qui)["prive"], ensure_ascii=False)
 

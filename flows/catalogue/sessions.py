@@ -142,6 +142,17 @@ TAB_FILTRE_TOUS: Final = "Tous"
 TAB_COL_CANDIDAT: Final = "Candidat"
 
 # --- the living demo session (``cqp-bot demo --session``) -------------------------------
+DEMO_SESSION_NOM: Final = "Session de démonstration"
+DEMO_CANDIDATS: Final = (
+    ("DEMO-101", "Bernard", "Sophie"),
+    ("DEMO-102", "Girard", "Paul"),
+    ("DEMO-103", "Morel", "Lina"),
+    ("DEMO-104", "Lefèvre", "Hugo"),
+    ("DEMO-105", "Robert", "Emma"),
+    ("DEMO-106", "Petit", "Nadia"),
+)
+"""The demo session's candidates: reference, nom, prénom (invented)."""
+DEMO_SERVICE: Final = "Relation adhérents"
 DEMO_SESSION_PRETE: Final = (
     "Session de démonstration prête : « {session} », six candidats à tous les stades. "
     "Ouvrez le tableau de bord en tant que {coordinateur}."
