@@ -44,6 +44,8 @@ from referentiel import Referentiel
 
 RETARD = "retard"
 """The state filter that keeps the late rows."""
+ETATS_FILTRABLES = (*(e.value for e in Etat if e is not Etat.HORS_DE_VUE), RETARD)
+"""The states a reader narrows to: « hors de vue » is a reader's blind spot, not a stage."""
 
 
 @dataclass(frozen=True)
@@ -130,9 +132,9 @@ def lignes(
     for ev in sorted(evaluations, key=lambda e: e.horodatage):  # a bloc's latest one is shown
         if (resume := resumes.get(ev.id)) is None:
             continue
-        if not (tout or autorise(ev, lecteur, Action.VOIR, admins)):
-            continue
         suit = tout or autorise(ev, lecteur, Action.SUIVRE, admins)
+        if not (suit or autorise(ev, lecteur, Action.VOIR, admins)):
+            continue
         par_candidat.setdefault(ev.candidat.reference, {})[ev.bloc] = Vue(ev, resume, suit)
         noms[ev.candidat.reference] = ev.candidat.nom
     inscrits = {r for r, f in fiches.items() if f.session in suivies}
@@ -211,19 +213,28 @@ def lire_filtres(texte: str, referentiel: Referentiel) -> Filtres | str:
             valeurs["session"] = f"{valeurs.get('session', '')} {mot}".strip()
         else:
             valeurs[cle] = f"{valeurs[cle]} {mot}".strip()
+    return verifier_filtres(valeurs, referentiel)
+
+
+def verifier_filtres(valeurs: Mapping[str, str], referentiel: Referentiel) -> Filtres | str:
+    """The filters named (``session``, ``bloc``, ``etat``, ``evaluateur``; empty: none), or
+    the French message saying which bloc or state does not exist."""
+    valeurs = {k: (valeurs.get(k) or "").strip() for k in ("session", "bloc", "etat", "evaluateur")}
     blocs = [b.id for b in referentiel.blocs]
-    if (bloc := valeurs.get("bloc")) and bloc.upper() not in blocs:
-        return txt.TAB_BLOC_INCONNU.format(bloc=bloc, blocs=", ".join(blocs))
-    etats = [e.value for e in Etat if e is not Etat.HORS_DE_VUE] + [RETARD]
-    if (etat := valeurs.get("etat")) is not None:
-        etat = valeurs["etat"] = fold(etat).replace(" ", "_").replace("-", "_")
-        if etat not in etats:
-            return txt.TAB_ETAT_INCONNU.format(etat=valeurs["etat"], etats=", ".join(etats))
+    bloc = valeurs["bloc"].upper()
+    if bloc and bloc not in blocs:
+        return txt.TAB_BLOC_INCONNU.format(
+            bloc=shorten(valeurs["bloc"], 40), blocs=", ".join(blocs)
+        )
+    etat = fold(valeurs["etat"]).replace(" ", "_").replace("-", "_")
+    if etat and etat not in ETATS_FILTRABLES:
+        etats = ", ".join(ETATS_FILTRABLES)
+        return txt.TAB_ETAT_INCONNU.format(etat=shorten(etat, 40), etats=etats)
     return Filtres(
-        session=valeurs.get("session") or None,
-        bloc=(valeurs.get("bloc") or "").upper() or None,
-        etat=valeurs.get("etat") or None,
-        evaluateur=valeurs.get("evaluateur") or None,
+        session=valeurs["session"] or None,
+        bloc=bloc or None,
+        etat=etat or None,
+        evaluateur=valeurs["evaluateur"] or None,
     )
 
 

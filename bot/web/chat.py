@@ -10,6 +10,7 @@ Routes (mounted on the server of :mod:`bot.server`):
 - ``POST /api/evenements``: a line typed, a button pressed, a form sent.
 - ``GET /api/flux``: a WebSocket pushing new and updated messages.
 - ``GET /fichiers/{id}``: a file the bot sent to this person (the jury's export).
+- ``GET /api/tableau``: the « Tableau de bord » page's rows (:mod:`bot.web.tableau`).
 
 Every POST carries the session's CSRF token in ``X-CSRF-Token``; requests
 whose ``Origin`` is another site are refused; cookies are ``HttpOnly`` and
@@ -37,6 +38,7 @@ from bot.delivery import Delivery
 from bot.web.access import SESSION_MAX_AGE, Invitations, Session, Sessions
 from bot.web.annuaire import Annuaire, Personne, Role
 from bot.web.hub import Hub, WebAt
+from bot.web.tableau import TableauDeBord
 from flows import catalogue
 from flows.messages import (
     MAX_TYPED,
@@ -331,6 +333,7 @@ class WebChat:
         app.router.add_post("/api/evenements", self.evenement)
         app.router.add_get("/api/flux", self.flux)
         app.router.add_get("/fichiers/{id}", self.fichier)
+        app.router.add_get("/api/tableau", TableauDeBord(self).lire)
         app.router.add_static("/static", STATIQUE, append_version=False)
         app.on_startup.append(self._resume)
         app.on_shutdown.append(self.fermer)

@@ -1,7 +1,9 @@
 // cqp-bot web chat. Plain JavaScript, no build, no CDN: the page renders the
 // bot's channel-neutral messages (heading, paragraph, fields, choices, input,
 // divider, context) with textContent only, so no text from the bot or a
-// user is ever parsed as HTML.
+// user is ever parsed as HTML. The « Tableau de bord » view lives in tableau.js.
+
+import { creerTableau } from "./tableau.js";
 
 const $ = (id) => document.getElementById(id);
 let session = null;            // {csrf, local, utilisateur, personnes}
@@ -13,6 +15,7 @@ let demarrage = null;          // the server run the page last loaded from
 let tentatives = 0;            // reconnections in a row, for the back-off
 const CLE_PERSONNE = "cqp-utilisateur"; // local mode: who this tab is (two tabs, two people)
 const ROLES = { coordinateur: "coordinateur", evaluateur: "évaluateur", admin: "administrateur" };
+let tableau = null;            // the dashboard view (tableau.js)
 
 function nouvelleRequete() {
   if (crypto.randomUUID) return crypto.randomUUID();
@@ -340,6 +343,7 @@ function montrerOnglet(nom) {
 
 function choixPersonne() {
   if (flux) { const f = flux; flux = null; f.close(); }
+  tableau.oublier();
   sessionStorage.removeItem(CLE_PERSONNE);
   session.utilisateur = null;
   demarrage = null;
@@ -402,6 +406,18 @@ async function init() {
   $("onglet-prive").addEventListener("click", () => montrerOnglet("prive"));
   $("onglet-resultats").addEventListener("click", () => montrerOnglet("resultats"));
   $("changer").addEventListener("click", choixPersonne);
+  tableau = creerTableau({
+    api,
+    deconnecte: arreter,
+    // A candidate picked in the dashboard: their 4 blocs, asked in the conversation as if typed.
+    voirCandidat: (reference) => {
+      tableau.fermer();
+      montrerOnglet("prive");
+      $("saisie").focus();
+      focusApresReponse = false;
+      envoyer({ type: "texte", texte: `candidat ${reference}`, requete: nouvelleRequete() });
+    },
+  });
   if (session.local) {
     // This tab's person, if it picked one before (a reload keeps it; a new tab asks).
     const id = sessionStorage.getItem(CLE_PERSONNE);
