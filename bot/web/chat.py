@@ -163,7 +163,7 @@ class WebChat:
         if self.local and request.url.host not in HOTES_LOCAUX:
             raise _erreur(web.HTTPMisdirectedRequest, catalogue.WEB_HOTE_INCONNU)
 
-    def _verifier_post(self, request: web.Request) -> Session:
+    def verifier_post(self, request: web.Request) -> Session:
         self._verifier_hote(request)
         session = self.session(request)
         jeton = request.headers.get("X-CSRF-Token", "")
@@ -176,7 +176,7 @@ class WebChat:
             raise _erreur(web.HTTPForbidden, catalogue.WEB_CSRF)
         return session
 
-    def _identifie(self, request: web.Request) -> Personne:
+    def identifie(self, request: web.Request) -> Personne:
         self._verifier_hote(request)
         personne = self.personne(request)
         if personne is None:
@@ -230,12 +230,12 @@ class WebChat:
         return response
 
     async def fils(self, request: web.Request) -> web.Response:
-        personne = self._identifie(request)
+        personne = self.identifie(request)
         return web.json_response(self.hub.fils(personne.id), headers={"Cache-Control": "no-store"})
 
     async def evenement(self, request: web.Request) -> web.Response:
-        self._verifier_post(request)
-        personne = self._identifie(request)
+        self.verifier_post(request)
+        personne = self.identifie(request)
         try:
             corps = _Corps.model_validate(await _json(request))
         except ValidationError:
@@ -283,7 +283,7 @@ class WebChat:
         return web.json_response({"ok": True})
 
     async def flux(self, request: web.Request) -> web.WebSocketResponse:
-        personne = self._identifie(request)
+        personne = self.identifie(request)
         if self.session(request) is None or not self._meme_origine(request):
             raise _erreur(web.HTTPForbidden, catalogue.WEB_CSRF)
         ws = web.WebSocketResponse(heartbeat=30)
@@ -314,7 +314,7 @@ class WebChat:
             await ws.close(code=WSCloseCode.GOING_AWAY, message=b"arret")
 
     async def fichier(self, request: web.Request) -> web.Response:
-        personne = self._identifie(request)
+        personne = self.identifie(request)
         fichier = self.hub.fichier(personne.id, request.match_info["id"])
         if fichier is None:
             raise _erreur(web.HTTPNotFound, catalogue.WEB_FICHIER_INCONNU)

@@ -5,7 +5,9 @@ What a reader may see is decided once, in ``flows.tableau`` through
 this module only reads the filters from the query — checked as the ``tableau`` command checks
 its own, an unknown bloc or state said in French with a 400 — and says the rows in a shape the
 page draws with ``textContent`` alone. The page's labels come with them, from the catalogue,
-so the page holds no wording of its own for the dashboard.
+so the page holds no wording of its own for the dashboard. The answer also says whether the
+reader may import candidates (``POST /api/candidats``, :mod:`bot.web.inscriptions`), so the page
+shows its import form to them only; the route itself still decides.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
+from bot.web.inscriptions import peut_importer
 from flows import catalogue as txt
 from flows import tableau
 from flows.candidats import Etat
@@ -59,10 +62,15 @@ def sessions_filtrables(
 
 
 def corps(
-    lignes: Sequence[Ligne], filtres: Filtres, referentiel: Referentiel, sessions: Sequence[str]
+    lignes: Sequence[Ligne],
+    filtres: Filtres,
+    referentiel: Referentiel,
+    sessions: Sequence[str],
+    importer: bool = False,
 ) -> dict[str, Any]:
     """The answer: the title, the page's labels, the blocs, the states (legend and filters),
-    the sessions to filter on, and one row per candidate, late ones first (as ``lignes``)."""
+    the sessions to filter on, whether the reader may import candidates, and one row per
+    candidate, late ones first (as ``lignes``)."""
     if filtres.session:
         titre = txt.TAB_TITRE_SESSION.format(session=filtres.session, n=len(lignes))
     else:
@@ -93,6 +101,7 @@ def corps(
         ],
         "retard": {"code": RETARD, "libelle": txt.TAB_RETARD},
         "sessions": list(sessions),
+        "importer": importer,
         "filtres": filtres.actifs,
         "lignes": [_ligne(ligne, referentiel) for ligne in lignes],
     }
@@ -133,17 +142,19 @@ class TableauDeBord:
     chat: WebChat
 
     async def lire(self, request: web.Request) -> web.Response:
-        personne = self.chat._identifie(request)
+        personne = self.chat.identifie(request)
         service = self.chat.service
         filtres = filtres_de_requete(request.query, service.referentiel)
         if isinstance(filtres, str):
             raise _refus(filtres)
-        lignes = await rangs(service.context, personne.id, filtres)
+        ctx = service.context
+        lignes = await rangs(ctx, personne.id, filtres)
         sessions = sessions_filtrables(
-            lignes, await service.store.sessions(), personne.id, service.context.admins
+            lignes, await service.store.sessions(), personne.id, ctx.admins
         )
+        importer = peut_importer(personne.id, ctx)  # never a form that would be refused
         return web.json_response(
-            corps(lignes, filtres, service.referentiel, sessions),
+            corps(lignes, filtres, service.referentiel, sessions, importer),
             headers={"Cache-Control": "no-store"},
             dumps=_DUMPS,
         )

@@ -1,8 +1,10 @@
 """The « Tableau de bord » in a real browser (Debian's Chromium, headless, through Playwright),
 over the demo workspace and a few more candidates at different stages: the coordinatrice opens
 it from the page's header, reads the late candidate first, narrows the table with the filters,
-and picks a candidate with the keyboard to read their 4 blocs in the conversation. A screenshot
-goes to ``tests/artifacts/tableau-de-bord.png`` for a person to look at."""
+and picks a candidate with the keyboard to read their 4 blocs in the conversation; she imports
+candidates from a spreadsheet there (a file with mistakes refused line by line, a trial, the
+import), an évaluateur is not offered it. Screenshots go to ``tests/artifacts/tableau-de-bord.png``
+and ``tests/artifacts/import-candidats.png`` for a person to look at."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from playwright.async_api import Browser, async_playwright, expect
+from playwright.async_api import Browser, FilePayload, async_playwright, expect
 
 from bot.server import CHAT
 from flows.inscription import FicheCandidat, SessionCertification
@@ -134,3 +136,133 @@ async def test_the_coordinatrice_reads_the_dashboard_filters_it_and_opens_a_cand
         await expect(page.get_by_label("Votre message ou une commande")).to_be_focused()
         await claire.photo("candidat")
         assert erreurs == []
+
+
+FAUTIF = "reference;nom;prenom;blocs\n;Sans référence;Jean;B1\nC502;Roux;Hugo;B7\n"
+BON = "reference;nom;prenom;blocs\nC501;Aubert;Nina;B1 B2\nC502;Roux;Hugo;\n"
+
+
+def fichier(nom: str, contenu: str) -> FilePayload:
+    return {"name": nom, "mimeType": "text/csv", "buffer": contenu.encode()}
+
+
+async def test_the_coordinatrice_imports_candidates_from_the_dashboard(
+    tmp_path: Path, navigateur: Browser
+) -> None:
+    async with _demo(tmp_path, local=True) as (adresse, app):
+        store = app[CHAT].service.store
+        await semer(store, datetime.now(UTC).date())
+        avant = await store.fiches()
+        claire = await ouvrir(navigateur, adresse, "11-import", "Claire Dubois")
+        page = claire.page
+        erreurs: list[str] = []
+        page.on("pageerror", lambda e: erreurs.append(str(e)))
+        await page.set_viewport_size({"width": 1280, "height": 900})
+        await page.get_by_role("button", name="Tableau de bord").click()
+        await expect(
+            page.get_by_role("table", name="Tableau de bord — 4 candidat(s)")
+        ).to_be_visible()
+
+        formulaire = page.get_by_role("form", name="Importer des candidats")
+        await expect(formulaire).to_be_visible()
+        # The sessions the page knows are offered for the session's name.
+        options = page.locator("#import-sessions option")
+        await expect(options).to_have_count(1)
+        await expect(options).to_have_attribute("value", "Printemps 2027")
+        fichier_ = formulaire.get_by_label("Fichier des candidats (.csv ou .xlsx)")
+        await expect(fichier_).to_have_attribute("accept", ".csv,.xlsx")
+        session = formulaire.get_by_label("Session de certification (créée si elle n'existe pas)")
+        jury = formulaire.get_by_label("Date du jury (facultative)")
+        essai = formulaire.get_by_label("Vérifier seulement (rien n'est écrit)")
+        importer = formulaire.get_by_role("button", name="Importer", exact=True)
+        compte_rendu = page.get_by_role("status", name="Compte rendu de l'import")
+        refus = page.get_by_role("alert", name="Compte rendu de l'import")
+
+        # A file with mistakes: each one said by line and column, nothing stored.
+        await fichier_.set_input_files(fichier("candidats.csv", FAUTIF))
+        await session.fill("Automne 2027")
+        await importer.click()
+        lignes = compte_rendu.get_by_role("listitem")
+        await expect(lignes).to_have_count(3)
+        await expect(lignes.nth(0)).to_have_text(
+            "ligne 2, colonne « reference » : la référence du candidat est vide"
+        )
+        await expect(lignes.nth(1)).to_contain_text(
+            "ligne 3, colonne « blocs » : bloc(s) inconnu(s) : B7"
+        )
+        await expect(lignes.nth(2)).to_have_text(
+            "Rien n'a été importé : 2 problème(s) à corriger dans le fichier, puis relancez."
+        )
+        await expect(refus).to_be_empty()
+        await claire.photo("fautes")
+        assert await store.fiches() == avant
+        assert [s.nom for s in await store.sessions()] == ["Printemps 2027"]
+
+        # A file the server cannot read (the « accept » is a hint only): a refusal, in an alert.
+        await fichier_.set_input_files(fichier("candidats.pdf", "%PDF-1.4"))
+        await importer.click()
+        await expect(refus.get_by_role("listitem")).to_have_text(
+            ["Le fichier doit être un CSV (.csv) ou un classeur Excel (.xlsx)."]
+        )
+        await expect(compte_rendu).to_be_empty()
+
+        # « Vérifier seulement », ticked and sent with the keyboard: the trial, nothing stored.
+        await fichier_.set_input_files(fichier("candidats.csv", BON))
+        await essai.focus()
+        await page.keyboard.press("Space")
+        await expect(essai).to_be_checked()
+        await importer.focus()
+        await page.keyboard.press("Enter")
+        await expect(compte_rendu.get_by_role("listitem")).to_have_text(
+            [
+                "Essai : 2 candidat(s) seraient inscrits dans la session « Automne 2027 » "
+                "(2 nouveau(x), 0 mis à jour). Rien n'a été écrit."
+            ]
+        )
+        await expect(refus).to_be_empty()
+        assert await store.fiches() == avant
+
+        # For real, with the jury's date: the report, and the table shows the new candidates.
+        await essai.uncheck()
+        await jury.fill("2027-10-15")
+        await importer.click()
+        await expect(compte_rendu.get_by_role("listitem")).to_have_text(
+            [
+                "2 candidat(s) inscrits dans la session « Automne 2027 » (2 nouveau(x), "
+                "0 mis à jour)."
+            ]
+        )
+        table = page.get_by_role("table", name="Tableau de bord — 6 candidat(s)")
+        await expect(table).to_be_visible()
+        rangs = await table.locator("tbody th[scope=row]").all_inner_texts()
+        assert [r.split("\n")[0] for r in rangs] == [
+            "C010 — Paul Girard", "C011 — Lina Morel", "C012 — Marc Petit",
+            "C501 — Nina Aubert", "C502 — Hugo Roux", "DEMO-001 — Sophie Bernard",
+        ]  # fmt: skip
+        nina = table.locator("tbody tr").nth(3)
+        await expect(nina.get_by_role("cell").first).to_have_text("Automne 2027")
+        await expect(nina.get_by_role("cell").nth(1)).to_have_text("non commencé")
+        await expect(nina.get_by_role("cell").nth(3)).to_have_text("— (non prévu)")
+        # The new session is offered in the filters and for the next import; the form is empty.
+        await expect(page.get_by_label("Session", exact=True)).to_contain_text("Automne 2027")
+        await expect(options).to_have_count(2)
+        await expect(session).to_have_value("")
+        fiches = {f.reference: f for f in await store.fiches()}
+        assert fiches["C501"].blocs == ("B1", "B2") and len(fiches["C502"].blocs) == 4
+        automne = next(s for s in await store.sessions() if s.nom == "Automne 2027")
+        assert automne.coordinateurs == ("claire",) and str(automne.jury) == "2027-10-15"
+        ARTEFACTS.mkdir(exist_ok=True)
+        await page.screenshot(path=ARTEFACTS / "import-candidats.png", full_page=True)
+        assert erreurs == []
+
+
+async def test_an_evaluateur_is_not_offered_the_import(tmp_path: Path, navigateur: Browser) -> None:
+    async with _demo(tmp_path, local=True) as (adresse, _):
+        karim = await ouvrir(navigateur, adresse, "12-import", "Karim Haddad")
+        page = karim.page
+        await page.get_by_role("button", name="Tableau de bord").click()
+        await expect(
+            page.get_by_role("table", name="Tableau de bord — 1 candidat(s)")
+        ).to_be_visible()
+        await expect(page.locator("#import")).to_be_hidden()
+        await expect(page.get_by_role("form", name="Importer des candidats")).to_have_count(0)

@@ -31,11 +31,15 @@ const ERREURS_HTTP = {
 };
 
 class ErreurApi extends Error {
-  constructor(message, statut) { super(message); this.statut = statut; }
+  // corps: the refusal's JSON, for a route that says more than one message (the import's lines).
+  constructor(message, statut, corps = null) { super(message); this.statut = statut; this.corps = corps; }
 }
 
 async function api(chemin, options = {}) {
-  const entetes = { "Content-Type": "application/json" };
+  // A FormData body (a file) is sent with the multipart type the browser writes, boundary
+  // included; every other body is JSON. The CSRF token and, in local mode, who this page is go
+  // with both.
+  const entetes = options.body instanceof FormData ? {} : { "Content-Type": "application/json" };
   if (session) entetes["X-CSRF-Token"] = session.csrf;
   if (session && session.local && session.utilisateur) entetes["X-CQP-Utilisateur"] = session.utilisateur.id;
   let reponse;
@@ -48,7 +52,7 @@ async function api(chemin, options = {}) {
   try { corps = await reponse.json(); } catch { corps = null; }
   if (!reponse.ok) {
     const message = (corps && corps.erreur) || ERREURS_HTTP[reponse.status] || `erreur du serveur (${reponse.status}).`;
-    throw new ErreurApi(message, reponse.status);
+    throw new ErreurApi(message, reponse.status, corps);
   }
   return corps;
 }

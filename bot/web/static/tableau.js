@@ -4,6 +4,10 @@
 // what, and its catalogue holds the wording). All of it is written with textContent: no text
 // of the server, of a candidate's record or of the person is ever parsed as HTML. Each cell says
 // its state in words (« en retard » included); its colour only repeats it.
+//
+// A coordinateur (or an admin) also finds the import of candidates there: the spreadsheet goes
+// to POST /api/candidats, whose French report is shown line by line; an import that wrote
+// reloads the table, so the new candidates appear in it.
 
 const $ = (id) => document.getElementById(id);
 
@@ -26,6 +30,8 @@ export function creerTableau(outils) {
   let demande = 0;                  // the latest request: an older answer arriving late is dropped
   let sessionsConnues = new Set();  // a filtered answer lists fewer sessions: keep the others
   let ouvert = false;
+  let textes = {};                  // the latest labels (GET /api/tableau): the import's too
+  let envoi = 0;                    // the latest import: an answer for a previous person is dropped
 
   function valeurs() {
     const form = $("tableau-filtres");
@@ -46,12 +52,19 @@ export function creerTableau(outils) {
 
   function rendre(donnees, filtres) {
     const t = donnees.textes;
+    textes = t;
     for (const el of document.querySelectorAll("#tableau [data-texte]")) {
       el.textContent = t[el.dataset.texte] || "";
     }
     for (const s of donnees.sessions) sessionsConnues.add(s);
     const sessions = Array.from(sessionsConnues).sort((a, b) => a.localeCompare(b, "fr"));
     remplirSelect("filtre-session", t.toutes, sessions.map((s) => [s, s]), filtres.session);
+    $("import").hidden = !donnees.importer;
+    $("import-sessions").replaceChildren(...sessions.map((s) => {
+      const o = element("option");
+      o.value = s;
+      return o;
+    }));
     remplirSelect("filtre-bloc", t.tous, donnees.blocs.map((b) => [b.id, `${b.id} — ${b.titre}`]), filtres.bloc);
     const etats = donnees.etats.filter((e) => e.filtre).map((e) => [e.code, e.libelle]);
     etats.push([donnees.retard.code, donnees.retard.libelle]);
@@ -129,6 +142,63 @@ export function creerTableau(outils) {
     }
   }
 
+  // --- the import of candidates ----------------------------------------------------------
+
+  function montrerLignes(id, lignes) {
+    // One list item per line of the answer, as the command line prints them.
+    const zone = $(id);
+    if (!lignes.length) { zone.replaceChildren(); return; }
+    const liste = element("ul");
+    for (const ligne of lignes) liste.append(element("li", "", ligne));
+    zone.replaceChildren(liste);
+  }
+
+  async function importer(ev) {
+    ev.preventDefault();
+    const form = $("import-form");
+    const bouton = form.querySelector("button[type=submit]");
+    const numero = ++envoi;
+    const donnees = new FormData(form);  // fichier, session, jury (empty: not given), essai if ticked
+    bouton.disabled = true;              // no second import of the same file on a double click
+    form.setAttribute("aria-busy", "true");
+    montrerLignes("import-erreur", []);
+    $("import-compte-rendu").classList.remove("refus");
+    montrerLignes("import-compte-rendu", [textes.import_en_cours || "…"]);
+    try {
+      const reponse = await outils.api("/api/candidats", { method: "POST", body: donnees });
+      if (numero !== envoi) return;
+      // A file with mistakes is a report too (200, « ok »: false): its lines say what to correct.
+      $("import-compte-rendu").classList.toggle("refus", !reponse.ok);
+      montrerLignes("import-compte-rendu", reponse.lignes);
+      if (reponse.ecrit) {
+        form.reset();
+        await charger();
+      }
+    } catch (erreur) {
+      if (numero !== envoi) return;
+      montrerLignes("import-compte-rendu", []);
+      montrerLignes("import-erreur", (erreur.corps && erreur.corps.lignes) || [erreur.message]);
+      if (erreur.statut === 401) outils.deconnecte();
+    } finally {
+      if (numero === envoi) {
+        bouton.disabled = false;
+        form.removeAttribute("aria-busy");
+      }
+    }
+  }
+
+  function oublierImport() {
+    envoi += 1;
+    $("import").hidden = true;
+    $("import-form").reset();
+    $("import-form").removeAttribute("aria-busy");
+    $("import-form").querySelector("button[type=submit]").disabled = false;
+    $("import-sessions").replaceChildren();
+    $("import-compte-rendu").classList.remove("refus");
+    montrerLignes("import-compte-rendu", []);
+    montrerLignes("import-erreur", []);
+  }
+
   async function ouvrir() {
     ouvert = true;
     document.body.classList.add("vue-tableau");
@@ -153,6 +223,8 @@ export function creerTableau(outils) {
     fermer();
     demande += 1;
     sessionsConnues = new Set();
+    textes = {};
+    oublierImport();
     $("tableau-filtres").reset();
     for (const id of ["tableau-colonnes", "tableau-lignes", "legende", "filtre-session", "filtre-bloc", "filtre-etat"]) {
       $(id).replaceChildren();
@@ -170,6 +242,7 @@ export function creerTableau(outils) {
     for (const select of form.querySelectorAll("select")) select.value = "";
     charger();
   });
+  $("import-form").addEventListener("submit", importer);
   $("ouvrir-tableau").addEventListener("click", ouvrir);
   $("fermer-tableau").addEventListener("click", () => { fermer(); $("ouvrir-tableau").focus(); });
 
