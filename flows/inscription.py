@@ -15,9 +15,9 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Self
 
-from pydantic import AwareDatetime, StringConstraints, ValidationError
+from pydantic import AwareDatetime, StringConstraints, ValidationError, model_validator
 
 from flows import catalogue as txt
 from flows.evaluation import Identifiant, IdentifiantFichier, _Record
@@ -63,13 +63,38 @@ class FicheCandidat(_Record):
 
 
 class SessionCertification(_Record):
-    """A session de certification: its name, its jury date, its coordinateurs."""
+    """A session de certification: its name, its dates, its jury date, its coordinateurs."""
 
     nom: NomSession
+    debut: date | None = None
+    fin: date | None = None
+    """When its evaluations take place (the first and last day)."""
     jury: date | None = None
     coordinateurs: tuple[Identifiant, ...] = ()
     """Who follows its candidates (``candidat``), beside the coordinateurs of each evaluation."""
     horodatage: AwareDatetime
+
+    @model_validator(mode="after")
+    def _dans_l_ordre(self) -> Self:
+        if self.debut is not None and self.fin is not None and self.fin < self.debut:
+            raise ValueError("dates")
+        return self
+
+    @property
+    def dates(self) -> str:
+        """« du 01/03/2027 au 30/06/2027, jury le 15/07/2027 », what is known of it."""
+        f = txt.FORMAT_DATE
+        morceaux = []
+        if self.debut and self.fin:
+            morceaux.append(txt.INS_DATES_DU_AU.format(debut=self.debut.strftime(f),
+                                                       fin=self.fin.strftime(f)))  # fmt: skip
+        elif self.debut or self.fin:
+            jour = (self.debut or self.fin or date.min).strftime(f)
+            modele = txt.INS_DATES_DEPUIS if self.debut else txt.INS_DATES_JUSQU_AU
+            morceaux.append(modele.format(jour=jour))
+        if self.jury:
+            morceaux.append(txt.INS_DATES_JURY.format(jury=self.jury.strftime(f)))
+        return ", ".join(morceaux)
 
 
 COLONNES: Mapping[str, str] = txt.INS_COLONNES

@@ -255,7 +255,26 @@ MAX_LIGNES_MESSAGE = 15
 """Candidates a chat message lists (a Slack message holds 50 blocks; a card should stay short)."""
 
 
-def message(lignes: Sequence[Ligne], filtres: Filtres, referentiel: Referentiel) -> Reply:
+def titre_de(
+    lignes: Sequence[Ligne], filtres: Filtres, sessions: Sequence[SessionCertification] = ()
+) -> str:
+    """« Tableau de bord — n candidat(s) », with the session's name and dates when narrowed
+    to one — of the reader's rows (nothing said of a session they do not follow)."""
+    if not filtres.session:
+        return txt.TAB_TITRE.format(n=len(lignes))
+    leurs = {ligne.session for ligne in lignes}
+    session = next(
+        (s for s in sessions if fold(s.nom) == fold(filtres.session) and s.nom in leurs), None
+    )
+    dates = f" ({session.dates})" if session is not None and session.dates else ""
+    nom = session.nom if session is not None else filtres.session
+    return txt.TAB_TITRE_SESSION.format(session=nom, dates=dates, n=len(lignes))
+
+
+def message(
+    lignes: Sequence[Ligne], filtres: Filtres, referentiel: Referentiel,
+    sessions: Sequence[SessionCertification] = (),
+) -> Reply:  # fmt: skip
     """The dashboard as a chat message: one field per candidate, late ones first, each bloc's
     state in words (« en retard » said, not only coloured)."""
     if not lignes:
@@ -263,10 +282,7 @@ def message(lignes: Sequence[Ligne], filtres: Filtres, referentiel: Referentiel)
             decrits = ", ".join(f"{k}={v}" for k, v in filtres.actifs.items())
             return say(txt.TAB_AUCUN_FILTRE.format(filtres=shorten(decrits, 200)))
         return say(txt.TAB_VIDE)
-    if filtres.session:
-        titre = txt.TAB_TITRE_SESSION.format(session=filtres.session, n=len(lignes))
-    else:
-        titre = txt.TAB_TITRE.format(n=len(lignes))
+    titre = titre_de(lignes, filtres, sessions)
     champs = []
     for ligne in lignes[:MAX_LIGNES_MESSAGE]:
         libelle, etats = en_mots(ligne, referentiel)

@@ -13,7 +13,10 @@ import pytest
 
 from bot.cli import main
 from flows.inscription import FicheCandidat, SessionCertification
+from flows.service import Service
+from referentiel import default
 from storage import open_store
+from tests.harnais import Horloge, Utilisateur
 from tests.store_outils import evaluation, reponse
 
 ENTETE = "Référence;Nom;Prénom;Service;Organisme de formation;Formateur référent;Blocs\n"
@@ -86,6 +89,36 @@ def test_a_spreadsheet_enrols_its_candidates_in_the_session(
     code, out = _importer(capsys, dossier, fichier)
     assert code == 0 and "(0 nouveau(x), 3 mis à jour)" in out
     assert {f.reference: f.service for f in _fiches(dossier)}["C103"] == "Cotisations"
+
+
+def test_a_session_s_dates_are_kept_checked_and_shown_with_its_dashboard(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    fichier, dossier = tmp_path / "candidats.csv", tmp_path / "donnees"
+    fichier.write_text(ENTETE + BONNES, encoding="utf-8")
+    code, out = _importer(capsys, dossier, fichier, "--debut", "2027-06-30", "--fin", "2027-03-01")
+    assert code == 2 and "ne peut pas finir avant de commencer" in out
+    assert not dossier.exists() or _fiches(dossier) == []
+    assert _importer(capsys, dossier, fichier, "--debut", "2027-03-01", "--fin", "2027-06-30",
+                     "--coordinateur", "claire")[0] == 0  # fmt: skip
+    code, out = _importer(capsys, dossier, fichier, "--fin", "2027-02-01")  # before its start
+    assert code == 2 and "ne peut pas finir avant de commencer" in out
+    assert _importer(capsys, dossier, fichier, "--jury", "2027-07-15")[0] == 0  # dates kept
+    session = _session(dossier)
+    assert (str(session.debut), str(session.fin), str(session.jury)) == (
+        "2027-03-01", "2027-06-30", "2027-07-15",
+    )  # fmt: skip
+
+    async def tableau() -> str:
+        store = await open_store(dossier)
+        try:
+            service = Service(store, default(), Horloge())
+            return await Utilisateur(service, "claire").taper("tableau session=session lyon 2027")
+        finally:
+            await store.fermer()
+
+    assert "Tableau de bord — session « Session Lyon 2027 » (du 01/03/2027 au 30/06/2027, " \
+        "jury le 15/07/2027), 3 candidat(s)" in asyncio.run(tableau())  # fmt: skip
 
 
 def test_a_trial_checks_the_file_and_writes_nothing(

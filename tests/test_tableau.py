@@ -65,7 +65,7 @@ async def test_a_coordinateur_reads_one_row_per_candidate_late_ones_first(
 
 async def test_the_session_coordinatrice_sees_her_enrolled_candidates(service: Service) -> None:
     lu = await Utilisateur(service, "u-coord2").taper("tableau session=printemps 2027")
-    assert "Tableau de bord — session « printemps 2027 », 1 candidat(s)" in lu
+    assert "Tableau de bord — session « Printemps 2027 » (jury le 01/10/2026), 1 candidat(s)" in lu
     assert "⚠ C044 — Lina Morel (en retard)" in lu  # the jury date has passed
     assert "B1 non commencé — en retard (échéance 01/10/2026)" in lu
     assert "B3" not in lu  # not among her blocs: « non prévu » is left out

@@ -47,6 +47,12 @@ def candidats_group(ctx: click.Context, dossier: Path) -> None:
     "--jury", metavar="AAAA-MM-JJ", type=click.DateTime(["%Y-%m-%d"]), help=txt.INS_OPTION_JURY
 )
 @click.option(
+    "--debut", metavar="AAAA-MM-JJ", type=click.DateTime(["%Y-%m-%d"]), help=txt.INS_OPTION_DEBUT
+)
+@click.option(
+    "--fin", metavar="AAAA-MM-JJ", type=click.DateTime(["%Y-%m-%d"]), help=txt.INS_OPTION_FIN
+)
+@click.option(
     "--coordinateur", "coordinateurs", multiple=True, metavar="IDENTIFIANT",
     help=txt.INS_OPTION_COORDINATEUR,
 )  # fmt: skip
@@ -55,7 +61,8 @@ def candidats_group(ctx: click.Context, dossier: Path) -> None:
 @click.pass_obj
 def importer(
     dossier: Path, fichier: Path, nom_session: str, jury: datetime | None,
-    coordinateurs: tuple[str, ...], essai: bool, par: str,
+    debut: datetime | None, fin: datetime | None, coordinateurs: tuple[str, ...], essai: bool,
+    par: str,
 ) -> None:  # fmt: skip
     console = Console(highlight=False, soft_wrap=True)
     try:
@@ -69,19 +76,22 @@ def importer(
     try:
         session = SessionCertification(
             nom=nom_session, jury=jury.date() if jury else None, horodatage=maintenant,
+            debut=debut.date() if debut else None, fin=fin.date() if fin else None,
             coordinateurs=coordinateurs,
         )  # fmt: skip
     except ValidationError as exc:
-        coordinateur = any(e["loc"][:1] == ("coordinateurs",) for e in exc.errors())
-        message = txt.INS_COORDINATEUR_INVALIDE if coordinateur else txt.INS_SESSION_INVALIDE
-        console.print(message, markup=False)
+        console.print(_probleme_de_session(exc), markup=False)
         raise click.exceptions.Exit(2) from None
 
     async def inscrire(store: DiskStore) -> int | None:
-        inscription = await enrolment.importer(
-            store, lignes, session, referentiel_par_defaut(), maintenant, par, essai=essai,
-            jury_donne=jury is not None, coordinateurs_donnes=bool(coordinateurs),
-        )  # fmt: skip
+        try:
+            inscription = await enrolment.importer(
+                store, lignes, session, referentiel_par_defaut(), maintenant, par, essai=essai,
+                coordinateurs_donnes=bool(coordinateurs),
+            )  # fmt: skip
+        except ValidationError as exc:  # the dates given and the session's do not fit
+            console.print(_probleme_de_session(exc), markup=False)
+            return None
         for ligne in inscription.compte_rendu(essai):
             console.print(ligne, markup=False)
         if inscription.lecture.problemes:
@@ -90,6 +100,16 @@ def importer(
 
     if run_on_store(console, dossier, inscrire) is None:
         raise click.exceptions.Exit(2)
+
+
+def _probleme_de_session(exc: ValidationError) -> str:
+    """What is wrong with the session given, in French."""
+    champs = {str(e["loc"][0]) if e["loc"] else "" for e in exc.errors()}
+    if "coordinateurs" in champs:
+        return txt.INS_COORDINATEUR_INVALIDE
+    if "nom" in champs:
+        return txt.INS_SESSION_INVALIDE
+    return txt.INS_DATES_INVALIDES
 
 
 @candidats_group.command("liste", help=txt.INS_LISTE_AIDE)

@@ -1,6 +1,7 @@
 """The import of candidates from the web chat: a coordinateur uploads the spreadsheet.
 
-``POST /api/candidats`` (multipart: ``fichier``, ``session``, ``jury`` AAAA-MM-JJ, ``essai``)
+``POST /api/candidats`` (multipart: ``fichier``, ``session``, ``debut``, ``fin``, ``jury``
+AAAA-MM-JJ, ``essai``)
 runs the very import of ``cqp-bot candidats importer`` (``flows.usecases.enrolment``): every
 row checked, one problem and nothing is written, the same French report line by line. Unlike
 the command line it runs while the bot does, through the bot's own store. Who may: those who
@@ -66,7 +67,7 @@ async def _champs(request: web.Request) -> tuple[dict[str, str], tuple[str, byte
                 raise _refus(web.HTTPRequestEntityTooLarge, message)
         if partie.name == "fichier" and partie.filename:
             fichier = (partie.filename, bytes(contenu))
-        elif partie.name in ("session", "jury", "essai"):
+        elif partie.name in ("session", "essai", *txt.INS_WEB_CHAMPS_DATES):
             valeurs[partie.name] = contenu.decode("utf-8", errors="replace").strip()
     return valeurs, fichier
 
@@ -80,21 +81,24 @@ async def _importer(chat: WebChat, request: web.Request) -> web.Response:
     valeurs, fichier = await _champs(request)
     if fichier is None:
         raise _refus(web.HTTPBadRequest, txt.INS_WEB_SANS_FICHIER)
-    jury: date | None = None
-    if valeurs.get("jury"):
-        try:
-            jury = date.fromisoformat(valeurs["jury"])
-        except ValueError:
-            message = txt.INS_WEB_JURY_INVALIDE.format(valeur=valeurs["jury"][:20])
-            raise _refus(web.HTTPBadRequest, message) from None
+    dates: dict[str, date] = {}
+    for champ, nom in txt.INS_WEB_CHAMPS_DATES.items():
+        if valeurs.get(champ):
+            try:
+                dates[champ] = date.fromisoformat(valeurs[champ])
+            except ValueError:
+                message = txt.INS_WEB_DATE_INVALIDE.format(valeur=valeurs[champ][:20], champ=nom)
+                raise _refus(web.HTTPBadRequest, message) from None
     maintenant = datetime.now(UTC)
     try:
         demandee = SessionCertification(
-            nom=valeurs.get("session", ""), jury=jury, coordinateurs=(personne.id,),
-            horodatage=maintenant,
+            nom=valeurs.get("session", ""), coordinateurs=(personne.id,), horodatage=maintenant,
+            **dates,
         )  # fmt: skip
-    except ValidationError:
-        raise _refus(web.HTTPBadRequest, txt.INS_SESSION_INVALIDE) from None
+    except ValidationError as exc:
+        nom_faux = any(e["loc"][:1] == ("nom",) for e in exc.errors())
+        message = txt.INS_SESSION_INVALIDE if nom_faux else txt.INS_DATES_INVALIDES
+        raise _refus(web.HTTPBadRequest, message) from None
     existante = next((s for s in await ctx.store.sessions() if s.nom == demandee.nom), None)
     if (
         existante is not None
@@ -110,10 +114,13 @@ async def _importer(chat: WebChat, request: web.Request) -> web.Response:
     if existante is not None:  # who imported follows its candidates
         coordinateurs = tuple(dict.fromkeys((*existante.coordinateurs, personne.id)))
         demandee = demandee.model_copy(update={"coordinateurs": coordinateurs})
-    inscription = await enrolment.importer(
-        ctx.store, lignes, demandee, ctx.referentiel, maintenant, personne.id, essai=essai,
-        jury_donne=jury is not None, coordinateurs_donnes=True,
-    )  # fmt: skip
+    try:
+        inscription = await enrolment.importer(
+            ctx.store, lignes, demandee, ctx.referentiel, maintenant, personne.id, essai=essai,
+            coordinateurs_donnes=True,
+        )  # fmt: skip
+    except ValidationError:  # the dates given and the session's do not fit
+        raise _refus(web.HTTPBadRequest, txt.INS_DATES_INVALIDES) from None
     corps = {
         "ok": not inscription.lecture.problemes,
         "ecrit": inscription.ecrite,

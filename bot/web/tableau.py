@@ -67,14 +67,12 @@ def corps(
     referentiel: Referentiel,
     sessions: Sequence[str],
     importer: bool = False,
+    titre: str | None = None,
 ) -> dict[str, Any]:
     """The answer: the title, the page's labels, the blocs, the states (legend and filters),
     the sessions to filter on, whether the reader may import candidates, and one row per
     candidate, late ones first (as ``lignes``)."""
-    if filtres.session:
-        titre = txt.TAB_TITRE_SESSION.format(session=filtres.session, n=len(lignes))
-    else:
-        titre = txt.TAB_TITRE.format(n=len(lignes))
+    titre = titre or tableau.titre_de(lignes, filtres)
     vide = None
     if not lignes and filtres.actifs:
         decrits = ", ".join(f"{k}={v}" for k, v in filtres.actifs.items())
@@ -149,12 +147,12 @@ class TableauDeBord:
             raise _refus(filtres)
         ctx = service.context
         lignes = await rangs(ctx, personne.id, filtres)
-        sessions = sessions_filtrables(
-            lignes, await service.store.sessions(), personne.id, ctx.admins
-        )
+        toutes = await service.store.sessions()
+        sessions = sessions_filtrables(lignes, toutes, personne.id, ctx.admins)
         importer = peut_importer(personne.id, ctx)  # never a form that would be refused
+        titre = tableau.titre_de(lignes, filtres, toutes)
         return web.json_response(
-            corps(lignes, filtres, service.referentiel, sessions, importer),
+            corps(lignes, filtres, service.referentiel, sessions, importer, titre),
             headers={"Cache-Control": "no-store"},
             dumps=_DUMPS,
         )

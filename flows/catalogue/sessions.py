@@ -87,6 +87,15 @@ INS_IMPORTER_AIDE: Final = (
 INS_OPTION_SESSION: Final = "La session de certification (créée si elle n'existe pas)."
 INS_OPTION_ESSAI: Final = "Vérifier le fichier sans rien écrire."
 INS_OPTION_JURY: Final = "La date du jury de la session (AAAA-MM-JJ)."
+INS_OPTION_DEBUT: Final = "Le premier jour de la session (AAAA-MM-JJ)."
+INS_OPTION_FIN: Final = "Le dernier jour de la session (AAAA-MM-JJ)."
+INS_DATES_INVALIDES: Final = (
+    "La session ne peut pas finir avant de commencer : vérifiez ses dates de début et de fin."
+)
+INS_DATES_DU_AU: Final = "du {debut} au {fin}"
+INS_DATES_DEPUIS: Final = "à partir du {jour}"
+INS_DATES_JUSQU_AU: Final = "jusqu'au {jour}"
+INS_DATES_JURY: Final = "jury le {jury}"
 INS_LISTE_AIDE: Final = (
     "Les candidats, où en est chacun des 4 blocs et la proposition de CQP (un tableau, ou du "
     "CSV avec --format csv)."
@@ -120,7 +129,7 @@ TAB_ETATS: Final = {
 TAB_RETARD: Final = "en retard"
 TAB_RETARD_DEPUIS: Final = "en retard (échéance {date})"
 TAB_TITRE: Final = "Tableau de bord — {n} candidat(s)"
-TAB_TITRE_SESSION: Final = "Tableau de bord — session « {session} », {n} candidat(s)"
+TAB_TITRE_SESSION: Final = "Tableau de bord — session « {session} »{dates}, {n} candidat(s)"
 TAB_VIDE: Final = (
     "Aucun candidat à afficher : le tableau de bord montre les candidats des sessions que vous "
     "coordonnez et les évaluations que vous suivez ou notez."
@@ -175,7 +184,8 @@ INS_WEB_SANS_FICHIER: Final = "Choisissez le fichier des candidats (.csv ou .xls
 INS_WEB_TROP_GROS: Final = (
     "Le fichier fait plus de {max} Mo : découpez-le (un import prend {lignes} lignes au plus)."
 )
-INS_WEB_JURY_INVALIDE: Final = "La date du jury « {valeur} » n'est pas une date AAAA-MM-JJ."
+INS_WEB_DATE_INVALIDE: Final = "La date « {valeur} » ({champ}) n'est pas une date AAAA-MM-JJ."
+INS_WEB_CHAMPS_DATES: Final = {"debut": "début", "fin": "fin", "jury": "jury"}
 INS_WEB_FORMULAIRE_INVALIDE: Final = (
     "Envoyez le fichier avec le formulaire d'import (champs fichier, session, jury, essai)."
 )

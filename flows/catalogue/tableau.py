@@ -31,6 +31,8 @@ TAB_WEB_TEXTES: Final = {
     ),
     "import_fichier": "Fichier des candidats (.csv ou .xlsx)",
     "import_session": "Session de certification (créée si elle n'existe pas)",
+    "import_debut": "Début de la session (facultatif)",
+    "import_fin": "Fin de la session (facultative)",
     "import_jury": "Date du jury (facultative)",
     "import_essai": "Vérifier seulement (rien n'est écrit)",
     "import_envoyer": "Importer",

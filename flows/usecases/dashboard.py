@@ -27,4 +27,4 @@ async def tableau_de_bord(
     if isinstance(filtres, str):
         return (say(filtres, txt.TAB_USAGE),)
     lignes = await rangs(ctx, commande.origin.user, filtres)
-    return (tableau.message(lignes, filtres, ctx.referentiel),)
+    return (tableau.message(lignes, filtres, ctx.referentiel, await ctx.store.sessions()),)

@@ -17,6 +17,7 @@ from flows.store import Store
 from referentiel import Referentiel
 
 MAX_PROBLEMES_AFFICHES = 50
+DATES = ("debut", "fin", "jury")
 
 
 @dataclass(frozen=True)
@@ -51,21 +52,26 @@ class Inscription:
 async def importer(
     store: Store, lignes: Sequence[Sequence[str]], demandee: SessionCertification,
     referentiel: Referentiel, maintenant: datetime, par: str, *, essai: bool = False,
-    jury_donne: bool = False, coordinateurs_donnes: bool = False,
+    coordinateurs_donnes: bool = False,
 ) -> Inscription:  # fmt: skip
-    """Check ``lignes`` for session ``demandee``; write them unless one is wrong or ``essai``."""
+    """Check ``lignes`` for session ``demandee``; write them unless one is wrong or ``essai``.
+
+    Raises ValidationError when the dates given and those the session has do not fit (it
+    would end before it starts).
+    """
     existantes = {f.reference: f for f in await store.fiches()}
     blocs = [b.id for b in referentiel.blocs]
     lecture = lire_lignes(lignes, demandee.nom, blocs, existantes, maintenant)
     nouveaux = sum(1 for f in lecture.fiches if f.reference not in existantes)
     ancienne = next((s for s in await store.sessions() if s.nom == demandee.nom), None)
     session = demandee
-    if ancienne is not None:
-        session = ancienne.model_copy(update={"horodatage": maintenant})
-        if jury_donne:
-            session = session.model_copy(update={"jury": demandee.jury})
+    if ancienne is not None:  # its dates kept but those given anew, checked together
+        nouvelles = {k: v for k in DATES if (v := getattr(demandee, k)) is not None}
         if coordinateurs_donnes:  # named again: they are the session's
-            session = session.model_copy(update={"coordinateurs": demandee.coordinateurs})
+            nouvelles["coordinateurs"] = demandee.coordinateurs
+        session = SessionCertification.model_validate(
+            {**ancienne.model_dump(), **nouvelles, "horodatage": maintenant}
+        )
     if lecture.problemes or essai:
         return Inscription(lecture, session, nouveaux, ecrite=False)
     await store.inscrire(session, lecture.fiches, par=par)

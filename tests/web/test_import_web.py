@@ -51,12 +51,14 @@ async def test_a_coordinatrice_imports_a_spreadsheet_while_the_bot_runs(tmp_path
         ]
         assert await a.service.store.fiches() == []
         statut, corps = await _importer(
-            client, claire, "candidats.csv", CSV.encode(), session="Lyon 2027", jury="2027-06-30"
-        )
+            client, claire, "candidats.csv", CSV.encode(), session="Lyon 2027", jury="2027-06-30",
+            debut="2027-03-01", fin="2027-05-31",
+        )  # fmt: skip
         assert statut == 200 and corps["ecrit"]
         assert "2 candidat(s) inscrits dans la session « Lyon 2027 »" in corps["lignes"][0]
         [session] = await a.service.store.sessions()
         assert session.coordinateurs == ("claire",) and str(session.jury) == "2027-06-30"
+        assert (str(session.debut), str(session.fin)) == ("2027-03-01", "2027-05-31")
         fiches = {f.reference: f for f in await a.service.store.fiches()}
         assert fiches["C301"].blocs == ("B1", "B2") and len(fiches["C302"].blocs) == 4
         # She now follows them: the dashboard, in the chat, shows the session's candidates.
@@ -113,7 +115,14 @@ async def test_only_a_coordinateur_of_the_session_may_import_and_bad_files_are_s
         statut, corps = await _importer(
             client, claire, "c.csv", CSV.encode(), session="Lyon", jury="30/06/2027"
         )
-        assert statut == 400 and "AAAA-MM-JJ" in corps["lignes"][0]
+        assert statut == 400 and corps["lignes"] == [
+            "La date « 30/06/2027 » (jury) n'est pas une date AAAA-MM-JJ."
+        ]
+        statut, corps = await _importer(
+            client, claire, "c.csv", CSV.encode(), session="Lyon", debut="2027-06-30",
+            fin="2027-03-01",
+        )  # fmt: skip
+        assert statut == 400 and "ne peut pas finir avant de commencer" in corps["lignes"][0]
         sans_jeton = {k: v for k, v in claire.items() if k != "X-CSRF-Token"}
         statut, _ = await _importer(client, sans_jeton, "c.csv", CSV.encode(), session="Lyon")
         assert statut == 403

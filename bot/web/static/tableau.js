@@ -158,7 +158,7 @@ export function creerTableau(outils) {
     const form = $("import-form");
     const bouton = form.querySelector("button[type=submit]");
     const numero = ++envoi;
-    const donnees = new FormData(form);  // fichier, session, jury (empty: not given), essai if ticked
+    const donnees = new FormData(form);  // fichier, session, debut, fin, jury (empty: not given), essai if ticked
     bouton.disabled = true;              // no second import of the same file on a double click
     form.setAttribute("aria-busy", "true");
     montrerLignes("import-erreur", []);
