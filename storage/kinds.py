@@ -41,9 +41,10 @@ EVALUATION: Modeles = {
 HEADERS: Mapping[str, str] = {T_EVALUATION: "evaluation"}
 """The documents a stored file of a kind always holds: an evaluation's header (written with
 the file, never removed)."""
-INDEX: Modeles = {T_INDEX: Evaluation, T_FICHE: FicheCandidat, T_RESUMES: Resume}
+INDEX: Modeles = {T_INDEX: Evaluation, T_FICHE: FicheCandidat, T_RESUMES: None}
 """A candidate's index: the headers of their evaluations and where each stands (its summary,
-``storage.resumes``); their record, once enrolled."""
+``storage.resumes``: a cache, checked when first read, not at start-up); their record, once
+enrolled."""
 SESSIONS: Modeles = {T_SESSIONS: SessionCertification}
 """The certification sessions, by name."""
 CONVERSATION: Modeles = {T_ETAT: EtatConversation, T_REPLIQUES: None, T_REQUETES: None}

@@ -67,6 +67,7 @@ def finish(store: TinyDBStore, reference: str, ids: list[str], evenement: Evenem
     for evaluation_id in ids:
         store.index.pop(evaluation_id, None)
         store.summaries.pop(evaluation_id, None)
+        store.stored_summaries.pop(evaluation_id, None)
         store.out_of_date.discard(evaluation_id)
     store.inscrits.pop(reference, None)
 

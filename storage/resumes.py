@@ -22,9 +22,10 @@ import logging
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from pydantic import ValidationError
 from tinydb import TinyDB
 
-from flows.resume import resumer
+from flows.resume import Resume, resumer
 from storage.database import Database, get, put
 from storage.errors import StoreError
 from storage.kinds import INDEX, T_RESUMES, document
@@ -33,6 +34,18 @@ if TYPE_CHECKING:
     from storage.store import TinyDBStore
 
 LOG = logging.getLogger(__name__)
+
+
+def load(store: TinyDBStore) -> None:
+    """The summaries start-up read, checked now that they are needed: one that is not what a
+    summary is (a file edited by hand, an older shape) is made again, not trusted — a cache
+    never stops the bot."""
+    for evaluation_id, doc in store.stored_summaries.items():
+        try:
+            store.summaries.setdefault(evaluation_id, Resume.model_validate(doc))
+        except ValidationError:
+            store.out_of_date.add(evaluation_id)
+    store.stored_summaries.clear()
 
 
 def make_current(store: TinyDBStore, ids: Iterable[str]) -> None:
@@ -73,6 +86,7 @@ def put_current(store: TinyDBStore, db: TinyDB, ids: Iterable[str]) -> None:
 
 def flush(store: TinyDBStore) -> None:
     """Every summary out of date made again, and written into its candidate's index."""
+    load(store)
     if not store.out_of_date:
         return
     references = {

@@ -13,6 +13,7 @@ stops with ``CorruptData``.
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -22,7 +23,6 @@ from filelock import FileLock, Timeout
 
 from flows.evaluation import Evaluation, Evenement
 from flows.inscription import FicheCandidat
-from flows.resume import Resume
 from storage import files, legacy, purge
 from storage.database import get, items
 from storage.durable import MIGRATIONS, SCHEMA, BadFormat, Migration, check_header, move_aside
@@ -81,6 +81,21 @@ async def open_store(
     """
     root = Path(dossier)
     files.make_dirs(root)
+    # What is read lives as long as the store: the collector's passes over it while it is
+    # being read would find nothing to free (a third of a large directory's start-up).
+    actif = gc.isenabled()
+    gc.disable()
+    try:
+        return _open(root, verification, clock, migrations, maximum)
+    finally:
+        if actif:
+            gc.enable()
+
+
+def _open(
+    root: Path, verification: Verification, clock: Clock, migrations: Mapping[int, Migration],
+    maximum: int,
+) -> DiskStore:  # fmt: skip
     verrou = FileLock(root / LOCK)
     try:
         verrou.acquire(blocking=False)
@@ -108,7 +123,7 @@ async def open_store(
                 _check(store, chemin, modeles, verification)
         store.out_of_date = {
             i for i in store.index
-            if verification == "complet" or i not in store.summaries
+            if verification == "complet" or i not in store.stored_summaries
             or inventaire.ecrites.get(i, 0.0) >= inventaire.index_ecrits.get(i, 0.0)
         }  # fmt: skip
     except BaseException:
@@ -133,14 +148,16 @@ def _read_indexes(store: TinyDBStore, inventaire: Inventory) -> None:
         lus = store.check(index, INDEX)
         if isinstance(fiche := lus.get(T_FICHE, {}).get(T_FICHE), FicheCandidat):
             store.inscrits[reference] = fiche
+        resumes_lus = index.table(T_RESUMES)
         for evaluation_id, entete in lus.get(T_INDEX, {}).items():
-            chemin = store.layout.evaluation(reference, evaluation_id)
             if evaluation_id in presentes:
                 assert isinstance(entete, Evaluation)
                 store.index[evaluation_id] = entete
-                if isinstance(resume := lus.get(T_RESUMES, {}).get(evaluation_id), Resume):
-                    store.summaries[evaluation_id] = resume
-            elif not any(chemin.parent.glob(f"{chemin.name}.corrupt-*")):  # else: said before
+                if (resume := get(resumes_lus, evaluation_id)) is not None:
+                    store.stored_summaries[evaluation_id] = resume
+                continue
+            chemin = store.layout.evaluation(reference, evaluation_id)  # only now: Paths cost
+            if not any(chemin.parent.glob(f"{chemin.name}.corrupt-*")):  # else: said before
                 raise index.storage.corrupt("evaluation_absente", evaluation=evaluation_id)
         for evaluation_id in [i for i in ids if i not in store.index]:
             database = store.open(store.layout.evaluation(reference, evaluation_id), EVALUATION)

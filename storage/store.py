@@ -105,6 +105,8 @@ class TinyDBStore:
         self.inscrits: dict[str, FicheCandidat] = {}
         """Every enrolled candidate's record, by reference (read at start-up with the index)."""
         self.summaries: dict[str, Resume] = {}
+        self.stored_summaries: dict[str, dict[str, Any]] = {}
+        """The summaries start-up read from the indexes, not checked yet (``storage.resumes``)."""
         """Where each evaluation stands, by id (``storage.resumes``; read with the index)."""
         self.out_of_date: set[str] = set()
         """The evaluations changed since their summary was made."""

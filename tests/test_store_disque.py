@@ -98,6 +98,21 @@ async def test_an_index_without_summaries_gets_them_when_read(tmp_path: Path) ->
     await store.fermer()
 
 
+async def test_a_damaged_summary_is_made_again_and_never_stops_the_bot(tmp_path: Path) -> None:
+    """A summary is a cache: one that is not what a summary is (edited by hand, an older
+    shape) is made again from its evaluation when read, and start-up goes on."""
+    store = await _store_avec_une_evaluation(tmp_path, reponses=2)
+    await store.fermer()
+    index = tmp_path / "candidats" / "C042" / "candidat.json"
+    schema, tables = decode(index.read_bytes())
+    tables["resumes"]["ev-C042-1"]["grilles"] = "abîmé"
+    index.write_bytes(encode(tables, schema))
+    store = await open_store(tmp_path)
+    assert (await store.resumes())["ev-C042-1"].grilles[0].faites == 2
+    await store.fermer()
+    assert decode(index.read_bytes())[1]["resumes"]["ev-C042-1"]["grilles"][0]["faites"] == 2
+
+
 async def test_summaries_read_from_the_index_open_no_evaluation_file(tmp_path: Path) -> None:
     """A session of thousands starts, and its dashboard is read, without opening its
     evaluations: only those changed since their summary was written are read again."""
