@@ -40,6 +40,7 @@ async def mesurer(dossier: str, tour: int) -> dict[str, float]:
 
     ``tour`` names this run's évaluateurs and evaluations: every grid starts empty.
     """
+    from bot.memory import settle_memory
     from flows.messages import ChoiceEvent, Origin
     from flows.notation import Aller
     from flows.service import Service
@@ -47,6 +48,7 @@ async def mesurer(dossier: str, tour: int) -> dict[str, float]:
     from storage import open_store
 
     store = await open_store(dossier)
+    settle_memory()  # as ``cqp-bot serve`` does once the store is open
     service = Service(store, default(), _horloge())
     criteres = [c.id for c in default().blocs[0].criteres]
     durees = []

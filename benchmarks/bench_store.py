@@ -186,6 +186,7 @@ def remplir(dossier: Path, reponses: int = 0, evaluations: int = 0) -> tuple[int
 
 async def mesurer(dossier: str, candidats: int, tour: int) -> dict[str, Any]:
     """Start-up, then the durable writes of 8 évaluateur pairs at work, then edits at rest."""
+    from bot.memory import settle_memory
     from flows.evaluation import Reponse
     from flows.store import Ecriture
     from referentiel import CodeValeur, default
@@ -194,6 +195,7 @@ async def mesurer(dossier: str, candidats: int, tour: int) -> dict[str, Any]:
     debut = time.perf_counter()
     store = await open_store(dossier)
     demarrage = time.perf_counter() - debut
+    settle_memory()  # as ``cqp-bot serve`` does once the store is open
     bloc = default().blocs[0]
     rng = random.Random(tour)
     actives = [evaluation(f"C{n:06d}", "B1", f"-{tour}") for n in range(EVALUATIONS_ACTIVES)]
