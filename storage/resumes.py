@@ -4,14 +4,14 @@ A summary is derived from its evaluation's file, which is durable; so it is kept
 made when it is read rather than at each click. A click only marks its evaluation's summary
 *out of date* (a set in memory: nothing written, nothing computed — the click's durable write
 costs what it cost before). Reading the summaries (the dashboard, ``candidat``, ``candidats
-liste``) makes the out-of-date ones again and writes them into their candidates' indexes,
-without an fsync; so does closing the store.
+liste``) makes the out-of-date ones again and writes them into their candidates' indexes —
+durably, since an index also holds the candidate's record; so does closing the store.
 
 Which summaries on disk are out of date is told by the files' times: an index is written
 after the summaries it holds were made, so an evaluation file written since its index was
-(``mtime`` not older) has changed since — a click after the last read, a crash, a power cut
-that lost the index's unsynced write. Start-up marks those out of date, and those without a
-summary (a directory of an older version), and opens none of them; ``cqp-bot donnees
+(``mtime`` not older) has changed since — a click after the last read, then a crash. Start-up
+marks those out of date as it reads each index (before anything rewrites it), and those
+without a summary (a directory of an older version), and opens none of them; ``cqp-bot donnees
 verifier`` marks them all. Every write of an index (a creation, an enrolment) carries its
 candidate's summaries made current, so that it never vouches for one that is not.
 """
@@ -97,7 +97,8 @@ def flush(store: TinyDBStore) -> None:
     store.out_of_date &= set(store.index)
     for reference in sorted(references):
         try:
-            with store.open(store.layout.index(reference), INDEX).writing(durable=False) as db:
+            # Durable: the index also holds the candidate's record, which nothing rebuilds.
+            with store.open(store.layout.index(reference), INDEX).writing() as db:
                 put_current(store, db, store.candidate_evaluations(reference))
         except StoreError as exc:
             # In memory the summaries are current; on disk they stay out of date — start-up

@@ -116,16 +116,11 @@ def _open(
             audit = Evenement.model_validate(doc["audit"])
             purge.finish(store, reference, list(doc["evaluations"]), audit)
             inventaire = inventory(root)
-        _read_indexes(store, inventaire)
+        _read_indexes(store, inventaire, tout_refaire=verification == "complet")
         for sorte, chemins in inventaire.databases.items():
             for chemin in chemins:
                 modeles = KINDS.get(sorte) or _racine(chemin)
                 _check(store, chemin, modeles, verification)
-        store.out_of_date = {
-            i for i in store.index
-            if verification == "complet" or i not in store.stored_summaries
-            or inventaire.ecrites.get(i, 0.0) >= inventaire.index_ecrits.get(i, 0.0)
-        }  # fmt: skip
     except BaseException:
         verrou.release()
         raise
@@ -140,8 +135,10 @@ def _racine(chemin: str) -> Modeles:
     return AUDIT if nom.startswith("audit.json") else ADRESSES
 
 
-def _read_indexes(store: TinyDBStore, inventaire: Inventory) -> None:
-    """Every candidate's index into memory; an evaluation no index names is indexed now."""
+def _read_indexes(store: TinyDBStore, inventaire: Inventory, tout_refaire: bool) -> None:
+    """Every candidate's index into memory, each summary it holds marked out of date if its
+    evaluation was written since (``storage.resumes``) — before anything rewrites that index
+    —; an evaluation no index names is indexed now."""
     for reference, ids in sorted(inventaire.evaluations.items()):
         index = store.databases.get(store.layout.index(reference))
         presentes = set(ids)
@@ -153,8 +150,16 @@ def _read_indexes(store: TinyDBStore, inventaire: Inventory) -> None:
             if evaluation_id in presentes:
                 assert isinstance(entete, Evaluation)
                 store.index[evaluation_id] = entete
-                if (resume := get(resumes_lus, evaluation_id)) is not None:
+                resume = get(resumes_lus, evaluation_id)
+                if resume is not None:
                     store.stored_summaries[evaluation_id] = resume
+                ecrite = inventaire.ecrites.get(evaluation_id, 0.0)
+                if (
+                    tout_refaire
+                    or resume is None
+                    or ecrite >= inventaire.index_ecrits.get(evaluation_id, 0.0)
+                ):
+                    store.out_of_date.add(evaluation_id)
                 continue
             chemin = store.layout.evaluation(reference, evaluation_id)  # only now: Paths cost
             if not any(chemin.parent.glob(f"{chemin.name}.corrupt-*")):  # else: said before

@@ -24,7 +24,7 @@ from referentiel import CodeValeur, default
 from storage import DiskStore, files, open_store
 from storage.durable import decode, encode
 from storage.errors import CorruptData, EvaluationExists, NewerSchema, NoMigrationPath, WriteFailed
-from storage.kinds import T_PURGES, document
+from storage.kinds import EVALUATION, T_PURGES, document
 from storage.layout import file_name
 from storage.startup import Verification
 from tests.store_outils import T0, evaluation, reponse
@@ -95,6 +95,48 @@ async def test_an_index_without_summaries_gets_them_when_read(tmp_path: Path) ->
     index.write_bytes(encode(tables, schema))
     store = await open_store(tmp_path)
     assert (await store.resumes())["ev-C042-1"].grilles[0].faites == 4
+    await store.fermer()
+
+
+async def test_a_summary_stays_right_through_two_crashes_and_a_start_up_s_reindexing(
+    tmp_path: Path,
+) -> None:
+    """Found in review: start-up rewrote a candidate's index (an evaluation no index named, a
+    crash during its creation) before marking that index's stale summaries, so the next
+    start-up trusted them."""
+    store = await _store_avec_une_evaluation(tmp_path, reponses=2)
+    assert (await store.resumes())["ev-C042-1"].grilles[0].faites == 2  # read: written
+    await store.fermer()
+    time.sleep(0.05)
+    store = await open_store(tmp_path)
+    await store.enregistrer("ev-C042-1", reponse(2), par="u-expert")  # 3 now, not read since
+    seconde = evaluation(2)  # its file written, then the process dies before its index entry
+    database = store.open(store.layout.evaluation("C042", seconde.id), EVALUATION)
+    store._write(database, seconde.id, seconde, "u-coord", None, None, True)
+    _crash(store)
+    time.sleep(0.05)
+    _crash(await open_store(tmp_path))  # start-up indexes it, then a crash before any read
+    store = await open_store(tmp_path)
+    assert (await store.resumes())["ev-C042-1"].grilles[0].faites == 3
+    await store.fermer()
+
+
+async def test_a_summaries_read_writes_the_index_durably(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found in review: the index also holds the candidate's record, which nothing rebuilds;
+    the summaries a read writes into it are fsynced like the record."""
+    store = await _store_avec_une_evaluation(tmp_path, reponses=2)
+    ecrits: list[tuple[str, bool]] = []
+    vraie = files.write_atomic
+
+    def notee(chemin: Path, contenu: bytes, durable: bool = True) -> None:
+        ecrits.append((chemin.name, durable))
+        vraie(chemin, contenu, durable)
+
+    monkeypatch.setattr(files, "write_atomic", notee)
+    await store.resumes()
+    assert ecrits == [("candidat.json", True)]
     await store.fermer()
 
 
