@@ -87,7 +87,8 @@ LONGUEURS_MAX = {
 (``ev-<reference>-<bloc>[-n]``, 64 characters at most), hence 32; a results channel name
 is 80 at most on Slack; names and ids are what the records accept."""
 _REFERENCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
-_UTILISATEUR = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+IDENTIFIANT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+"""A person's id, as the channels give them (never a name: no space)."""
 
 
 def formulaire(valeurs: Mapping[str, str] | None = None, erreurs: Collection[str] = ()) -> Reply:
@@ -152,7 +153,7 @@ def verifier(valeurs: Mapping[str, str], referentiel: Referentiel) -> list[str]:
     if v["candidat_reference"] and not _REFERENCE.match(v["candidat_reference"]):
         erreurs.append(txt.CRE_REFERENCE_INVALIDE)
     for champ in ("evaluateur_1", "evaluateur_2"):
-        if v[champ] and not _UTILISATEUR.match(v[champ]):
+        if v[champ] and not IDENTIFIANT.match(v[champ]):
             erreurs.append(txt.CRE_IDENTIFIANT_INVALIDE.format(valeur=v[champ][:64]))
     bloc = referentiel.bloc(code_de_bloc(v["bloc"])) if v["bloc"] else None
     if v["bloc"] and bloc is None:

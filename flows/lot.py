@@ -126,7 +126,9 @@ def preparer(
     candidats = [r for r in inscrits if r in demandes] if demandes else inscrits
     if not candidats and not erreurs:
         erreurs.append(txt.LOT_SESSION_VIDE.format(session=session.nom))
-    blocs_demandes = [code_de_bloc(m) for m in re.split(r"[\s,;]+", v["blocs"]) if m]
+    blocs_demandes = list(
+        dict.fromkeys(code_de_bloc(m) for m in re.split(r"[\s,;]+", v["blocs"]) if m)
+    )  # « B1 b1 » is B1 once
     connus = [b.id for b in referentiel.blocs]
     for bloc in blocs_demandes:
         if bloc not in connus:
@@ -167,6 +169,7 @@ def preparer(
             }  # fmt: skip
             trouves = creation.verifier(formulaire_un, referentiel)
             trouves += creation.independance(formulaire_un, noms, fiches)
+            trouves += _noms_inconnus(binome, noms, fiche)
             for quoi in trouves:
                 problemes.setdefault(quoi, []).append(cible)
             if not trouves:
@@ -174,6 +177,7 @@ def preparer(
                 coordinateurs = dict.fromkeys((coordinateur, *session.coordinateurs))
                 ev = ev.model_copy(update={"coordinateurs": tuple(coordinateurs)})
                 ids.add(ev.id)
+                ouvertes.add((reference, bloc))
                 evaluations.append(ev)
     if problemes:
         return [
@@ -181,6 +185,25 @@ def preparer(
             for quoi, cibles in problemes.items()
         ]
     return Lot(session, tuple(evaluations), tuple(deja))
+
+
+def _noms_inconnus(
+    binome: Mapping[str, str], noms: Mapping[str, str] | None, fiche: FicheCandidat
+) -> list[str]:
+    """The record names the formateur référent or a conflict of interest by a person's name,
+    and an évaluateur of the pair has no known name (only the form's pickers give one): the
+    independence rules could not be checked, so nothing is created for them — never assumed."""
+    par_nom = [
+        x for x in (fiche.formateur_referent, *fiche.conflits)
+        if x and not creation.IDENTIFIANT.fullmatch(x)
+    ]  # fmt: skip
+    if not par_nom:  # named by their ids: those are compared, names not needed
+        return []
+    return [
+        txt.LOT_NOM_INCONNU.format(evaluateur=qui)
+        for qui in (binome["evaluateur_1"], binome["evaluateur_2"])
+        if qui and not (noms or {}).get(qui)
+    ]
 
 
 def _binome(fiche: FicheCandidat) -> dict[str, str]:

@@ -131,8 +131,9 @@ class FormEvent(_Event):
     form: Short
     values: dict[str, Annotated[str, StringConstraints(max_length=MAX_TYPED)]]
     names: dict[str, Annotated[str, StringConstraints(max_length=200)]] = {}
-    """Display names the channel itself looked up for the user ids among ``values`` (Slack's
-    people picker gives ids only) — never what the person typed."""
+    """Display names the channel itself looked up for user ids — those among ``values`` (Slack's
+    people picker gives ids only), or every person it knows (the web chat's users file) —,
+    never what the person typed."""
 
 
 Event = Annotated[TextEvent | CommandEvent | ChoiceEvent | FormEvent, Field(discriminator="kind")]

@@ -49,10 +49,15 @@ async def service() -> Service:
     return Service(store, default(), Horloge(), coordinateurs=("u-coord",))
 
 
+NOMS = {"u-expert": "Amel Haddad", "u-interne": "Paul Roche"}
+"""What a channel's pickers give with the pair chosen in the form: their names."""
+
+
 async def _envoyer(
     service: Service, qui: str, valeurs: Mapping[str, str], noms: Mapping[str, str] | None = None,
     requete: str = "lot-1",
 ) -> tuple[Reply, ...]:  # fmt: skip
+    noms = NOMS if noms is None else noms
     coordinatrice = Utilisateur(service, qui)
     return await service.handle(
         FormEvent(
@@ -127,8 +132,8 @@ async def test_each_candidate_gets_the_pair_of_their_record_or_nothing_is_create
         ({**PAIRE, "blocs": "B3"}, {}, "C101 n'est pas inscrit au bloc B3."),
         ({**PAIRE, "candidats": "C101 C999"}, {}, "C999 n'est pas inscrit dans la session"),
         ({**PAIRE, "echeance": "31/02/2027"}, {}, "l'échéance « 31/02/2027 » n'est pas une date"),
-        ({**PAIRE, "session": "Hiver"}, {}, "Session « Hiver » inconnue : les sessions sont "
-         "« Automne 2026 »."),
+        ({**PAIRE, "session": "Hiver"}, {}, "Session « Hiver » inconnue parmi celles que vous "
+         "coordonnez : « Automne 2026 »."),
     ],
 )  # fmt: skip
 async def test_a_rule_broken_anywhere_is_said_and_nothing_is_created(
@@ -146,12 +151,45 @@ async def test_a_rule_broken_anywhere_is_said_and_nothing_is_created(
 async def test_only_a_coordinateur_of_the_session_creates_its_evaluations(
     service: Service,
 ) -> None:
-    assert "Seuls les coordinateurs d'une session" in await Utilisateur(service, "u-intrus").taper(
-        "creer-evaluations"
-    )
-    replies = await _envoyer(service, "u-intrus", {"session": SESSION, **PAIRE})
-    assert "Vous ne coordonnez pas la session « Automne 2026 »." in _texte(replies)
-    replies = await _envoyer(service, "u-coord", {"session": SESSION, "blocs": "B2", **PAIRE})
-    assert "3 évaluation(s) créée(s)" in _texte(replies)  # those who create evaluations may
+    """The import's rule: the session's coordinateurs, and admins; nobody else is told of a
+    session, not even that it exists."""
+    for qui in ("u-intrus", "u-coord"):  # u-coord creates evaluations, not this session's
+        assert "Seuls les coordinateurs d'une session" in await Utilisateur(service, qui).taper(
+            "creer-evaluations"
+        )
+        replies = await _envoyer(service, qui, {"session": SESSION, **PAIRE})
+        assert "Seuls les coordinateurs d'une session" in _texte(replies)
+        assert "Automne" not in _texte(replies)
+    admin = Service(service.store, default(), Horloge(), admins=("u-admin",))
+    replies = await _envoyer(admin, "u-admin", {"session": SESSION, "blocs": "B2", **PAIRE})
+    assert "3 évaluation(s) créée(s)" in _texte(replies)
     [ev, *_] = await service.store.evaluations()
-    assert ev.coordinateurs == ("u-coord", "u-coord2")  # the session's coordinatrice follows
+    assert ev.coordinateurs == ("u-admin", "u-coord2")  # the session's coordinatrice follows
+
+
+async def test_a_record_pair_is_refused_when_the_record_names_people_by_name(
+    service: Service,
+) -> None:
+    """Found in review: the pair of a candidate's record comes without its people's names, so
+    a formateur référent or a conflict named by name could not be compared — refused, not
+    assumed; named by their ids in the record, they are compared and it goes."""
+    session = SessionCertification(nom=SESSION, coordinateurs=("u-coord2",), horodatage=T0)
+    nomme = _fiche("C105", "Roy", prenom="Lina", formateur_referent="Claire Petit",
+                   evaluateur_1="u-marc", role_1="expert_habilite", evaluateur_2="u-claire",
+                   role_2="responsable_pedagogique")  # fmt: skip
+    await service.store.inscrire(session, [nomme], par="u-admin")
+    replies = await _envoyer(service, "u-coord2", {"session": SESSION, "candidats": "C105"})
+    assert "C105 B1, C105 B2 : le nom de u-claire n'est pas connu" in _texte(replies)
+    assert await service.store.evaluations() == []
+    par_id = nomme.model_copy(update={"formateur_referent": "u-claire"})
+    await service.store.inscrire(session, [par_id], par="u-admin")
+    replies = await _envoyer(service, "u-coord2", {"session": SESSION, "candidats": "C105"},
+                             requete="lot-2")  # fmt: skip
+    assert "le responsable pédagogique ne peut pas être le formateur référent" in _texte(replies)
+
+
+async def test_a_bloc_named_twice_is_created_once(service: Service) -> None:
+    replies = await _envoyer(service, "u-coord2", {"session": SESSION, "blocs": "B1 b1", **PAIRE,
+                                                   "candidats": "C101"})  # fmt: skip
+    assert "1 évaluation(s) créée(s)" in _texte(replies)
+    assert [e.id for e in await service.store.evaluations()] == ["ev-C101-B1"]

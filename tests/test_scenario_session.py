@@ -82,6 +82,7 @@ async def test_a_session_from_its_spreadsheet_to_the_cqp_proposal(
     creees = await service.handle(FormEvent(
         origin=claire.origine, request_id="lot-1", form=FORMULAIRE,
         values={"session": SESSION, "candidats": "C201 C202"},
+        names={"u-expert": "Amel Haddad", "u-interne": "Paul Roche"},  # as the web chat names
     ))  # fmt: skip  # each candidate's pair, from the spreadsheet
     assert "8 évaluation(s) créée(s) pour la session « Lyon printemps 2027 »" in (
         creees[0].message.summary

@@ -267,12 +267,10 @@ class WebChat:
                 )  # fmt: skip
                 at = WebAt(personne.id, entrant.message)
             else:
-                # The people a form names by id are named as the users file names them.
-                noms = {
-                    valeur: nommee.nom
-                    for valeur in entrant.valeurs.values()
-                    if (nommee := self.annuaire.personne(valeur)) is not None
-                }
+                # Everyone is named as the users file names them: the people a form picks, and
+                # the pairs the candidates' records give (``creer-evaluations``), whose
+                # independence rules compare names.
+                noms = {p.id: p.nom for p in self.annuaire.personnes}
                 evenement = FormEvent(
                     origin=origine, request_id=requete, form=entrant.formulaire,
                     values=entrant.valeurs, names=noms, message=entrant.message,

@@ -70,16 +70,17 @@ LOT_CHAMPS: Final = {
 LOT_BOUTON: Final = "Créer les évaluations"
 LOT_ERREURS_TITRE: Final = "Aucune évaluation n'a été créée :"
 LOT_INTERDIT: Final = (
-    "Seuls les coordinateurs d'une session (et ceux qui créent les évaluations) peuvent créer "
-    "les évaluations de ses candidats."
+    "Seuls les coordinateurs d'une session (et les administrateurs) peuvent créer les "
+    "évaluations de ses candidats : nommez-les à l'import (--coordinateur)."
 )
 LOT_SESSION_OBLIGATOIRE: Final = "« Session » est obligatoire."
-LOT_SESSION_INCONNUE: Final = "Session « {session} » inconnue : les sessions sont {sessions}."
+LOT_SESSION_INCONNUE: Final = (
+    "Session « {session} » inconnue parmi celles que vous coordonnez : {sessions}."
+)
 LOT_AUCUNE_SESSION: Final = (
     "Session « {session} » inconnue : aucune session n'est enregistrée (cqp-bot candidats "
     "importer … --session NOM)."
 )
-LOT_PAS_VOTRE_SESSION: Final = "Vous ne coordonnez pas la session « {session} »."
 LOT_CANDIDAT_HORS_SESSION: Final = "{reference} n'est pas inscrit dans la session « {session} »."
 LOT_SESSION_VIDE: Final = "La session « {session} » n'a aucun candidat inscrit."
 LOT_BLOC_HORS_FICHE: Final = "{reference} n'est pas inscrit au bloc {bloc}."
@@ -91,6 +92,11 @@ LOT_SANS_BINOME: Final = (
     "{reference} n'a pas de binôme d'évaluateurs : ni dans le formulaire, ni dans sa fiche."
 )
 LOT_PROBLEME: Final = "{cible} : {quoi}"
+LOT_NOM_INCONNU: Final = (
+    "le nom de {evaluateur} n'est pas connu, or la fiche du candidat nomme son formateur "
+    "référent ou ses conflits d'intérêts : choisissez le binôme dans le formulaire (le nom de "
+    "chacun est alors connu), ou nommez-les dans la fiche par leur identifiant."
+)
 LOT_CREEES: Final = "{n} évaluation(s) créée(s) pour la session « {session} » : {liste}."
 LOT_DEJA: Final = "Déjà créées, laissées telles quelles : {liste}."
 LOT_RIEN_A_CREER: Final = (

@@ -11,20 +11,20 @@ from flows.messages import CommandEvent, Event, FormEvent, Reply, say
 from flows.usecases import Context
 
 
-def _peut(ctx: Context, utilisateur: str, session: SessionCertification | None) -> bool:
-    """Who may create a session's evaluations: those who create evaluations (the configured
-    coordinateurs, admins), and the session's own coordinateurs."""
-    createurs = ctx.coordinateurs | ctx.admins
-    return utilisateur in createurs or (
-        session is not None and utilisateur in session.coordinateurs
-    )
+def _peut(ctx: Context, utilisateur: str, session: SessionCertification) -> bool:
+    """Who may create a session's evaluations: its coordinateurs, and admins — the import's
+    rule (``bot.web.inscriptions``); a session nobody coordinates, admins only."""
+    return utilisateur in ctx.admins or utilisateur in session.coordinateurs
+
+
+async def _leurs_sessions(ctx: Context, utilisateur: str) -> list[SessionCertification]:
+    """The sessions ``utilisateur`` may create evaluations in: the only ones they are told of."""
+    return [s for s in await ctx.store.sessions() if _peut(ctx, utilisateur, s)]
 
 
 async def ouvrir(ctx: Context, evenement: Event, _: Conversation) -> tuple[Reply, ...]:
     """The form, its session filled in when the command named one."""
-    utilisateur = evenement.origin.user
-    sessions = await ctx.store.sessions()
-    if not any(_peut(ctx, utilisateur, s) for s in sessions) and not _peut(ctx, utilisateur, None):
+    if not await _leurs_sessions(ctx, evenement.origin.user):
         return (say(txt.LOT_INTERDIT),)
     nom = evenement.args.strip() if isinstance(evenement, CommandEvent) else ""
     return (lot.formulaire({"session": nom}),)
@@ -35,13 +35,12 @@ async def envoyer(ctx: Context, evenement: FormEvent, _: Conversation) -> tuple[
     (each before the replies), under the creation lock (ids are never taken twice)."""
     utilisateur = evenement.origin.user
     async with ctx.creation:
-        session = lot.session_nommee(
-            evenement.values.get("session", ""), await ctx.store.sessions()
-        )
+        leurs = await _leurs_sessions(ctx, utilisateur)
+        if not leurs:  # checked first: nothing is said of any session to anyone else
+            return (say(txt.LOT_INTERDIT),)
+        session = lot.session_nommee(evenement.values.get("session", ""), leurs)
         if isinstance(session, str):
             return (lot.formulaire(evenement.values, [session]),)
-        if not _peut(ctx, utilisateur, session):
-            return (say(txt.LOT_PAS_VOTRE_SESSION.format(session=session.nom)),)
         prepare = lot.preparer(
             evenement.values, session, {f.reference: f for f in await ctx.store.fiches()},
             await ctx.store.evaluations(), ctx.referentiel, utilisateur, ctx.clock(),
