@@ -13,6 +13,7 @@ import io
 import zipfile
 from datetime import date, datetime
 from pathlib import Path
+from xml.etree.ElementTree import ParseError
 
 from flows import catalogue as txt
 
@@ -54,7 +55,11 @@ def _csv(contenu: bytes) -> tuple[list[list[str]], list[str]]:
         raise Illisible(txt.INS_ENCODAGE)
     premiere = texte.split("\n", 1)[0]
     separateur = max(";,\t", key=premiere.count)  # Excel in French separates with « ; »
-    return [list(ligne) for ligne in csv.reader(io.StringIO(texte), delimiter=separateur)], notes
+    try:
+        lignes = [list(ligne) for ligne in csv.reader(io.StringIO(texte), delimiter=separateur)]
+    except csv.Error as exc:  # an unclosed quote running over the whole file, say
+        raise Illisible(txt.INS_CSV_ILLISIBLE.format(detail=str(exc)[:120])) from None
+    return lignes, notes
 
 
 def _xlsx(contenu: bytes) -> list[list[str]]:
@@ -67,6 +72,9 @@ def _xlsx(contenu: bytes) -> list[list[str]]:
     try:
         feuille = classeur.worksheets[0]
         return [[_texte(v) for v in ligne] for ligne in feuille.iter_rows(values_only=True)]
+    except (ParseError, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        # The sheet itself damaged (read-only mode reads it only now, row by row).
+        raise Illisible(txt.INS_XLSX_ILLISIBLE.format(detail=type(exc).__name__)) from None
     finally:
         classeur.close()
 

@@ -28,6 +28,11 @@ Nom = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_
 Champ = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
 NomSession = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 
+MAX_REFERENCE = 32
+"""A candidate's reference names their evaluations (``ev-<reference>-<bloc>``, 64 at most): as
+long as the creation form takes it."""
+MAX_NOM_COMPLET = 200
+"""Prénom and nom together: what an evaluation's candidate name takes."""
 MAX_LIGNES = 10_000
 """Rows one import takes (a session holds a few hundred candidates)."""
 
@@ -192,7 +197,8 @@ def lire_lignes(
         vues[fiche.reference] = numero
         autre = existantes.get(fiche.reference)
         if autre is not None and autre.session != session:
-            quoi = txt.INS_AUTRE_SESSION.format(reference=fiche.reference, session=autre.session)
+            # The other session is not named: whoever imports may not coordinate it.
+            quoi = txt.INS_AUTRE_SESSION.format(reference=fiche.reference)
             lecture.problemes.append(Probleme(numero, _colonne(entetes, champs, "reference"), quoi))
             continue
         lecture.fiches.append(fiche)
@@ -215,8 +221,8 @@ def _fiche(
     if not reference:
         lecture.problemes.append(Probleme(numero, colonne, txt.INS_REFERENCE_VIDE))
         return None
-    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}", reference):
-        quoi = txt.INS_REFERENCE_INVALIDE.format(reference=reference[:70])
+    if not re.fullmatch(rf"[A-Za-z0-9][A-Za-z0-9_-]{{0,{MAX_REFERENCE - 1}}}", reference):
+        quoi = txt.INS_REFERENCE_INVALIDE.format(reference=reference[:70], max=MAX_REFERENCE)
         lecture.problemes.append(Probleme(numero, colonne, quoi))
         return None
     if not valeurs.get("nom"):
@@ -231,6 +237,17 @@ def _fiche(
     conflits = tuple(
         c.strip() for c in re.split(r"[,;/]", valeurs.get("conflits", "")) if c.strip()
     )
+    complet = f"{valeurs.get('prenom', '')} {valeurs['nom']}".strip()
+    if len(complet) > MAX_NOM_COMPLET:
+        quoi = txt.INS_NOM_COMPLET_TROP_LONG.format(n=len(complet), max=MAX_NOM_COMPLET)
+        lecture.problemes.append(Probleme(numero, _colonne(entetes, champs, "nom"), quoi))
+        return None
+    for champ in ("evaluateur_1", "evaluateur_2"):
+        qui = valeurs.get(champ, "")
+        if qui and not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}", qui):
+            quoi = txt.INS_EVALUATEUR_INVALIDE.format(valeur=qui[:70])
+            lecture.problemes.append(Probleme(numero, _colonne(entetes, champs, champ), quoi))
+            return None
     roles = [r.value for r in RoleEvaluateur]
     for champ in ("role_1", "role_2"):
         role = valeurs.get(champ, "")

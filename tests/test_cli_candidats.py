@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -121,6 +122,74 @@ def test_a_session_s_dates_are_kept_checked_and_shown_with_its_dashboard(
         "jury le 15/07/2027), 3 candidat(s)" in asyncio.run(tableau())  # fmt: skip
 
 
+def test_rows_a_creation_would_refuse_are_refused_at_the_import(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Found in review: a reference too long for an evaluation's id, a name too long for an
+    evaluation, an évaluateur named by name were imported, then blocked every creation."""
+    fichier = tmp_path / "candidats.csv"
+    long = "R" + "1" * 32
+    fichier.write_text(
+        "reference;nom;prenom;evaluateur 1\n"
+        f"{long};Bernard;Sophie;u-ana\n"
+        f"C102;{'N' * 150};{'P' * 100};u-ana\n"
+        "C103;Roche;Élodie;Karim Haddad\n",
+        encoding="utf-8",
+    )
+    code, out = _importer(capsys, tmp_path / "donnees", fichier)
+    assert code == 2
+    assert f"ligne 2, colonne « reference » : « {long} » n'est pas une référence" in out
+    assert "(32 au plus, ce qu'une évaluation accepte)" in out
+    assert "ligne 3, colonne « nom » : prénom et nom font 251 caractères ensemble" in out
+    assert "ligne 4, colonne « evaluateur 1 » : « Karim Haddad » n'est pas l'identifiant" in out
+    assert not (tmp_path / "donnees" / "candidats").exists()
+
+
+def test_a_damaged_file_is_refused_in_french_not_with_a_traceback(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Found in review: an unclosed quote over a large CSV, a workbook whose sheet is cut off."""
+    guillemet = tmp_path / "candidats.csv"
+    guillemet.write_text('reference;nom\nC101;"Bernard' + "x" * 200_000 + "\n", encoding="utf-8")
+    code, out = _importer(capsys, tmp_path / "donnees", guillemet)
+    assert code == 2 and "Le fichier CSV est mal formé" in out and "Traceback" not in out
+    classeur = tmp_path / "candidats.xlsx"
+    wb = openpyxl.Workbook()
+    feuille = wb.active
+    assert feuille is not None
+    for ligne in (["reference", "nom"], *[[f"C{n}", "Nom"] for n in range(200)]):
+        feuille.append(ligne)
+    wb.save(classeur)
+    contenu = io.BytesIO()
+    with zipfile.ZipFile(classeur) as source, zipfile.ZipFile(contenu, "w") as copie:
+        for info in source.infolist():
+            donnees = source.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                donnees = donnees[: len(donnees) // 2]  # cut off
+            copie.writestr(info, donnees)
+    classeur.write_bytes(contenu.getvalue())
+    code, out = _importer(capsys, tmp_path / "donnees", classeur)
+    assert code == 2 and "Traceback" not in out and "classeur" in out.lower()
+    assert not (tmp_path / "donnees" / "candidats").exists()
+
+
+def test_a_session_spelt_otherwise_is_the_same_session(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Found in review: « lyon ete » made a second session beside « Lyon Été », which every
+    command finds by its folded name — so its coordinatrice was refused her own."""
+    fichier = tmp_path / "candidats.csv"
+    fichier.write_text("reference;nom\nC101;Bernard\n", encoding="utf-8")
+    dossier = str(tmp_path / "donnees")
+    assert _run(capsys, "candidats", "--dossier", dossier, "importer", str(fichier),
+                "--session", "Lyon Été")[0] == 0  # fmt: skip
+    fichier.write_text("reference;nom\nC102;Girard\n", encoding="utf-8")
+    assert _run(capsys, "candidats", "--dossier", dossier, "importer", str(fichier),
+                "--session", "lyon ete")[0] == 0  # fmt: skip
+    assert _session(tmp_path / "donnees").nom == "Lyon Été"  # one session only
+    assert {f.session for f in _fiches(tmp_path / "donnees")} == {"Lyon Été"}
+
+
 def test_a_trial_checks_the_file_and_writes_nothing(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
@@ -222,9 +291,10 @@ def test_a_candidate_of_another_session_is_refused(
     )  # fmt: skip
     assert code == 2
     assert (
-        "ligne 2, colonne « Référence » : le candidat C101 est déjà inscrit dans la session "
-        "« Session Lyon 2027 »" in out
+        "ligne 2, colonne « Référence » : la référence C101 est déjà celle d'un candidat inscrit "
+        "dans une autre session" in out
     )
+    assert "Lyon" not in out  # whoever imports may not coordinate that other session
     assert {f.session for f in _fiches(tmp_path / "donnees")} == {"Session Lyon 2027"}
 
 

@@ -6,7 +6,8 @@ runs the very import of ``cqp-bot candidats importer`` (``flows.usecases.enrolme
 row checked, one problem and nothing is written, the same French report line by line. Unlike
 the command line it runs while the bot does, through the bot's own store. Who may: those who
 create evaluations (coordinateurs, admins); into a session that exists, its coordinateurs
-only (and admins). A new session gets the person who imported it as its coordinateur.
+only (and admins; one nobody coordinates, admins only). A new session gets the person who
+imported it as its coordinateur.
 """
 
 from __future__ import annotations
@@ -99,21 +100,18 @@ async def _importer(chat: WebChat, request: web.Request) -> web.Response:
         nom_faux = any(e["loc"][:1] == ("nom",) for e in exc.errors())
         message = txt.INS_SESSION_INVALIDE if nom_faux else txt.INS_DATES_INVALIDES
         raise _refus(web.HTTPBadRequest, message) from None
-    existante = next((s for s in await ctx.store.sessions() if s.nom == demandee.nom), None)
-    if (
-        existante is not None
-        and existante.coordinateurs
-        and personne.id not in (*existante.coordinateurs, *ctx.admins)
-    ):
+    existante = enrolment.session_nommee(demandee.nom, await ctx.store.sessions())
+    if existante is not None and personne.id not in (*existante.coordinateurs, *ctx.admins):
+        # One nobody coordinates (imported from the command line without --coordinateur) is
+        # an admin's to hand over: importing into it would make the importer follow it.
         raise _refus(web.HTTPForbidden, txt.INS_WEB_PAS_VOTRE_SESSION.format(session=demandee.nom))
     try:
         lignes, notes = tableur.lire_contenu(fichier[0], fichier[1])
     except tableur.Illisible as exc:
         raise _refus(web.HTTPBadRequest, str(exc)) from None
     essai = valeurs.get("essai", "") not in ("", "0", "non", "false")
-    if existante is not None:  # who imported follows its candidates
-        coordinateurs = tuple(dict.fromkeys((*existante.coordinateurs, personne.id)))
-        demandee = demandee.model_copy(update={"coordinateurs": coordinateurs})
+    if existante is not None:  # its coordinateurs stay as they are (an admin is not added)
+        demandee = demandee.model_copy(update={"coordinateurs": existante.coordinateurs})
     try:
         inscription = await enrolment.importer(
             ctx.store, lignes, demandee, ctx.referentiel, maintenant, personne.id, essai=essai,

@@ -40,11 +40,13 @@ INS_COLONNE_DOUBLE: Final = "la colonne « {colonne} » remplit un champ déjà 
 INS_REFERENCE_VIDE: Final = "la référence du candidat est vide"
 INS_REFERENCE_INVALIDE: Final = (
     "« {reference} » n'est pas une référence : lettres, chiffres, « - » et « _ » seulement "
-    "(64 au plus), sans espace"
+    "({max} au plus, ce qu'une évaluation accepte), sans espace"
 )
 INS_NOM_VIDE: Final = "le nom du candidat est vide"
 INS_DOUBLON: Final = "la référence {reference} est déjà à la ligne {ligne}"
-INS_AUTRE_SESSION: Final = "le candidat {reference} est déjà inscrit dans la session « {session} »"
+INS_AUTRE_SESSION: Final = (
+    "la référence {reference} est déjà celle d'un candidat inscrit dans une autre session"
+)
 INS_ROLE_INCONNU: Final = "rôle inconnu : {role} (les rôles sont {roles})"
 INS_BLOC_INCONNU: Final = "bloc(s) inconnu(s) : {blocs} (les blocs sont {connus})"
 INS_FORMULE: Final = (
@@ -52,6 +54,17 @@ INS_FORMULE: Final = (
     "d'une apostrophe)"
 )
 INS_TROP_LONG: Final = "{max} caractères au plus"
+INS_NOM_COMPLET_TROP_LONG: Final = (
+    "prénom et nom font {n} caractères ensemble : {max} au plus (ce qu'une évaluation accepte)"
+)
+INS_EVALUATEUR_INVALIDE: Final = (
+    "« {valeur} » n'est pas l'identifiant d'une personne (lettres, chiffres, « . », « - », "
+    "« _ », sans espace) : un évaluateur se nomme par son identifiant dans le chat"
+)
+INS_CSV_ILLISIBLE: Final = (
+    "Le fichier CSV est mal formé ({detail}) : un guillemet non refermé, peut-être. "
+    "Enregistrez-le de nouveau depuis le tableur, en « CSV UTF-8 »."
+)
 INS_ENCODAGE: Final = (
     "Le fichier n'est pas un texte lisible (ni UTF-8 ni Windows-1252) : enregistrez-le en "
     "« CSV UTF-8 » ou en classeur Excel (.xlsx)."

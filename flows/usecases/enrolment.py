@@ -13,6 +13,7 @@ from datetime import datetime
 
 from flows import catalogue as txt
 from flows.inscription import Lecture, SessionCertification, lire_lignes
+from flows.messages import fold
 from flows.store import Store
 from referentiel import Referentiel
 
@@ -49,6 +50,14 @@ class Inscription:
         return lignes
 
 
+def session_nommee(
+    nom: str, sessions: Sequence[SessionCertification]
+) -> SessionCertification | None:
+    """The stored session ``nom`` names, accents and case aside — as every command finds it —,
+    so that two spellings never make two sessions."""
+    return next((s for s in sessions if fold(s.nom) == fold(nom)), None)
+
+
 async def importer(
     store: Store, lignes: Sequence[Sequence[str]], demandee: SessionCertification,
     referentiel: Referentiel, maintenant: datetime, par: str, *, essai: bool = False,
@@ -61,9 +70,10 @@ async def importer(
     """
     existantes = {f.reference: f for f in await store.fiches()}
     blocs = [b.id for b in referentiel.blocs]
-    lecture = lire_lignes(lignes, demandee.nom, blocs, existantes, maintenant)
+    ancienne = session_nommee(demandee.nom, await store.sessions())
+    nom = ancienne.nom if ancienne is not None else demandee.nom  # « lyon ete » is « Lyon Été »
+    lecture = lire_lignes(lignes, nom, blocs, existantes, maintenant)
     nouveaux = sum(1 for f in lecture.fiches if f.reference not in existantes)
-    ancienne = next((s for s in await store.sessions() if s.nom == demandee.nom), None)
     session = demandee
     if ancienne is not None:  # its dates kept but those given anew, checked together
         nouvelles = {k: v for k in DATES if (v := getattr(demandee, k)) is not None}

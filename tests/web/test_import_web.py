@@ -135,3 +135,11 @@ async def test_only_a_coordinateur_of_the_session_may_import_and_bad_files_are_s
             statut == 403 and "Vous ne coordonnez pas la session « Nantes »" in corps["lignes"][0]
         )
         assert await a.service.store.fiches() == []
+        # Found in review: one nobody coordinates (the command line without --coordinateur)
+        # was anyone's to take over by importing into it.
+        personne = SessionCertification(nom="Brest", horodatage=T0)
+        await a.service.store.inscrire(personne, [], par="cli")
+        statut, corps = await _importer(client, claire, "c.csv", CSV.encode(), session="brest")
+        assert statut == 403 and "Vous ne coordonnez pas" in corps["lignes"][0]
+        assert await a.service.store.fiches() == []
+        assert {s.nom: s.coordinateurs for s in await a.service.store.sessions()}["Brest"] == ()
