@@ -108,6 +108,8 @@ def _etat(vue: Vue, lecteur: str) -> tuple[Etat, str]:
         # The other's progress stays theirs until both are submitted: for a coordinateur
         # too, when they are one of the évaluateurs (as in ``flows.suivi``).
         aveugle = not vue.suit or lecteur in {e.utilisateur for e in vue.evaluation.evaluateurs}
+        if not aveugle and not any(g.faites or g.soumise for g in resume.grilles):
+            return Etat.NON_COMMENCE, txt.CAND_NON_COMMENCE  # created, nobody has scored yet
         grilles = []
         for evaluateur in vue.evaluation.evaluateurs:
             if aveugle and evaluateur.utilisateur != lecteur:

@@ -127,17 +127,22 @@ def lignes(
     narrowed by ``filtres``, late ones first, then by reference."""
     jurys = {s.nom: s.jury for s in sessions}
     suivies = {s.nom for s in sessions if tout or lecteur in s.coordinateurs or lecteur in admins}
+    # A session's coordinateurs follow every evaluation of its candidates, whoever created it.
+    inscrits = {r for r, f in fiches.items() if f.session in suivies}
     par_candidat: dict[str, dict[str, Vue]] = {}
     noms: dict[str, str] = {}
     for ev in sorted(evaluations, key=lambda e: e.horodatage):  # a bloc's latest one is shown
         if (resume := resumes.get(ev.id)) is None:
             continue
-        suit = tout or autorise(ev, lecteur, Action.SUIVRE, admins)
+        suit = (
+            tout
+            or ev.candidat.reference in inscrits
+            or autorise(ev, lecteur, Action.SUIVRE, admins)
+        )
         if not (suit or autorise(ev, lecteur, Action.VOIR, admins)):
             continue
         par_candidat.setdefault(ev.candidat.reference, {})[ev.bloc] = Vue(ev, resume, suit)
         noms[ev.candidat.reference] = ev.candidat.nom
-    inscrits = {r for r, f in fiches.items() if f.session in suivies}
     resultat = []
     for reference in sorted({*par_candidat, *inscrits}):
         vues = par_candidat.get(reference, {})

@@ -55,7 +55,7 @@ async def test_a_coordinateur_reads_one_row_per_candidate_late_ones_first(
     assert "Tableau de bord — 2 candidat(s)" in lu  # C044's session is not theirs
     assert lu.index("C043 — Paul Girard") < lu.index("C042 — Sophie Bernard")
     assert "⚠ C043 — Paul Girard (en retard)" in lu
-    assert "B1 notation : Amel Haddad 0/" in lu and "en retard (échéance 01/11/2026)" in lu
+    assert "B1 non commencé — en retard (échéance 01/11/2026)" in lu  # created, not scored
     assert "B1 visée par les deux évaluateurs : validé" in lu
     assert "B3 rapprochement" in lu
     assert f"B4 notation : Amel Haddad 5/{B4} ; Paul Roche 0/{B4}" in lu
@@ -127,3 +127,22 @@ async def test_an_admin_who_scores_an_evaluation_sees_only_her_own_grid_there(
     lu = await Utilisateur(admin, "u-interne").taper("tableau")
     assert f"B4 notation : vous 0/{B4}" in lu and "5/" not in lu
     assert "C044 — Lina Morel" in lu  # an admin: every session's candidates
+
+
+async def test_a_session_s_coordinatrice_follows_its_candidates_evaluations_whoever_made_them(
+    service: Service,
+) -> None:
+    """Found in review: an evaluation made by another coordinateur (« nouvelle ») read « non
+    commencé » and « en retard » on the session's own coordinatrice's dashboard."""
+    store = service.store
+    assert isinstance(store, MemoryStore)
+    ev = _evaluation("C044", "Lina Morel", "B1")  # its coordinateur: u-coord, not u-coord2
+    await store.creer(ev, par="u-coord")
+    await _noter(store, ev, "u-expert", jusqu_a=5, soumettre=False)
+    coordinatrice = Utilisateur(service, "u-coord2")
+    b1 = len(REFERENTIEL.blocs[0].criteres)
+    attendu = f"B1 notation : Amel Haddad 5/{b1} ; Paul Roche 0/{b1}"
+    assert attendu in await coordinatrice.taper("tableau")
+    assert f"notation : Amel Haddad 5/{b1} ; Paul Roche 0/{b1} (ev-C044-B1)" in (
+        await coordinatrice.taper("candidat C044")
+    )

@@ -75,10 +75,10 @@ async def test_app_home_shows_the_coordinatrice_her_dashboard_late_ones_first(
         }  # fmt: skip
         lu = textes_de(vue)
         assert "2 candidat(s), dont ⚠ 1 en retard" in lu
-        # The late one first, said in words; the other one's both grids counted.
+        # The late one first, said in words; the other one created, nobody has scored yet.
         assert lu.index("⚠ C101 — Lina1 Morel (en retard)") < lu.index("C042 — Jeanne Martin")
         assert "B1 non commencé — en retard (échéance " in lu and "B3" not in lu.split("C042")[0]
-        assert f"B1 notation : {EXPERT} 0/30 ; {INTERNE} 0/30" in lu
+        assert "C042 — Jeanne Martin\nB1 non commencé · B2 non commencé" in lu
         assert "blocs acquis : aucun" in lu
         # Then her own evaluations and the follow-up, below the dashboard.
         assert lu.index("C042 — Jeanne Martin") < lu.index("Mes évaluations")

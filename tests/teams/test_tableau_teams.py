@@ -65,7 +65,7 @@ async def test_tableau_typed_in_teams_answers_the_coordinatrice_with_a_card_of_h
         assert lignes[0] == "Tableau de bord — 2 candidat(s)"
         # One element a candidate, the late one first: who in bold, then each bloc's state.
         assert lignes[1].startswith("⚠ C101 — Lina Morel (en retard)\nB1 non commencé — en retard")
-        assert lignes[2].startswith("C042 — Jeanne Martin\nB1 notation : ")
+        assert lignes[2].startswith("C042 — Jeanne Martin\nB1 non commencé")
         assert carte["body"][1]["inlines"][0] == {
             "type": "TextRun", "text": "⚠ C101 — Lina Morel (en retard)", "weight": "Bolder",
         }  # fmt: skip

@@ -157,11 +157,10 @@ async def test_the_coordinatrice_reads_every_candidate_late_ones_first(tmp_path:
     assert references(corps) == ["C043", "C042", "C044"]  # the late one first
     premier = corps["lignes"][0]
     assert premier["nom"] == "Paul Girard" and premier["en_retard"] is True
-    assert cellule(corps, "C043", "B1") == {
+    assert cellule(corps, "C043", "B1") == {  # created, nobody has scored yet
         "bloc": "B1",
-        "etat": "notation",
-        "texte": f"notation : Karim Haddad 0/{N_B1} ; Léa Martin 0/{N_B1} — "
-        "en retard (échéance 01/11/2026)",
+        "etat": "non_commence",
+        "texte": "non commencé — en retard (échéance 01/11/2026)",
         "retard": "2026-11-01",
     }
     # Both grids' counts for the coordinatrice; the visée bloc; the CQP proposal.
@@ -199,7 +198,7 @@ async def test_the_filters_narrow_the_rows(tmp_path: Path) -> None:
     assert references(session) == ["C044"]
     assert session["titre"].startswith("Tableau de bord — session « Printemps 2027 »")
     assert references(visee) == ["C042"] and visee["filtres"] == {"bloc": "B2", "etat": "visee"}
-    assert references(pas_commence) == ["C044"]
+    assert references(pas_commence) == ["C043", "C044"]  # created but untouched, or not created
     assert references(lea) == ["C043", "C042"]  # Léa scores those two, not Lina's blocs
     assert rien["lignes"] == [] and rien["vide"].startswith(
         "Aucun candidat ne correspond à ces filtres (session=Hiver, etat=visee)"
