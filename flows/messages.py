@@ -84,6 +84,9 @@ class TextEvent(_Event):
 
     kind: Literal["text"] = "text"
     text: Annotated[str, StringConstraints(max_length=MAX_TYPED)]
+    trop_long: int = 0
+    """The length typed when it was over MAX_TYPED: the text is cut, and taken as nothing —
+    the person is told so, through the service, so that a channel's retry is told once."""
     discussion: bool = False
     """Typed where people discuss among themselves (the évaluateurs' shared thread): taken
     only as the text a flow awaits from its author, else let be — never answered."""

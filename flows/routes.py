@@ -203,6 +203,8 @@ def _out_of_context(texte: str) -> tuple[Reply, ...]:
 
 async def route(ctx: Context, evenement: Event, conversation: Conversation) -> tuple[Reply, ...]:
     """The event's use case, as the table above says."""
+    if isinstance(evenement, TextEvent) and evenement.trop_long:
+        return said(txt.MESSAGE_TROP_LONG.format(n=evenement.trop_long))
     if isinstance(evenement, FormEvent):
         if evenement.form.startswith(FORMULAIRE_TEXTE):
             return await scoring.typed_in_form(ctx, evenement, conversation)

@@ -265,14 +265,14 @@ class SlackChannel:
         brut = str(event.get("text") or "")
         await self.names.recall(mrkdwn.mentions(brut))
         texte = mrkdwn.lire(brut, self.names.known)
-        if event.get("subtype") == "file_share" or len(texte) > MAX_TYPED:
-            # Said plainly rather than cut or dropped: nothing is recorded.
-            avis = catalogue.SLACK_FICHIER if event.get("subtype") else catalogue.MESSAGE_TROP_LONG
-            replies: tuple[Reply, ...] = (say(avis.format(n=len(texte))),)
-        else:
+        if event.get("subtype") == "file_share":  # said plainly rather than dropped
+            replies: tuple[Reply, ...] = (say(catalogue.SLACK_FICHIER),)
+        else:  # an overlong text is cut and only answered so, by the service (told once)
             replies = await self.service.handle(
-                TextEvent(origin=origine, request_id=requete, text=texte, discussion=discussion)
-            )
+                TextEvent(origin=origine, request_id=requete, text=texte[:MAX_TYPED],
+                          trop_long=len(texte) if len(texte) > MAX_TYPED else 0,
+                          discussion=discussion)
+            )  # fmt: skip
         self._send_after(self.delivery.deliver(origine, replies, at, requete))
 
     async def _home(

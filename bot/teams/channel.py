@@ -53,9 +53,7 @@ from flows.messages import (
     Event,
     FormEvent,
     Origin,
-    Reply,
     TextEvent,
-    say,
 )
 from flows.outbox import Pending
 from flows.service import Service
@@ -233,11 +231,10 @@ class TeamsChannel:
             texte = (
                 (activite.text or "") if personnelle else activite.remove_recipient_mention()
             ).strip()
-            if len(texte) > MAX_TYPED:
-                avis: tuple[Reply, ...] = (say(catalogue.MESSAGE_TROP_LONG.format(n=len(texte))),)
-                await self.delivery.deliver(origine, avis, at, requete)
-                return
-            evenement = TextEvent(origin=origine, request_id=requete, text=texte or "aide")
+            evenement = TextEvent(
+                origin=origine, request_id=requete, text=texte[:MAX_TYPED] or "aide",
+                trop_long=len(texte) if len(texte) > MAX_TYPED else 0,
+            )  # fmt: skip  # an overlong text is answered so by the service, once
         replies = await self.service.handle(evenement)
         await self.delivery.deliver(origine, replies, at, requete)
 

@@ -47,7 +47,6 @@ from flows.messages import (
     FormEvent,
     Origin,
     TextEvent,
-    say,
 )
 from flows.service import Service
 from flows.usecases import Locks
@@ -255,11 +254,11 @@ class WebChat:
             if isinstance(entrant, _Texte):
                 if not await self.service.outbox.seen(origine, requete):  # a retry: shown once
                     self.hub.ecrit(personne.id, entrant.texte[:MAX_TYPED])
-                if len(entrant.texte) > MAX_TYPED:
-                    avis = (say(catalogue.MESSAGE_TROP_LONG.format(n=len(entrant.texte))),)
-                    await self.delivery.deliver(origine, avis, at, requete)
-                    return web.json_response({"ok": False})
-                evenement = TextEvent(origin=origine, request_id=requete, text=entrant.texte)
+                trop_long = len(entrant.texte) if len(entrant.texte) > MAX_TYPED else 0
+                evenement = TextEvent(
+                    origin=origine, request_id=requete, text=entrant.texte[:MAX_TYPED],
+                    trop_long=trop_long,
+                )  # fmt: skip  # an overlong text is answered so by the service, once
             elif isinstance(entrant, _Choix):
                 evenement = ChoiceEvent(
                     origin=origine, request_id=requete, payload=entrant.payload,

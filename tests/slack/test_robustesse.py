@@ -564,8 +564,21 @@ async def test_a_file_or_an_overlong_message_in_the_dm_is_answered_and_nothing_r
 ) -> None:
     async with slack(tmp_path) as s:
         await _na_puis_commentaire(s)
-        await s.ecrire(EXPERT, "x" * 10_001)
+        trop_long = {
+            "type": "message", "channel": DM, "user": EXPERT, "text": "x" * 10_001,
+            "ts": "1700000300.000001", "channel_type": "im", "client_msg_id": "m-long",
+        }  # fmt: skip
+        avant = len(s.messages_a(DM))
+        await s.evenement(trop_long, event_id="EvLONG")
         await s.attendre(lambda: "trop long" in textes_de(s.messages_a(DM)[-1]))
+        # Slack's retry of it (the same event): told once, through the service like any event.
+        await s.evenement(
+            trop_long,
+            event_id="EvLONG",
+            entetes={"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "timeout"},
+        )
+        await _pause()
+        assert sum("trop long" in textes_de(m) for m in s.messages_a(DM)[avant:]) == 1
         await s.evenement({"type": "message", "subtype": "file_share", "channel": DM,
                            "user": EXPERT, "text": "voici", "ts": "1700000400.1",
                            "channel_type": "im"})  # fmt: skip
