@@ -12,16 +12,17 @@ are submitted — the blind rule).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
 from rapidfuzz import fuzz, process
 
 from flows import catalogue as txt
+from flows.autorisation import Action, autorise
 from flows.consolidation import Proposition, proposition_cqp
 from flows.evaluation import Candidat, Evaluation
-from flows.inscription import FicheCandidat
+from flows.inscription import FicheCandidat, SessionCertification
 from flows.messages import (
     MAX_CONTEXT,
     MAX_HEADING,
@@ -52,6 +53,41 @@ class Vue:
     """Where it stands (``flows.resume``): kept by the store as it changes."""
     suit: bool
     """The reader follows it (a coordinateur, an admin): both grids' counts."""
+
+
+@dataclass(frozen=True)
+class Portee:
+    """What a reader may see of the candidates, decided once for the candidate's view and the
+    dashboard: every evaluation of the candidates enrolled in the sessions they coordinate
+    (an admin: every session), whoever created it, and elsewhere the evaluations they follow
+    or score."""
+
+    lecteur: str
+    admins: frozenset[str]
+    inscrits: frozenset[str]
+    """The candidates of the sessions the reader coordinates."""
+    tout: bool = False
+    """The terminal's operator: everything."""
+
+    def suit(self, ev: Evaluation) -> bool:
+        """Both grids' counts (the blind rule still hides the other's from one who scores)."""
+        return (
+            self.tout
+            or ev.candidat.reference in self.inscrits
+            or autorise(ev, self.lecteur, Action.SUIVRE, self.admins)
+        )
+
+    def voit(self, ev: Evaluation) -> bool:
+        return self.suit(ev) or autorise(ev, self.lecteur, Action.VOIR, self.admins)
+
+
+def portee(
+    fiches: Mapping[str, FicheCandidat], sessions: Sequence[SessionCertification],
+    lecteur: str, admins: Collection[str] = (), tout: bool = False,
+) -> Portee:  # fmt: skip
+    suivies = {s.nom for s in sessions if tout or lecteur in s.coordinateurs or lecteur in admins}
+    inscrits = frozenset(r for r, f in fiches.items() if f.session in suivies)
+    return Portee(lecteur, frozenset(admins), inscrits, tout)
 
 
 def trouver(texte: str, candidats: Sequence[Candidat]) -> list[Candidat]:

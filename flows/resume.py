@@ -15,11 +15,11 @@ from __future__ import annotations
 from collections import Counter
 from typing import ClassVar
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict
 
 from flows.comparaison import comparer
 from flows.consolidation import Proposition, consolider
-from flows.evaluation import Dossier, Element, Identifiant
+from flows.evaluation import Dossier, Identifiant
 from referentiel import Bloc
 
 
@@ -52,8 +52,6 @@ class Resume(BaseModel):
     """Visas standing (given since the last re-opening), by different évaluateurs."""
     visee: bool = False
     """Both évaluateurs gave their visa."""
-    activite: AwareDatetime
-    """The latest record's timestamp: when someone last did something on it."""
 
     TABLE: ClassVar[str] = "resumes"
 
@@ -95,15 +93,4 @@ def resumer(dossier: Dossier, bloc: Bloc) -> Resume:
         desaccords=desaccords,
         visas=len(vises),
         visee=vises.issuperset(evaluateurs),
-        activite=max(
-            [evaluation.horodatage, *(e.horodatage for table in _tables(dossier) for e in table)]
-        ),
     )
-
-
-def _tables(dossier: Dossier) -> tuple[tuple[Element, ...], ...]:
-    return (
-        dossier.reponses, dossier.precisions, dossier.entretiens,
-        dossier.propositions, dossier.accords, dossier.soumissions, dossier.visas,
-        dossier.reouvertures,
-    )  # fmt: skip

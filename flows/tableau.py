@@ -20,11 +20,10 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 
 from flows import catalogue as txt
-from flows.autorisation import Action, autorise
-from flows.candidats import Etat, EtatBloc, Vue, acquis, cqp_propose, etats_des_blocs
+from flows.candidats import Etat, EtatBloc, Vue, acquis, cqp_propose, etats_des_blocs, portee
 from flows.evaluation import Evaluation
 from flows.inscription import FicheCandidat, SessionCertification
 from flows.messages import (
@@ -91,7 +90,6 @@ class Ligne:
     cellules: tuple[Cellule, ...]
     coordinateur: bool
     """The reader follows this candidate (both grids' counts, the CQP proposal)."""
-    activite: datetime | None = None
     evaluateurs: tuple[str, ...] = field(default=(), compare=False)
     """The évaluateurs of the candidate's evaluations the reader sees: ids and names."""
 
@@ -126,22 +124,16 @@ def lignes(
     """The rows ``lecteur`` sees (``tout``: every candidate, as the terminal's operator does),
     narrowed by ``filtres``, late ones first, then by reference."""
     jurys = {s.nom: s.jury for s in sessions}
-    suivies = {s.nom for s in sessions if tout or lecteur in s.coordinateurs or lecteur in admins}
-    # A session's coordinateurs follow every evaluation of its candidates, whoever created it.
-    inscrits = {r for r, f in fiches.items() if f.session in suivies}
+    champ = portee(fiches, sessions, lecteur, admins, tout)
+    inscrits = champ.inscrits
     par_candidat: dict[str, dict[str, Vue]] = {}
     noms: dict[str, str] = {}
     for ev in sorted(evaluations, key=lambda e: e.horodatage):  # a bloc's latest one is shown
-        if (resume := resumes.get(ev.id)) is None:
+        if (resume := resumes.get(ev.id)) is None or not champ.voit(ev):
             continue
-        suit = (
-            tout
-            or ev.candidat.reference in inscrits
-            or autorise(ev, lecteur, Action.SUIVRE, admins)
+        par_candidat.setdefault(ev.candidat.reference, {})[ev.bloc] = Vue(
+            ev, resume, champ.suit(ev)
         )
-        if not (suit or autorise(ev, lecteur, Action.VOIR, admins)):
-            continue
-        par_candidat.setdefault(ev.candidat.reference, {})[ev.bloc] = Vue(ev, resume, suit)
         noms[ev.candidat.reference] = ev.candidat.nom
     resultat = []
     for reference in sorted({*par_candidat, *inscrits}):
@@ -154,14 +146,12 @@ def lignes(
             Cellule(e, _retard(e, jury, aujourd_hui))
             for e in etats_des_blocs(vues, lecteur, referentiel, coordinateur, fiche)
         )
-        activites = [v.resume.activite for v in vues.values()]
         ligne = Ligne(
             reference=reference,
             nom=fiche.nom_complet if fiche else noms[reference],
             session=session,
             cellules=cellules,
             coordinateur=coordinateur,
-            activite=max(activites) if activites else None,
             evaluateurs=tuple(_evaluateurs(vues.values())),
         )
         if _garde(ligne, filtres):

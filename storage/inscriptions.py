@@ -31,9 +31,7 @@ def inscrire(
     with store.open(store.layout.sessions, SESSIONS).writing() as db:
         put(db.table(T_SESSIONS), session.nom, document(session))
     ecrites = 0
-    par_candidat: dict[str, list[str]] = {}  # once, not a scan of the index per candidate
-    for evaluation_id, entete in store.index.items():
-        par_candidat.setdefault(entete.candidat.reference, []).append(evaluation_id)
+    par_candidat = store.by_candidate()
     for fiche in fiches:
         ancienne = store.inscrits.get(fiche.reference)
         if (

@@ -95,11 +95,12 @@ def flush(store: TinyDBStore) -> None:
         if (entete := store.index.get(i)) is not None
     }
     store.out_of_date &= set(store.index)
+    par_candidat = store.by_candidate()
     for reference in sorted(references):
         try:
             # Durable: the index also holds the candidate's record, which nothing rebuilds.
             with store.open(store.layout.index(reference), INDEX).writing() as db:
-                put_current(store, db, store.candidate_evaluations(reference))
+                put_current(store, db, par_candidat.get(reference, []))
         except StoreError as exc:
             # In memory the summaries are current; on disk they stay out of date — start-up
             # sees it by the files' times — until the next write of this index succeeds.

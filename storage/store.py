@@ -105,9 +105,9 @@ class TinyDBStore:
         self.inscrits: dict[str, FicheCandidat] = {}
         """Every enrolled candidate's record, by reference (read at start-up with the index)."""
         self.summaries: dict[str, Resume] = {}
+        """Where each evaluation stands, by id (``storage.resumes``; read with the index)."""
         self.stored_summaries: dict[str, dict[str, Any]] = {}
         """The summaries start-up read from the indexes, not checked yet (``storage.resumes``)."""
-        """Where each evaluation stands, by id (``storage.resumes``; read with the index)."""
         self.out_of_date: set[str] = set()
         """The evaluations changed since their summary was made."""
 
@@ -229,6 +229,14 @@ class TinyDBStore:
 
     def candidate_evaluations(self, reference: str) -> list[str]:
         return sorted(i for i, e in self.index.items() if e.candidat.reference == reference)
+
+    def by_candidate(self) -> dict[str, list[str]]:
+        """Every candidate's evaluation ids, in one pass over the index (for a write of many
+        indexes: ``candidate_evaluations`` for each would scan it each time)."""
+        par_candidat: dict[str, list[str]] = {}
+        for evaluation_id, entete in sorted(self.index.items()):
+            par_candidat.setdefault(entete.candidat.reference, []).append(evaluation_id)
+        return par_candidat
 
     # --- the port -----------------------------------------------------------------
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from flows import candidats
 from flows import catalogue as txt
-from flows.autorisation import Action, autorise
 from flows.conversation import Conversation
 from flows.evaluation import Candidat
 from flows.messages import CommandEvent, Reply, shorten
@@ -26,19 +25,9 @@ async def candidat(ctx: Context, commande: CommandEvent, _: Conversation) -> tup
     exactes = [ev for ev in evaluations if ev.candidat.reference.casefold() == cible]
     if exactes or any(r.casefold() == cible for r in fiches):
         evaluations = exactes
-    suivies = {
-        s.nom for s in await ctx.store.sessions()
-        if lecteur in s.coordinateurs or lecteur in ctx.admins
-    }  # fmt: skip
-    # A session's coordinateurs follow every evaluation of its candidates, whoever created it.
-    inscrits = {r for r, f in fiches.items() if f.session in suivies}
-    visibles = sorted(
-        (
-            ev for ev in evaluations
-            if ev.candidat.reference in inscrits or autorise(ev, lecteur, Action.VOIR, ctx.admins)
-        ),
-        key=lambda ev: ev.horodatage,
-    )  # fmt: skip
+    portee = candidats.portee(fiches, await ctx.store.sessions(), lecteur, ctx.admins)
+    inscrits = portee.inscrits
+    visibles = sorted((ev for ev in evaluations if portee.voit(ev)), key=lambda ev: ev.horodatage)
     connus = {ev.candidat.reference: ev.candidat for ev in visibles}  # the latest name kept
     for reference in {*connus, *inscrits}:
         if (fiche := fiches.get(reference)) is not None:  # the record names them best
@@ -53,8 +42,7 @@ async def candidat(ctx: Context, commande: CommandEvent, _: Conversation) -> tup
     resumes = await ctx.store.resumes()
     for ev in visibles:  # oldest first: a bloc's latest evaluation is the one shown
         if ev.candidat.reference == trouve.reference and (resume := resumes.get(ev.id)):
-            suit = trouve.reference in inscrits or autorise(ev, lecteur, Action.SUIVRE, ctx.admins)
-            vues[ev.bloc] = candidats.Vue(ev, resume, suit)
+            vues[ev.bloc] = candidats.Vue(ev, resume, portee.suit(ev))
     coordinateur = any(v.suit for v in vues.values()) or trouve.reference in inscrits
     fiche = fiches.get(trouve.reference)
     return (candidats.vue_candidat(trouve, vues, lecteur, ctx.referentiel, coordinateur, fiche),)
