@@ -102,6 +102,14 @@ class SessionCertification(_Record):
         return ", ".join(morceaux)
 
 
+def session_nommee(
+    nom: str, sessions: Sequence[SessionCertification]
+) -> SessionCertification | None:
+    """The session ``nom`` names, accents and case aside — as every command finds it —, so
+    that two spellings never make two sessions."""
+    return next((s for s in sessions if fold(s.nom) == fold(nom.strip())), None)
+
+
 COLONNES: Mapping[str, str] = txt.INS_COLONNES
 """A column's header, accents, case and ``_`` ignored → the field it fills."""
 OBLIGATOIRES = ("reference", "nom")

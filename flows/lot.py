@@ -25,7 +25,7 @@ from flows import catalogue as txt
 from flows import creation
 from flows.designation import code_de_bloc
 from flows.evaluation import Evaluation, StatutEvaluation
-from flows.inscription import FicheCandidat, SessionCertification
+from flows.inscription import FicheCandidat, SessionCertification, session_nommee
 from flows.messages import (
     Button,
     Choices,
@@ -35,7 +35,6 @@ from flows.messages import (
     Paragraph,
     Reply,
     TextInput,
-    fold,
     say,
     shorten,
 )
@@ -85,18 +84,15 @@ class Lot:
     """« C042 B1 »: the candidate × bloc that has an evaluation already."""
 
 
-def session_nommee(
+def session_du_formulaire(
     texte: str, sessions: Sequence[SessionCertification]
 ) -> SessionCertification | str:
-    """The session ``texte`` names (accents and case ignored), or what is wrong, said."""
+    """The session ``texte`` names among ``sessions``, or what is wrong, said."""
     nom = texte.strip()
     if not nom:
         return txt.LOT_SESSION_OBLIGATOIRE
-    trouvee = next((s for s in sessions if fold(s.nom) == fold(nom)), None)
-    if trouvee is not None:
+    if (trouvee := session_nommee(nom, sessions)) is not None:
         return trouvee
-    if not sessions:
-        return txt.LOT_AUCUNE_SESSION.format(session=shorten(nom, 100))
     noms = ", ".join(f"« {s.nom} »" for s in sessions)
     return txt.LOT_SESSION_INCONNUE.format(session=shorten(nom, 100), sessions=noms)
 

@@ -25,7 +25,7 @@ from datetime import date
 from flows import catalogue as txt
 from flows.candidats import Etat, EtatBloc, Vue, acquis, cqp_propose, etats_des_blocs, portee
 from flows.evaluation import Evaluation
-from flows.inscription import FicheCandidat, SessionCertification
+from flows.inscription import FicheCandidat, SessionCertification, session_nommee
 from flows.messages import (
     MAX_FIELDS,
     MAX_HEADING,
@@ -250,6 +250,16 @@ MAX_LIGNES_MESSAGE = 15
 """Candidates a chat message lists (a Slack message holds 50 blocks; a card should stay short)."""
 
 
+def vide(lignes: Sequence[Ligne], filtres: Filtres) -> str | None:
+    """What an empty dashboard says: that the filters keep nobody, or who it shows."""
+    if lignes:
+        return None
+    if filtres.actifs:
+        decrits = ", ".join(f"{k}={v}" for k, v in filtres.actifs.items())
+        return txt.TAB_AUCUN_FILTRE.format(filtres=shorten(decrits, 200))
+    return txt.TAB_VIDE
+
+
 def titre_de(
     lignes: Sequence[Ligne], filtres: Filtres, sessions: Sequence[SessionCertification] = ()
 ) -> str:
@@ -258,9 +268,7 @@ def titre_de(
     if not filtres.session:
         return txt.TAB_TITRE.format(n=len(lignes))
     leurs = {ligne.session for ligne in lignes}
-    session = next(
-        (s for s in sessions if fold(s.nom) == fold(filtres.session) and s.nom in leurs), None
-    )
+    session = session_nommee(filtres.session, [s for s in sessions if s.nom in leurs])
     dates = f" ({session.dates})" if session is not None and session.dates else ""
     nom = session.nom if session is not None else filtres.session
     return txt.TAB_TITRE_SESSION.format(session=nom, dates=dates, n=len(lignes))
@@ -272,11 +280,8 @@ def message(
 ) -> Reply:  # fmt: skip
     """The dashboard as a chat message: one field per candidate, late ones first, each bloc's
     state in words (« en retard » said, not only coloured)."""
-    if not lignes:
-        if filtres.actifs:
-            decrits = ", ".join(f"{k}={v}" for k, v in filtres.actifs.items())
-            return say(txt.TAB_AUCUN_FILTRE.format(filtres=shorten(decrits, 200)))
-        return say(txt.TAB_VIDE)
+    if (rien := vide(lignes, filtres)) is not None:
+        return say(rien)
     titre = titre_de(lignes, filtres, sessions)
     champs = []
     for ligne in lignes[:MAX_LIGNES_MESSAGE]:

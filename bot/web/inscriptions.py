@@ -20,7 +20,7 @@ from pydantic import ValidationError
 
 from bot import tableur
 from flows import catalogue as txt
-from flows.inscription import MAX_LIGNES, SessionCertification
+from flows.inscription import MAX_LIGNES, SessionCertification, session_nommee
 from flows.usecases import Context, enrolment
 
 if TYPE_CHECKING:
@@ -100,7 +100,7 @@ async def _importer(chat: WebChat, request: web.Request) -> web.Response:
         nom_faux = any(e["loc"][:1] == ("nom",) for e in exc.errors())
         message = txt.INS_SESSION_INVALIDE if nom_faux else txt.INS_DATES_INVALIDES
         raise _refus(web.HTTPBadRequest, message) from None
-    existante = enrolment.session_nommee(demandee.nom, await ctx.store.sessions())
+    existante = session_nommee(demandee.nom, await ctx.store.sessions())
     if existante is not None and personne.id not in (*existante.coordinateurs, *ctx.admins):
         # One nobody coordinates (imported from the command line without --coordinateur) is
         # an admin's to hand over: importing into it would make the importer follow it.

@@ -73,15 +73,9 @@ def corps(
     the sessions to filter on, whether the reader may import candidates, and one row per
     candidate, late ones first (as ``lignes``)."""
     titre = titre or tableau.titre_de(lignes, filtres)
-    vide = None
-    if not lignes and filtres.actifs:
-        decrits = ", ".join(f"{k}={v}" for k, v in filtres.actifs.items())
-        vide = txt.TAB_AUCUN_FILTRE.format(filtres=shorten(decrits, 200))
-    elif not lignes:
-        vide = txt.TAB_VIDE
     return {
         "titre": titre,
-        "vide": vide,
+        "vide": tableau.vide(lignes, filtres),
         "textes": {
             **txt.TAB_WEB_TEXTES,
             "candidat": txt.TAB_COL_CANDIDAT,

@@ -77,10 +77,6 @@ LOT_SESSION_OBLIGATOIRE: Final = "« Session » est obligatoire."
 LOT_SESSION_INCONNUE: Final = (
     "Session « {session} » inconnue parmi celles que vous coordonnez : {sessions}."
 )
-LOT_AUCUNE_SESSION: Final = (
-    "Session « {session} » inconnue : aucune session n'est enregistrée (cqp-bot candidats "
-    "importer … --session NOM)."
-)
 LOT_CANDIDAT_HORS_SESSION: Final = "{reference} n'est pas inscrit dans la session « {session} »."
 LOT_SESSION_VIDE: Final = "La session « {session} » n'a aucun candidat inscrit."
 LOT_BLOC_HORS_FICHE: Final = "{reference} n'est pas inscrit au bloc {bloc}."

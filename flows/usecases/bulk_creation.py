@@ -38,7 +38,7 @@ async def envoyer(ctx: Context, evenement: FormEvent, _: Conversation) -> tuple[
         leurs = await _leurs_sessions(ctx, utilisateur)
         if not leurs:  # checked first: nothing is said of any session to anyone else
             return (say(txt.LOT_INTERDIT),)
-        session = lot.session_nommee(evenement.values.get("session", ""), leurs)
+        session = lot.session_du_formulaire(evenement.values.get("session", ""), leurs)
         if isinstance(session, str):
             return (lot.formulaire(evenement.values, [session]),)
         prepare = lot.preparer(

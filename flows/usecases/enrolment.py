@@ -12,8 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flows import catalogue as txt
-from flows.inscription import Lecture, SessionCertification, lire_lignes
-from flows.messages import fold
+from flows.inscription import Lecture, SessionCertification, lire_lignes, session_nommee
 from flows.store import Store
 from referentiel import Referentiel
 
@@ -48,14 +47,6 @@ class Inscription:
                   "mis_a_jour": n - self.nouveaux}  # fmt: skip
         lignes.append((txt.INS_ESSAI if essai else txt.INS_FAIT).format(**compte))
         return lignes
-
-
-def session_nommee(
-    nom: str, sessions: Sequence[SessionCertification]
-) -> SessionCertification | None:
-    """The stored session ``nom`` names, accents and case aside — as every command finds it —,
-    so that two spellings never make two sessions."""
-    return next((s for s in sessions if fold(s.nom) == fold(nom)), None)
 
 
 async def importer(
