@@ -29,6 +29,8 @@ def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]
         ["referentiel", "--help"],
         ["referentiel", "search", "--help"],
         ["donnees", "--help"],
+        ["candidats", "importer", "--help"],
+        ["users", "add", "--help"],
     ],
 )
 def test_help_is_in_french(capsys: pytest.CaptureFixture[str], args: list[str]) -> None:
@@ -36,7 +38,7 @@ def test_help_is_in_french(capsys: pytest.CaptureFixture[str], args: list[str]) 
     assert code == 0
     assert out.startswith("Utilisation : cqp-bot")
     assert "Affiche cette aide et quitte." in out
-    for anglais in ("Usage:", "Show this message", "Commands:", "[default"):
+    for anglais in ("Usage:", "Show this message", "Commands:", "[default", "[required]"):
         assert anglais not in out
 
 

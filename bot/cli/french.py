@@ -9,6 +9,7 @@ exception's data rather than its English message.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, ClassVar
 
 import click
@@ -31,6 +32,11 @@ class FrenchFormatter(click.HelpFormatter):
 
     def write_heading(self, heading: str) -> None:
         super().write_heading(txt.CLI_SECTIONS.get(heading, heading))
+
+    def write_dl(self, rows: Iterable[tuple[str, str]], *args: Any, **kwargs: Any) -> None:
+        """Click marks a required option « [required] »: said in French."""
+        fr = [(terme, aide.replace("[required]", txt.CLI_OBLIGATOIRE)) for terme, aide in rows]
+        super().write_dl(fr, *args, **kwargs)
 
 
 class FrenchContext(click.Context):

@@ -80,6 +80,7 @@ CLI_AIDE: Final = (
     "Pour commencer : « cqp-bot referentiel » ouvre la recherche de critères."
 )
 CLI_OPTION_AIDE: Final = "Affiche cette aide et quitte."
+CLI_OBLIGATOIRE: Final = "[obligatoire]"
 CLI_OPTION_REFERENTIEL: Final = (
     "Fichier du référentiel à utiliser (par défaut : celui fourni avec cqp-bot)."
 )
